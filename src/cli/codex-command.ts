@@ -1,0 +1,114 @@
+import {existsSync} from 'node:fs';
+import {Command, Flags, type Interfaces} from '@oclif/core';
+import {
+  type CodexError,
+  ExitCode,
+  type HookOutcome,
+  type HookRunner,
+  Kernel,
+  type Registry,
+  type ResolvedConfig,
+  isCodexError,
+  loadRegistry,
+  resolveConfig,
+} from '@codex-ml/core';
+import {describeProblem} from './problem.js';
+
+export type CodexFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CodexCommand)['baseFlags'] & T['flags']>;
+export type CodexArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+
+/**
+ * Base of every codex command: config flags, the plugin registry and kernel, and one-line errors.
+ * Subclasses stay thin: parse flags, call a service, print or return the result.
+ */
+export abstract class CodexCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    config: Flags.string({
+      description: 'YAML config file (defaults to the command’s configs/<domain>/base.yaml when present)',
+      helpGroup: 'CONFIG',
+    }),
+    set: Flags.string({
+      description: 'Override a config key, e.g. --set hasher=sha256 (repeatable; wins over file and env)',
+      helpGroup: 'CONFIG',
+      multiple: true,
+    }),
+    verbose: Flags.boolean({description: 'Show stack traces on errors', helpGroup: 'GLOBAL'}),
+  };
+
+  /** Config file used when `--config` is not given, relative to the working directory, if it exists. */
+  static defaultConfigFile: string | undefined;
+
+  protected flags!: CodexFlags<T>;
+  protected args!: CodexArgs<T>;
+  /** Every positional argument, for commands that take a variable number (`strict = false`). */
+  protected positional: string[] = [];
+  #kernel: Kernel | undefined;
+
+  override async init(): Promise<void> {
+    await super.init();
+    const {args, argv, flags} = await this.parse({
+      args: this.ctor.args,
+      baseFlags: (super.ctor as typeof CodexCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      flags: this.ctor.flags,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as CodexFlags<T>;
+    this.args = args as CodexArgs<T>;
+    this.positional = argv.map(String);
+  }
+
+  /** Resolved config: defaults < YAML < CODEX_* env < --set, plus per-command overrides (flags). */
+  protected resolveConfig(overrides: readonly string[] = []): ResolvedConfig {
+    const fallback = (this.ctor as typeof CodexCommand).defaultConfigFile;
+    const file = this.flags.config ?? (fallback !== undefined && existsSync(fallback) ? fallback : undefined);
+    return resolveConfig({file, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])]});
+  }
+
+  /** The registry of every plugin's backends; each plugin problem is printed once as a warning. */
+  protected async registry(): Promise<Registry> {
+    const outcome = await this.config.runHook('codex:register', {apiVersion: ''}, undefined, true);
+    const runner: HookRunner = {runHook: async () => outcome as unknown as HookOutcome};
+    const registry = await loadRegistry(runner);
+    for (const problem of registry.problems) this.warnLine(`plugin ${problem.plugin}: ${problem.message}`);
+    return registry;
+  }
+
+  /** A kernel over the resolved config; built once per command. */
+  protected async kernel(config: ResolvedConfig = this.resolveConfig()): Promise<Kernel> {
+    this.#kernel ??= new Kernel(await this.registry(), config);
+    return this.#kernel;
+  }
+
+  /** A one-line warning on stderr (kept out of stdout so --json output stays parseable). */
+  protected warnLine(message: string): void {
+    process.stderr.write(`warning: ${message}\n`);
+  }
+
+  /** Progress and chatter go to stderr, and only when a person is watching. */
+  protected get interactive(): boolean {
+    return Boolean(process.stderr.isTTY) && !this.jsonEnabled();
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    const problem = describeProblem(error);
+    process.exitCode = problem.exitCode;
+    const showStack = this.flags?.verbose || Boolean(process.env.DEBUG);
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: problem.code, message: problem.message, hint: problem.hint, exitCode: problem.exitCode}});
+    } else {
+      process.stderr.write(`Error: ${problem.line}\n`);
+    }
+    if (showStack && error.stack) process.stderr.write(`${error.stack}\n`);
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    await this.#kernel?.dispose();
+    await super.finally(error);
+  }
+}
+
+export type {CodexError};
+export {ExitCode, isCodexError};

@@ -1,0 +1,19 @@
+import type {SchemaNode} from '../schema-node.js';
+
+/** Keys shared by every command. */
+export const coreSection = {
+  hasher: {
+    doc: 'Hasher backend for every checksum (codex backends lists them).',
+    format: String,
+    default: 'blake3',
+  },
+  manifest: {
+    store: {doc: 'ManifestStore backend that keeps run manifests.', format: String, default: 'fs'},
+  },
+  runs: {
+    dir: {doc: 'Directory holding run directories (runs/<ULID>/…), relative to the working directory.', format: String, default: 'runs'},
+  },
+  cache: {
+    dir: {doc: 'Directory for caches shared between runs (stat cache, token caches).', format: String, default: '.codex/cache'},
+  },
+} satisfies Record<string, SchemaNode>;

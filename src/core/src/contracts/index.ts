@@ -1,0 +1,42 @@
+import type {Hasher} from './hasher.js';
+import type {ManifestStore} from './manifest-store.js';
+import type {OptimizerFactory} from './optimizer.js';
+import type {Splitter} from './splitter.js';
+import type {TokenizerFactory} from './tokenizer.js';
+
+export * from './hasher.js';
+export * from './manifest-store.js';
+export * from './optimizer.js';
+export * from './splitter.js';
+export * from './tokenizer.js';
+
+/** What a backend registered under each contract name must provide. */
+export interface ContractTypes {
+  hasher: Hasher;
+  splitter: Splitter;
+  tokenizer: TokenizerFactory;
+  optimizer: OptimizerFactory;
+  'manifest-store': ManifestStore;
+}
+
+export type ContractName = keyof ContractTypes;
+
+export const CONTRACT_NAMES: readonly ContractName[] = ['hasher', 'splitter', 'tokenizer', 'optimizer', 'manifest-store'];
+
+/** Config key whose value names the backend bound for each contract. */
+export const BACKEND_CONFIG_KEYS: Readonly<Record<ContractName, string>> = {
+  hasher: 'hasher',
+  splitter: 'data.splitter',
+  tokenizer: 'tokenizer.model',
+  optimizer: 'training.optimizer.name',
+  'manifest-store': 'manifest.store',
+};
+
+/** DI token of each contract, by contract name. */
+export const CONTRACT_TOKENS: Readonly<Record<ContractName, symbol>> = {
+  hasher: Symbol.for('codex-ml.Hasher'),
+  splitter: Symbol.for('codex-ml.Splitter'),
+  tokenizer: Symbol.for('codex-ml.Tokenizer'),
+  optimizer: Symbol.for('codex-ml.Optimizer'),
+  'manifest-store': Symbol.for('codex-ml.ManifestStore'),
+};

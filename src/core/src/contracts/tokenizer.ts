@@ -1,0 +1,112 @@
+/** DI token of the tokenizer contract (see `Hasher` for why `Symbol.for`). */
+export const Tokenizer = Symbol.for('codex-ml.Tokenizer');
+
+/** A token's place in the normalized input, as UTF-16 code unit offsets `[start, end)`. */
+export type Offsets = readonly [number, number];
+
+/** The result of encoding one sequence (the shape of Hugging Face tokenizers' `Encoding`). */
+export interface Encoding {
+  readonly ids: readonly number[];
+  readonly tokens: readonly string[];
+  /** Offsets into the original input string; special and pad tokens have `[0, 0]`. */
+  readonly offsets: readonly Offsets[];
+  /** 1 for real tokens, 0 for padding. */
+  readonly attentionMask: readonly number[];
+  /** 1 for special tokens (including padding), 0 otherwise. */
+  readonly specialTokensMask: readonly number[];
+  /** Windows produced by truncation with a stride, in order; empty when not truncated. */
+  readonly overflowing: readonly Encoding[];
+}
+
+export interface PaddingOptions {
+  /** Pad to this length, or to the longest sequence of the batch when `'longest'`. */
+  readonly length: number | 'longest';
+  readonly side?: 'left' | 'right';
+  /** Defaults to the tokenizer's pad token. */
+  readonly padToken?: string;
+}
+
+export interface TruncationOptions {
+  readonly maxLength: number;
+  /** Tokens shared by consecutive overflowing windows. Must be smaller than `maxLength`. */
+  readonly stride?: number;
+  readonly side?: 'left' | 'right';
+}
+
+export interface EncodeOptions {
+  /** Apply the post-processor (BOS/EOS/template). Default true. */
+  readonly addSpecialTokens?: boolean;
+  readonly truncation?: TruncationOptions;
+  /** For a single sequence only a fixed length makes sense; `'longest'` is a no-op. */
+  readonly padding?: PaddingOptions;
+}
+
+export interface DecodeOptions {
+  /** Drop special tokens (BOS, EOS, PAD, …). Default true. */
+  readonly skipSpecialTokens?: boolean;
+}
+
+/** Special token name → token string, e.g. `{pad: '[PAD]', bos: '[BOS]', eos: '[EOS]'}`. */
+export type SpecialTokens = Readonly<Record<string, string>>;
+
+/**
+ * A loaded, ready-to-use tokenizer: the whole Normalizer → PreTokenizer → Model → PostProcessor → Decoder
+ * pipeline, serializable as a Hugging Face `tokenizer.json` document.
+ *
+ * Invariants (checked by `tokenizerConformance`):
+ * - Round trip: `decode(encode(x).ids) === normalize(x)` for any string the model can represent
+ *   (byte-level models: any string; models with an unknown token: strings made of their alphabet).
+ * - Special tokens sit at their documented ids and are never produced by splitting ordinary text.
+ * - Padding: every padded row has the target length; `attentionMask` is 0 exactly on pads.
+ * - `encodeBatch(xs)[i]` equals `encode(xs[i])` up to padding.
+ * - Save/load identity: loading `toJSON()` yields a tokenizer with identical outputs and identical JSON.
+ * - `decode` of an id outside `[0, vocabSize)` throws `E_TOKENIZER` naming the id.
+ */
+export interface Tokenizer {
+  /** Model type as written in tokenizer.json (`BPE`, `WordPiece`). */
+  readonly modelType: string;
+  readonly vocabSize: number;
+  readonly specialTokens: SpecialTokens;
+  normalize(text: string): string;
+  encode(text: string, options?: EncodeOptions): Encoding;
+  encodeBatch(texts: readonly string[], options?: EncodeOptions): Encoding[];
+  decode(ids: readonly number[], options?: DecodeOptions): string;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  /** The Hugging Face tokenizer.json document: stable key order, byte-identical for equal tokenizers. */
+  toJSON(): string;
+}
+
+/** Reports progress of long operations; implementations must tolerate any call order. */
+export interface ProgressSink {
+  start(stage: string, total: number): void;
+  advance(stage: string, by: number): void;
+  finish(stage: string): void;
+}
+
+/** Options common to every tokenizer trainer; a backend may read more from `params`. */
+export interface TokenizerTrainOptions {
+  readonly vocabSize: number;
+  readonly minFrequency: number;
+  /** In id order: the first special token gets id 0. */
+  readonly specialTokens: readonly string[];
+  /** Keep at most this many initial characters (most frequent first); undefined = no limit. */
+  readonly limitAlphabet?: number;
+  /** Pipeline stage choices, resolved from config (`normalizer`, `preTokenizer`, `postProcessor`, …). */
+  readonly pipeline: Readonly<Record<string, unknown>>;
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A tokenizer model family (BPE, WordPiece, …): trains new tokenizers and loads saved ones. This is what a
+ * plugin registers under the `tokenizer` contract; config `tokenizer.model` selects it.
+ *
+ * Invariants: training is deterministic — the same corpus (as a multiset of texts, whatever their order) and
+ * options give a byte-identical `toJSON()`; `load(t.toJSON())` reproduces `t`.
+ */
+export interface TokenizerFactory {
+  readonly modelType: string;
+  train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Tokenizer>;
+  /** Loads a tokenizer.json document whose model this factory handles; throws `E_TOKENIZER` otherwise. */
+  load(json: string): Tokenizer;
+}

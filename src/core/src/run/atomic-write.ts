@@ -1,0 +1,58 @@
+import {randomBytes} from 'node:crypto';
+import {type FileHandle, mkdir, open, rename, rm} from 'node:fs/promises';
+import {basename, dirname, join} from 'node:path';
+import {fileError} from '../errors.js';
+
+/**
+ * Writes a file so that readers see the old content or the whole new content, never a prefix, even when the
+ * process is killed: write a temp file in the same directory, fsync it, rename over the target, fsync the
+ * directory so the rename itself survives a crash.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await withAtomicFile(path, async (handle) => {
+    await handle.writeFile(data);
+  });
+}
+
+/** Like `writeFileAtomic` for content produced incrementally through the handle. */
+export async function withAtomicFile<T>(path: string, write: (handle: FileHandle) => Promise<T>): Promise<T> {
+  const directory = dirname(path);
+  await mkdir(directory, {recursive: true}).catch((error: unknown) => {
+    throw fileError(directory, error, 'create directory');
+  });
+  const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(temp, 'wx').catch((error: unknown) => {
+      throw fileError(temp, error, 'write');
+    });
+    const result = await write(handle);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temp, path).catch((error: unknown) => {
+      throw fileError(path, error, 'write');
+    });
+    await syncDirectory(directory);
+    return result;
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await rm(temp, {force: true}).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Temp files left by killed writers match this; cleaners and listings ignore them. */
+export const TEMP_FILE_PATTERN = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on directories; the rename is still atomic there.
+  } finally {
+    await handle.close();
+  }
+}

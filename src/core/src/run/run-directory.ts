@@ -1,0 +1,58 @@
+import {mkdir, readdir, stat} from 'node:fs/promises';
+import {join, resolve} from 'node:path';
+import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
+import {type Lock, acquireLock} from './lock.js';
+import {assertRunId, isRunId, newRunId} from './run-id.js';
+
+/** A run's directory (`<runsDir>/<ULID>/`), locked for writing while this process owns it. */
+export class RunDirectory {
+  private constructor(
+    readonly runId: string,
+    readonly path: string,
+    private readonly lock: Lock,
+  ) {}
+
+  /** Creates a new run with a fresh ULID and takes its lock. */
+  static async create(runsDir: string): Promise<RunDirectory> {
+    const runId = newRunId();
+    const path = join(resolve(runsDir), runId);
+    await mkdir(path, {recursive: true}).catch((error: unknown) => {
+      throw fileError(path, error, 'create run directory');
+    });
+    return new RunDirectory(runId, path, await acquireLock(join(path, '.lock'), `run ${runId}`));
+  }
+
+  /** Opens an existing run for writing (resume); fails clearly when another process holds it. */
+  static async open(runsDir: string, runId: string): Promise<RunDirectory> {
+    assertRunId(runId, 'run');
+    const path = join(resolve(runsDir), runId);
+    try {
+      if (!(await stat(path)).isDirectory()) throw new Error('not a directory');
+    } catch {
+      throw new CodexError('E_RUN_NOT_FOUND', `run ${runId} does not exist in ${runsDir}`, {
+        hint: 'codex runs:list shows the runs there',
+        exitCode: ExitCode.input,
+      });
+    }
+    return new RunDirectory(runId, path, await acquireLock(join(path, '.lock'), `run ${runId}`));
+  }
+
+  /** Absolute path of an artifact inside the run. */
+  file(...segments: string[]): string {
+    return join(this.path, ...segments);
+  }
+
+  async release(): Promise<void> {
+    await this.lock.release();
+  }
+}
+
+/** Run ids present in a runs directory, oldest first (ULIDs sort by time). */
+export async function listRunIds(runsDir: string): Promise<string[]> {
+  try {
+    return (await readdir(runsDir)).filter(isRunId).sort();
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw fileError(runsDir, error, 'list');
+  }
+}
