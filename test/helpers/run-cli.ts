@@ -1,0 +1,66 @@
+import {spawn} from 'node:child_process';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {dirname, join, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+/** Repository root (tests run from dist/test/…). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** The real CLI entry point. */
+export const cliPath = join(repoRoot, 'bin', 'run.js');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliOptions {
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly input?: string | Uint8Array;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs `codex <args>` as a real child process. The environment is the test's, minus CODEX_* and DEBUG
+ * (so a developer's shell cannot change results), plus `options.env`.
+ */
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('CODEX_') && key !== 'DEBUG' && key !== 'NODE_V8_COVERAGE_DISABLED') env[key] = value;
+  }
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {cwd: options.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe']});
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({code, signal, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8')});
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export async function tempDir(prefix = 'codex-test-'): Promise<{path: string; cleanup: () => Promise<void>}> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return {path, cleanup: () => rm(path, {recursive: true, force: true})};
+}
+
+/** Asserts the shape of a user-facing failure: one line, no stack trace. */
+export function isOneLineError(stderr: string): boolean {
+  const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('warning:'));
+  return lines.length === 1 && !/\n\s+at /.test(stderr) && !stderr.includes('    at ');
+}
