@@ -129,15 +129,19 @@ function readYamlConfig(path: string, leaves: ReadonlyMap<string, SchemaLeaf>): 
     }
     throw fileError(path, error);
   }
-  const document = parseDocument(text, {uniqueKeys: true, prettyErrors: false});
+  const document = parseDocument(text, {uniqueKeys: true, prettyErrors: true});
   const problem = document.errors[0];
   if (problem) {
     const position = problem.linePos?.[0];
     const where = position ? `${path}:${position.line}:${position.col}` : path;
-    throw new CodexError('E_CONFIG', `${where}: invalid YAML: ${problem.message.split('\n')[0]}`, {
-      hint: 'fix the YAML syntax at that position',
-      exitCode: ExitCode.config,
-    });
+    throw new CodexError(
+      'E_CONFIG',
+      `${where}: invalid YAML: ${(problem.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+      {
+        hint: 'fix the YAML syntax at that position',
+        exitCode: ExitCode.config,
+      },
+    );
   }
   const root: unknown = document.toJS();
   if (root === null || root === undefined) return new Map();

@@ -1,0 +1,96 @@
+import {
+  API_VERSION,
+  type HookOutcome,
+  Kernel,
+  Registry,
+  definePlugin,
+  instantiateBackend,
+  loadRegistry,
+  resolveConfig,
+} from '@codex-ml/core';
+import test from 'ava';
+
+const sha256Module = new URL('../../../plugins/hashers/dist/src/sha256-hasher.js', import.meta.url).href;
+const spec = {description: 'test', module: sha256Module, export: 'Sha256Hasher'};
+const origin = (plugin: string) => ({plugin, version: '1.0.0', apiRange: '^1.0.0'});
+
+function plugin(name: string, apiRange: unknown = '^1.0.0', type = 'user') {
+  return {name, version: '1.2.3', type, pjson: {codex: {apiRange}}};
+}
+
+test('a second registration of a name is refused naming both plugins', (t) => {
+  const registry = new Registry();
+  registry.add('hasher', 'sha256', spec, origin('first'));
+  const error = t.throws(() => registry.add('hasher', 'sha256', spec, origin('second')));
+  t.regex(error?.message ?? '', /plugin second registers hasher "sha256", already registered by first/);
+});
+
+test('unknown contracts and invalid names are refused', (t) => {
+  const registry = new Registry();
+  t.throws(() => registry.add('hashr' as 'hasher', 'x', spec, origin('p')), {message: /unknown contract "hashr"/});
+  t.throws(() => registry.add('hasher', 'Bad Name', spec, origin('p')), {message: /invalid name/});
+});
+
+test('require lists registered names when one is unknown', (t) => {
+  const registry = new Registry();
+  registry.add('hasher', 'sha256', spec, origin('p'));
+  registry.add('hasher', 'blake3', spec, origin('p'));
+  t.throws(() => registry.require('hasher', 'md5', 'hasher (from --set)'), {
+    message: 'hasher (from --set): unknown hasher backend "md5"; registered: blake3, sha256',
+  });
+});
+
+test('loadRegistry attributes backends to plugins and reports each faulty plugin by name', async (t) => {
+  const contribution = await definePlugin((r) => r.register('hasher', 'sha256', spec))();
+  const duplicate = await definePlugin((r) => r.register('hasher', 'sha256', spec))();
+  const outcome: HookOutcome = {
+    successes: [
+      {plugin: plugin('z-duplicate'), result: duplicate},
+      {plugin: plugin('@codex-ml/plugin-hashers', '^1.0.0', 'core'), result: contribution},
+      {plugin: plugin('too-new', '^2.0.0'), result: contribution},
+      {plugin: plugin('no-range', null), result: contribution},
+      {plugin: plugin('not-ours'), result: 'something else'},
+    ],
+    failures: [{plugin: plugin('broken'), error: new Error('boom\nstack line')}],
+  };
+  const registry = await loadRegistry({runHook: async () => outcome});
+  t.deepEqual(registry.names('hasher'), ['sha256']);
+  t.is(registry.get('hasher', 'sha256')?.plugin, '@codex-ml/plugin-hashers');
+  const problems = Object.fromEntries(registry.problems.map((p) => [p.plugin, p.message]));
+  t.is(problems['broken'], 'failed while registering: boom');
+  t.regex(
+    problems['too-new'] ?? '',
+    new RegExp(`supports core API \\^2\\.0\\.0, this codex provides ${API_VERSION.replace(/\./g, '\\.')}`),
+  );
+  t.regex(problems['no-range'] ?? '', /declares no valid core API range/);
+  t.regex(problems['not-ours'] ?? '', /returned no registration/);
+  t.regex(problems['z-duplicate'] ?? '', /already registered by @codex-ml\/plugin-hashers/);
+});
+
+test('instantiateBackend loads by module URL and reports a missing export', async (t) => {
+  const hasher = await instantiateBackend({contract: 'hasher', name: 'sha256', plugin: 'p', spec});
+  const state = hasher.create();
+  state.update(new TextEncoder().encode('abc'));
+  t.is(state.digest(), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  await t.throwsAsync(instantiateBackend({contract: 'hasher', name: 'x', plugin: 'p', spec: {...spec, export: 'Nope'}}), {
+    message: /export "Nope" has no create\(\)/,
+  });
+  await t.throwsAsync(instantiateBackend({contract: 'hasher', name: 'x', plugin: 'p', spec: {...spec, module: 'file:///nonexistent.js'}}), {
+    message: /hasher "x" from p failed to load/,
+  });
+});
+
+test('the kernel binds the configured backend once, lazily, in a child container', async (t) => {
+  const registry = new Registry();
+  registry.add('hasher', 'sha256', spec, origin('p'));
+  const kernel = new Kernel(registry, resolveConfig({env: {}, sets: ['hasher=sha256']}));
+  const first = await kernel.bind('hasher');
+  t.is(await kernel.bind('hasher'), first);
+  t.is(kernel.resolve(Symbol.for('codex-ml.Hasher')), first);
+  t.is(kernel.boundBackend('hasher')?.name, 'sha256');
+  // A contract whose backend is not registered fails only when it is used.
+  await t.throwsAsync(kernel.bind('splitter'), {
+    message: /data\.splitter \(from default\): unknown splitter backend "seeded"; registered: \(none\)/,
+  });
+  await kernel.dispose();
+});
