@@ -106,6 +106,11 @@ export interface TokenizerTrainOptions {
  */
 export interface TokenizerFactory {
   readonly modelType: string;
+  /**
+   * Special tokens used when config names none (`tokenizer.specialTokens: []`), in id order, e.g.
+   * `['[PAD]', '[BOS]', '[EOS]']`. Absent = `['[PAD]', '[BOS]', '[EOS]']`.
+   */
+  readonly defaultSpecialTokens?: readonly string[];
   train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Tokenizer>;
   /** Loads a tokenizer.json document whose model this factory handles; throws `E_TOKENIZER` otherwise. */
   load(json: string): Tokenizer;
