@@ -1,0 +1,345 @@
+import {CodexError, ExitCode} from '@codex-ml/core';
+import {BYTE_TO_CHAR} from '../pipeline/byte-level-alphabet.js';
+import {type JsonObject, OrderedJsonObject} from '../pipeline/json-value.js';
+import type {Model, ModelToken} from '../pipeline/model.js';
+import {PairTable} from './pair-table.js';
+
+/** Settings of a BPE model besides its vocabulary and merges (tokenizer.json `model` fields). */
+export interface BpeOptions {
+  /** Token for characters missing from the vocabulary; byte-level models need none. */
+  readonly unkToken?: string | undefined;
+  readonly continuingSubwordPrefix?: string | undefined;
+  readonly endOfWordSuffix?: string | undefined;
+  readonly fuseUnk?: boolean;
+  readonly byteFallback?: boolean;
+  /** Emit a piece found whole in the vocabulary as one token without merging (Llama 3 style). */
+  readonly ignoreMerges?: boolean;
+}
+
+/** Pieces longer than this are not cached (they are rare and would crowd out the common ones). */
+const CACHE_PIECE_LIMIT = 64;
+/** Entries kept in the piece cache; when full, new pieces are encoded without being cached. */
+const CACHE_CAPACITY = 200_000;
+
+/**
+ * Byte-pair encoding over a vocabulary and a ranked merge list (tokenizer.json model type `BPE`). A piece is
+ * split into characters, then the adjacent pair with the lowest merge rank is merged, leftmost first on ties,
+ * until no pair merges — the rule of Hugging Face tokenizers and, with merges derived from ranks, of tiktoken.
+ * Encoded pieces are cached by their text.
+ */
+export class BpeModel implements Model {
+  readonly type = 'BPE';
+  readonly options: Required<Pick<BpeOptions, 'fuseUnk' | 'byteFallback' | 'ignoreMerges'>> & BpeOptions;
+  readonly merges: readonly (readonly [number, number])[];
+  readonly #vocab: Map<string, number>;
+  readonly #tokens: (string | undefined)[];
+  readonly #pairs: PairTable;
+  /** Id of the one-character token for each byte-level character code, −1 when absent. */
+  readonly #byteCharIds: Int32Array;
+  /** Id of each byte's byte-level character token, −1 when absent. */
+  readonly #byteIds: Int32Array;
+  /** Encoded pieces by piece text (model alphabet). */
+  readonly #cache = new Map<string, Int32Array>();
+  /** Encoded pieces by source text (before byte-level spelling); kept apart since the two key spaces overlap. */
+  readonly #sourceCache = new Map<string, Int32Array>();
+  readonly #unkId: number | undefined;
+  readonly vocabSize: number;
+
+  /**
+   * @param vocab token → id; ids need not be contiguous.
+   * @param merges pairs of token ids in rank order; each pair's concatenation must be in the vocabulary.
+   */
+  constructor(vocab: ReadonlyMap<string, number>, merges: readonly (readonly [number, number])[], options: BpeOptions = {}) {
+    this.options = {fuseUnk: false, byteFallback: false, ignoreMerges: false, ...options};
+    this.#vocab = new Map(vocab);
+    let size = 0;
+    for (const id of vocab.values()) size = Math.max(size, id + 1);
+    this.vocabSize = size;
+    this.#tokens = new Array<string | undefined>(size);
+    for (const [token, id] of vocab) this.#tokens[id] = token;
+    this.#pairs = new PairTable(merges.length);
+    const kept: [number, number][] = [];
+    merges.forEach(([a, b], rank) => {
+      const left = this.#tokens[a];
+      const right = this.#tokens[b];
+      const merged =
+        left === undefined || right === undefined
+          ? undefined
+          : this.#vocab.get(mergedToken(left, right, this.options.continuingSubwordPrefix));
+      if (merged === undefined) {
+        throw new CodexError(
+          'E_TOKENIZER',
+          `merge ${rank} (${left ?? `id ${a}`} + ${right ?? `id ${b}`}) makes a token missing from the vocabulary`,
+          {
+            hint: 'every merge must produce a token of the vocabulary',
+            exitCode: ExitCode.input,
+          },
+        );
+      }
+      if (this.#pairs.add(a, b, rank, merged)) kept.push([a, b]);
+    });
+    this.merges = kept;
+    this.#byteCharIds = new Int32Array(0x144).fill(-1);
+    this.#byteIds = new Int32Array(256).fill(-1);
+    BYTE_TO_CHAR.forEach((char, byte) => {
+      const id = this.#vocab.get(char);
+      if (id !== undefined) {
+        this.#byteCharIds[char.charCodeAt(0)] = id;
+        this.#byteIds[byte] = id;
+      }
+    });
+    const unk = options.unkToken;
+    this.#unkId = unk === undefined ? undefined : this.#vocab.get(unk);
+    if (unk !== undefined && this.#unkId === undefined) {
+      throw new CodexError('E_TOKENIZER', `unk_token "${unk}" is not in the vocabulary`, {
+        hint: 'add the unknown token to the vocabulary or set unk_token to null',
+        exitCode: ExitCode.input,
+      });
+    }
+  }
+
+  /** The vocabulary as `[token, id]` pairs in id order. */
+  vocabEntries(): [string, number][] {
+    const entries: [string, number][] = [];
+    this.#tokens.forEach((token, id) => {
+      if (token !== undefined) entries.push([token, id]);
+    });
+    return entries;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.#vocab.get(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.#tokens[id];
+  }
+
+  tokenize(piece: string): ModelToken[] {
+    const encoded = this.#encodePiece(piece);
+    const tokens: ModelToken[] = [];
+    let start = 0;
+    for (let i = 0; i < encoded.length; i += 2) {
+      const end = encoded[i + 1] as number;
+      tokens.push({id: encoded[i] as number, start, end});
+      start = end;
+    }
+    return tokens;
+  }
+
+  tokenizeIds(piece: string, out: number[]): void {
+    const encoded = this.#encodePiece(piece);
+    for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
+  }
+
+  /**
+   * Ids of the byte-level spelling of `source`'s UTF-8 bytes (lone surrogates as U+FFFD), without building the
+   * spelled string: the hot path of byte-level encoding. Equal to `tokenizeIds(spell(source))`.
+   */
+  tokenizeUtf8Ids(source: string, out: number[]): void {
+    const cached = this.#sourceCache.get(source);
+    if (cached !== undefined) {
+      for (let i = 0; i < cached.length; i += 2) out.push(cached[i] as number);
+      return;
+    }
+    const ids = this.#utf8Symbols(source);
+    const ends = new Int32Array(ids.length);
+    for (let i = 0; i < ends.length; i++) ends[i] = i + 1;
+    const encoded = this.#merge(ids, ends, ids.length, undefined);
+    if (source.length <= CACHE_PIECE_LIMIT && this.#sourceCache.size < CACHE_CAPACITY) this.#sourceCache.set(source, encoded);
+    for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
+  }
+
+  toJSON(): JsonObject {
+    return {
+      type: this.type,
+      dropout: null,
+      unk_token: this.options.unkToken ?? null,
+      continuing_subword_prefix: this.options.continuingSubwordPrefix ?? null,
+      end_of_word_suffix: this.options.endOfWordSuffix ?? null,
+      fuse_unk: this.options.fuseUnk,
+      byte_fallback: this.options.byteFallback,
+      ignore_merges: this.options.ignoreMerges,
+      vocab: new OrderedJsonObject(this.vocabEntries()),
+      merges: this.merges.map(([a, b]) => [this.#tokens[a] as string, this.#tokens[b] as string]),
+    };
+  }
+
+  /** `[id0, end0, id1, end1, …]` for a piece, `end` in code units of the piece. */
+  #encodePiece(piece: string): Int32Array {
+    const cached = this.#cache.get(piece);
+    if (cached !== undefined) return cached;
+    let encoded: Int32Array;
+    const whole = this.options.ignoreMerges ? this.#vocab.get(piece) : undefined;
+    if (whole !== undefined) {
+      encoded = Int32Array.of(whole, piece.length);
+    } else {
+      const [ids, ends, count] = this.#symbols(piece);
+      encoded = this.#merge(ids, ends, count, piece);
+    }
+    if (piece.length <= CACHE_PIECE_LIMIT && this.#cache.size < CACHE_CAPACITY) this.#cache.set(piece, encoded);
+    return encoded;
+  }
+
+  /** Initial symbols of a piece: one per character (byte-level: per code unit), with prefix/suffix applied. */
+  #symbols(piece: string): [Int32Array, Int32Array, number] {
+    const ids = new Int32Array(piece.length);
+    const ends = new Int32Array(piece.length);
+    let count = 0;
+    const byteChars = this.#byteCharIds;
+    const {continuingSubwordPrefix: prefix, endOfWordSuffix: suffix} = this.options;
+    const plain = prefix === undefined && suffix === undefined;
+    let lastUnk = false;
+    for (let i = 0; i < piece.length; ) {
+      const code = piece.charCodeAt(i);
+      let id = plain && code < byteChars.length ? (byteChars[code] as number) : -1;
+      let width = 1;
+      if (id < 0) {
+        width = code >= 0xd800 && code <= 0xdbff && i + 1 < piece.length ? 2 : 1;
+        let symbol = piece.slice(i, i + width);
+        if (prefix !== undefined && i > 0) symbol = prefix + symbol;
+        if (suffix !== undefined && i + width === piece.length) symbol += suffix;
+        id = this.#vocab.get(symbol) ?? -1;
+      }
+      if (id < 0) {
+        const fallback = this.options.byteFallback ? this.#byteFallbackIds(piece.slice(i, i + width)) : undefined;
+        if (fallback !== undefined) {
+          for (const byteId of fallback) {
+            ids[count] = byteId;
+            ends[count++] = i + width;
+          }
+          lastUnk = false;
+        } else if (this.#unkId !== undefined) {
+          if (this.options.fuseUnk && lastUnk) {
+            ends[count - 1] = i + width;
+          } else {
+            ids[count] = this.#unkId;
+            ends[count++] = i + width;
+          }
+          lastUnk = true;
+        }
+        i += width;
+        continue;
+      }
+      lastUnk = false;
+      ids[count] = id;
+      ends[count++] = i + width;
+      i += width;
+    }
+    return [ids, ends, count];
+  }
+
+  #byteFallbackIds(char: string): number[] | undefined {
+    const ids: number[] = [];
+    for (const byte of new TextEncoder().encode(char)) {
+      const id = this.#vocab.get(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
+      if (id === undefined) return undefined;
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  #utf8Symbols(source: string): Int32Array {
+    const byteIds = this.#byteIds;
+    const out: number[] = [];
+    const push = (byte: number) => {
+      const id = byteIds[byte] as number;
+      if (id < 0) {
+        throw new CodexError('E_TOKENIZER', `byte 0x${byte.toString(16)} has no token in this byte-level vocabulary`, {
+          hint: 'use a byte-level vocabulary that contains all 256 byte characters',
+          exitCode: ExitCode.input,
+        });
+      }
+      out.push(id);
+    };
+    for (let i = 0; i < source.length; i++) {
+      let code = source.charCodeAt(i);
+      if (code < 0x80) {
+        push(code);
+        continue;
+      }
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const low = i + 1 < source.length ? source.charCodeAt(i + 1) : 0;
+        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+        } else {
+          code = 0xfffd;
+        }
+      }
+      if (code < 0x800) {
+        push(0xc0 | (code >> 6));
+        push(0x80 | (code & 0x3f));
+      } else if (code < 0x10000) {
+        push(0xe0 | (code >> 12));
+        push(0x80 | ((code >> 6) & 0x3f));
+        push(0x80 | (code & 0x3f));
+      } else {
+        push(0xf0 | (code >> 18));
+        push(0x80 | ((code >> 12) & 0x3f));
+        push(0x80 | ((code >> 6) & 0x3f));
+        push(0x80 | (code & 0x3f));
+      }
+    }
+    return Int32Array.from(out);
+  }
+
+  /**
+   * Merges symbols in place: repeatedly the adjacent pair of lowest rank, the leftmost on ties. Pair ranks are
+   * kept in an array and only the two neighbours of a merge are looked up again.
+   */
+  #merge(ids: Int32Array, ends: Int32Array, count: number, _piece: string | undefined): Int32Array {
+    const pairs = this.#pairs;
+    let n = count;
+    if (n > 1) {
+      const ranks = new Int32Array(n);
+      const slots = new Int32Array(n);
+      for (let i = 0; i + 1 < n; i++) {
+        const slot = pairs.find(ids[i] as number, ids[i + 1] as number);
+        slots[i] = slot;
+        ranks[i] = slot < 0 ? 0x7fffffff : pairs.rankAt(slot);
+      }
+      ranks[n - 1] = 0x7fffffff;
+      for (;;) {
+        let best = -1;
+        let bestRank = 0x7fffffff;
+        for (let i = 0; i + 1 < n; i++) {
+          const rank = ranks[i] as number;
+          if (rank < bestRank) {
+            bestRank = rank;
+            best = i;
+          }
+        }
+        if (best < 0) break;
+        ids[best] = pairs.idAt(slots[best] as number);
+        ends[best] = ends[best + 1] as number;
+        ids.copyWithin(best + 1, best + 2, n);
+        ends.copyWithin(best + 1, best + 2, n);
+        ranks.copyWithin(best + 1, best + 2, n);
+        slots.copyWithin(best + 1, best + 2, n);
+        n--;
+        ranks[n - 1] = 0x7fffffff;
+        for (const i of [best - 1, best]) {
+          if (i < 0 || i + 1 >= n) continue;
+          const slot = pairs.find(ids[i] as number, ids[i + 1] as number);
+          slots[i] = slot;
+          ranks[i] = slot < 0 ? 0x7fffffff : pairs.rankAt(slot);
+        }
+      }
+    }
+    const encoded = new Int32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      encoded[i * 2] = ids[i] as number;
+      encoded[i * 2 + 1] = ends[i] as number;
+    }
+    return encoded;
+  }
+}
+
+/** The token a merge of `left` and `right` produces (a continuation prefix on `right` is dropped). */
+export function mergedToken(left: string, right: string, continuingSubwordPrefix: string | undefined): string {
+  if (continuingSubwordPrefix !== undefined && right.startsWith(continuingSubwordPrefix)) {
+    return left + right.slice(continuingSubwordPrefix.length);
+  }
+  return left + right;
+}

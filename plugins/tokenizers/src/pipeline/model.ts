@@ -1,0 +1,29 @@
+import type {JsonObject} from './normalizer.js';
+
+/** One token produced by a model for a piece: its id and the code units `[start, end)` of the piece it covers. */
+export interface ModelToken {
+  readonly id: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Third pipeline stage: turns one pre-token into tokens and maps ids ↔ token strings (BPE, WordPiece, …).
+ * A model holds no per-call state, so one instance may serve any number of encodings.
+ */
+export interface Model {
+  /** tokenizer.json `model.type`: `BPE`, `WordPiece`, … */
+  readonly type: string;
+  /** Number of ids the model's vocabulary spans (`max id + 1`). */
+  readonly vocabSize: number;
+  tokenize(piece: string): ModelToken[];
+  /**
+   * Appends the ids of `piece` to `out` without offsets. Optional fast path used when offsets are not needed;
+   * must agree with `tokenize`.
+   */
+  tokenizeIds?(piece: string, out: number[]): void;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  /** The tokenizer.json `model` object, keys in a fixed order, big arrays last. */
+  toJSON(): JsonObject;
+}

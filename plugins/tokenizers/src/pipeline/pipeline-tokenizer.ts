@@ -1,0 +1,247 @@
+import {
+  CodexError,
+  type DecodeOptions,
+  type EncodeOptions,
+  type Encoding,
+  ExitCode,
+  type PaddingOptions,
+  type SpecialTokens,
+  type Tokenizer,
+  type TruncationOptions,
+} from '@codex-ml/core';
+import {serializeTokenizer} from '../serialization/tokenizer-json-writer.js';
+import {type AddedToken, AddedVocabulary} from './added-vocabulary.js';
+import type {Decoder} from './decoder.js';
+import {type EncodingParts, emptyParts, freezeParts, pushToken} from './encoding-parts.js';
+import type {Model} from './model.js';
+import {NormalizedText} from './normalized-text.js';
+import type {Normalizer} from './normalizer.js';
+import {padParts} from './padding.js';
+import type {PostProcessor} from './post-processor.js';
+import {type PreTokenizer, pieceRange} from './pre-tokenizer.js';
+import {truncateParts} from './truncation.js';
+import {wellFormed} from './well-formed.js';
+
+/** The stages and settings a `PipelineTokenizer` is built from; every stage but the model is optional. */
+export interface PipelineStages {
+  readonly model: Model;
+  readonly normalizer?: Normalizer | undefined;
+  readonly preTokenizer?: PreTokenizer | undefined;
+  readonly postProcessor?: PostProcessor | undefined;
+  readonly decoder?: Decoder | undefined;
+  readonly addedTokens?: readonly AddedToken[];
+  /** Role → token content (`pad`, `bos`, `eos`, `unk`, …); inferred from the added tokens when omitted. */
+  readonly specialTokens?: SpecialTokens;
+  /** Defaults applied when `encode` gets no `padding` / `truncation` (tokenizer.json `padding`, `truncation`). */
+  readonly padding?: PaddingOptions | undefined;
+  readonly truncation?: TruncationOptions | undefined;
+}
+
+/**
+ * The `Tokenizer` contract as a composition of stages: added tokens are split off the raw input, the rest is
+ * normalized, pre-tokenized, and tokenized by the model; truncation, post-processing and padding follow, in
+ * Hugging Face's order. Offsets always point into the caller's string.
+ */
+export class PipelineTokenizer implements Tokenizer {
+  readonly model: Model;
+  readonly normalizer: Normalizer | undefined;
+  readonly preTokenizer: PreTokenizer | undefined;
+  readonly postProcessor: PostProcessor | undefined;
+  readonly decoder: Decoder | undefined;
+  readonly addedVocabulary: AddedVocabulary;
+  readonly specialTokens: SpecialTokens;
+  readonly padding: PaddingOptions | undefined;
+  readonly truncation: TruncationOptions | undefined;
+  readonly vocabSize: number;
+
+  constructor(stages: PipelineStages) {
+    this.model = stages.model;
+    this.normalizer = stages.normalizer;
+    this.preTokenizer = stages.preTokenizer;
+    this.postProcessor = stages.postProcessor;
+    this.decoder = stages.decoder;
+    this.addedVocabulary = new AddedVocabulary(stages.addedTokens ?? []);
+    this.specialTokens = Object.freeze({...(stages.specialTokens ?? inferRoles(this.addedVocabulary.tokens))});
+    this.padding = stages.padding;
+    this.truncation = stages.truncation;
+    let size = this.model.vocabSize;
+    for (const token of this.addedVocabulary.tokens) size = Math.max(size, token.id + 1);
+    this.vocabSize = size;
+  }
+
+  get modelType(): string {
+    return this.model.type;
+  }
+
+  normalize(text: string): string {
+    const input = wellFormed(text);
+    if (this.normalizer === undefined) return input;
+    let out = '';
+    for (const segment of this.addedVocabulary.split(input)) {
+      const slice = input.slice(segment.start, segment.end);
+      out += segment.token ? slice : this.normalizer.normalize(NormalizedText.from(slice)).text;
+    }
+    return out;
+  }
+
+  encode(text: string, options: EncodeOptions = {}): Encoding {
+    return freezeParts(this.#encodeParts(text, options, undefined));
+  }
+
+  encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Encoding[] {
+    const padding = options.padding ?? this.padding;
+    const all = texts.map((text) => this.#encodeParts(text, {...options, padding: undefined}, null));
+    if (padding !== undefined) {
+      const length = padding.length === 'longest' ? Math.max(0, ...all.map((parts) => parts.ids.length)) : padding.length;
+      for (const parts of all) padParts(parts, this.#padSpec(padding, length));
+    }
+    return all.map(freezeParts);
+  }
+
+  /**
+   * Ids only, without offsets or masks: the fast path for bulk encoding. Equal to `encode(text).ids` with no
+   * truncation or padding.
+   */
+  encodeIds(text: string, addSpecialTokens = true): number[] {
+    const fast = this.model.tokenizeIds?.bind(this.model);
+    const out: number[] = [];
+    const input = wellFormed(text);
+    for (const segment of this.addedVocabulary.split(input)) {
+      if (segment.token) {
+        out.push(segment.token.id);
+        continue;
+      }
+      const normalized = this.#normalized(input.slice(segment.start, segment.end));
+      const pieces = this.preTokenizer
+        ? this.preTokenizer.preTokenize(normalized.text)
+        : [{text: normalized.text, start: 0, end: normalized.text.length}];
+      for (const piece of pieces) {
+        if (fast) fast(piece.text, out);
+        else for (const token of this.model.tokenize(piece.text)) out.push(token.id);
+      }
+    }
+    if (!addSpecialTokens || this.postProcessor === undefined) return out;
+    const parts = emptyParts();
+    parts.ids = out;
+    parts.tokens = new Array<string>(out.length).fill('');
+    parts.offsets = new Array(out.length).fill([0, 0] as const);
+    parts.typeIds = new Array<number>(out.length).fill(0);
+    parts.specialTokensMask = new Array<number>(out.length).fill(0);
+    parts.attentionMask = new Array<number>(out.length).fill(1);
+    return this.postProcessor.process(parts, true).ids;
+  }
+
+  decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    const skipSpecial = options.skipSpecialTokens ?? true;
+    const tokens: string[] = [];
+    for (const id of ids) {
+      const added = Number.isInteger(id) ? this.addedVocabulary.byId(id) : undefined;
+      if (added) {
+        if (!(skipSpecial && added.special)) tokens.push(added.content);
+        continue;
+      }
+      const token = Number.isInteger(id) ? this.model.idToToken(id) : undefined;
+      if (token === undefined) {
+        throw new CodexError('E_TOKENIZER', `cannot decode id ${String(id)}: outside the vocabulary [0, ${this.vocabSize})`, {
+          hint: 'decode ids produced by this tokenizer',
+          exitCode: ExitCode.input,
+        });
+      }
+      tokens.push(token);
+    }
+    return this.decoder ? this.decoder.decode(tokens) : tokens.join(' ');
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.addedVocabulary.byContent(token)?.id ?? this.model.tokenToId(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.addedVocabulary.byId(id)?.content ?? this.model.idToToken(id);
+  }
+
+  toJSON(): string {
+    return serializeTokenizer(this);
+  }
+
+  /** `padding === null` means the caller pads the batch itself; `undefined` means use options or defaults. */
+  #encodeParts(text: string, options: EncodeOptions, padding: null | undefined): EncodingParts {
+    const addSpecial = options.addSpecialTokens ?? true;
+    let parts = this.#tokenize(text);
+    const truncation = options.truncation ?? this.truncation;
+    if (truncation !== undefined) {
+      const reserved = addSpecial && this.postProcessor ? this.postProcessor.addedTokens() : 0;
+      if (truncation.maxLength < reserved) {
+        throw new CodexError('E_TOKENIZER', `truncation max length ${truncation.maxLength} leaves no room for ${reserved} special tokens`, {
+          hint: `use a max length of at least ${reserved + 1}`,
+          exitCode: ExitCode.usage,
+        });
+      }
+      parts = truncateParts(parts, truncation.maxLength - reserved, truncation.stride ?? 0, truncation.side ?? 'right');
+    }
+    if (this.postProcessor) parts = this.postProcessor.process(parts, addSpecial);
+    const pad = padding === null ? undefined : (options.padding ?? this.padding);
+    if (pad !== undefined && pad.length !== 'longest') padParts(parts, this.#padSpec(pad, pad.length));
+    return parts;
+  }
+
+  #tokenize(text: string): EncodingParts {
+    const parts = emptyParts();
+    const input = wellFormed(text);
+    for (const segment of this.addedVocabulary.split(input)) {
+      const added = segment.token;
+      if (added) {
+        pushToken(parts, added.id, added.content, [segment.start, segment.end], added.special);
+        continue;
+      }
+      const normalized = this.#normalized(input.slice(segment.start, segment.end));
+      const pieces = this.preTokenizer
+        ? this.preTokenizer.preTokenize(normalized.text)
+        : [{text: normalized.text, start: 0, end: normalized.text.length}];
+      for (const piece of pieces) {
+        for (const token of this.model.tokenize(piece.text)) {
+          const [from, to] = pieceRange(piece, token.start, token.end);
+          const [start, end] = normalized.originalRange(from, to);
+          pushToken(parts, token.id, this.model.idToToken(token.id) ?? '', [segment.start + start, segment.start + end], false);
+        }
+      }
+    }
+    return parts;
+  }
+
+  #normalized(text: string): NormalizedText {
+    const input = NormalizedText.from(text);
+    return this.normalizer ? this.normalizer.normalize(input) : input;
+  }
+
+  #padSpec(padding: PaddingOptions, length: number) {
+    const token = padding.padToken ?? this.specialTokens.pad;
+    const id = token === undefined ? undefined : this.tokenToId(token);
+    if (token === undefined || id === undefined) {
+      throw new CodexError('E_TOKENIZER', `cannot pad: no pad token${token === undefined ? '' : ` "${token}" in the vocabulary`}`, {
+        hint: 'add a [PAD] special token or pass padding.padToken',
+        exitCode: ExitCode.usage,
+      });
+    }
+    return {length, side: padding.side ?? 'right', id, token} as const;
+  }
+}
+
+const ROLE_PATTERNS: readonly [string, RegExp][] = [
+  ['pad', /^(\[PAD\]|<pad>|<\|pad\|>)$/i],
+  ['bos', /^(\[BOS\]|<s>|<bos>|\[CLS\]|<\|begin_of_text\|>)$/i],
+  ['eos', /^(\[EOS\]|<\/s>|<eos>|\[SEP\]|<\|endoftext\|>|<\|end_of_text\|>)$/i],
+  ['unk', /^(\[UNK\]|<unk>)$/i],
+  ['mask', /^(\[MASK\]|<mask>)$/i],
+];
+
+/** Roles of well-known special token spellings (tokenizer.json does not record roles); others keep their text. */
+function inferRoles(tokens: readonly AddedToken[]): SpecialTokens {
+  const roles: Record<string, string> = {};
+  for (const token of tokens) {
+    if (!token.special) continue;
+    const role = ROLE_PATTERNS.find(([, pattern]) => pattern.test(token.content))?.[0] ?? token.content;
+    if (!(role in roles)) roles[role] = token.content;
+  }
+  return roles;
+}

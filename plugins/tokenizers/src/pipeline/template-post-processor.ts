@@ -1,0 +1,113 @@
+import {CodexError, ExitCode} from '@codex-ml/core';
+import {type EncodingParts, emptyParts, pushToken} from './encoding-parts.js';
+import type {JsonObject, JsonValue} from './normalizer.js';
+import type {PostProcessor} from './post-processor.js';
+
+/** One element of a template: a special token or a sequence slot (`A`, `B`), with its type id. */
+export type TemplatePiece =
+  | {readonly kind: 'special'; readonly name: string; readonly typeId: number}
+  | {readonly kind: 'sequence'; readonly name: 'A' | 'B'; readonly typeId: number};
+
+/** A special token a template refers to: the ids and token strings it expands to. */
+export interface TemplateSpecialToken {
+  readonly name: string;
+  readonly ids: readonly number[];
+  readonly tokens: readonly string[];
+}
+
+/**
+ * Wraps sequences in special tokens following a template, e.g. `[BOS] $A [EOS]` (tokenizer.json type
+ * `TemplateProcessing`). Only single sequences are encoded; the pair template is kept for the file.
+ */
+export class TemplatePostProcessor implements PostProcessor {
+  readonly type = 'TemplateProcessing';
+  readonly single: readonly TemplatePiece[];
+  readonly pair: readonly TemplatePiece[];
+  readonly specialTokens: ReadonlyMap<string, TemplateSpecialToken>;
+
+  constructor(single: readonly TemplatePiece[], pair: readonly TemplatePiece[], specialTokens: readonly TemplateSpecialToken[]) {
+    this.single = [...single];
+    this.pair = [...pair];
+    // Sorted by name: tokenizer.json writes this map with sorted keys.
+    this.specialTokens = new Map(
+      [...specialTokens].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((t) => [t.name, t]),
+    );
+    for (const piece of [...single, ...pair]) {
+      if (piece.kind === 'special' && !this.specialTokens.has(piece.name)) {
+        throw new CodexError('E_TOKENIZER', `post_processor template uses "${piece.name}", missing from special_tokens`, {
+          hint: 'list every special token of the template under post_processor.special_tokens',
+          exitCode: ExitCode.input,
+        });
+      }
+    }
+  }
+
+  /** `[bos] $A [eos]` with the given tokens and ids; either may be omitted. */
+  static wrap(bos: {token: string; id: number} | undefined, eos: {token: string; id: number} | undefined): TemplatePostProcessor {
+    const special = (t: {token: string; id: number}): TemplateSpecialToken => ({name: t.token, ids: [t.id], tokens: [t.token]});
+    const single: TemplatePiece[] = [];
+    const pair: TemplatePiece[] = [];
+    const tokens: TemplateSpecialToken[] = [];
+    if (bos) {
+      single.push({kind: 'special', name: bos.token, typeId: 0});
+      pair.push({kind: 'special', name: bos.token, typeId: 0});
+      tokens.push(special(bos));
+    }
+    single.push({kind: 'sequence', name: 'A', typeId: 0});
+    pair.push({kind: 'sequence', name: 'A', typeId: 0});
+    if (eos) {
+      single.push({kind: 'special', name: eos.token, typeId: 0});
+      pair.push({kind: 'special', name: eos.token, typeId: 0});
+      tokens.push(special(eos));
+    }
+    pair.push({kind: 'sequence', name: 'B', typeId: 1});
+    if (eos) pair.push({kind: 'special', name: eos.token, typeId: 1});
+    return new TemplatePostProcessor(single, pair, tokens);
+  }
+
+  addedTokens(): number {
+    let count = 0;
+    for (const piece of this.single) {
+      if (piece.kind === 'special') count += this.specialTokens.get(piece.name)?.ids.length ?? 0;
+    }
+    return count;
+  }
+
+  process(parts: EncodingParts, addSpecialTokens: boolean): EncodingParts {
+    if (!addSpecialTokens) return parts;
+    const out = emptyParts();
+    for (const piece of this.single) {
+      if (piece.kind === 'sequence') {
+        if (piece.name !== 'A') continue;
+        for (let i = 0; i < parts.ids.length; i++) {
+          out.ids.push(parts.ids[i] as number);
+          out.tokens.push(parts.tokens[i] as string);
+          out.offsets.push(parts.offsets[i] as readonly [number, number]);
+          out.typeIds.push(piece.typeId);
+          out.specialTokensMask.push(parts.specialTokensMask[i] as number);
+          out.attentionMask.push(parts.attentionMask[i] as number);
+        }
+      } else {
+        const special = this.specialTokens.get(piece.name) as TemplateSpecialToken;
+        special.ids.forEach((id, i) => {
+          pushToken(out, id, special.tokens[i] as string, [0, 0], true);
+          out.typeIds[out.typeIds.length - 1] = piece.typeId;
+        });
+      }
+    }
+    out.overflowing = parts.overflowing.map((window) => this.process(window, true));
+    return out;
+  }
+
+  toJSON(): JsonObject {
+    const specials: JsonObject = {};
+    for (const [name, token] of this.specialTokens) specials[name] = {id: token.name, ids: [...token.ids], tokens: [...token.tokens]};
+    return {type: this.type, single: this.single.map(pieceJson), pair: this.pair.map(pieceJson), special_tokens: specials};
+  }
+}
+
+function pieceJson(piece: TemplatePiece): JsonValue {
+  return piece.kind === 'special'
+    ? {SpecialToken: {id: piece.name, type_id: piece.typeId}}
+    : {Sequence: {id: piece.name, type_id: piece.typeId}};
+}
