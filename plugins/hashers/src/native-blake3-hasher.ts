@@ -21,14 +21,24 @@ export class NativeBlake3Hasher implements Hasher {
 
   create(): HashState {
     const hash = new this.Native();
+    // The native object would keep accepting input after digest(); the contract says a finished state throws.
+    let finished = false;
     return {
       update: (bytes) => {
+        if (finished) throw new Error(FINISHED);
         hash.update(bytes);
       },
-      digest: () => hash.digest('hex'),
+      digest: () => {
+        if (finished) throw new Error(FINISHED);
+        finished = true;
+        return hash.digest('hex');
+      },
     };
   }
 }
+
+/** Message of the error a finished hash state throws. */
+export const FINISHED = 'digest() was already called on this hash state';
 
 /** Loads an optional native dependency, or explains how to get it. */
 export function loadOptional<T>(name: string, backend: string): T {

@@ -1,5 +1,5 @@
 import type {HashState, Hasher} from '@codex-ml/core';
-import {loadOptional} from './native-blake3-hasher.js';
+import {FINISHED, loadOptional} from './native-blake3-hasher.js';
 
 interface NativeXxh3 {
   update(input: Uint8Array): unknown;
@@ -23,12 +23,19 @@ export class NativeXxh3Hasher implements Hasher {
 
   create(): HashState {
     const hash = this.module.xxh3.Xxh3.withSeed();
+    // The native object would keep accepting input after digest(); the contract says a finished state throws.
+    let finished = false;
     return {
       update: (bytes) => {
+        if (finished) throw new Error(FINISHED);
         hash.update(bytes);
       },
       // Canonical form is big-endian, 16 hex digits: keep leading zeros.
-      digest: () => hash.digest().toString(16).padStart(16, '0'),
+      digest: () => {
+        if (finished) throw new Error(FINISHED);
+        finished = true;
+        return hash.digest().toString(16).padStart(16, '0');
+      },
     };
   }
 }
