@@ -114,4 +114,11 @@ export interface TokenizerFactory {
   train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Tokenizer>;
   /** Loads a tokenizer.json document whose model this factory handles; throws `E_TOKENIZER` otherwise. */
   load(json: string): Tokenizer;
+  /**
+   * Names of ready-made vocabularies this backend ships (e.g. the tiktoken ranks `gpt2`, `cl100k_base`), which
+   * `codex tokenizer:encode --tiktoken NAME` selects. Absent = none.
+   */
+  readonly pretrained?: readonly string[];
+  /** Loads one of `pretrained`; throws `E_TOKENIZER` for other names. */
+  loadPretrained?(name: string): Promise<Tokenizer>;
 }
