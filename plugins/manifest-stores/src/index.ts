@@ -1,0 +1,2 @@
+export {FsManifestStore, MANIFEST_FILE} from './fs-manifest-store.js';
+export {checkManifestHeader, datasetIdsOf} from './manifest-header.js';
