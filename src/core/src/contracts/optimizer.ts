@@ -31,18 +31,21 @@ export interface OptimizerOptions {
  *   update bitwise identical to the original's.
  * - `getState()` returns copies, not views of live buffers.
  */
-export interface Optimizer<T = unknown> {
+export interface Optimizer<T = unknown, G = T> {
   readonly type: string;
   readonly step: number;
-  /** One update. `lr` comes from the schedule, so schedules stay outside optimizers. */
-  applyGradients(params: ReadonlyMap<string, T>, grads: ReadonlyMap<string, T>, lr: number): void;
+  /**
+   * One update. `lr` comes from the schedule, so schedules stay outside optimizers. Gradients may have another
+   * type than parameters (`G`): in TensorFlow.js parameters are mutable variables, gradients plain tensors.
+   */
+  applyGradients(params: ReadonlyMap<string, T>, grads: ReadonlyMap<string, G>, lr: number): void;
   getState(): OptimizerState;
   setState(state: OptimizerState): void;
   dispose(): void;
 }
 
 /** What the `optimizer` contract's backends provide: a way to build an optimizer for a tensor library. */
-export interface OptimizerFactory<T = unknown> {
+export interface OptimizerFactory<T = unknown, G = T> {
   readonly type: string;
-  create(options: OptimizerOptions): Optimizer<T>;
+  create(options: OptimizerOptions): Optimizer<T, G>;
 }

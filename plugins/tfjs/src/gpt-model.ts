@@ -1,0 +1,253 @@
+import {CodexError, ExitCode} from '@codex-ml/core';
+import * as tf from '@tensorflow/tfjs';
+import {gelu} from './gelu.js';
+import {type GptConfig, validateGptConfig} from './gpt-config.js';
+import {layerNorm} from './layer-norm.js';
+import {mixSeed, SeededRandom} from './seeded-random.js';
+import {sparseCrossEntropy} from './sparse-cross-entropy.js';
+
+/** How a forward pass runs. */
+export interface ForwardOptions {
+  /** Dropout is applied only when true (and the model's rate is > 0). */
+  readonly training?: boolean;
+  /**
+   * Seed of this pass's dropout masks. Derive it from the step (see `trainStep`) so a resumed run draws the
+   * same masks without saving any RNG state.
+   */
+  readonly dropoutSeed?: number;
+}
+
+interface ParameterSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly init: 'normal' | 'zeros' | 'ones';
+  readonly std?: number;
+}
+
+const INIT_STD = 0.02;
+let modelCounter = 0;
+
+/**
+ * GPT-style decoder-only transformer on TensorFlow.js ops: token + learned position embeddings, pre-norm
+ * blocks of causal multi-head self-attention and a GELU MLP, a final layer norm and (optionally tied) output
+ * projection.
+ *
+ * Parameters are `tf.Variable`s keyed by stable names (`wte`, `wpe`, `h.0.attn.wqkv`, …; sorted), which is
+ * what checkpoints and optimizer state key on. Init is seeded per parameter name and independent of the
+ * backend, so the same seed gives bitwise the same initial weights on wasm and cpu.
+ *
+ * Performance notes: q, k and v come from one matmul; attention runs as one batched matmul over
+ * (batch × heads); linear layers use `tf.fused.matMul` with the bias folded in; layer norm, GELU and the
+ * loss have hand-written gradients.
+ */
+export class GptModel {
+  readonly config: GptConfig;
+  readonly params: ReadonlyMap<string, tf.Variable>;
+  readonly #masks = new Map<number, tf.Tensor2D>();
+
+  private constructor(config: GptConfig, params: Map<string, tf.Variable>) {
+    this.config = config;
+    this.params = params;
+  }
+
+  /** Builds and initialises a model on the current backend (call `loadTfBackend` first). */
+  static create(config: GptConfig): GptModel {
+    validateGptConfig(config);
+    const prefix = `gpt${++modelCounter}`;
+    const params = new Map<string, tf.Variable>();
+    for (const spec of parameterSpecs(config).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const values =
+        spec.init === 'normal'
+          ? new SeededRandom(config.seed, spec.name).normalArray(size, spec.std ?? INIT_STD)
+          : new Float32Array(size).fill(spec.init === 'ones' ? 1 : 0);
+      params.set(spec.name, tf.variable(tf.tensor(values, [...spec.shape], 'float32'), true, `${prefix}/${spec.name}`));
+    }
+    return new GptModel(config, params);
+  }
+
+  /** Number of trainable scalars. */
+  get parameterCount(): number {
+    let total = 0;
+    for (const variable of this.params.values()) total += variable.size;
+    return total;
+  }
+
+  /**
+   * Matmul FLOPs of one training step (forward + backward) per token at full context: 6 per weight used in
+   * a matmul plus the attention score and mix products. Embedding lookups and elementwise work excluded.
+   */
+  get trainFlopsPerToken(): number {
+    const {layers, dModel, contextLength, vocabSize} = this.config;
+    const matmulWeights = layers * 12 * dModel * dModel + vocabSize * dModel;
+    const attention = layers * 2 * contextLength * dModel;
+    return 6 * matmulWeights + 6 * attention;
+  }
+
+  /** Logits [batch, time, vocab] for token ids `contexts` [batch, time] (int32, time ≤ contextLength). */
+  forward(contexts: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [batch, time] = contexts.shape;
+      const hidden = this.#hidden(contexts, options);
+      const logits = this.#project(hidden);
+      return tf.reshape(logits, [batch, time, this.config.vocabSize]) as tf.Tensor3D;
+    });
+  }
+
+  /** Mean next-token cross-entropy of `targets` [batch, time] given `contexts` [batch, time]. */
+  loss(contexts: tf.Tensor2D, targets: tf.Tensor2D, options: ForwardOptions = {}): tf.Scalar {
+    return tf.tidy(() => {
+      const [batch, time] = targets.shape;
+      const logits = this.#project(this.#hidden(contexts, options));
+      return sparseCrossEntropy(logits, tf.reshape(targets, [batch * time]) as tf.Tensor1D);
+    });
+  }
+
+  /** Copies of every weight, by parameter name (sorted). */
+  getWeights(): Map<string, Float32Array> {
+    const weights = new Map<string, Float32Array>();
+    for (const [name, variable] of this.params) weights.set(name, Float32Array.from(variable.dataSync() as Float32Array));
+    return weights;
+  }
+
+  /** Replaces every weight; names and sizes must match this model exactly. */
+  setWeights(weights: ReadonlyMap<string, Float32Array>): void {
+    for (const name of weights.keys()) {
+      if (!this.params.has(name)) {
+        throw new CodexError('E_WEIGHTS', `weights hold unknown parameter "${name}"`, {
+          hint: 'the checkpoint was written by a model with another training.model config',
+          exitCode: ExitCode.integrity,
+        });
+      }
+    }
+    for (const [name, variable] of this.params) {
+      const values = weights.get(name);
+      if (!values || values.length !== variable.size) {
+        throw new CodexError(
+          'E_WEIGHTS',
+          `weights for "${name}" ${values ? `have ${values.length} values, expected ${variable.size}` : 'are missing'}`,
+          {hint: 'the checkpoint was written by a model with another training.model config', exitCode: ExitCode.integrity},
+        );
+      }
+    }
+    for (const [name, variable] of this.params) {
+      tf.tidy(() => variable.assign(tf.tensor(weights.get(name) as Float32Array, variable.shape, 'float32')));
+    }
+  }
+
+  dispose(): void {
+    for (const variable of this.params.values()) variable.dispose();
+    for (const mask of this.#masks.values()) mask.dispose();
+    this.#masks.clear();
+  }
+
+  #param(name: string): tf.Variable {
+    return this.params.get(name) as tf.Variable;
+  }
+
+  /** Final hidden states [batch·time, dModel]. */
+  #hidden(contexts: tf.Tensor2D, options: ForwardOptions): tf.Tensor2D {
+    const {dModel, layers, contextLength} = this.config;
+    const [batch, time] = contexts.shape;
+    if (time > contextLength) {
+      throw new CodexError('E_MODEL_INPUT', `context of ${time} tokens exceeds training.model.contextLength ${contextLength}`, {
+        hint: 'sample contexts no longer than the model was built for',
+        exitCode: ExitCode.input,
+      });
+    }
+    if (contexts.dtype !== 'int32') throw new CodexError('E_MODEL_INPUT', `token ids must be int32, got ${contexts.dtype}`);
+    const dropout = this.#dropout(options);
+    const tokens = tf.gather(this.#param('wte'), tf.reshape(contexts, [batch * time]));
+    const positions = tf.slice(this.#param('wpe'), [0, 0], [time, dModel]);
+    let x = tf.reshape(tf.add(tf.reshape(tokens, [batch, time, dModel]), positions), [batch * time, dModel]) as tf.Tensor2D;
+    x = dropout(x, 0);
+    for (let layer = 0; layer < layers; layer++) {
+      x = tf.add(
+        x,
+        this.#attention(layer, layerNorm(x, this.#param(`h.${layer}.ln1.gamma`), this.#param(`h.${layer}.ln1.beta`)), batch, time, dropout),
+      );
+      x = tf.add(x, this.#mlp(layer, layerNorm(x, this.#param(`h.${layer}.ln2.gamma`), this.#param(`h.${layer}.ln2.beta`)), dropout));
+    }
+    return layerNorm(x, this.#param('lnf.gamma'), this.#param('lnf.beta'));
+  }
+
+  #project(hidden: tf.Tensor2D): tf.Tensor2D {
+    const weights = this.#param(this.config.tiedEmbeddings ? 'wte' : 'lm_head') as tf.Tensor2D;
+    return tf.matMul(hidden, weights, false, this.config.tiedEmbeddings);
+  }
+
+  #attention(layer: number, x: tf.Tensor2D, batch: number, time: number, dropout: DropoutFn): tf.Tensor2D {
+    const {heads, dModel} = this.config;
+    const headSize = dModel / heads;
+    const p = `h.${layer}.attn`;
+    const qkv = tf.fused.matMul({a: x, b: this.#param(`${p}.wqkv`), bias: this.#param(`${p}.bqkv`)});
+    // [B·T, 3d] → [3, B, H, T, hd]: one transpose serves q, k and v.
+    const split = tf.transpose(tf.reshape(qkv, [batch, time, 3, heads, headSize]), [2, 0, 3, 1, 4]);
+    const [q, k, v] = tf.unstack(split, 0) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(headSize)), k, false, true), this.#causalMask(time));
+    const weights = dropout(tf.softmax(scores), 1 + layer * 3);
+    const mixed = tf.matMul(weights, v);
+    const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * time, dModel]) as tf.Tensor2D;
+    const out = tf.fused.matMul({a: merged, b: this.#param(`${p}.wo`), bias: this.#param(`${p}.bo`)});
+    return dropout(out as tf.Tensor2D, 2 + layer * 3);
+  }
+
+  #mlp(layer: number, x: tf.Tensor2D, dropout: DropoutFn): tf.Tensor2D {
+    const p = `h.${layer}.mlp`;
+    const up = gelu(tf.fused.matMul({a: x, b: this.#param(`${p}.wfc`), bias: this.#param(`${p}.bfc`)}));
+    const down = tf.fused.matMul({a: up as tf.Tensor2D, b: this.#param(`${p}.wproj`), bias: this.#param(`${p}.bproj`)});
+    return dropout(down as tf.Tensor2D, 3 + layer * 3);
+  }
+
+  /** Additive causal mask [T, T]: 0 on and below the diagonal, −1e9 above; built once per length. */
+  #causalMask(time: number): tf.Tensor2D {
+    let mask = this.#masks.get(time);
+    if (!mask) {
+      const values = new Float32Array(time * time);
+      for (let i = 0; i < time; i++) for (let j = i + 1; j < time; j++) values[i * time + j] = -1e9;
+      mask = tf.keep(tf.tensor2d(values, [time, time]));
+      this.#masks.set(time, mask);
+    }
+    return mask;
+  }
+
+  #dropout(options: ForwardOptions): DropoutFn {
+    const rate = this.config.dropout;
+    if (!options.training || rate === 0) return (x) => x;
+    const base = mixSeed(this.config.seed, options.dropoutSeed ?? 0);
+    return <T extends tf.Tensor>(x: T, site: number) => tf.dropout(x, rate, undefined, mixSeed(base, site)) as T;
+  }
+}
+
+type DropoutFn = <T extends tf.Tensor>(x: T, site: number) => T;
+
+function parameterSpecs(config: GptConfig): ParameterSpec[] {
+  const {vocabSize, contextLength, dModel, layers, tiedEmbeddings} = config;
+  // GPT-2: residual projections scaled by 1/√(2·layers) so the residual stream's variance stays put.
+  const residualStd = INIT_STD / Math.sqrt(2 * layers);
+  const specs: ParameterSpec[] = [
+    {name: 'wte', shape: [vocabSize, dModel], init: 'normal'},
+    {name: 'wpe', shape: [contextLength, dModel], init: 'normal'},
+    {name: 'lnf.gamma', shape: [dModel], init: 'ones'},
+    {name: 'lnf.beta', shape: [dModel], init: 'zeros'},
+  ];
+  if (!tiedEmbeddings) specs.push({name: 'lm_head', shape: [dModel, vocabSize], init: 'normal'});
+  for (let layer = 0; layer < layers; layer++) {
+    const p = `h.${layer}`;
+    specs.push(
+      {name: `${p}.ln1.gamma`, shape: [dModel], init: 'ones'},
+      {name: `${p}.ln1.beta`, shape: [dModel], init: 'zeros'},
+      {name: `${p}.attn.wqkv`, shape: [dModel, 3 * dModel], init: 'normal'},
+      {name: `${p}.attn.bqkv`, shape: [3 * dModel], init: 'zeros'},
+      {name: `${p}.attn.wo`, shape: [dModel, dModel], init: 'normal', std: residualStd},
+      {name: `${p}.attn.bo`, shape: [dModel], init: 'zeros'},
+      {name: `${p}.ln2.gamma`, shape: [dModel], init: 'ones'},
+      {name: `${p}.ln2.beta`, shape: [dModel], init: 'zeros'},
+      {name: `${p}.mlp.wfc`, shape: [dModel, 4 * dModel], init: 'normal'},
+      {name: `${p}.mlp.bfc`, shape: [4 * dModel], init: 'zeros'},
+      {name: `${p}.mlp.wproj`, shape: [4 * dModel, dModel], init: 'normal', std: residualStd},
+      {name: `${p}.mlp.bproj`, shape: [dModel], init: 'zeros'},
+    );
+  }
+  return specs;
+}

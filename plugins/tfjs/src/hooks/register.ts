@@ -1,0 +1,26 @@
+import {definePlugin} from '@codex-ml/core';
+
+const here = (file: string) => new URL(`../${file}`, import.meta.url).href;
+
+export default definePlugin((registry) => {
+  registry.register('optimizer', 'sgd', {
+    description: 'Plain SGD (TensorFlow.js)',
+    module: here('optimizers/sgd-optimizer.js'),
+    export: 'SgdOptimizer',
+  });
+  registry.register('optimizer', 'momentum', {
+    description: 'SGD with heavy-ball momentum (TensorFlow.js)',
+    module: here('optimizers/momentum-optimizer.js'),
+    export: 'MomentumOptimizer',
+  });
+  registry.register('optimizer', 'adam', {
+    description: 'Adam with bias correction (TensorFlow.js)',
+    module: here('optimizers/adam-optimizer.js'),
+    export: 'AdamOptimizer',
+  });
+  registry.register('optimizer', 'adamw', {
+    description: 'Adam with decoupled weight decay (TensorFlow.js); the default',
+    module: here('optimizers/adamw-optimizer.js'),
+    export: 'AdamWOptimizer',
+  });
+});
