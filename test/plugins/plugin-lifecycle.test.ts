@@ -1,0 +1,126 @@
+import {createHash} from 'node:crypto';
+import {writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {type CliResult, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
+
+const fixtures = join(repoRoot, 'test', 'fixtures', 'plugins');
+
+interface BackendRow {
+  readonly name: string;
+  readonly plugin: string;
+  readonly version: string;
+  readonly apiRange: string;
+}
+
+interface BackendsJson {
+  readonly hasher: readonly BackendRow[];
+  readonly problems: ReadonlyArray<{readonly plugin: string; readonly message: string}>;
+}
+
+/** A private CLI data/config/cache home, so tests never touch the user's plugins, plus a small file to hash. */
+async function sandbox() {
+  const home = await tempDir('codex-plugins-');
+  const env = {
+    HOME: home.path,
+    XDG_DATA_HOME: join(home.path, 'data'),
+    XDG_CONFIG_HOME: join(home.path, 'config'),
+    XDG_CACHE_HOME: join(home.path, 'cache'),
+  };
+  const file = join(home.path, 'hello.txt');
+  await writeFile(file, 'hello, plugins\n');
+  const codex = (...args: string[]): Promise<CliResult> => runCli(args, {env, cwd: home.path});
+  return {home, env, file, codex};
+}
+
+function digest(algorithm: string, text: string): string {
+  return createHash(algorithm).update(text).digest('hex');
+}
+
+function problemLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line.trim() !== '');
+}
+
+test('a third-party plugin outside the workspaces is linked, selected by config, and removed again', async (t) => {
+  const {home, file, codex} = await sandbox();
+  t.teardown(home.cleanup);
+  const link = await codex('plugins:link', join(fixtures, 'sha1-hasher'), '--no-install');
+  t.is(link.code, 0, link.stderr);
+
+  const backends = JSON.parse((await codex('backends', '--json')).stdout) as BackendsJson;
+  t.like(
+    backends.hasher.find((row) => row.name === 'sha1'),
+    {plugin: 'codex-plugin-fixture-sha1', version: '1.2.3', apiRange: '^1.0.0'},
+  );
+  t.deepEqual(backends.problems, []);
+
+  const expected = `${digest('sha1', 'hello, plugins\n')}  ${file}`;
+  const bySet = await codex('hash', file, '--set', 'hasher=sha1');
+  t.is(bySet.code, 0, bySet.stderr);
+  t.is(bySet.stdout.trim(), expected);
+  t.is(bySet.stderr, '');
+
+  const yaml = join(home.path, 'sha1.yaml');
+  await writeFile(yaml, 'hasher: sha1\n');
+  const byYaml = await codex('hash', file, '--config', yaml, '--json');
+  t.is(byYaml.code, 0, byYaml.stderr);
+  t.like(JSON.parse(byYaml.stdout), {hasher: 'sha1', algorithm: 'sha1', files: [{checksum: `sha1:${digest('sha1', 'hello, plugins\n')}`}]});
+
+  const uninstall = await codex('plugins:uninstall', 'codex-plugin-fixture-sha1');
+  t.is(uninstall.code, 0, uninstall.stderr);
+  t.false((await codex('plugins')).stdout.includes('codex-plugin-fixture-sha1'));
+  const gone = await codex('hash', file, '--set', 'hasher=sha1');
+  t.not(gone.code, 0);
+  t.regex(gone.stderr, /^Error: .*unknown hasher backend "sha1"; registered: blake3, blake3-native, sha256, xxh3, xxh3-native/);
+  t.is(problemLines(gone.stderr).length, 1);
+});
+
+test('a plugin that throws at registration is reported in one line while built-in hashers keep working', async (t) => {
+  const {home, file, codex} = await sandbox();
+  t.teardown(home.cleanup);
+  t.is((await codex('plugins:link', join(fixtures, 'throwing'), '--no-install')).code, 0);
+  const hash = await codex('hash', file, '--hasher', 'sha256');
+  t.is(hash.code, 0, hash.stderr);
+  t.is(hash.stdout.trim(), `${digest('sha256', 'hello, plugins\n')}  ${file}`);
+  t.deepEqual(problemLines(hash.stderr), [
+    'warning: plugin codex-plugin-fixture-throwing: failed while registering: cannot find libfancyhash.so',
+  ]);
+});
+
+test('a plugin built for another core API is refused in one line, and flagged by codex backends', async (t) => {
+  const {home, file, codex} = await sandbox();
+  t.teardown(home.cleanup);
+  t.is((await codex('plugins:link', join(fixtures, 'incompatible'), '--no-install')).code, 0);
+  const hash = await codex('hash', file, '--hasher', 'sha256');
+  t.is(hash.code, 0, hash.stderr);
+  t.is(hash.stdout.trim(), `${digest('sha256', 'hello, plugins\n')}  ${file}`);
+  t.deepEqual(problemLines(hash.stderr), [
+    'warning: plugin codex-plugin-fixture-incompatible: supports core API ^2.0.0, this codex provides 1.0.0; install a version of the plugin built for 1.0.0',
+  ]);
+
+  const json = JSON.parse((await codex('backends', '--json')).stdout) as BackendsJson;
+  t.false(json.hasher.some((row) => row.name === 'future'));
+  t.deepEqual(
+    json.problems.map((problem) => problem.plugin),
+    ['codex-plugin-fixture-incompatible'],
+  );
+  const text = await codex('backends');
+  t.regex(text.stdout, /^! codex-plugin-fixture-incompatible: supports core API \^2\.0\.0, this codex provides 1\.0\.0/m);
+});
+
+test('a duplicate backend name is refused naming both plugins; the first registration stays in use', async (t) => {
+  const {home, file, codex} = await sandbox();
+  t.teardown(home.cleanup);
+  t.is((await codex('plugins:link', join(fixtures, 'duplicate'), '--no-install')).code, 0);
+  const hash = await codex('hash', file, '--hasher', 'sha256', '--json');
+  t.is(hash.code, 0, hash.stderr);
+  t.like(JSON.parse(hash.stdout), {hasher: 'sha256', files: [{checksum: `sha256:${digest('sha256', 'hello, plugins\n')}`}]});
+  const [line, ...rest] = problemLines(hash.stderr);
+  t.deepEqual(rest, []);
+  t.regex(
+    line ?? '',
+    /^warning: plugin codex-plugin-fixture-duplicate: .*registers hasher "sha256", already registered by @codex-ml\/plugin-hashers/,
+  );
+  const json = JSON.parse((await codex('backends', '--json')).stdout) as BackendsJson;
+  t.is(json.hasher.find((row) => row.name === 'sha256')?.plugin, '@codex-ml/plugin-hashers');
+});
