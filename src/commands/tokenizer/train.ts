@@ -1,0 +1,60 @@
+import {Flags} from '@oclif/core';
+import {CodexCommand} from '../../cli/codex-command.js';
+import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
+import {wireTrainingService} from '../../services/tokenization/tokenization-wiring.js';
+import {readTrainingSettings} from '../../services/tokenization/tokenizer-settings.js';
+import type {TrainTokenizerResult} from '../../services/tokenization/tokenizer-training-service.js';
+
+export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> {
+  static override summary = 'Train a tokenizer on files, folders or the train split of a data run';
+  static override description =
+    'Verifies every input file against its data manifest first (a changed byte is refused unless --allow-drift), ' +
+    'then reuses the cached tokenizer when the data and the tokenizer config are unchanged. Each training is a run ' +
+    '(runs/<ULID>/tokenizer.json) with a manifest of dataset ids, file checksums, config digest and artifact checksum.';
+  static override examples = [
+    '<%= config.bin %> tokenizer:train --input corpus/ --vocab-size 8000 --out tok/',
+    '<%= config.bin %> tokenizer:train --input 01JD3Z8XK2M4N5P6Q7R8S9T0VW --model wordpiece --json',
+  ];
+  static override defaultConfigFile = 'configs/tokenization/base.yaml';
+  static override flags = {
+    input: Flags.string({
+      char: 'i',
+      description: 'Files, folders or data run ids (repeatable; overrides tokenizer.dataset.inputs)',
+      multiple: true,
+    }),
+    model: Flags.string({description: 'Tokenizer backend, e.g. bpe or wordpiece (tokenizer.model)'}),
+    'vocab-size': Flags.integer({description: 'Target vocabulary size (tokenizer.vocabSize)', min: 1}),
+    'min-frequency': Flags.integer({description: 'Minimum pair/piece frequency (tokenizer.minFrequency)', min: 1}),
+    out: Flags.string({description: 'Also write DIR/tokenizer.json'}),
+    force: Flags.boolean({description: 'Retrain even when the cache holds this tokenizer'}),
+    'allow-drift': Flags.boolean({description: 'Train on data-run files that changed since their manifest, recording the drift'}),
+  };
+
+  async run(): Promise<TrainTokenizerResult> {
+    const {flags} = this;
+    // Flags are config overrides: one resolution path, so `--vocab-size 8000` and `--set tokenizer.vocabSize=8000` agree.
+    const overrides: string[] = [];
+    if (flags.input) overrides.push(`tokenizer.dataset.inputs=${JSON.stringify(flags.input)}`);
+    if (flags.model !== undefined) overrides.push(`tokenizer.model=${flags.model}`);
+    if (flags['vocab-size'] !== undefined) overrides.push(`tokenizer.vocabSize=${flags['vocab-size']}`);
+    if (flags['min-frequency'] !== undefined) overrides.push(`tokenizer.minFrequency=${flags['min-frequency']}`);
+    const config = this.resolveConfig(overrides);
+    const settings = readTrainingSettings(config);
+    const service = await wireTrainingService(await this.kernel(config), settings);
+    const result = await service.train(
+      {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out},
+      {
+        progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),
+        notice: (message) => {
+          if (!this.jsonEnabled()) process.stderr.write(`${message}\n`);
+        },
+      },
+    );
+    if (!this.jsonEnabled()) {
+      const verb = result.cached ? 'cached' : 'trained';
+      this.log(`${verb} ${result.modelType} tokenizer, ${result.vocabSize} tokens: ${result.out ?? result.tokenizer}`);
+      this.log(`run ${result.runId}  ${result.artifactChecksum}`);
+    }
+    return result;
+  }
+}

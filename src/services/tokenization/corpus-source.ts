@@ -1,0 +1,32 @@
+import type {Checksum} from '@codex-ml/core';
+
+/** One file of a training or validation corpus. */
+export interface CorpusFile {
+  /** Where to read it. */
+  readonly path: string;
+  /** Stable name: the item id of a data manifest, or the path relative to the input folder. */
+  readonly id: string;
+  readonly bytes: number;
+  /** Checksum of the bytes found on disk before reading. */
+  readonly checksum: Checksum;
+  /** Dataset the file belongs to. */
+  readonly datasetId: string;
+}
+
+/** A file whose bytes no longer match its data manifest, accepted with --allow-drift. */
+export interface CorpusDrift {
+  readonly runId: string;
+  readonly id: string;
+  readonly expected: Checksum;
+  readonly actual: Checksum;
+}
+
+/** The assembled corpus: files in a stable order, and where they came from. */
+export interface CorpusSource {
+  readonly files: readonly CorpusFile[];
+  /** Sorted, unique. */
+  readonly datasetIds: readonly string[];
+  /** Data run ids the corpus was read from, sorted. */
+  readonly parents: readonly string[];
+  readonly drift: readonly CorpusDrift[];
+}

@@ -1,0 +1,144 @@
+import {readFile, stat} from 'node:fs/promises';
+import {
+  CodexError,
+  ExitCode,
+  type RegisteredBackend,
+  type Registry,
+  type Tokenizer,
+  type TokenizerFactory,
+  fileError,
+  instantiateBackend,
+  isCodexError,
+} from '@codex-ml/core';
+
+/** tokenizer.json format versions this loader accepts (Hugging Face writes "1.0"). */
+const SUPPORTED_VERSIONS = ['1.0'];
+
+/** Larger files are refused before parsing: a tokenizer.json of 200k tokens is ~10 MB. */
+const MAX_TOKENIZER_BYTES = 512 << 20;
+
+/** A loaded tokenizer and the backend that loaded it. */
+export interface LoadedTokenizer {
+  readonly tokenizer: Tokenizer;
+  readonly backend: string;
+  readonly source: string;
+}
+
+/**
+ * Loads tokenizer.json files with whichever registered tokenizer backend handles the file's model type
+ * (`model.type`), so a file decides its backend, not config. The document is checked before any backend sees
+ * it: valid JSON, a known format version, no `__proto__` key anywhere (a prototype-pollution vector in code
+ * that copies keys into plain objects).
+ */
+export class TokenizerLoader {
+  readonly #factories = new Map<string, TokenizerFactory>();
+
+  constructor(private readonly registry: Registry) {}
+
+  async loadFile(path: string): Promise<LoadedTokenizer> {
+    const info = await stat(path).catch((error: unknown) => {
+      throw fileError(path, error);
+    });
+    if (!info.isFile()) throw fileError(path, Object.assign(new Error('not a file'), {code: 'EISDIR'}));
+    if (info.size > MAX_TOKENIZER_BYTES) throw invalid(path, `is ${info.size} bytes, more than any tokenizer.json this reads`);
+    const text = await readFile(path, 'utf8').catch((error: unknown) => {
+      throw fileError(path, error);
+    });
+    const modelType = inspectDocument(path, text);
+    const {name, factory} = await this.#factoryFor(path, modelType);
+    try {
+      return {tokenizer: factory.load(text), backend: name, source: path};
+    } catch (error) {
+      if (isCodexError(error)) throw new CodexError(error.code, `${path}: ${error.message}`, {hint: error.hint, exitCode: error.exitCode});
+      throw invalid(path, `cannot be loaded by tokenizer backend ${name}: ${firstLine(error)}`);
+    }
+  }
+
+  /** A ready-made vocabulary (tiktoken ranks) from the first backend that ships it. */
+  async loadPretrained(name: string): Promise<LoadedTokenizer> {
+    const factories = await this.factories();
+    const found = factories.find((entry) => entry.factory.pretrained?.includes(name) && entry.factory.loadPretrained);
+    if (!found?.factory.loadPretrained) {
+      const known = factories.flatMap((entry) => entry.factory.pretrained ?? []).sort();
+      throw new CodexError(
+        'E_TOKENIZER',
+        `no tokenizer backend ships the vocabulary "${name}"; available: ${known.join(', ') || '(none)'}`,
+        {
+          hint: 'choose one of those',
+          exitCode: ExitCode.usage,
+        },
+      );
+    }
+    return {tokenizer: await found.factory.loadPretrained(name), backend: found.name, source: `pretrained:${name}`};
+  }
+
+  /** Every registered tokenizer backend, loaded once, in name order. */
+  async factories(): Promise<Array<{name: string; factory: TokenizerFactory}>> {
+    const out: Array<{name: string; factory: TokenizerFactory}> = [];
+    for (const backend of this.registry.list('tokenizer')) {
+      let factory = this.#factories.get(backend.name);
+      if (!factory) {
+        factory = await instantiateBackend(backend as RegisteredBackend<'tokenizer'>);
+        this.#factories.set(backend.name, factory);
+      }
+      out.push({name: backend.name, factory});
+    }
+    return out;
+  }
+
+  async #factoryFor(path: string, modelType: string): Promise<{name: string; factory: TokenizerFactory}> {
+    const factories = await this.factories();
+    const found = factories.find((entry) => entry.factory.modelType === modelType);
+    if (found) return found;
+    const known = factories.map((entry) => `${entry.factory.modelType} (${entry.name})`);
+    throw new CodexError(
+      'E_TOKENIZER_FILE',
+      `${path}: no tokenizer backend handles model type "${modelType}"; registered: ${known.join(', ') || '(none)'}`,
+      {
+        hint: 'install a plugin that provides it (codex plugins:install <package>)',
+        exitCode: ExitCode.input,
+      },
+    );
+  }
+}
+
+/** Parses and checks the envelope of a tokenizer.json; returns its model type. */
+function inspectDocument(path: string, text: string): string {
+  let document: unknown;
+  try {
+    document = JSON.parse(text, (key, value: unknown) => {
+      // `constructor` and `prototype` are ordinary vocabulary entries in code corpora; only `__proto__` is refused.
+      if (key === '__proto__') throw new ForbiddenKey(key);
+      return value;
+    });
+  } catch (error) {
+    if (error instanceof ForbiddenKey) throw invalid(path, `holds the forbidden key "${error.key}"`);
+    throw invalid(path, `is not valid JSON (${firstLine(error)})`);
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) throw invalid(path, 'is not a JSON object');
+  const {version, model} = document as {version?: unknown; model?: unknown};
+  if (typeof version !== 'string' || !SUPPORTED_VERSIONS.includes(version)) {
+    throw invalid(path, `has format version ${JSON.stringify(version)}; this reads ${SUPPORTED_VERSIONS.map((v) => `"${v}"`).join(', ')}`);
+  }
+  const type = typeof model === 'object' && model !== null ? (model as {type?: unknown}).type : undefined;
+  if (typeof type !== 'string') throw invalid(path, 'has no model.type');
+  return type;
+}
+
+class ForbiddenKey extends Error {
+  constructor(readonly key: string) {
+    super(`forbidden key ${key}`);
+  }
+}
+
+function invalid(path: string, what: string): CodexError {
+  return new CodexError('E_TOKENIZER_FILE', `tokenizer file ${path} ${what}`, {
+    hint: 'pass a tokenizer.json written by codex tokenizer:train or Hugging Face tokenizers',
+    exitCode: ExitCode.input,
+  });
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}

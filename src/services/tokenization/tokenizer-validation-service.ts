@@ -1,0 +1,149 @@
+import type {Hasher, Tokenizer} from '@codex-ml/core';
+import type {CorpusSource} from './corpus-source.js';
+import {type CorpusReadStats, readCorpusLines} from './corpus-text-reader.js';
+
+export interface ValidationRequest {
+  readonly tokenizer: Tokenizer;
+  readonly corpus: CorpusSource;
+  /** Expected special tokens in id order; empty = the tokenizer's own, which must hold ids 0..k-1. */
+  readonly specialTokens: readonly string[];
+  readonly maxUnknownRate: number;
+  /** Stop after this many lines (0 = all). */
+  readonly maxLines: number;
+  readonly hasherFor: (algorithm: string) => Promise<Hasher>;
+}
+
+export interface SpecialTokenCheck {
+  readonly token: string;
+  readonly role: string | null;
+  readonly id: number | null;
+  readonly expectedId: number;
+  readonly ok: boolean;
+}
+
+export interface RoundTripFailure {
+  readonly path: string;
+  readonly line: number;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export interface ValidationReport {
+  readonly ok: boolean;
+  /** One sentence per failed check. */
+  readonly failures: readonly string[];
+  readonly modelType: string;
+  readonly vocabSize: number;
+  readonly specialTokens: readonly SpecialTokenCheck[];
+  readonly lines: number;
+  readonly words: number;
+  readonly tokens: number;
+  readonly bytes: number;
+  readonly unknownTokens: number;
+  readonly unknownRate: number;
+  readonly tokensPerWord: number;
+  readonly bytesPerToken: number;
+  readonly roundTrip: {
+    readonly checked: number;
+    /** Lines with an unknown token cannot round-trip by definition; they are counted, not checked. */
+    readonly skippedUnknown: number;
+    readonly failed: number;
+    readonly firstFailure: RoundTripFailure | null;
+  };
+}
+
+const WORD = /\S+/g;
+
+/**
+ * Checks a tokenizer against held-out text: special tokens at their ids, `decode(encode(x)) === normalize(x)`
+ * for every line, the unknown-token rate under a bound; reports compression (tokens per word, bytes per token).
+ */
+export class TokenizerValidationService {
+  async validate(request: ValidationRequest): Promise<ValidationReport> {
+    const {tokenizer} = request;
+    const specialTokens = checkSpecialTokens(tokenizer, request.specialTokens);
+    const unkToken = tokenizer.specialTokens.unk;
+    const unkId = unkToken === undefined ? undefined : tokenizer.tokenToId(unkToken);
+    const encoder = new TextEncoder();
+    const stats: CorpusReadStats = {lines: 0, bytes: 0};
+    let lines = 0;
+    let words = 0;
+    let tokens = 0;
+    let bytes = 0;
+    let unknownTokens = 0;
+    let checked = 0;
+    let skippedUnknown = 0;
+    let failed = 0;
+    let firstFailure: RoundTripFailure | null = null;
+    for await (const line of readCorpusLines(request.corpus.files, {hasherFor: request.hasherFor}, stats)) {
+      lines++;
+      words += line.match(WORD)?.length ?? 0;
+      bytes += encoder.encode(line).length;
+      const {ids} = tokenizer.encode(line, {addSpecialTokens: false});
+      tokens += ids.length;
+      const unknown = unkId === undefined ? 0 : ids.filter((id) => id === unkId).length;
+      unknownTokens += unknown;
+      if (unknown > 0) skippedUnknown++;
+      else {
+        checked++;
+        const expected = tokenizer.normalize(line);
+        const actual = tokenizer.decode(ids, {skipSpecialTokens: true});
+        if (actual !== expected) {
+          failed++;
+          firstFailure ??= {path: stats.path ?? '', line: stats.lineNumber ?? 0, expected, actual};
+        }
+      }
+      if (request.maxLines > 0 && lines >= request.maxLines) break;
+    }
+    const unknownRate = tokens === 0 ? 0 : unknownTokens / tokens;
+    const failures: string[] = [];
+    for (const check of specialTokens) {
+      if (!check.ok) failures.push(`special token ${check.token} has id ${check.id ?? 'none'}, expected ${check.expectedId}`);
+    }
+    if (failed > 0 && firstFailure) {
+      failures.push(`${failed} of ${checked} lines do not round-trip (first: ${firstFailure.path}:${firstFailure.line})`);
+    }
+    if (unknownRate > request.maxUnknownRate) {
+      failures.push(
+        `unknown-token rate ${formatRate(unknownRate)} exceeds tokenizer.validate.maxUnknownRate ${formatRate(request.maxUnknownRate)}`,
+      );
+    }
+    return {
+      ok: failures.length === 0,
+      failures,
+      modelType: tokenizer.modelType,
+      vocabSize: tokenizer.vocabSize,
+      specialTokens,
+      lines,
+      words,
+      tokens,
+      bytes,
+      unknownTokens,
+      unknownRate,
+      tokensPerWord: words === 0 ? 0 : tokens / words,
+      bytesPerToken: tokens === 0 ? 0 : bytes / tokens,
+      roundTrip: {checked, skippedUnknown, failed, firstFailure},
+    };
+  }
+}
+
+function checkSpecialTokens(tokenizer: Tokenizer, expected: readonly string[]): SpecialTokenCheck[] {
+  const roles = new Map(Object.entries(tokenizer.specialTokens).map(([role, token]) => [token, role]));
+  // Without an explicit list, the tokenizer's own special tokens, by id, must be the first ids (the trainers'
+  // documented layout); one missing from the vocabulary sorts last and fails.
+  const order =
+    expected.length > 0
+      ? [...expected]
+      : [...roles.keys()].sort(
+          (a, b) => (tokenizer.tokenToId(a) ?? Number.MAX_SAFE_INTEGER) - (tokenizer.tokenToId(b) ?? Number.MAX_SAFE_INTEGER),
+        );
+  return order.map((token, expectedId) => {
+    const id = tokenizer.tokenToId(token) ?? null;
+    const ok = id === expectedId && tokenizer.idToToken(id) === token;
+    return {token, role: roles.get(token) ?? null, id, expectedId, ok};
+  });
+}
+
+function formatRate(rate: number): string {
+  return `${(rate * 100).toFixed(2)}%`;
+}
