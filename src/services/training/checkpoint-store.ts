@@ -10,6 +10,7 @@ import {
   errnoCode,
   fileError,
   formatChecksum,
+  isCodexError,
   parseChecksum,
 } from '@codex-ml/core';
 
@@ -91,6 +92,8 @@ export class CheckpointStore {
     runPath: string,
     private readonly runId: string,
     private readonly hasher: Hasher,
+    /** Called with every file written but before the rename that publishes the checkpoint (fault injection). */
+    private readonly beforePublish: (name: string) => Promise<void> = async () => undefined,
   ) {
     this.directory = join(runPath, 'checkpoints');
   }
@@ -129,13 +132,14 @@ export class CheckpointStore {
       };
       await writeSynced(join(temp, 'manifest.json'), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
       await syncDirectory(temp);
+      await this.beforePublish(name);
       // A checkpoint of the same step can only be a leftover that failed verification: replace it.
       await rm(target, {recursive: true, force: true});
       await rename(temp, target);
       await syncDirectory(this.directory);
     } catch (error) {
       await rm(temp, {recursive: true, force: true}).catch(() => undefined);
-      throw isCodexErrorLike(error) ? error : fileError(target, error, 'write checkpoint');
+      throw isCodexError(error) ? error : fileError(target, error, 'write checkpoint');
     }
     return {name, path: target, step: content.step};
   }
@@ -391,10 +395,6 @@ async function readOrFail(path: string): Promise<Buffer> {
 
 function corrupt(message: string): CodexError {
   return new CodexError('E_CHECKPOINT', message, {hint: 'the checkpoint is incomplete or was modified', exitCode: ExitCode.integrity});
-}
-
-function isCodexErrorLike(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as {name?: unknown}).name === 'CodexError';
 }
 
 function compare(a: string, b: string): number {

@@ -1,0 +1,86 @@
+import {Flags} from '@oclif/core';
+import {CodexCommand} from '../cli/codex-command.js';
+import {TrainingProgressBar} from '../cli/training-progress-bar.js';
+import {resumeConfig} from '../services/training/config-snapshot.js';
+import {type ResumeTarget, TrainingService, locateResume} from '../services/training/training-service.js';
+
+export interface TrainCommandResult {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly steps: number;
+  readonly finalLoss: number | null;
+  readonly finalValLoss: number | null;
+  readonly stoppedEarly: boolean;
+  readonly resumedFrom: number | null;
+}
+
+export default class Train extends CodexCommand<typeof Train> {
+  static override summary = 'Train the GPT model on a data run with a trained tokenizer';
+  static override description =
+    'Tokenizes the train and val splits (cached), then trains with seeded, exactly resumable steps. Writes ' +
+    'config.snapshot, metrics.ndjson, checksummed checkpoints and a run manifest into <runs dir>/<run id>/. ' +
+    '--resume continues a run from its newest intact checkpoint (bare --resume means latest).';
+  static override examples = [
+    '<%= config.bin %> train --config configs/training/base.yaml --set training.data=<data run id> --set training.tokenizer=tok/tokenizer.json',
+    '<%= config.bin %> train --resume latest',
+    '<%= config.bin %> train --resume runs/01J…/checkpoints/step-000000100 --set training.steps=400 --json',
+  ];
+  static override defaultConfigFile = 'configs/training/base.yaml';
+  static override flags = {
+    resume: Flags.string({
+      description: 'Continue a run: latest (default when the flag is bare), a run id, a run directory or a checkpoint directory',
+    }),
+    'run-dir': Flags.string({description: 'Directory holding the run directories (overrides runs.dir)'}),
+  };
+
+  override async init(): Promise<void> {
+    // `--resume` alone means `--resume latest`: oclif flags need a value, so supply it.
+    this.argv = this.argv.flatMap((arg, index, all) => {
+      const next = all[index + 1];
+      return arg === '--resume' && (next === undefined || next.startsWith('-')) ? [arg, 'latest'] : [arg];
+    });
+    await super.init();
+  }
+
+  async run(): Promise<TrainCommandResult> {
+    const sets = this.flags['run-dir'] ? [`runs.dir=${this.flags['run-dir']}`] : [];
+    let resume: ResumeTarget | undefined;
+    let config = this.resolveConfig(sets);
+    const runsDir = this.flags['run-dir'] ?? config.get<string>('runs.dir');
+    if (this.flags.resume !== undefined) {
+      if (this.flags.config) this.warnLine('--config is ignored with --resume: the run continues with its config.snapshot');
+      resume = await locateResume(runsDir, this.flags.resume);
+      config = await resumeConfig(resume.snapshot, [...(this.flags.set ?? []), ...sets]);
+    }
+    const kernel = await this.kernel(config);
+    const progress = new TrainingProgressBar(this.interactive);
+    const result = await new TrainingService(kernel)
+      .train({
+        config,
+        runsDir,
+        resume,
+        onProgress: (update) => progress.update(update),
+        onWarning: (message) => {
+          progress.stop();
+          this.warnLine(message);
+        },
+      })
+      .finally(() => progress.stop());
+    if (!this.jsonEnabled()) {
+      const loss = result.finalLoss === null ? 'n/a' : result.finalLoss.toFixed(4);
+      const val = result.finalValLoss === null ? '' : `, val loss ${result.finalValLoss.toFixed(4)}`;
+      const resumed = result.resumedFrom === null ? '' : ` (resumed from step ${result.resumedFrom})`;
+      this.log(`run ${result.runId}: ${result.steps} steps${resumed}, loss ${loss}${val}${result.stoppedEarly ? ', stopped early' : ''}`);
+      this.log(`artifacts in ${result.runDir}`);
+    }
+    return {
+      runId: result.runId,
+      runDir: result.runDir,
+      steps: result.steps,
+      finalLoss: result.finalLoss,
+      finalValLoss: result.finalValLoss,
+      stoppedEarly: result.stoppedEarly,
+      resumedFrom: result.resumedFrom,
+    };
+  }
+}

@@ -1,0 +1,310 @@
+import {stat} from 'node:fs/promises';
+import {basename, dirname, join, resolve} from 'node:path';
+import {
+  CodexError,
+  ExitCode,
+  type Kernel,
+  type Manifest,
+  type ResolvedConfig,
+  RunDirectory,
+  isRunId,
+  listRunIds,
+  writeFileAtomic,
+} from '@codex-ml/core';
+import {canonicalDigest} from '../tokenization/canonical-digest.js';
+import {FileChecksummer} from '../tokenization/file-checksummer.js';
+import {BatchSampler} from './batch-sampler.js';
+import {CheckpointStore} from './checkpoint-store.js';
+import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
+import {MetricsLog} from './metrics-log.js';
+import {RunArtifacts} from './run-artifacts.js';
+import {loadTfjsEngine} from './tfjs-engine.js';
+import {TokenCache, assertSplitLongEnough} from './token-cache.js';
+import {loadTokenizerInput, resolveDataInput} from './training-inputs.js';
+import {readRunnerOptions, requireInputs, totalSteps as stepsFor} from './training-options.js';
+import {type TrainingProgress, TrainingRunner} from './training-runner.js';
+
+/** A run to continue, found by `locateResume`. */
+export interface ResumeTarget {
+  readonly runsDir: string;
+  readonly runId: string;
+  readonly runPath: string;
+  readonly snapshot: ConfigSnapshot;
+  /** Resume from this checkpoint step or an earlier intact one (a checkpoint path was given). */
+  readonly atOrBefore?: number;
+}
+
+export interface TrainRequest {
+  readonly config: ResolvedConfig;
+  readonly runsDir: string;
+  readonly resume?: ResumeTarget;
+  readonly onProgress?: (progress: TrainingProgress) => void;
+  readonly onWarning?: (message: string) => void;
+}
+
+export interface TrainResult {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly steps: number;
+  readonly finalLoss: number | null;
+  readonly finalValLoss: number | null;
+  readonly stoppedEarly: boolean;
+  readonly resumedFrom: number | null;
+  readonly tokenCache: {readonly directory: string; readonly hit: boolean};
+}
+
+/**
+ * `codex train` as a use case: check every input and setting, tokenize (or reuse the token cache), then run or
+ * continue the training loop in a run directory and record its manifest. Everything that can be refused is
+ * refused before the first step.
+ */
+export class TrainingService {
+  constructor(private readonly kernel: Kernel) {}
+
+  async train(request: TrainRequest): Promise<TrainResult> {
+    const {config, runsDir} = request;
+    const warn = request.onWarning ?? (() => undefined);
+    const get = <T>(key: string): T => config.get<T>(key);
+    const options = readRunnerOptions(get);
+    requireInputs(options);
+    // Unknown backends fail here with the registered names, before anything is loaded.
+    this.kernel.selectedBackend('optimizer');
+    const hasher = await this.kernel.bind('hasher');
+    const tokenizer = await loadTokenizerInput(options.tokenizer, runsDir, this.kernel.registry, hasher);
+    if (tokenizer.maxLength !== null && options.contextLength > tokenizer.maxLength) {
+      throw new CodexError(
+        'E_CONFIG',
+        `training.model.contextLength ${options.contextLength} is larger than the ${tokenizer.maxLength} tokens ${tokenizer.path} allows`,
+        {hint: `set training.model.contextLength to at most ${tokenizer.maxLength}`, exitCode: ExitCode.config},
+      );
+    }
+    const checksummer = new FileChecksummer(this.kernel.registry, {hasher, backend: this.kernel.selectedBackend('hasher')});
+    const data = await resolveDataInput(options.data, {
+      runsDir,
+      trainSplit: get<string>('training.trainSplit'),
+      valSplit: get<string>('training.valSplit'),
+      checksummer,
+      store: () => this.kernel.bind('manifest-store'),
+    });
+
+    const engine = await loadTfjsEngine(get, {
+      seed: options.seed,
+      totalSteps: options.steps,
+      optimizer: () => this.kernel.bind('optimizer'),
+    });
+    const model = await engine.createModel(tokenizer.tokenizer.vocabSize);
+    try {
+      const cache = await new TokenCache(resolve(get<string>('cache.dir')), hasher).load(
+        {
+          tokenizer: tokenizer.tokenizer,
+          tokenizerChecksum: tokenizer.checksum,
+          tokenizerRunId: tokenizer.runId,
+          dataRunId: data.runId,
+          datasetIds: data.datasetIds,
+          splits: {train: data.train, val: data.val},
+        },
+        warn,
+      );
+      assertSplitLongEnough('train', cache.train.length, options.contextLength);
+      assertSplitLongEnough('val', cache.val.length, options.contextLength);
+      const total = stepsFor(options, BatchSampler.windowsPerEpoch(cache.train.length, options.contextLength));
+      if (request.resume && request.resume.snapshot.inputs.tokenCacheKey !== cache.manifest.key) {
+        throw new CodexError('E_RESUME', `run ${request.resume.runId}: its tokenizer or data changed since it started`, {
+          hint: 'restore the inputs it was started with, or start a new run',
+          exitCode: ExitCode.integrity,
+        });
+      }
+
+      const run = request.resume
+        ? await RunDirectory.open(request.resume.runsDir, request.resume.runId)
+        : await RunDirectory.create(runsDir);
+      try {
+        const checkpoints = new CheckpointStore(run.path, run.runId, hasher, holdBeforePublish(process.env.CODEX_TEST_HOLD_CHECKPOINT));
+        let snapshot: ConfigSnapshot;
+        let resumeFrom = undefined as Awaited<ReturnType<CheckpointStore['loadLatest']>>;
+        if (request.resume) {
+          snapshot = {...request.resume.snapshot, inputs: {...request.resume.snapshot.inputs, totalSteps: total}, config: config.values};
+          resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: request.resume.atOrBefore});
+          if (!resumeFrom) warn(`run ${run.runId} has no intact checkpoint; starting it again from step 0`);
+          await checkpoints.discardAfter(resumeFrom?.checkpoint.step ?? -1);
+        } else {
+          snapshot = {
+            schemaVersion: 1,
+            kind: 'training-config',
+            runId: run.runId,
+            createdAt: new Date().toISOString(),
+            seed: options.seed,
+            configDigest: canonicalDigest(hasher, config.values),
+            parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.manifest.runId},
+            inputs: {
+              tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
+              data: {runId: data.runId, datasetIds: data.datasetIds},
+              tokenCacheKey: cache.manifest.key,
+              vocabSize: tokenizer.tokenizer.vocabSize,
+              totalSteps: total,
+            },
+            versions: {...(await hostVersions()), ...engine.description.versions},
+            backend: engine.description.backend,
+            config: config.values,
+          };
+        }
+        await writeSnapshot(run.path, snapshot);
+        const metrics = await MetricsLog.open(run.file('metrics.ndjson'), {
+          keepThroughStep: request.resume ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
+        });
+        let outcome: Awaited<ReturnType<TrainingRunner['run']>>;
+        try {
+          outcome = await new TrainingRunner().run({
+            options,
+            totalSteps: total,
+            model,
+            learningRate: (step) => engine.learningRate(step, total),
+            train: cache.train,
+            val: cache.val,
+            checkpoints,
+            metrics,
+            resume: resumeFrom?.content,
+            onProgress: request.onProgress,
+          });
+        } finally {
+          await metrics.close();
+        }
+        const artifacts = await new RunArtifacts(run.path, hasher).list();
+        const manifest: Manifest = {
+          schemaVersion: 1,
+          kind: 'training',
+          runId: run.runId,
+          parents: [data.runId, ...(tokenizer.runId ? [tokenizer.runId] : [])].sort(),
+          createdAt: snapshot.createdAt,
+          seed: options.seed,
+          configDigest: snapshot.configDigest,
+          datasetIds: data.datasetIds,
+          backend: engine.description.backend,
+          steps: outcome.steps,
+          totalSteps: total,
+          stoppedEarly: outcome.stoppedEarly,
+          finalLoss: outcome.finalLoss,
+          finalValLoss: outcome.finalValLoss,
+          tokenCache: {runId: cache.manifest.runId, key: cache.manifest.key},
+          artifacts,
+        };
+        await writeFileAtomic(run.file('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        await this.#recordInStore(manifest, warn);
+        return {
+          runId: run.runId,
+          runDir: run.path,
+          steps: outcome.steps,
+          finalLoss: outcome.finalLoss,
+          finalValLoss: outcome.finalValLoss,
+          stoppedEarly: outcome.stoppedEarly,
+          resumedFrom: resumeFrom?.checkpoint.step ?? null,
+          tokenCache: {directory: cache.directory, hit: cache.hit},
+        };
+      } finally {
+        await run.release();
+      }
+    } finally {
+      model.dispose();
+      engine.dispose();
+    }
+  }
+
+  /** Also files the manifest in the configured manifest store, when one is installed. */
+  async #recordInStore(manifest: Manifest, warn: (message: string) => void): Promise<void> {
+    const name = this.kernel.backendName('manifest-store');
+    if (!this.kernel.registry.get('manifest-store', name)) return;
+    try {
+      await (await this.kernel.bind('manifest-store')).put(manifest, {replace: true});
+    } catch (error) {
+      warn(
+        `the run manifest was written to the run directory but not to the ${name} manifest store: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Finds the run `--resume` names: `latest` (the newest training run in `runsDir`), a run id, a run directory,
+ * or one checkpoint directory of a run (resume from that checkpoint, or the newest intact one before it).
+ */
+export async function locateResume(runsDir: string, spec: string): Promise<ResumeTarget> {
+  if (spec === 'latest') {
+    const ids = await listRunIds(runsDir);
+    for (const runId of [...ids].reverse()) {
+      const runPath = join(resolve(runsDir), runId);
+      if (await exists(join(runPath, SNAPSHOT_FILE))) return {runsDir, runId, runPath, snapshot: await readSnapshot(runPath)};
+    }
+    throw new CodexError('E_RESUME', `--resume latest: no training run in ${runsDir}`, {
+      hint: 'start one with codex train, or pass --run-dir where your runs are',
+      exitCode: ExitCode.input,
+    });
+  }
+  if (isRunId(spec) && !(await exists(spec))) {
+    const runPath = join(resolve(runsDir), spec);
+    if (!(await exists(runPath))) {
+      throw new CodexError('E_RESUME', `--resume ${spec}: no such run in ${runsDir}`, {
+        hint: 'pass --run-dir where the run lives',
+        exitCode: ExitCode.input,
+      });
+    }
+    return {runsDir, runId: spec, runPath, snapshot: await readSnapshot(runPath)};
+  }
+  const path = resolve(spec);
+  if (!(await exists(path))) {
+    throw new CodexError('E_RESUME', `--resume ${spec}: no such run or checkpoint`, {
+      hint: 'pass latest, a run id, a run directory or a checkpoint directory',
+      exitCode: ExitCode.input,
+    });
+  }
+  const step = /^step-(\d{9})$/.exec(basename(path));
+  const runPath = step && basename(dirname(path)) === 'checkpoints' ? dirname(dirname(path)) : path;
+  const runId = basename(runPath);
+  if (!isRunId(runId)) {
+    throw new CodexError('E_RESUME', `--resume ${spec}: ${runPath} is not a run directory (its name is not a run id)`, {
+      hint: 'pass a directory written by codex train',
+      exitCode: ExitCode.input,
+    });
+  }
+  return {
+    runsDir: dirname(runPath),
+    runId,
+    runPath,
+    snapshot: await readSnapshot(runPath),
+    ...(step ? {atOrBefore: Number(step[1])} : {}),
+  };
+}
+
+/**
+ * Fault injection for the kill-during-checkpoint tests: with `CODEX_TEST_HOLD_CHECKPOINT=<step>`, the write of
+ * that step's checkpoint stops after its files are on disk and before it is published, announces it on stderr
+ * and waits to be killed.
+ */
+function holdBeforePublish(step: string | undefined): ((name: string) => Promise<void>) | undefined {
+  if (step === undefined || !/^\d+$/.test(step)) return undefined;
+  const held = CheckpointStore.nameOf(Number(step));
+  return (name) => {
+    if (name !== held) return Promise.resolve();
+    process.stderr.write(`holding checkpoint ${name} before publishing it\n`);
+    return new Promise(() => setInterval(() => undefined, 60_000));
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function hostVersions(): Promise<Record<string, string>> {
+  const {createRequire} = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const read = (id: string): string => {
+    try {
+      return (require(id) as {version?: string}).version ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {node: process.versions.node, '@codex-ml/core': read('@codex-ml/core/package.json')};
+}

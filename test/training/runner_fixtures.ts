@@ -1,0 +1,133 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {type Hasher, type OptimizerFactory, type ResolvedConfig, resolveConfig} from '@codex-ml/core';
+import {Sha256Hasher} from '@codex-ml/plugin-hashers/dist/src/sha256-hasher.js';
+import {CheckpointStore} from '../../src/services/training/checkpoint-store.js';
+import {MetricsLog} from '../../src/services/training/metrics-log.js';
+import {loadTfjsEngine} from '../../src/services/training/tfjs-engine.js';
+import type {TrainingEngine} from '../../src/services/training/training-engine.js';
+import {readRunnerOptions} from '../../src/services/training/training-options.js';
+import {type RunnerResult, type TrainingProgress, TrainingRunner} from '../../src/services/training/training-runner.js';
+
+/** A model small enough that a dozen steps take well under a second on wasm. */
+export const TINY_MODEL = [
+  'training.model.layers=1',
+  'training.model.dModel=32',
+  'training.model.heads=2',
+  'training.model.contextLength=16',
+  'training.batchSize=4',
+];
+
+export const TOY_VOCAB = 40;
+
+/** A learnable toy sequence: a repeating pattern with a little seeded variation. */
+export function toyTokens(length: number, seed = 7): Uint16Array {
+  const tokens = new Uint16Array(length);
+  let state = seed;
+  for (let index = 0; index < length; index++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    tokens[index] = (index % 10) * 3 + (state >>> 30);
+  }
+  return tokens;
+}
+
+export function tinyConfig(extra: readonly string[] = []): ResolvedConfig {
+  return resolveConfig({sets: [...TINY_MODEL, 'training.evalBatches=2', ...extra]});
+}
+
+export async function sha256(): Promise<Hasher> {
+  return Sha256Hasher.create();
+}
+
+export async function engineFor(config: ResolvedConfig, totalSteps: number): Promise<TrainingEngine> {
+  const optimizerName = config.get<string>('training.optimizer.name');
+  const plugin = await import('@codex-ml/plugin-tfjs');
+  const factories: Record<string, () => OptimizerFactory> = {
+    sgd: () => plugin.SgdOptimizer.create() as unknown as OptimizerFactory,
+    momentum: () => plugin.MomentumOptimizer.create() as unknown as OptimizerFactory,
+    adam: () => plugin.AdamOptimizer.create() as unknown as OptimizerFactory,
+    adamw: () => plugin.AdamWOptimizer.create() as unknown as OptimizerFactory,
+  };
+  const factory = factories[optimizerName];
+  if (!factory) throw new Error(`no optimizer ${optimizerName}`);
+  return loadTfjsEngine((key) => config.get(key), {
+    seed: config.get<number>('training.seed'),
+    totalSteps,
+    optimizer: async () => factory(),
+  });
+}
+
+export interface ToyRun {
+  readonly dir: string;
+  readonly result: RunnerResult;
+}
+
+/** Runs the real runner with the real engine on toy tokens in `dir`; `stopAfter` aborts as a crash would. */
+export async function runToy(
+  dir: string,
+  config: ResolvedConfig,
+  options: {readonly resume?: boolean; readonly stopAfter?: number; readonly onProgress?: (progress: TrainingProgress) => void} = {},
+): Promise<ToyRun> {
+  const runner = readRunnerOptions((key) => config.get(key));
+  const total = runner.steps;
+  const engine = await engineFor(config, total);
+  const model = await engine.createModel(TOY_VOCAB);
+  const checkpoints = new CheckpointStore(dir, '01JTESTRUN0000000000000000', await sha256());
+  try {
+    let resume: Awaited<ReturnType<CheckpointStore['loadLatest']>>;
+    if (options.resume) {
+      resume = await checkpoints.loadLatest(() => undefined);
+      await checkpoints.discardAfter(resume?.checkpoint.step ?? -1);
+    }
+    const metrics = await MetricsLog.open(
+      join(dir, 'metrics.ndjson'),
+      options.resume ? {keepThroughStep: resume?.checkpoint.step ?? 0} : {},
+    );
+    try {
+      const result = await new TrainingRunner().run({
+        options: runner,
+        totalSteps: total,
+        model,
+        learningRate: (step) => engine.learningRate(step, total),
+        train: toyTokens(4000),
+        val: toyTokens(600, 11),
+        checkpoints,
+        metrics,
+        resume: resume?.content,
+        onProgress: (progress) => {
+          options.onProgress?.(progress);
+          if (options.stopAfter !== undefined && progress.step >= options.stopAfter) throw new SimulatedCrash(progress.step);
+        },
+      });
+      return {dir, result};
+    } finally {
+      await metrics.close();
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+export class SimulatedCrash extends Error {
+  constructor(readonly step: number) {
+    super(`simulated crash after step ${step}`);
+  }
+}
+
+export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'codex-train-'));
+  try {
+    return await body(dir);
+  } finally {
+    await rm(dir, {recursive: true, force: true});
+  }
+}
+
+/** Metrics lines without the wall-clock fields, which legitimately differ between two runs. */
+export function deterministicFields(lines: readonly object[]): Record<string, unknown>[] {
+  return lines.map((line) => {
+    const {tokens_per_s: _rate, elapsed: _elapsed, ...rest} = line as Record<string, unknown>;
+    return rest;
+  });
+}
