@@ -15,3 +15,4 @@ export * from './hasher-conformance.js';
 export * from './splitter-conformance.js';
 export * from './tokenizer-conformance.js';
 export * from './optimizer-conformance.js';
+export * from './manifest-store-conformance.js';

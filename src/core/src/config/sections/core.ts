@@ -9,6 +9,13 @@ export const coreSection = {
   },
   manifest: {
     store: {doc: 'ManifestStore backend that keeps run manifests.', format: String, default: 'fs'},
+    sqlite: {
+      path: {
+        doc: 'Database file of the sqlite manifest store; empty means <runs.dir>/manifests.sqlite.',
+        format: String,
+        default: '',
+      },
+    },
   },
   runs: {
     dir: {doc: 'Directory holding run directories (runs/<ULID>/…), relative to the working directory.', format: String, default: 'runs'},

@@ -1,0 +1,1 @@
+export {SqliteManifestStore, type SqliteManifestStoreOptions} from './sqlite-manifest-store.js';

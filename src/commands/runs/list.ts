@@ -1,0 +1,49 @@
+import {Flags} from '@oclif/core';
+import type {ManifestSummary} from '@codex-ml/core';
+import {CodexCommand} from '../../cli/codex-command.js';
+import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
+import {RunCatalog} from '../../services/runs/run-catalog.js';
+
+export interface RunsListResult {
+  readonly store: string;
+  readonly runs: readonly ManifestSummary[];
+}
+
+export default class RunsList extends CodexCommand<typeof RunsList> {
+  static override summary = 'List runs from the manifest store, oldest first';
+  static override description = 'Filters combine (all must match) and use the store’s indexes: --kind, --dataset, --parent.';
+  static override examples = [
+    '<%= config.bin %> runs:list',
+    '<%= config.bin %> runs:list --kind training --newest --limit 5',
+    '<%= config.bin %> runs:list --parent 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
+  ];
+  static override flags = {
+    kind: Flags.string({description: 'Only runs of this kind (data, tokenizer, training, …)'}),
+    dataset: Flags.string({description: 'Only runs that record this dataset id'}),
+    parent: Flags.string({description: 'Only runs that consumed this run'}),
+    newest: Flags.boolean({description: 'Newest first'}),
+    limit: Flags.integer({description: 'At most this many runs', min: 1}),
+  };
+
+  async run(): Promise<RunsListResult> {
+    const kernel = await this.kernel();
+    const store = await bindManifestStore(kernel);
+    const runs = await kernel.resolve(RunCatalog).list({
+      kind: this.flags.kind,
+      datasetId: this.flags.dataset,
+      parent: this.flags.parent,
+      newestFirst: this.flags.newest,
+      limit: this.flags.limit,
+    });
+    if (!this.jsonEnabled()) {
+      if (runs.length === 0) this.log('no runs');
+      const width = Math.max(4, ...runs.map((run) => run.kind.length));
+      for (const run of runs) {
+        const parents = run.parents.length > 0 ? `  ← ${run.parents.join(', ')}` : '';
+        const datasets = run.datasetIds.length > 0 ? `  [${run.datasetIds.join(', ')}]` : '';
+        this.log(`${run.runId}  ${run.kind.padEnd(width)}  ${run.createdAt}${datasets}${parents}`);
+      }
+    }
+    return {store: store.name, runs};
+  }
+}

@@ -1,0 +1,52 @@
+import {Args, Flags} from '@oclif/core';
+import {ExitCode} from '@codex-ml/core';
+import {CodexCommand} from '../../cli/codex-command.js';
+import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
+import {RunVerifier, type VerifyReport} from '../../services/runs/run-verifier.js';
+
+export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
+  static override summary = 'Re-check every artifact checksum of a run and of all its ancestors';
+  static override description =
+    'Each checksum is verified with the algorithm that wrote it: "blake3:…" with the blake3 hasher backend, ' +
+    '"sha256:…" with sha256, and so on. Exits 5 when any artifact is missing or modified, or an ancestor’s manifest is gone.';
+  static override examples = [
+    '<%= config.bin %> runs:verify 01J0ABCDEFGHJKMNPQRSTVWXYZ',
+    '<%= config.bin %> runs:verify 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
+  ];
+  static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
+  static override flags = {threads: Flags.integer({description: 'Hashing threads (default: all cores)', min: 1})};
+
+  async run(): Promise<VerifyReport> {
+    const config = this.resolveConfig();
+    const kernel = await this.kernel(config);
+    await bindManifestStore(kernel);
+    const report = await kernel
+      .resolve(RunVerifier)
+      .verify(this.args.id, {runsDir: config.get<string>('runs.dir'), registry: kernel.registry, threads: this.flags.threads});
+    if (!this.jsonEnabled()) {
+      for (const run of report.runs) {
+        if (!run.manifestFound) {
+          this.log(`${run.runId}  MANIFEST MISSING (named as a parent)`);
+          continue;
+        }
+        this.log(`${run.runId}  ${run.kind}  ${run.artifacts.length} artifacts`);
+        for (const artifact of run.artifacts) {
+          const status = artifact.status === 'ok' ? 'ok      ' : artifact.status.toUpperCase().padEnd(8);
+          this.log(`  ${status}  ${artifact.path}${artifact.found ? `  (${artifact.found})` : ''}`);
+        }
+      }
+      this.log(`${report.ok ? 'verified' : 'FAILED'}: ${report.artifacts} artifacts, ${report.bytes} bytes, ${report.runs.length} runs`);
+    }
+    if (!report.ok) {
+      // The report is the result (also under --json); the exit code and one line on stderr say it failed.
+      const first = report.runs.flatMap((run) =>
+        run.manifestFound
+          ? run.artifacts.filter((a) => a.status !== 'ok').map((a) => `${run.runId}/${a.path} is ${a.status}`)
+          : [`run ${run.runId} has no manifest`],
+      )[0];
+      process.stderr.write(`Error: run ${report.runId} failed verification: ${report.failures} problem(s), first: ${first}\n`);
+      process.exitCode = ExitCode.integrity;
+    }
+    return report;
+  }
+}

@@ -1,0 +1,86 @@
+import {join} from 'node:path';
+import {inject, injectable} from 'tsyringe';
+import {type Manifest, type ManifestQuery, ManifestStore, type ManifestSummary, assertRunId} from '@codex-ml/core';
+import {METRICS_FILE, type MetricsSummary, readMetrics, summarizeMetrics} from './metrics-file.js';
+import {type RunArtifact, artifactsOf, runDirectoryOf} from './run-artifacts.js';
+import {runConfigOf} from './run-config.js';
+import {runNotFound} from './run-not-found.js';
+
+/** A related run as `runs:show` lists it; `stored` is false for a parent whose manifest is gone. */
+export interface RelatedRun {
+  readonly runId: string;
+  readonly stored: boolean;
+  readonly kind?: string;
+  readonly createdAt?: string;
+}
+
+export interface RunDetails {
+  readonly runId: string;
+  readonly kind: string;
+  readonly createdAt: string;
+  readonly schemaVersion: number;
+  readonly directory: string;
+  /** The config the run recorded (manifest `config` or `config.snapshot`), or null. */
+  readonly config: unknown;
+  readonly metrics: MetricsSummary | null;
+  readonly artifacts: readonly RunArtifact[];
+  readonly parents: readonly RelatedRun[];
+  readonly children: readonly RelatedRun[];
+  readonly manifest: Manifest;
+}
+
+/** Listing and inspecting runs through the bound manifest store. */
+@injectable()
+export class RunCatalog {
+  constructor(@inject(ManifestStore) private readonly store: ManifestStore) {}
+
+  async list(query: ManifestQuery): Promise<ManifestSummary[]> {
+    return await this.store.list(query);
+  }
+
+  /** The manifest of a run; a one-line error when the id is malformed or unknown. */
+  async manifest(runId: string): Promise<Manifest> {
+    assertRunId(runId, 'run id');
+    const manifest = await this.store.get(runId);
+    if (manifest === undefined) throw runNotFound(runId, this.store.name);
+    return manifest;
+  }
+
+  async show(runId: string, runsDir: string): Promise<RunDetails> {
+    const manifest = await this.manifest(runId);
+    const directory = runDirectoryOf(runsDir, runId);
+    const artifacts = artifactsOf(manifest);
+    const metrics = await readMetrics(metricsPathOf(directory, artifacts));
+    const parents = await Promise.all(
+      manifest.parents.map(async (parentId): Promise<RelatedRun> => {
+        const parent = await this.store.get(parentId).catch(() => undefined);
+        return parent ? {runId: parentId, stored: true, kind: parent.kind, createdAt: parent.createdAt} : {runId: parentId, stored: false};
+      }),
+    );
+    const children = (await this.store.list({parent: runId})).map((child) => ({
+      runId: child.runId,
+      stored: true,
+      kind: child.kind,
+      createdAt: child.createdAt,
+    }));
+    return {
+      runId,
+      kind: manifest.kind,
+      createdAt: manifest.createdAt,
+      schemaVersion: manifest.schemaVersion,
+      directory,
+      config: await runConfigOf(manifest, directory),
+      metrics: metrics ? summarizeMetrics(metrics) : null,
+      artifacts,
+      parents,
+      children,
+      manifest,
+    };
+  }
+}
+
+/** The metrics file of a run: the artifact named `metrics.ndjson` if recorded, else the conventional place. */
+export function metricsPathOf(directory: string, artifacts: readonly RunArtifact[]): string {
+  const recorded = artifacts.find((artifact) => artifact.path === METRICS_FILE || artifact.path.endsWith(`/${METRICS_FILE}`));
+  return join(directory, recorded?.path ?? METRICS_FILE);
+}

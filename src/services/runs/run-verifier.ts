@@ -1,0 +1,144 @@
+import {stat} from 'node:fs/promises';
+import {join} from 'node:path';
+import {inject, injectable} from 'tsyringe';
+import {
+  type Checksum,
+  type Hasher,
+  ManifestStore,
+  ParallelFileHasher,
+  type RegisteredBackend,
+  type Registry,
+  errnoCode,
+  instantiateBackend,
+  parseChecksum,
+} from '@codex-ml/core';
+import {type RunArtifact, artifactsOf, runDirectoryOf} from './run-artifacts.js';
+import {RunCatalog} from './run-catalog.js';
+
+/** `ok`; `modified` (content differs); `missing` (no file); `unreadable` (not a regular file, permissions). */
+export type ArtifactStatus = 'ok' | 'modified' | 'missing' | 'unreadable';
+
+export interface ArtifactCheck extends RunArtifact {
+  readonly status: ArtifactStatus;
+  /** What was found instead, when not ok: the actual checksum or size, or the reason. */
+  readonly found?: string;
+}
+
+export interface RunCheck {
+  readonly runId: string;
+  /** Undefined when the manifest of an ancestor is missing from the store. */
+  readonly kind: string | undefined;
+  /** False when a parent named in a manifest has no manifest: the lineage cannot be vouched for. */
+  readonly manifestFound: boolean;
+  readonly artifacts: readonly ArtifactCheck[];
+}
+
+export interface VerifyReport {
+  readonly runId: string;
+  /** The run first, then its ancestors, oldest last. */
+  readonly runs: readonly RunCheck[];
+  readonly artifacts: number;
+  readonly bytes: number;
+  readonly failures: number;
+  readonly ok: boolean;
+}
+
+export interface VerifyOptions {
+  readonly runsDir: string;
+  /** Resolves the hasher backend of each checksum algorithm: the backend named like the algorithm. */
+  readonly registry: Registry;
+  readonly threads?: number;
+}
+
+/**
+ * Re-checks every artifact checksum of a run and of all its ancestors. Each checksum is verified with the
+ * algorithm that wrote it (its `<algorithm>:` prefix names the hasher backend), so runs written with
+ * different hashers verify side by side.
+ */
+@injectable()
+export class RunVerifier {
+  constructor(
+    @inject(ManifestStore) private readonly store: ManifestStore,
+    @inject(RunCatalog) private readonly catalog: RunCatalog,
+  ) {}
+
+  async verify(runId: string, options: VerifyOptions): Promise<VerifyReport> {
+    const root = await this.catalog.manifest(runId);
+    const hashers = new Map<string, Promise<{hasher: Hasher; backend: RegisteredBackend<'hasher'>}>>();
+    const hasherFor = (algorithm: string, where: string) => {
+      let entry = hashers.get(algorithm);
+      if (entry === undefined) {
+        const backend = options.registry.require('hasher', algorithm, where);
+        entry = instantiateBackend(backend).then((hasher) => ({hasher, backend}));
+        hashers.set(algorithm, entry);
+      }
+      return entry;
+    };
+
+    const runs: RunCheck[] = [];
+    const seen = new Set<string>([runId]);
+    const queue: string[] = [runId];
+    // Breadth-first over parents: the run, then its parents, then theirs.
+    for (let index = 0; index < queue.length; index++) {
+      const id = queue[index] as string;
+      const manifest = id === runId ? root : await this.store.get(id);
+      if (manifest === undefined) {
+        runs.push({runId: id, kind: undefined, manifestFound: false, artifacts: []});
+        continue;
+      }
+      const directory = runDirectoryOf(options.runsDir, id);
+      const artifacts: ArtifactCheck[] = [];
+      for (const artifact of artifactsOf(manifest)) {
+        const {algorithm, hex} = parseChecksum(artifact.checksum, `manifest of run ${id}: ${artifact.path}`);
+        const {hasher, backend} = await hasherFor(algorithm, `checksum of ${artifact.path} in run ${id}`);
+        artifacts.push(await checkArtifact(join(directory, artifact.path), artifact, algorithm, hex, hasher, backend, options.threads));
+      }
+      runs.push({runId: id, kind: manifest.kind, manifestFound: true, artifacts});
+      for (const parent of [...manifest.parents].sort()) {
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          queue.push(parent);
+        }
+      }
+    }
+    const all = runs.flatMap((run) => run.artifacts);
+    const failures = all.filter((artifact) => artifact.status !== 'ok').length + runs.filter((run) => !run.manifestFound).length;
+    return {
+      runId,
+      runs,
+      artifacts: all.length,
+      bytes: all.reduce((sum, artifact) => sum + artifact.bytes, 0),
+      failures,
+      ok: failures === 0,
+    };
+  }
+}
+
+async function checkArtifact(
+  path: string,
+  artifact: RunArtifact,
+  algorithm: string,
+  expectedHex: string,
+  hasher: Hasher,
+  backend: RegisteredBackend<'hasher'>,
+  threads: number | undefined,
+): Promise<ArtifactCheck> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return {...artifact, status: 'unreadable', found: 'not a regular file'};
+    size = info.size;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return {...artifact, status: 'missing', found: 'no such file'};
+    return {...artifact, status: 'unreadable', found: errnoCode(error) ?? String(error)};
+  }
+  // A size change alone proves modification; skip hashing a file that cannot match.
+  if (size !== artifact.bytes) return {...artifact, status: 'modified', found: `${size} bytes, expected ${artifact.bytes}`};
+  try {
+    const [digest] = await new ParallelFileHasher(hasher, backend).hashFiles([{path, size}], {threads});
+    const actual: Checksum = `${algorithm}:${digest?.hex ?? ''}`;
+    return digest?.hex === expectedHex ? {...artifact, status: 'ok'} : {...artifact, status: 'modified', found: actual};
+  } catch (error) {
+    return {...artifact, status: 'unreadable', found: error instanceof Error ? error.message : String(error)};
+  }
+}
