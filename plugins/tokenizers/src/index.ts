@@ -7,3 +7,15 @@ export {TOKENIZER_JSON_VERSION, serializeTokenizer} from './serialization/tokeni
 export {readBpeModel} from './serialization/bpe-model-json.js';
 export {type BpeOptions, BpeModel, mergedToken} from './bpe/bpe-model.js';
 export {PairTable} from './bpe/pair-table.js';
+export {BpeTrainer, type BpeTrainerOptions, type BpeTrainingResult} from './bpe/bpe-trainer.js';
+export {BpeTokenizerFactory, DEFAULT_BPE_SPECIAL_TOKENS, specialRoles} from './bpe/bpe-tokenizer-factory.js';
+export {WordCounter} from './bpe/word-counter.js';
+export {MergeQueue} from './bpe/merge-queue.js';
+export {NORMALIZER_NAMES, PRE_TOKENIZER_NAMES, byteLevelPreTokenizerFromConfig, normalizerFromConfig} from './bpe/bpe-pipeline-config.js';
+export {
+  TIKTOKEN_ENCODINGS,
+  type TiktokenEncodingName,
+  type TiktokenRanks,
+  loadTiktokenEncoding,
+  tiktokenPipeline,
+} from './tiktoken/tiktoken-encoding.js';

@@ -14,6 +14,11 @@ export interface BpeOptions {
   readonly byteFallback?: boolean;
   /** Emit a piece found whole in the vocabulary as one token without merging (Llama 3 style). */
   readonly ignoreMerges?: boolean;
+  /**
+   * Rank of each merge when it is not its position: tiktoken ranks several merges that make the same token
+   * equally, and then the leftmost pair wins. tokenizer.json cannot express this, so it is not saved.
+   */
+  readonly mergeRanks?: readonly number[];
 }
 
 /** Pieces longer than this are not cached (they are rare and would crowd out the common ones). */
@@ -29,7 +34,7 @@ const CACHE_CAPACITY = 200_000;
  */
 export class BpeModel implements Model {
   readonly type = 'BPE';
-  readonly options: Required<Pick<BpeOptions, 'fuseUnk' | 'byteFallback' | 'ignoreMerges'>> & BpeOptions;
+  readonly options: Required<Pick<BpeOptions, 'fuseUnk' | 'byteFallback' | 'ignoreMerges'>> & Omit<BpeOptions, 'mergeRanks'>;
   readonly merges: readonly (readonly [number, number])[];
   readonly #vocab: Map<string, number>;
   readonly #tokens: (string | undefined)[];
@@ -50,7 +55,8 @@ export class BpeModel implements Model {
    * @param merges pairs of token ids in rank order; each pair's concatenation must be in the vocabulary.
    */
   constructor(vocab: ReadonlyMap<string, number>, merges: readonly (readonly [number, number])[], options: BpeOptions = {}) {
-    this.options = {fuseUnk: false, byteFallback: false, ignoreMerges: false, ...options};
+    const {mergeRanks: _ranks, ...settings} = options;
+    this.options = {fuseUnk: false, byteFallback: false, ignoreMerges: false, ...settings};
     this.#vocab = new Map(vocab);
     let size = 0;
     for (const id of vocab.values()) size = Math.max(size, id + 1);
@@ -76,7 +82,7 @@ export class BpeModel implements Model {
           },
         );
       }
-      if (this.#pairs.add(a, b, rank, merged)) kept.push([a, b]);
+      if (this.#pairs.add(a, b, options.mergeRanks?.[rank] ?? rank, merged)) kept.push([a, b]);
     });
     this.merges = kept;
     this.#byteCharIds = new Int32Array(0x144).fill(-1);
@@ -143,9 +149,15 @@ export class BpeModel implements Model {
       return;
     }
     const ids = this.#utf8Symbols(source);
-    const ends = new Int32Array(ids.length);
-    for (let i = 0; i < ends.length; i++) ends[i] = i + 1;
-    const encoded = this.#merge(ids, ends, ids.length, undefined);
+    const whole = this.options.ignoreMerges ? this.#vocab.get(this.#spell(ids)) : undefined;
+    let encoded: Int32Array;
+    if (whole !== undefined) {
+      encoded = Int32Array.of(whole, ids.length);
+    } else {
+      const ends = new Int32Array(ids.length);
+      for (let i = 0; i < ends.length; i++) ends[i] = i + 1;
+      encoded = this.#merge(ids, ends, ids.length, undefined);
+    }
     if (source.length <= CACHE_PIECE_LIMIT && this.#sourceCache.size < CACHE_CAPACITY) this.#sourceCache.set(source, encoded);
     for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
   }
@@ -227,6 +239,13 @@ export class BpeModel implements Model {
       i += width;
     }
     return [ids, ends, count];
+  }
+
+  /** The token string of a sequence of single-byte token ids. */
+  #spell(ids: Int32Array): string {
+    let text = '';
+    for (const id of ids) text += this.#tokens[id] as string;
+    return text;
   }
 
   #byteFallbackIds(char: string): number[] | undefined {

@@ -48,6 +48,10 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
     return pieces;
   }
 
+  byteLevelSourcePattern(): RegExp | undefined {
+    return this.useRegex && !this.addPrefixSpace ? gpt2Matcher() : undefined;
+  }
+
   toJSON(): JsonObject {
     return {type: this.type, add_prefix_space: this.addPrefixSpace, trim_offsets: this.trimOffsets, use_regex: this.useRegex};
   }

@@ -22,6 +22,11 @@ export interface Model {
    * must agree with `tokenize`.
    */
   tokenizeIds?(piece: string, out: number[]): void;
+  /**
+   * Optional: appends the ids of the byte-level spelling of `source`'s UTF-8 bytes (the fast path paired with
+   * `PreTokenizer.byteLevelSourcePattern`); must agree with `tokenizeIds`.
+   */
+  tokenizeUtf8Ids?(source: string, out: number[]): void;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
   /** The tokenizer.json `model` object, keys in a fixed order, big arrays last. */

@@ -104,11 +104,20 @@ export class PipelineTokenizer implements Tokenizer {
    */
   encodeIds(text: string, addSpecialTokens = true): number[] {
     const fast = this.model.tokenizeIds?.bind(this.model);
+    const utf8 = this.normalizer === undefined ? this.model.tokenizeUtf8Ids?.bind(this.model) : undefined;
+    const pattern = utf8 ? this.preTokenizer?.byteLevelSourcePattern?.() : undefined;
     const out: number[] = [];
     const input = wellFormed(text);
     for (const segment of this.addedVocabulary.split(input)) {
       if (segment.token) {
         out.push(segment.token.id);
+        continue;
+      }
+      if (utf8 && pattern) {
+        const source = segment.start === 0 && segment.end === input.length ? input : input.slice(segment.start, segment.end);
+        pattern.lastIndex = 0;
+        const pieces = source.match(pattern);
+        if (pieces !== null) for (const piece of pieces) utf8(piece, out);
         continue;
       }
       const normalized = this.#normalized(input.slice(segment.start, segment.end));

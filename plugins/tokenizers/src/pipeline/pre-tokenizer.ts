@@ -19,6 +19,11 @@ export interface PreTokenizer {
   readonly type: string;
   /** Pieces of `text` in order; offsets relative to `text`. */
   preTokenize(text: string): PreToken[];
+  /**
+   * Optional: when the pieces are exactly the matches of a pattern, each spelled as its UTF-8 bytes
+   * (byte-level), a fresh global matcher for that pattern. Lets bulk encoding skip building piece strings.
+   */
+  byteLevelSourcePattern?(): RegExp | undefined;
   toJSON(): JsonObject;
 }
 

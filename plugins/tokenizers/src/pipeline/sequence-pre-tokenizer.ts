@@ -1,5 +1,7 @@
+import {ByteLevelPreTokenizer} from './byte-level-pre-tokenizer.js';
 import type {JsonObject} from './normalizer.js';
 import {type PreToken, type PreTokenizer, pieceRange} from './pre-tokenizer.js';
+import {SplitPreTokenizer} from './split-pre-tokenizer.js';
 
 /** Applies pre-tokenizers in order, each splitting the pieces of the previous one (type `Sequence`). */
 export class SequencePreTokenizer implements PreTokenizer {
@@ -20,6 +22,13 @@ export class SequencePreTokenizer implements PreTokenizer {
       pieces = next;
     }
     return pieces;
+  }
+
+  /** `[Split(pattern), ByteLevel(no regex, no prefix space)]`, as tiktoken imports are built, qualifies. */
+  byteLevelSourcePattern(): RegExp | undefined {
+    const [split, byteLevel, ...rest] = this.preTokenizers;
+    if (rest.length > 0 || !(split instanceof SplitPreTokenizer) || !(byteLevel instanceof ByteLevelPreTokenizer)) return undefined;
+    return byteLevel.useRegex || byteLevel.addPrefixSpace ? undefined : split.matcher();
   }
 
   toJSON(): JsonObject {

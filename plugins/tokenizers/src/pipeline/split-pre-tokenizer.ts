@@ -19,6 +19,11 @@ export class SplitPreTokenizer implements PreTokenizer {
     return splitIsolated(text, new RegExp(this.#regex), true);
   }
 
+  /** A fresh global matcher for the pattern. */
+  matcher(): RegExp {
+    return new RegExp(this.#regex);
+  }
+
   toJSON(): JsonObject {
     return {type: this.type, pattern: {Regex: this.pattern}, behavior: 'Isolated', invert: false};
   }

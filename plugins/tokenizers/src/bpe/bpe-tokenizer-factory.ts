@@ -1,0 +1,123 @@
+import {
+  type BackendOptions,
+  CodexError,
+  ExitCode,
+  type ProgressSink,
+  type TokenizerFactory,
+  type TokenizerTrainOptions,
+} from '@codex-ml/core';
+import {specialToken} from '../pipeline/added-vocabulary.js';
+import {byteLevelAlphabet} from '../pipeline/byte-level-alphabet.js';
+import {ByteLevelDecoder} from '../pipeline/byte-level-decoder.js';
+import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
+import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
+import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
+import {BpeModel} from './bpe-model.js';
+import {byteLevelPreTokenizerFromConfig, normalizerFromConfig} from './bpe-pipeline-config.js';
+import {BpeTrainer} from './bpe-trainer.js';
+import {WordCounter} from './word-counter.js';
+
+/** Special tokens of a new BPE tokenizer unless configured: ids 0, 1, 2. */
+export const DEFAULT_BPE_SPECIAL_TOKENS = ['[PAD]', '[BOS]', '[EOS]'] as const;
+
+/**
+ * The `bpe` tokenizer backend: trains byte-level BPE tokenizers and loads BPE tokenizer.json files.
+ *
+ * Pipeline of a trained tokenizer: optional normalizer (`pipeline.normalizer`), byte-level pre-tokenizer with
+ * the GPT-2 pattern (`pipeline.preTokenizer`, `pipeline.addPrefixSpace`), BPE over the 256 byte characters
+ * plus merges, `[BOS] $A [EOS]` template (`pipeline.postProcessor`: `template` | `none`), byte-level decoder.
+ * Special tokens take ids 0… in the configured order; roles are read from their spelling, else by position
+ * (pad, bos, eos).
+ */
+export class BpeTokenizerFactory implements TokenizerFactory {
+  readonly modelType = 'BPE';
+
+  static create(_options: BackendOptions = {}): BpeTokenizerFactory {
+    return new BpeTokenizerFactory();
+  }
+
+  async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
+    const pipeline = options.pipeline ?? {};
+    const normalizer = normalizerFromConfig(pipeline.normalizer);
+    const preTokenizer = byteLevelPreTokenizerFromConfig(pipeline.preTokenizer, pipeline.addPrefixSpace === true);
+    const specials = options.specialTokens ?? [...DEFAULT_BPE_SPECIAL_TOKENS];
+    const trainer = new BpeTrainer({
+      vocabSize: options.vocabSize,
+      minFrequency: options.minFrequency,
+      specialTokens: specials,
+      limitAlphabet: options.limitAlphabet,
+      initialAlphabet: byteLevelAlphabet(),
+    });
+    const counter = new WordCounter(normalizer, preTokenizer);
+    progress?.start('count', 0);
+    for await (const text of corpus) {
+      counter.add(text);
+      progress?.advance('count', 1);
+    }
+    progress?.finish('count');
+    const words = counter.words();
+    if (words.size === 0) {
+      throw new CodexError('E_TOKENIZER', `the training corpus is empty (${counter.texts} texts, no words)`, {
+        hint: 'train on files that contain text',
+        exitCode: ExitCode.input,
+      });
+    }
+    const {vocab, merges} = trainer.train(words, progress);
+    const model = new BpeModel(vocab, merges);
+    const roles = specialRoles(specials);
+    const template = pipeline.postProcessor === 'none' ? undefined : templateFor(roles, vocab);
+    return new PipelineTokenizer({
+      model,
+      normalizer,
+      preTokenizer,
+      postProcessor: template,
+      decoder: new ByteLevelDecoder(),
+      addedTokens: specials.map((token, id) => specialToken(id, token)),
+      specialTokens: roles,
+    });
+  }
+
+  load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
+    const tokenizer = loadTokenizerJson(json, source);
+    if (tokenizer.modelType !== this.modelType) {
+      throw new CodexError('E_TOKENIZER', `${source}: model type "${tokenizer.modelType}" is not BPE`, {
+        hint: 'choose the backend matching the file (tokenizer.model)',
+        exitCode: ExitCode.input,
+      });
+    }
+    return tokenizer;
+  }
+}
+
+const ROLE_SPELLINGS: Readonly<Record<string, RegExp>> = {
+  pad: /^(\[PAD\]|<pad>|<\|pad\|>)$/i,
+  bos: /^(\[BOS\]|<s>|<bos>|\[CLS\]|<\|begin_of_text\|>)$/i,
+  eos: /^(\[EOS\]|<\/s>|<eos>|\[SEP\]|<\|endoftext\|>|<\|end_of_text\|>)$/i,
+  unk: /^(\[UNK\]|<unk>)$/i,
+};
+
+/** Role → token: by spelling, else the first three unclaimed tokens are pad, bos, eos. */
+export function specialRoles(specials: readonly string[]): Record<string, string> {
+  const roles: Record<string, string> = {};
+  const unclaimed: string[] = [];
+  for (const token of specials) {
+    const role = Object.keys(ROLE_SPELLINGS).find((name) => !(name in roles) && ROLE_SPELLINGS[name]?.test(token));
+    if (role) roles[role] = token;
+    else unclaimed.push(token);
+  }
+  for (const role of ['pad', 'bos', 'eos']) {
+    if (!(role in roles) && unclaimed.length > 0) roles[role] = unclaimed.shift() as string;
+  }
+  return roles;
+}
+
+function templateFor(roles: Record<string, string>, vocab: ReadonlyMap<string, number>): TemplatePostProcessor | undefined {
+  const pick = (role: string) => {
+    const token = roles[role];
+    const id = token === undefined ? undefined : vocab.get(token);
+    return token === undefined || id === undefined ? undefined : {token, id};
+  };
+  const bos = pick('bos');
+  const eos = pick('eos');
+  return bos || eos ? TemplatePostProcessor.wrap(bos, eos) : undefined;
+}

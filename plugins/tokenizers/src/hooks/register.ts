@@ -1,0 +1,11 @@
+import {definePlugin} from '@codex-ml/core';
+
+const here = (file: string) => new URL(`../${file}`, import.meta.url).href;
+
+export default definePlugin((registry) => {
+  registry.register('tokenizer', 'bpe', {
+    description: 'Byte-level BPE (GPT-2 style); trains, loads Hugging Face tokenizer.json and tiktoken ranks',
+    module: here('bpe/bpe-tokenizer-factory.js'),
+    export: 'BpeTokenizerFactory',
+  });
+});

@@ -1,0 +1,40 @@
+import type {EncodingParts} from '../pipeline/encoding-parts.js';
+import type {JsonObject} from '../pipeline/json-value.js';
+import type {PostProcessor} from '../pipeline/post-processor.js';
+import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
+
+/** A special token as BERT's post-processor names it: its text and id. */
+export interface BertSpecial {
+  readonly token: string;
+  readonly id: number;
+}
+
+/**
+ * BERT's `[CLS] $A [SEP]` wrapping (tokenizer.json type `BertProcessing`, written by older Hugging Face BERT
+ * files); the same as the template `[CLS] $A [SEP]`, kept as its own type so that a loaded file saves back as it
+ * was read.
+ */
+export class BertPostProcessor implements PostProcessor {
+  readonly type = 'BertProcessing';
+  readonly sep: BertSpecial;
+  readonly cls: BertSpecial;
+  readonly #template: TemplatePostProcessor;
+
+  constructor(sep: BertSpecial, cls: BertSpecial) {
+    this.sep = sep;
+    this.cls = cls;
+    this.#template = TemplatePostProcessor.wrap(cls, sep);
+  }
+
+  addedTokens(): number {
+    return 2;
+  }
+
+  process(parts: EncodingParts, addSpecialTokens: boolean): EncodingParts {
+    return this.#template.process(parts, addSpecialTokens);
+  }
+
+  toJSON(): JsonObject {
+    return {type: this.type, sep: [this.sep.token, this.sep.id], cls: [this.cls.token, this.cls.id]};
+  }
+}

@@ -1,0 +1,209 @@
+import {
+  type BackendOptions,
+  CodexError,
+  ExitCode,
+  type ProgressSink,
+  type TokenizerFactory,
+  type TokenizerTrainOptions,
+} from '@codex-ml/core';
+import {normalizerFromConfig} from '../bpe/bpe-pipeline-config.js';
+import {specialRoles} from '../bpe/bpe-tokenizer-factory.js';
+import {specialToken} from '../pipeline/added-vocabulary.js';
+import {BertPreTokenizer} from '../pipeline/bert-pre-tokenizer.js';
+import {NormalizedText} from '../pipeline/normalized-text.js';
+import type {Normalizer} from '../pipeline/normalizer.js';
+import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
+import type {PreTokenizer} from '../pipeline/pre-tokenizer.js';
+import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
+import {WhitespacePreTokenizer, WhitespaceSplitPreTokenizer} from '../pipeline/whitespace-pre-tokenizer.js';
+import {DEFAULT_CODECS, extendCodecs} from '../serialization/component-codecs.js';
+import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
+import {BertNormalizer} from './bert-normalizer.js';
+import {BertWordCounter} from './bert-word-counter.js';
+import {WORDPIECE_CODECS} from './wordpiece-codecs.js';
+import {WordPieceDecoder} from './wordpiece-decoder.js';
+import {WORDPIECE_SPECIAL_TOKENS, WordPieceTrainer, type WordPieceTrainerOptions} from './wordpiece-trainer.js';
+
+/** Trainer parameters read from `options.params` (config `tokenizer.trainer`). */
+const PARAMS = ['continuingSubwordPrefix', 'unkToken', 'maxInputCharsPerWord', 'maxTokenLength', 'initialAlphabet'] as const;
+
+/**
+ * The `wordpiece` tokenizer backend: trains WordPiece tokenizers as Hugging Face's `WordPieceTrainer` does and
+ * loads WordPiece tokenizer.json files (Hugging Face's or ours).
+ *
+ * Pipeline of a trained tokenizer, Hugging Face's BERT pipeline unless configured otherwise:
+ * - normalizer: `BertNormalizer` (clean text, space CJK ideographs, strip accents, lowercase); an explicit
+ *   `pipeline.normalizer` list (`nfc`, `lowercase`, `strip-accents`, …) replaces it, `[]` means none;
+ * - pre-tokenizer: `BertPreTokenizer` (`pipeline.preTokenizer`: `bert` | `whitespace` | `whitespace-split`);
+ * - model: WordPiece, `[UNK]` for words it cannot spell, `##` continuation prefix;
+ * - post-processor: `[BOS] $A [EOS]` (`pipeline.postProcessor: none` drops it);
+ * - decoder: WordPiece (joins `##` pieces, spaces between words).
+ *
+ * Special tokens default to `[PAD] [BOS] [EOS] [UNK]` at ids 0, 1, 2, 3; a configured list takes ids 0… in its
+ * order and must hold the unknown token (`params.unkToken`, default `[UNK]`). Each item of the training corpus
+ * is a whole text (a line or a document): words never span two items.
+ */
+export class WordPieceTokenizerFactory implements TokenizerFactory {
+  readonly modelType = 'WordPiece';
+  readonly defaultSpecialTokens: readonly string[] = WORDPIECE_SPECIAL_TOKENS;
+
+  static create(_options: BackendOptions = {}): WordPieceTokenizerFactory {
+    return new WordPieceTokenizerFactory();
+  }
+
+  async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
+    const pipeline = options.pipeline ?? {};
+    const normalizer = 'normalizer' in pipeline ? normalizerFromConfig(listOrNone(pipeline.normalizer)) : new BertNormalizer();
+    const preTokenizer = preTokenizerFromConfig(pipeline.preTokenizer);
+    const specials = options.specialTokens.length > 0 ? options.specialTokens : WORDPIECE_SPECIAL_TOKENS;
+    const params = readParams(options.params ?? {});
+    const unkToken = params.unkToken ?? '[UNK]';
+    if (!specials.includes(unkToken)) {
+      throw new CodexError(
+        'E_CONFIG',
+        `tokenizer.specialTokens ${JSON.stringify(specials)} lack the unknown token ${JSON.stringify(unkToken)}`,
+        {
+          hint: `add ${unkToken} to tokenizer.specialTokens, or name another of them in tokenizer.trainer.unkToken`,
+          exitCode: ExitCode.config,
+        },
+      );
+    }
+    const trainer = new WordPieceTrainer({
+      ...params,
+      vocabSize: options.vocabSize,
+      minFrequency: options.minFrequency,
+      specialTokens: specials,
+      limitAlphabet: options.limitAlphabet,
+    });
+
+    const counts = await countWords(corpus, normalizer, preTokenizer, progress);
+    if (counts.size === 0) {
+      throw new CodexError('E_TOKENIZER', 'the training corpus has no words', {
+        hint: 'train on files that contain text',
+        exitCode: ExitCode.input,
+      });
+    }
+    const model = trainer.train(counts, progress);
+    const roles = specialRoles(specials);
+    const id = (role: string) => {
+      const token = roles[role];
+      const tokenId = token === undefined ? undefined : model.tokenToId(token);
+      return token === undefined || tokenId === undefined ? undefined : {token, id: tokenId};
+    };
+    const [bos, eos] = [id('bos'), id('eos')];
+    return new PipelineTokenizer({
+      model,
+      normalizer,
+      preTokenizer,
+      postProcessor: pipeline.postProcessor === 'none' || (!bos && !eos) ? undefined : TemplatePostProcessor.wrap(bos, eos),
+      decoder: new WordPieceDecoder(model.continuingSubwordPrefix),
+      addedTokens: specials.map((token) => specialToken(model.tokenToId(token) as number, token)),
+      specialTokens: roles,
+    });
+  }
+
+  /** Loads a tokenizer.json whose model is WordPiece; `source` names the file in errors. */
+  load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
+    const tokenizer = loadTokenizerJson(json, source, CODECS);
+    if (tokenizer.modelType !== this.modelType) {
+      throw new CodexError('E_TOKENIZER', `${source}: model type "${tokenizer.modelType}" is not WordPiece`, {
+        hint: 'choose the backend matching the file (tokenizer.model)',
+        exitCode: ExitCode.input,
+      });
+    }
+    return tokenizer;
+  }
+}
+
+const CODECS = extendCodecs(DEFAULT_CODECS, WORDPIECE_CODECS);
+
+/** Word → occurrences over the corpus, as the pipeline's normalizer and pre-tokenizer cut it. */
+async function countWords(
+  corpus: AsyncIterable<string>,
+  normalizer: Normalizer | undefined,
+  preTokenizer: PreTokenizer,
+  progress: ProgressSink | undefined,
+): Promise<Map<string, number>> {
+  progress?.start('count', 0);
+  let texts = 0;
+  let counts: Map<string, number>;
+  if (normalizer instanceof BertNormalizer && preTokenizer instanceof BertPreTokenizer) {
+    // The common case gets a counter that skips offsets and classifies ASCII by table.
+    const counter = new BertWordCounter(normalizer);
+    for await (const text of corpus) {
+      counter.add(text);
+      if ((++texts & 1023) === 0) progress?.advance('count', 1024);
+    }
+    counts = counter.counts;
+  } else {
+    counts = new Map();
+    for await (const text of corpus) {
+      const normalized = normalizer ? normalizer.normalize(NormalizedText.from(text)).text : text;
+      for (const piece of preTokenizer.preTokenize(normalized)) counts.set(piece.text, (counts.get(piece.text) ?? 0) + 1);
+      if ((++texts & 1023) === 0) progress?.advance('count', 1024);
+    }
+  }
+  progress?.advance('count', texts & 1023);
+  progress?.finish('count');
+  return counts;
+}
+
+/** `[]` (no normalizer) must reach `normalizerFromConfig` as `none`. */
+function listOrNone(value: unknown): unknown {
+  return Array.isArray(value) && value.length === 0 ? 'none' : value;
+}
+
+function preTokenizerFromConfig(value: unknown): PreTokenizer {
+  switch (value ?? 'bert') {
+    case 'bert':
+      return new BertPreTokenizer();
+    case 'whitespace':
+      return new WhitespacePreTokenizer();
+    case 'whitespace-split':
+      return new WhitespaceSplitPreTokenizer();
+    default:
+      throw new CodexError('E_CONFIG', `tokenizer.preTokenizer ${JSON.stringify(value)} does not suit WordPiece`, {
+        hint: 'use bert, whitespace or whitespace-split (byte-level is for bpe)',
+        exitCode: ExitCode.config,
+      });
+  }
+}
+
+type TrainerParams = Pick<WordPieceTrainerOptions, (typeof PARAMS)[number]>;
+
+/** Validates `tokenizer.trainer` keys this backend reads; unknown keys are refused so typos do not pass silently. */
+function readParams(params: Readonly<Record<string, unknown>>): TrainerParams {
+  const out: {-readonly [K in keyof TrainerParams]: TrainerParams[K]} = {};
+  const fail = (key: string, expected: string): never => {
+    throw new CodexError('E_CONFIG', `tokenizer.trainer.${key} must be ${expected}, got ${JSON.stringify(params[key])}`, {
+      hint: `WordPiece reads ${PARAMS.join(', ')}`,
+      exitCode: ExitCode.config,
+    });
+  };
+  for (const [key, value] of Object.entries(params)) {
+    switch (key) {
+      case 'continuingSubwordPrefix':
+      case 'unkToken':
+        if (typeof value !== 'string' || value === '') fail(key, 'a non-empty string');
+        out[key] = value as string;
+        break;
+      case 'maxInputCharsPerWord':
+      case 'maxTokenLength':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(key, 'an integer >= 1');
+        out[key] = value as number;
+        break;
+      case 'initialAlphabet':
+        if (typeof value !== 'string' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
+          fail(key, 'a string of characters or a list of characters');
+        }
+        out.initialAlphabet = typeof value === 'string' ? [...value] : (value as string[]);
+        break;
+      default:
+        throw new CodexError('E_CONFIG', `tokenizer.trainer.${key} is not a WordPiece trainer parameter`, {
+          hint: `WordPiece reads ${PARAMS.join(', ')}`,
+          exitCode: ExitCode.config,
+        });
+    }
+  }
+  return out;
+}
