@@ -1,0 +1,1 @@
+export {Sha512Hasher} from './sha512-hasher.js';

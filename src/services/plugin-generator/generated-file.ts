@@ -1,0 +1,22 @@
+/** One file of a generated plugin: its path relative to the plugin root and its text. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** What a contract adds to a generated plugin: the implementation skeleton, its conformance test, dependencies. */
+export interface ContractTemplate {
+  /** Source files under src/ (implementation skeletons), one class per file. */
+  readonly sources: readonly GeneratedFile[];
+  /** The ava test that runs the contract's conformance suite. */
+  readonly test: GeneratedFile;
+  /** The module (relative to src/) and export the registration hook points at. */
+  readonly entry: {readonly file: string; readonly export: string};
+  /** Exports of src/index.ts: file (relative to src/, without extension) → exported names. */
+  readonly exports: Readonly<Record<string, readonly string[]>>;
+  /** Extra peer and dev dependencies (a tensor library for optimizers). */
+  readonly peerDependencies?: Readonly<Record<string, string>>;
+  readonly devDependencies?: Readonly<Record<string, string>>;
+  /** README paragraph: what to fill in. */
+  readonly implementGuide: string;
+}
