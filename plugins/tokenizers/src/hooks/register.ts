@@ -8,4 +8,9 @@ export default definePlugin((registry) => {
     module: here('bpe/bpe-tokenizer-factory.js'),
     export: 'BpeTokenizerFactory',
   });
+  registry.register('tokenizer', 'wordpiece', {
+    description: 'WordPiece (BERT style, [UNK] and ## pieces); trains as Hugging Face does, loads WordPiece tokenizer.json',
+    module: here('wordpiece/wordpiece-tokenizer-factory.js'),
+    export: 'WordPieceTokenizerFactory',
+  });
 });
