@@ -1,0 +1,90 @@
+import type {BigIntStats} from 'node:fs';
+import {stat} from 'node:fs/promises';
+import {type Checksum, type Hasher, ParallelFileHasher, type RegisteredBackend, fileError, formatChecksum} from '@codex-ml/core';
+import type {StatCache} from './stat-cache.js';
+
+export interface FileChecksum {
+  readonly path: string;
+  readonly bytes: number;
+  readonly checksum: Checksum;
+  /** True when the digest came from the stat cache. */
+  readonly cached: boolean;
+}
+
+export interface FileChecksumOptions {
+  /** Read and update this cache; undefined hashes every file and remembers nothing. */
+  readonly cache?: StatCache;
+  /** Refresh the cache without trusting it (`--no-cache` still leaves a warm cache behind). */
+  readonly refresh?: boolean;
+  readonly threads?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Files stat'ed at once: enough to hide latency, few enough to stay far below the open-file limit. */
+const STAT_BATCH = 64;
+
+/**
+ * Checksums of many files with the bound hasher: stat cache hits first, then every miss streamed through
+ * `ParallelFileHasher` on all cores. Results come back in input order.
+ */
+export class FileChecksums {
+  constructor(
+    private readonly hasher: Hasher,
+    private readonly backend: Pick<RegisteredBackend<'hasher'>, 'contract' | 'name' | 'plugin' | 'spec'>,
+  ) {}
+
+  async checksum(paths: readonly string[], options: FileChecksumOptions = {}): Promise<FileChecksum[]> {
+    const infos = await statAll(paths);
+    const results = new Array<FileChecksum>(paths.length);
+    const misses: number[] = [];
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i] as string;
+      const info = infos[i] as BigIntStats;
+      const hex = options.refresh ? undefined : options.cache?.lookup(path, info);
+      if (hex === undefined) misses.push(i);
+      else results[i] = {path, bytes: Number(info.size), checksum: formatChecksum(this.hasher.algorithm, hex), cached: true};
+    }
+    const startNs = BigInt(Date.now()) * 1_000_000n;
+    const files = misses.map((i) => ({path: paths[i] as string, size: Number((infos[i] as BigIntStats).size)}));
+    const total = files.reduce((sum, file) => sum + file.size, 0);
+    const digests = await new ParallelFileHasher(this.hasher, this.backend).hashFiles(files, {
+      threads: options.threads,
+      onProgress: (done) => options.onProgress?.(done, total),
+    });
+    // Re-stat before caching: a file that changed while it was read must not be remembered with the old stat.
+    const after = options.cache ? await statAll(files.map((file) => file.path)) : [];
+    digests.forEach((digest, k) => {
+      const i = misses[k] as number;
+      results[i] = {path: digest.path, bytes: digest.bytes, checksum: formatChecksum(this.hasher.algorithm, digest.hex), cached: false};
+      const before = infos[i] as BigIntStats;
+      const now = after[k];
+      if (options.cache && now && sameStat(before, now) && Number(now.size) === digest.bytes) {
+        options.cache.record(digest.path, now, digest.hex, startNs);
+      }
+    });
+    if (options.cache && misses.length > 0) await options.cache.save();
+    return results;
+  }
+}
+
+async function statAll(paths: readonly string[]): Promise<BigIntStats[]> {
+  const infos = new Array<BigIntStats>(paths.length);
+  for (let start = 0; start < paths.length; start += STAT_BATCH) {
+    const batch = paths.slice(start, start + STAT_BATCH);
+    const stats = await Promise.all(
+      batch.map((path) =>
+        stat(path, {bigint: true}).catch((error: unknown) => {
+          throw fileError(path, error);
+        }),
+      ),
+    );
+    stats.forEach((info, k) => {
+      infos[start + k] = info;
+    });
+  }
+  return infos;
+}
+
+function sameStat(a: BigIntStats, b: BigIntStats): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino && a.dev === b.dev;
+}
