@@ -1,0 +1,88 @@
+import {createRequire} from 'node:module';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {Tokenizer as JsTokenizer} from '@huggingface/tokenizers';
+import test from 'ava';
+import {BpeTokenizerFactory, loadTokenizerJson} from '../src/index.js';
+import {corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
+
+interface NativeEncoding {
+  getIds(): number[];
+}
+interface NativeTokenizer {
+  encode(text: string, pair?: string | null, options?: {addSpecialTokens?: boolean}): Promise<NativeEncoding>;
+  setPreTokenizer(preTokenizer: unknown): void;
+  train(files: string[]): void;
+  save(path: string, pretty?: boolean): void;
+}
+interface NativeModule {
+  Tokenizer: {fromString(json: string): NativeTokenizer; new (model: unknown): NativeTokenizer};
+  BPE: {empty(): unknown};
+  byteLevelPreTokenizer(addPrefixSpace?: boolean, useRegex?: boolean): unknown;
+}
+const native = createRequire(import.meta.url)('tokenizers') as NativeModule;
+
+test('a tokenizer trained here gives identical ids in tokenizers (Rust) and @huggingface/tokenizers on held-out text', async (t) => {
+  const ours = await smallBpe();
+  const json = ours.toJSON();
+  const rust = native.Tokenizer.fromString(json);
+  const js = new JsTokenizer(JSON.parse(json), {});
+  const {heldOut} = corpusSentences();
+  let compared = 0;
+  for (const sentence of heldOut.slice(0, 600)) {
+    const expected = [...ours.encode(sentence).ids];
+    t.deepEqual((await rust.encode(sentence)).getIds(), expected, sentence);
+    t.deepEqual([...js.encode(sentence).ids], expected, sentence);
+    compared++;
+  }
+  t.is(compared, 600);
+});
+
+test('a BPE tokenizer.json trained by tokenizers (Rust) loads here with identical ids', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'codex-bpe-'));
+  try {
+    const file = join(dir, 'corpus.txt');
+    writeFileSync(file, corpusSentences().train.slice(0, 10_000).join('\n'));
+    const theirs = new native.Tokenizer(native.BPE.empty());
+    theirs.setPreTokenizer(native.byteLevelPreTokenizer(false, true));
+    theirs.train([file]);
+    theirs.save(join(dir, 'tokenizer.json'));
+    const json = readFileSync(join(dir, 'tokenizer.json'), 'utf8');
+    const ours = loadTokenizerJson(json, 'trained-by-tokenizers.json');
+    for (const sentence of corpusSentences().heldOut.slice(0, 400)) {
+      t.deepEqual([...ours.encode(sentence).ids], (await theirs.encode(sentence)).getIds(), sentence);
+    }
+    // And our file of it is accepted back by them with the same ids.
+    const again = native.Tokenizer.fromString(ours.toJSON());
+    const sample = corpusSentences().heldOut[7] as string;
+    t.deepEqual((await again.encode(sample)).getIds(), [...ours.encode(sample).ids]);
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+});
+
+test('training is deterministic and independent of input order; save/load is the identity', async (t) => {
+  const texts = corpusSentences().train.slice(0, 3_000);
+  const shuffled = [...texts].reverse();
+  shuffled.push(...shuffled.splice(0, 1000));
+  const options = {vocabSize: 600, minFrequency: 2, specialTokens: ['[PAD]', '[BOS]', '[EOS]'], pipeline: {}};
+  const factory = new BpeTokenizerFactory();
+  const a = await factory.train(
+    (async function* () {
+      yield* texts;
+    })(),
+    options,
+  );
+  const b = await factory.train(
+    (async function* () {
+      yield* shuffled;
+    })(),
+    options,
+  );
+  t.is(a.toJSON(), b.toJSON());
+  const loaded = factory.load(a.toJSON());
+  t.is(loaded.toJSON(), a.toJSON());
+  t.deepEqual(loaded.encode('Some held-out text, 123!').ids, a.encode('Some held-out text, 123!').ids);
+  t.is(JSON.parse(a.toJSON()).model.vocab['[PAD]'], 0);
+});

@@ -1,0 +1,3 @@
+declare module 'nlp-corpus' {
+  export function all(): string[];
+}
