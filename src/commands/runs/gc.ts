@@ -32,7 +32,7 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
       runsDir: config.get<string>('runs.dir'),
       keep: this.flags.keep ?? [],
       keepLast: this.flags['keep-last'],
-      orphans: this.flags.orphans,
+      orphans: this.flags.orphans === true,
     };
     const collector = kernel.resolve(RunCollector);
     const plan = await collector.plan(options);
@@ -45,6 +45,6 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
           (this.flags.apply || plan.remove.length === 0 ? '' : ' — pass --apply to remove them'),
       );
     }
-    return {...plan, applied: this.flags.apply};
+    return {...plan, applied: this.flags.apply === true};
   }
 }
