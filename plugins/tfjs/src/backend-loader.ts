@@ -41,6 +41,10 @@ export async function loadTfBackend(name: TfBackendName = 'wasm'): Promise<Loade
   }
   if (name === 'cpu') {
     await activate('cpu', name);
+    // The cpu backend prints a multi-line "install tfjs-node" banner to stdout on first use; choosing cpu is
+    // deliberate here, and stdout may carry --json output.
+    const cpu = tf.backend() as unknown as {firstUse?: boolean};
+    if (cpu.firstUse !== undefined) cpu.firstUse = false;
     return {name, tfName: 'cpu', package: '@tensorflow/tfjs-backend-cpu'};
   }
   const pkg = NATIVE_PACKAGES[name];
@@ -55,7 +59,7 @@ async function importNative(pkg: string, name: TfBackendName): Promise<void> {
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? (error as {code: unknown}).code : undefined;
     const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-    const detail = missing ? `${pkg} is not installed` : `${pkg} failed to load: ${firstLine(error)}`;
+    const detail = missing ? `${pkg}, which is not installed` : `${pkg}, which failed to load: ${firstLine(error)}`;
     throw new CodexError('E_TF_BACKEND', `training.backend "${name}" needs ${detail}`, {
       hint: `install it with: npm install ${pkg}@^4.22.0 (or choose training.backend wasm)`,
       exitCode: ExitCode.config,

@@ -1,10 +1,13 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
-import {gelu} from './gelu.js';
 import {type GptConfig, validateGptConfig} from './gpt-config.js';
-import {layerNorm} from './layer-norm.js';
+import {causalSelfAttention} from './ops/causal-attention.js';
+import {embeddingLookup} from './ops/embedding-lookup.js';
+import {gelu} from './ops/gelu.js';
+import {layerNorm} from './ops/layer-norm.js';
+import {matMulNN} from './ops/matmul-nn.js';
+import {sparseCrossEntropy} from './ops/sparse-cross-entropy.js';
 import {mixSeed, SeededRandom} from './seeded-random.js';
-import {sparseCrossEntropy} from './sparse-cross-entropy.js';
 
 /** How a forward pass runs. */
 export interface ForwardOptions {
@@ -30,20 +33,19 @@ let modelCounter = 0;
 /**
  * GPT-style decoder-only transformer on TensorFlow.js ops: token + learned position embeddings, pre-norm
  * blocks of causal multi-head self-attention and a GELU MLP, a final layer norm and (optionally tied) output
- * projection.
+ * projection. Dropout (when > 0 and training) applies to the embeddings and to each residual branch.
  *
  * Parameters are `tf.Variable`s keyed by stable names (`wte`, `wpe`, `h.0.attn.wqkv`, …; sorted), which is
  * what checkpoints and optimizer state key on. Init is seeded per parameter name and independent of the
  * backend, so the same seed gives bitwise the same initial weights on wasm and cpu.
  *
- * Performance notes: q, k and v come from one matmul; attention runs as one batched matmul over
- * (batch × heads); linear layers use `tf.fused.matMul` with the bias folded in; layer norm, GELU and the
- * loss have hand-written gradients.
+ * Performance: q, k and v come from one matmul; every matmul and its gradients are non-transposed products
+ * (`matMulNN`); attention, layer norm, GELU, the loss and the embedding gradient are fused ops with
+ * hand-written gradients (see `ops/`), run as JavaScript loops on the wasm and cpu backends.
  */
 export class GptModel {
   readonly config: GptConfig;
   readonly params: ReadonlyMap<string, tf.Variable>;
-  readonly #masks = new Map<number, tf.Tensor2D>();
 
   private constructor(config: GptConfig, params: Map<string, tf.Variable>) {
     this.config = config;
@@ -137,8 +139,6 @@ export class GptModel {
 
   dispose(): void {
     for (const variable of this.params.values()) variable.dispose();
-    for (const mask of this.#masks.values()) mask.dispose();
-    this.#masks.clear();
   }
 
   #param(name: string): tf.Variable {
@@ -157,7 +157,7 @@ export class GptModel {
     }
     if (contexts.dtype !== 'int32') throw new CodexError('E_MODEL_INPUT', `token ids must be int32, got ${contexts.dtype}`);
     const dropout = this.#dropout(options);
-    const tokens = tf.gather(this.#param('wte'), tf.reshape(contexts, [batch * time]));
+    const tokens = embeddingLookup(this.#param('wte') as tf.Tensor2D, tf.reshape(contexts, [batch * time]) as tf.Tensor1D);
     const positions = tf.slice(this.#param('wpe'), [0, 0], [time, dModel]);
     let x = tf.reshape(tf.add(tf.reshape(tokens, [batch, time, dModel]), positions), [batch * time, dModel]) as tf.Tensor2D;
     x = dropout(x, 0);
@@ -172,43 +172,25 @@ export class GptModel {
   }
 
   #project(hidden: tf.Tensor2D): tf.Tensor2D {
-    const weights = this.#param(this.config.tiedEmbeddings ? 'wte' : 'lm_head') as tf.Tensor2D;
-    return tf.matMul(hidden, weights, false, this.config.tiedEmbeddings);
+    if (!this.config.tiedEmbeddings) return matMulNN(hidden, this.#param('lm_head') as tf.Tensor2D);
+    return matMulNN(hidden, tf.transpose(this.#param('wte') as tf.Tensor2D));
   }
 
   #attention(layer: number, x: tf.Tensor2D, batch: number, time: number, dropout: DropoutFn): tf.Tensor2D {
-    const {heads, dModel} = this.config;
-    const headSize = dModel / heads;
     const p = `h.${layer}.attn`;
-    const qkv = tf.fused.matMul({a: x, b: this.#param(`${p}.wqkv`), bias: this.#param(`${p}.bqkv`)});
-    // [B·T, 3d] → [3, B, H, T, hd]: one transpose serves q, k and v.
-    const split = tf.transpose(tf.reshape(qkv, [batch, time, 3, heads, headSize]), [2, 0, 3, 1, 4]);
-    const [q, k, v] = tf.unstack(split, 0) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-    const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(headSize)), k, false, true), this.#causalMask(time));
-    const weights = dropout(tf.softmax(scores), 1 + layer * 3);
-    const mixed = tf.matMul(weights, v);
-    const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * time, dModel]) as tf.Tensor2D;
-    const out = tf.fused.matMul({a: merged, b: this.#param(`${p}.wo`), bias: this.#param(`${p}.bo`)});
-    return dropout(out as tf.Tensor2D, 2 + layer * 3);
+    const qkv = this.#linear(x, `${p}.wqkv`, `${p}.bqkv`);
+    const mixed = causalSelfAttention(qkv, {batch, time, heads: this.config.heads});
+    return dropout(this.#linear(mixed, `${p}.wo`, `${p}.bo`), 1 + layer * 2);
   }
 
   #mlp(layer: number, x: tf.Tensor2D, dropout: DropoutFn): tf.Tensor2D {
     const p = `h.${layer}.mlp`;
-    const up = gelu(tf.fused.matMul({a: x, b: this.#param(`${p}.wfc`), bias: this.#param(`${p}.bfc`)}));
-    const down = tf.fused.matMul({a: up as tf.Tensor2D, b: this.#param(`${p}.wproj`), bias: this.#param(`${p}.bproj`)});
-    return dropout(down as tf.Tensor2D, 3 + layer * 3);
+    const up = gelu(this.#linear(x, `${p}.wfc`, `${p}.bfc`)) as tf.Tensor2D;
+    return dropout(this.#linear(up, `${p}.wproj`, `${p}.bproj`), 2 + layer * 2);
   }
 
-  /** Additive causal mask [T, T]: 0 on and below the diagonal, −1e9 above; built once per length. */
-  #causalMask(time: number): tf.Tensor2D {
-    let mask = this.#masks.get(time);
-    if (!mask) {
-      const values = new Float32Array(time * time);
-      for (let i = 0; i < time; i++) for (let j = i + 1; j < time; j++) values[i * time + j] = -1e9;
-      mask = tf.keep(tf.tensor2d(values, [time, time]));
-      this.#masks.set(time, mask);
-    }
-    return mask;
+  #linear(x: tf.Tensor2D, weight: string, bias: string): tf.Tensor2D {
+    return tf.add(matMulNN(x, this.#param(weight) as tf.Tensor2D), this.#param(bias));
   }
 
   #dropout(options: ForwardOptions): DropoutFn {

@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs';
+import {useJsKernels} from './kernel-policy.js';
+
+/**
+ * a [m, k] · b [k, n] whose gradients are also plain (non-transposed) matmuls: da = dy · bᵀ and db = aᵀ · dy
+ * with the transposes done explicitly. On the wasm backend only a non-transposed, non-batched matmul takes
+ * XNNPACK's path; the transposed products tfjs' own gradient uses run about 15× slower there. Native
+ * backends keep tfjs' gradient.
+ */
+export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (!useJsKernels()) return tf.matMul(a, b);
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([x, w]);
+    return {
+      value: tf.matMul(x, w),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy as tf.Tensor2D)];
+      },
+    };
+  });
+  return op(a, b) as tf.Tensor2D;
+}
