@@ -12,6 +12,7 @@ import {ByteLevelDecoder} from '../pipeline/byte-level-decoder.js';
 import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
+import {TIKTOKEN_ENCODINGS, loadTiktokenEncoding} from '../tiktoken/tiktoken-encoding.js';
 import {BpeModel} from './bpe-model.js';
 import {byteLevelPreTokenizerFromConfig, normalizerFromConfig} from './bpe-pipeline-config.js';
 import {BpeTrainer} from './bpe-trainer.js';
@@ -75,6 +76,13 @@ export class BpeTokenizerFactory implements TokenizerFactory {
       addedTokens: specials.map((token, id) => specialToken(id, token)),
       specialTokens: roles,
     });
+  }
+
+  /** The tiktoken ranks bundled with js-tiktoken, for `codex tokenizer:encode --tiktoken NAME`. */
+  readonly pretrained: readonly string[] = TIKTOKEN_ENCODINGS;
+
+  loadPretrained(name: string): Promise<PipelineTokenizer> {
+    return loadTiktokenEncoding(name);
   }
 
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
