@@ -134,7 +134,7 @@ async function countWords(
       counter.add(text);
       if ((++texts & 1023) === 0) progress?.advance('count', 1024);
     }
-    counts = counter.counts;
+    counts = counter.words();
   } else {
     counts = new Map();
     for await (const text of corpus) {
