@@ -19,3 +19,4 @@ export {
   loadTiktokenEncoding,
   tiktokenPipeline,
 } from './tiktoken/tiktoken-encoding.js';
+export * from './wordpiece/index.js';

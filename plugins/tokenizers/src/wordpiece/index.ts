@@ -1,0 +1,10 @@
+export {BertNormalizer, type BertNormalizerOptions} from './bert-normalizer.js';
+export {BertPostProcessor, type BertSpecial} from './bert-post-processor.js';
+export {bertNfd, isBertControl, isBertPunctuation, isBertWhitespace, isChineseCharacter, isNonspacingMark} from './bert-characters.js';
+export {BertWordCounter} from './bert-word-counter.js';
+export {WordCountTable} from './word-count-table.js';
+export {WordPieceDecoder} from './wordpiece-decoder.js';
+export {WordPieceModel, type WordPieceOptions} from './wordpiece-model.js';
+export {WORDPIECE_SPECIAL_TOKENS, WordPieceTrainer, type WordPieceTrainerOptions} from './wordpiece-trainer.js';
+export {WordPieceTokenizerFactory} from './wordpiece-tokenizer-factory.js';
+export {WORDPIECE_CODECS, readBertNormalizer, readBertPostProcessor, readWordPieceDecoder, readWordPieceModel} from './wordpiece-codecs.js';
