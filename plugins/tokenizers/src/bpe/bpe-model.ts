@@ -1,5 +1,6 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
 import {BYTE_TO_CHAR} from '../pipeline/byte-level-alphabet.js';
+import {spellPiece} from '../pipeline/byte-level-pre-tokenizer.js';
 import {type JsonObject, OrderedJsonObject} from '../pipeline/json-value.js';
 import type {Model, ModelToken} from '../pipeline/model.js';
 import {PairTable} from './pair-table.js';
@@ -149,6 +150,10 @@ export class BpeModel implements Model {
       return;
     }
     const ids = this.#utf8Symbols(source);
+    if (ids === undefined) {
+      this.tokenizeIds(spellPiece(source, 0, source.length, 0).text, out);
+      return;
+    }
     const whole = this.options.ignoreMerges ? this.#vocab.get(this.#spell(ids)) : undefined;
     let encoded: Int32Array;
     if (whole !== undefined) {
@@ -258,18 +263,15 @@ export class BpeModel implements Model {
     return ids;
   }
 
-  #utf8Symbols(source: string): Int32Array {
+  /** Byte token ids of `source`'s UTF-8, or undefined when a byte has no token (the general path decides). */
+  #utf8Symbols(source: string): Int32Array | undefined {
     const byteIds = this.#byteIds;
     const out: number[] = [];
+    let missing = false;
     const push = (byte: number) => {
       const id = byteIds[byte] as number;
-      if (id < 0) {
-        throw new CodexError('E_TOKENIZER', `byte 0x${byte.toString(16)} has no token in this byte-level vocabulary`, {
-          hint: 'use a byte-level vocabulary that contains all 256 byte characters',
-          exitCode: ExitCode.input,
-        });
-      }
-      out.push(id);
+      if (id < 0) missing = true;
+      else out.push(id);
     };
     for (let i = 0; i < source.length; i++) {
       let code = source.charCodeAt(i);
@@ -300,7 +302,7 @@ export class BpeModel implements Model {
         push(0x80 | (code & 0x3f));
       }
     }
-    return Int32Array.from(out);
+    return missing ? undefined : Int32Array.from(out);
   }
 
   /**

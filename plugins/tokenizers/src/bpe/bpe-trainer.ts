@@ -79,33 +79,37 @@ export class BpeTrainer {
     }
     for (const char of alphabet) addToken(char);
 
-    // Words as symbol id sequences; characters outside the kept alphabet are dropped, as in Hugging Face.
-    const symbols: Int32Array[] = [];
-    const counts: number[] = [];
-    let pairEstimate = 0;
+    // Words as symbol id sequences in one flat array; characters outside the kept alphabet are dropped, as in
+    // Hugging Face. A merge shortens a word in place.
+    const flat: number[] = [];
+    const startsList: number[] = [];
+    const countsList: number[] = [];
     for (const [word, count] of words) {
-      const ids: number[] = [];
+      const from = flat.length;
       for (const char of word) {
         const id = vocab.get(char);
-        if (id !== undefined && id >= specialTokens.length) ids.push(id);
+        if (id !== undefined && id >= specialTokens.length) flat.push(id);
       }
-      if (ids.length === 0) continue;
-      symbols.push(Int32Array.from(ids));
-      counts.push(count);
-      pairEstimate += ids.length;
+      if (flat.length === from) continue;
+      startsList.push(from);
+      countsList.push(count);
     }
+    const symbols = Int32Array.from(flat);
+    const starts = Int32Array.from(startsList);
+    const counts = Float64Array.from(countsList);
+    const lengths = new Int32Array(starts.length);
+    for (let w = 0; w < starts.length; w++)
+      lengths[w] = (w + 1 < starts.length ? (starts[w + 1] as number) : symbols.length) - (starts[w] as number);
 
-    const pairs = new PairCounts(Math.max(1024, pairEstimate));
-    for (let w = 0; w < symbols.length; w++) {
-      const word = symbols[w] as Int32Array;
+    const pairs = new PairCounts(Math.max(1024, symbols.length));
+    for (let w = 0; w < starts.length; w++) {
+      const from = starts[w] as number;
+      const to = from + (lengths[w] as number);
       const count = counts[w] as number;
-      for (let i = 0; i + 1 < word.length; i++) {
-        const handle = pairs.handle(word[i] as number, word[i + 1] as number);
-        if (pairs.add(handle, count) === count) pairs.words(handle).push(w);
-        else {
-          const list = pairs.words(handle);
-          if (list[list.length - 1] !== w) list.push(w);
-        }
+      for (let i = from; i + 1 < to; i++) {
+        const handle = pairs.handle(symbols[i] as number, symbols[i + 1] as number);
+        pairs.add(handle, count);
+        pairs.addWord(handle, w);
       }
     }
     const queue = new MergeQueue();
@@ -115,14 +119,32 @@ export class BpeTrainer {
     }
 
     const merges: [number, number][] = [];
-    const target = vocabSize - tokens.length;
-    progress?.start('merges', Math.max(0, target));
+    progress?.start('merges', Math.max(0, vocabSize - tokens.length));
     const top = new Float64Array(3);
-    const seen = new Int32Array(symbols.length).fill(-1);
-    const deltas = new Map<number, number>();
-    const grown = new Map<number, number[]>();
+    const seen = new Int32Array(starts.length).fill(-1);
+    // Handles whose count rose during one merge; they get a fresh queue entry afterwards.
+    let risen = new Int32Array(1024);
+    let risenCount = 0;
+    let risenStamp = new Int32Array(1024).fill(-1);
+    const rise = (handle: number, stamp: number) => {
+      if (handle >= risenStamp.length) {
+        const next = new Int32Array(Math.max(handle + 1, risenStamp.length * 2)).fill(-1);
+        next.set(risenStamp);
+        risenStamp = next;
+      }
+      if (risenStamp[handle] === stamp) return;
+      risenStamp[handle] = stamp;
+      if (risenCount === risen.length) {
+        const next = new Int32Array(risen.length * 2);
+        next.set(risen);
+        risen = next;
+      }
+      risen[risenCount++] = handle;
+    };
     while (tokens.length < vocabSize && queue.pop(top)) {
-      const [queued, a, b] = [top[0] as number, top[1] as number, top[2] as number];
+      const queued = top[0] as number;
+      const a = top[1] as number;
+      const b = top[2] as number;
       const handle = pairs.find(a, b);
       const current = pairs.count(handle);
       if (current !== queued) {
@@ -134,52 +156,46 @@ export class BpeTrainer {
       const merged = addToken((tokens[a] as string) + (tokens[b] as string));
       merges.push([a, b]);
       const stamp = merges.length;
-      deltas.clear();
-      grown.clear();
-      const change = (x: number, y: number, delta: number, word: number) => {
-        const h = pairs.handle(x, y);
-        deltas.set(h, (deltas.get(h) ?? 0) + delta);
-        if (delta > 0) {
-          const list = grown.get(h);
-          if (list === undefined) grown.set(h, [word]);
-          else if (list[list.length - 1] !== word) list.push(word);
-        }
-      };
-      for (const w of pairs.words(handle)) {
+      risenCount = 0;
+      for (let node = pairs.firstNode(handle); node >= 0; node = pairs.nodeNext(node)) {
+        const w = pairs.nodeWord(node);
         if (seen[w] === stamp) continue;
         seen[w] = stamp;
-        const word = symbols[w] as Int32Array;
+        const from = starts[w] as number;
+        const to = from + (lengths[w] as number);
         const count = counts[w] as number;
-        let out = 0;
-        let changed = false;
-        for (let i = 0; i < word.length; ) {
-          if (i + 1 < word.length && word[i] === a && word[i + 1] === b) {
-            changed = true;
-            change(a, b, -count, w);
-            if (out > 0) {
-              const previous = word[out - 1] as number;
-              change(previous, a, -count, w);
-              change(previous, merged, count, w);
+        let out = from;
+        for (let i = from; i < to; ) {
+          if (i + 1 < to && symbols[i] === a && symbols[i + 1] === b) {
+            pairs.add(handle, -count);
+            if (out > from) {
+              const previous = symbols[out - 1] as number;
+              pairs.add(pairs.handle(previous, a), -count);
+              const up = pairs.handle(previous, merged);
+              pairs.add(up, count);
+              pairs.addWord(up, w);
+              rise(up, stamp);
             }
-            if (i + 2 < word.length) {
-              const next = word[i + 2] as number;
-              change(b, next, -count, w);
-              change(merged, next, count, w);
+            if (i + 2 < to) {
+              const next = symbols[i + 2] as number;
+              pairs.add(pairs.handle(b, next), -count);
+              const up = pairs.handle(merged, next);
+              pairs.add(up, count);
+              pairs.addWord(up, w);
+              rise(up, stamp);
             }
-            word[out++] = merged;
+            symbols[out++] = merged;
             i += 2;
           } else {
-            word[out++] = word[i++] as number;
+            symbols[out++] = symbols[i++] as number;
           }
         }
-        if (changed) symbols[w] = word.subarray(0, out);
+        lengths[w] = out - from;
       }
-      for (const [h, delta] of deltas) pairs.add(h, delta);
-      for (const [h, list] of grown) {
-        const target = pairs.words(h);
-        for (const w of list) target.push(w);
-        const count = pairs.count(h);
-        if (count > 0) queue.push(count, pairs.left(h), pairs.right(h));
+      for (let i = 0; i < risenCount; i++) {
+        const up = risen[i] as number;
+        const count = pairs.count(up);
+        if (count > 0) queue.push(count, pairs.left(up), pairs.right(up));
       }
       if (tokens.length > before) progress?.advance('merges', 1);
     }

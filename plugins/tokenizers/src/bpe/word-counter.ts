@@ -16,6 +16,7 @@ export class WordCounter {
   readonly #fast: boolean;
   readonly #prefixSpace: boolean;
   readonly #counts = new Map<string, number>();
+  readonly #matcher = gpt2Matcher();
   #texts = 0;
 
   constructor(normalizer: Normalizer | undefined, preTokenizer: PreTokenizer) {
@@ -36,9 +37,11 @@ export class WordCounter {
     const counts = this.#counts;
     if (this.#fast) {
       if (this.#prefixSpace && !input.startsWith(' ')) input = ` ${input}`;
-      const pieces = input.match(gpt2Matcher());
-      if (pieces === null) return;
-      for (const piece of pieces) {
+      // exec, not match(): each piece dies young instead of a chunk's worth of them being promoted together.
+      const matcher = this.#matcher;
+      matcher.lastIndex = 0;
+      for (let match = matcher.exec(input); match !== null; match = matcher.exec(input)) {
+        const piece = match[0];
         const count = counts.get(piece);
         // A new key is copied: a slice of the chunk would keep the whole chunk alive for the map's lifetime.
         if (count === undefined) counts.set(detach(piece), 1);

@@ -25,3 +25,4 @@ export {truncateParts} from './truncation.js';
 export {type UnicodeForm, UnicodeNormalizer, isUnicodeForm} from './unicode-normalizer.js';
 export {WhitespacePreTokenizer, WhitespaceSplitPreTokenizer} from './whitespace-pre-tokenizer.js';
 export {wellFormed} from './well-formed.js';
+export {ParallelEncoder} from './parallel-encoder.js';
