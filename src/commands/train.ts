@@ -30,7 +30,7 @@ export default class Train extends CodexCommand<typeof Train> {
     resume: Flags.string({
       description: 'Continue a run: latest (default when the flag is bare), a run id, a run directory or a checkpoint directory',
     }),
-    'run-dir': Flags.string({description: 'Directory holding the run directories (overrides runs.dir)'}),
+    'run-dir': Flags.string({description: 'Directory where this run is created or looked up by --resume (default: runs.dir)'}),
   };
 
   override async init(): Promise<void> {
@@ -43,14 +43,13 @@ export default class Train extends CodexCommand<typeof Train> {
   }
 
   async run(): Promise<TrainCommandResult> {
-    const sets = this.flags['run-dir'] ? [`runs.dir=${this.flags['run-dir']}`] : [];
     let resume: ResumeTarget | undefined;
-    let config = this.resolveConfig(sets);
+    let config = this.resolveConfig();
     const runsDir = this.flags['run-dir'] ?? config.get<string>('runs.dir');
     if (this.flags.resume !== undefined) {
       if (this.flags.config) this.warnLine('--config is ignored with --resume: the run continues with its config.snapshot');
       resume = await locateResume(runsDir, this.flags.resume);
-      config = await resumeConfig(resume.snapshot, [...(this.flags.set ?? []), ...sets]);
+      config = await resumeConfig(resume.snapshot, this.flags.set ?? []);
     }
     const kernel = await this.kernel(config);
     const progress = new TrainingProgressBar(this.interactive);

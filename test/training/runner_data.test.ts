@@ -89,22 +89,25 @@ class FakeCharTokenizer implements Tokenizer {
   }
 }
 
-async function documents(dir: string): Promise<Record<'train' | 'val', CacheDocument[]>> {
-  await writeFile(join(dir, 'a.txt'), 'abc');
-  await writeFile(join(dir, 'b.txt'), 'de');
-  await writeFile(join(dir, 'c.txt'), 'xyz');
+const TEXTS: Record<'train' | 'val', Record<string, string>> = {train: {'a.txt': 'abc', 'b.txt': 'de'}, val: {'c.txt': 'xyz'}};
+
+function splits(): Record<'train' | 'val', CacheDocument[]> {
   return {
     train: [
-      {id: 'b.txt', path: join(dir, 'b.txt'), checksum: 'sha256:02'},
-      {id: 'a.txt', path: join(dir, 'a.txt'), checksum: 'sha256:01'},
+      {id: 'b.txt', checksum: 'sha256:02'},
+      {id: 'a.txt', checksum: 'sha256:01'},
     ],
-    val: [{id: 'c.txt', path: join(dir, 'c.txt'), checksum: 'sha256:03'}],
+    val: [{id: 'c.txt', checksum: 'sha256:03'}],
   };
+}
+
+/** Texts in id order, as the data reader yields them. */
+async function* texts(split: 'train' | 'val'): AsyncGenerator<{id: string; text: string}> {
+  for (const id of Object.keys(TEXTS[split]).sort()) yield {id, text: TEXTS[split][id] as string};
 }
 
 test('the token cache tokenizes documents in id order with EOS between them, then reuses the entry', async (t) => {
   await withTempDir(async (dir) => {
-    const splits = await documents(dir);
     const cache = new TokenCache(join(dir, 'cache'), await sha256());
     const inputs = {
       tokenizer: new FakeCharTokenizer(300),
@@ -112,7 +115,8 @@ test('the token cache tokenizes documents in id order with EOS between them, the
       tokenizerRunId: null,
       dataRunId: '01JDATARUN0000000000000000',
       datasetIds: ['sha256:d1'],
-      splits,
+      splits: splits(),
+      texts,
     };
     const built = await cache.load(inputs);
     t.false(built.hit);
@@ -134,14 +138,13 @@ test('the token cache tokenizes documents in id order with EOS between them, the
     t.true(wide.train instanceof Uint32Array);
     t.not(wide.directory, built.directory);
 
-    const changed = await cache.load({...inputs, splits: {...splits, val: [{...splits.val[0], checksum: 'sha256:04'} as CacheDocument]}});
+    const changed = await cache.load({...inputs, splits: {...splits(), val: [{id: 'c.txt', checksum: 'sha256:04'}]}});
     t.false(changed.hit, 'a changed document checksum builds a new entry');
   });
 });
 
 test('a damaged token cache entry is rebuilt with a warning, never used', async (t) => {
   await withTempDir(async (dir) => {
-    const splits = await documents(dir);
     const cache = new TokenCache(join(dir, 'cache'), await sha256());
     const inputs = {
       tokenizer: new FakeCharTokenizer(300),
@@ -149,7 +152,8 @@ test('a damaged token cache entry is rebuilt with a warning, never used', async 
       tokenizerRunId: null,
       dataRunId: null,
       datasetIds: [],
-      splits,
+      splits: splits(),
+      texts,
     };
     const built = await cache.load(inputs);
     const file = join(built.directory, 'train.bin');

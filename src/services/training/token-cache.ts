@@ -15,10 +15,9 @@ import {
 } from '@codex-ml/core';
 import type {TokenArray} from './batch-sampler.js';
 
-/** A document of a split: what to read and the checksum it was verified against. */
+/** A document of a split and the checksum it was verified against. */
 export interface CacheDocument {
   readonly id: string;
-  readonly path: string;
   readonly checksum: Checksum;
 }
 
@@ -31,6 +30,8 @@ export interface TokenCacheInputs {
   readonly dataRunId: string | null;
   readonly datasetIds: readonly string[];
   readonly splits: Readonly<Record<SplitName, readonly CacheDocument[]>>;
+  /** The documents' texts, in id order; read only when the entry is built. */
+  readonly texts: (split: SplitName) => AsyncIterable<{readonly id: string; readonly text: string}>;
 }
 
 export interface TokenCacheSplitEntry {
@@ -128,17 +129,12 @@ export class TokenCache {
     const arrays = {} as Record<SplitName, TokenArray>;
     const entries = {} as Record<SplitName, TokenCacheSplitEntry>;
     for (const split of ['train', 'val'] as const) {
-      const documents = [...inputs.splits[split]].sort((a, b) => compare(a.id, b.id));
       const ids: number[] = [];
-      for (const document of documents) {
-        let text: string;
-        try {
-          text = await readFile(document.path, 'utf8');
-        } catch (error) {
-          throw fileError(document.path, error);
-        }
+      let documents = 0;
+      for await (const {text} of inputs.texts(split)) {
         for (const id of inputs.tokenizer.encode(text, {addSpecialTokens: false}).ids) ids.push(id);
         if (separatorId !== null) ids.push(separatorId);
+        documents++;
       }
       const array = dtype === 'uint16' ? Uint16Array.from(ids) : Uint32Array.from(ids);
       const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
@@ -147,7 +143,7 @@ export class TokenCache {
       arrays[split] = array;
       entries[split] = {
         path: file,
-        documents: documents.length,
+        documents,
         tokens: array.length,
         bytes: bytes.byteLength,
         checksum: this.#digest(bytes),

@@ -5,19 +5,17 @@ import {
   CodexError,
   ExitCode,
   type Hasher,
-  type Manifest,
-  type ManifestStore,
   type Registry,
   type Tokenizer,
   fileError,
   formatChecksum,
   instantiateBackend,
+  isCodexError,
   isRunId,
 } from '@codex-ml/core';
-import {CorpusResolver} from '../tokenization/corpus-resolver.js';
-import {DataRunReader} from '../tokenization/data-run-reader.js';
-import type {FileChecksummer} from '../tokenization/file-checksummer.js';
-import type {CacheDocument} from './token-cache.js';
+import {DataManifestReader, VerifyDataService} from '../data/index.js';
+import {TokenizerLoader} from '../tokenization/tokenizer-loader.js';
+import type {CacheDocument, SplitName} from './token-cache.js';
 
 /** A trained tokenizer, loaded through the registered tokenizer backend of its model type. */
 export interface TokenizerInput {
@@ -43,15 +41,14 @@ export async function loadTokenizerInput(spec: string, runsDir: string, registry
   const bytes = await readFile(path).catch((error: unknown) => {
     throw configInputError('training.tokenizer', spec, fileError(path, error).message);
   });
-  let document: {model?: {type?: unknown}; truncation?: {max_length?: unknown} | null};
+  let document: {truncation?: {max_length?: unknown} | null};
   try {
     document = JSON.parse(bytes.toString('utf8')) as typeof document;
   } catch {
     throw configInputError('training.tokenizer', spec, `${path} is not JSON`);
   }
-  const modelType = document?.model?.type;
-  if (typeof modelType !== 'string') throw configInputError('training.tokenizer', spec, `${path} has no model.type`);
-  const tokenizer = await loadWithMatchingBackend(registry, modelType, bytes.toString('utf8'), path);
+  // The loader checks the document (version, forbidden keys) and picks the backend from its model type.
+  const {tokenizer} = await new TokenizerLoader(registry).loadFile(path);
   const state = hasher.create();
   state.update(bytes);
   const maxLength = document.truncation?.max_length;
@@ -65,113 +62,77 @@ export async function loadTokenizerInput(spec: string, runsDir: string, registry
   };
 }
 
-async function loadWithMatchingBackend(registry: Registry, modelType: string, json: string, path: string): Promise<Tokenizer> {
-  const seen: string[] = [];
-  for (const name of registry.names('tokenizer')) {
-    const factory = await instantiateBackend(registry.require('tokenizer', name, 'training.tokenizer'));
-    seen.push(factory.modelType);
-    if (factory.modelType.toLowerCase() === modelType.toLowerCase()) return factory.load(json);
-  }
-  throw new CodexError(
-    'E_CONFIG',
-    `training.tokenizer: ${path} is a ${modelType} tokenizer; no tokenizer backend loads it (registered: ${seen.join(', ') || 'none'})`,
-    {
-      hint: 'install a plugin that registers that tokenizer model (codex backends lists them)',
-      exitCode: ExitCode.config,
-    },
-  );
-}
-
-/** The train and val documents of a data run, verified against the run's checksums. */
+/** The train and val splits of a data run, verified against the run's checksums. */
 export interface DataInput {
   readonly runId: string;
   readonly datasetIds: readonly string[];
   readonly train: readonly CacheDocument[];
   readonly val: readonly CacheDocument[];
+  /** Texts of a split in id order (what the token cache tokenizes). */
+  texts(split: SplitName): AsyncIterable<{readonly id: string; readonly text: string}>;
 }
 
 export interface DataInputOptions {
   readonly runsDir: string;
+  readonly cacheDir: string;
   readonly trainSplit: string;
   readonly valSplit: string;
-  readonly checksummer: FileChecksummer;
-  /** The configured manifest store; only asked for when `spec` is a run id. */
-  readonly store: () => Promise<ManifestStore>;
+  readonly registry: Registry;
 }
 
 /**
- * Resolves `training.data` — a data run id, or the path of a data manifest file — and checks every file of
- * both splits against its recorded checksum before anything is tokenized: a changed file is an error naming
- * it and both checksums.
+ * Opens `training.data` — a data run id, its run directory or its manifest.json — through the data reader
+ * API, and re-checks every item of the two splits against the checksums the run recorded (stat-cached, with
+ * the hasher that wrote them) before anything is tokenized: a changed or missing item is an error naming it.
  */
 export async function resolveDataInput(spec: string, options: DataInputOptions): Promise<DataInput> {
-  let runId: string;
-  let store: () => Promise<ManifestStore>;
-  if (isRunId(spec)) {
-    runId = spec;
-    store = options.store;
-  } else {
-    const manifest = await readManifestFile(resolve(spec));
-    runId = manifest.runId;
-    store = async () => new ManifestFileStore(manifest);
+  const reader = await DataManifestReader.open(spec, {runsDir: options.runsDir}).catch((error: unknown) => {
+    throw isCodexError(error)
+      ? new CodexError(error.code, `training.data: ${error.message}`, {hint: error.hint, exitCode: ExitCode.config})
+      : error;
+  });
+  const {manifest} = reader;
+  const train = await reader.split(options.trainSplit);
+  const val = await reader.split(options.valSplit);
+  const backend = options.registry.require(
+    'hasher',
+    manifest.hasher.name,
+    `data run ${manifest.runId} (checksummed with ${manifest.hasher.name})`,
+  );
+  const verification = await new VerifyDataService(await instantiateBackend(backend)).verify({
+    data: reader,
+    cacheDir: options.cacheDir,
+    useCache: true,
+    hasherBackend: backend,
+  });
+  const used = new Map([...train, ...val].map((item) => [item.id, item]));
+  const drifted = [...verification.changed, ...verification.missing].filter((id) => used.has(id)).sort();
+  if (drifted.length > 0) {
+    const first = drifted[0] as string;
+    const state = verification.missing.includes(first) ? 'is missing' : 'changed';
+    throw new CodexError(
+      'E_DATA_DRIFT',
+      `training.data: data run ${manifest.runId}: item ${first} ${state} since the manifest recorded ${used.get(first)?.checksum}` +
+        (drifted.length > 1 ? ` (and ${drifted.length - 1} more)` : ''),
+      {
+        hint: `codex data:verify ${manifest.runId} lists every change; restore the data or re-run prepare-data`,
+        exitCode: ExitCode.integrity,
+      },
+    );
   }
-  const reader = new DataRunReader(await store(), options.runsDir);
-  const resolver = new CorpusResolver(options.checksummer, async () => reader);
-  const train = await resolver.resolve([runId], {split: options.trainSplit});
-  const val = await resolver.resolve([runId], {split: options.valSplit});
-  const documents = (files: typeof train.files): CacheDocument[] =>
-    files.map((file) => ({id: file.id, path: file.path, checksum: file.checksum}));
+  const documents = (items: typeof train): CacheDocument[] => items.map((item) => ({id: item.id, checksum: item.checksum}));
   return {
-    runId,
-    datasetIds: [...new Set([...train.datasetIds, ...val.datasetIds])].sort(),
-    train: documents(train.files),
-    val: documents(val.files),
+    runId: manifest.runId,
+    datasetIds: [manifest.datasetId],
+    train: documents(train),
+    val: documents(val),
+    texts: (split) => reader.texts(split === 'train' ? options.trainSplit : options.valSplit),
   };
-}
-
-async function readManifestFile(path: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile((await stat(path)).isDirectory() ? join(path, 'manifest.json') : path, 'utf8');
-  } catch (error) {
-    throw configInputError('training.data', path, fileError(path, error).message);
-  }
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(text) as Manifest;
-  } catch {
-    throw configInputError('training.data', path, 'the manifest is not JSON');
-  }
-  if (!isRunId(manifest?.runId) || manifest.kind !== 'data')
-    throw configInputError('training.data', path, 'not a data manifest (kind "data" with a runId)');
-  return manifest;
-}
-
-/** Serves one manifest read from a file, so a manifest path and a run id share one reading path. */
-class ManifestFileStore implements ManifestStore {
-  readonly name = 'file';
-  constructor(private readonly manifest: Manifest) {}
-  async put(): Promise<void> {
-    throw new Error('read-only');
-  }
-  async get(runId: string): Promise<Manifest | undefined> {
-    return runId === this.manifest.runId ? this.manifest : undefined;
-  }
-  async list(): Promise<[]> {
-    return [];
-  }
-  async delete(): Promise<boolean> {
-    return false;
-  }
-  async close(): Promise<void> {}
 }
 
 function configInputError(key: string, value: string, reason: string): CodexError {
   return new CodexError('E_CONFIG', `${key} ${JSON.stringify(value)}: ${reason}`, {
-    hint:
-      key === 'training.data'
-        ? 'pass a data run id (codex prepare-data prints it) or a data manifest file'
-        : 'pass a tokenizer.json, its directory or a tokenizer run id',
+    hint: 'pass a tokenizer.json, its directory or a tokenizer run id',
     exitCode: ExitCode.config,
   });
 }

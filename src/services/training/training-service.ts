@@ -7,12 +7,13 @@ import {
   type Manifest,
   type ResolvedConfig,
   RunDirectory,
+  instantiateBackend,
   isRunId,
   listRunIds,
   writeFileAtomic,
 } from '@codex-ml/core';
+import {manifestStoreOptions} from '../runs/manifest-store-options.js';
 import {canonicalDigest} from '../tokenization/canonical-digest.js';
-import {FileChecksummer} from '../tokenization/file-checksummer.js';
 import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
@@ -36,6 +37,7 @@ export interface ResumeTarget {
 
 export interface TrainRequest {
   readonly config: ResolvedConfig;
+  /** Where the run directory goes (`--run-dir`, else `runs.dir`); inputs given by run id are found in `runs.dir`. */
   readonly runsDir: string;
   readonly resume?: ResumeTarget;
   readonly onProgress?: (progress: TrainingProgress) => void;
@@ -70,7 +72,9 @@ export class TrainingService {
     // Unknown backends fail here with the registered names, before anything is loaded.
     this.kernel.selectedBackend('optimizer');
     const hasher = await this.kernel.bind('hasher');
-    const tokenizer = await loadTokenizerInput(options.tokenizer, runsDir, this.kernel.registry, hasher);
+    const inputRuns = get<string>('runs.dir');
+    const loaded = await loadTokenizerInput(options.tokenizer, inputRuns, this.kernel.registry, hasher);
+    const tokenizer = {...loaded, runId: loaded.runId ?? (await this.#tokenizerRunOf(loaded.checksum))};
     if (tokenizer.maxLength !== null && options.contextLength > tokenizer.maxLength) {
       throw new CodexError(
         'E_CONFIG',
@@ -78,13 +82,12 @@ export class TrainingService {
         {hint: `set training.model.contextLength to at most ${tokenizer.maxLength}`, exitCode: ExitCode.config},
       );
     }
-    const checksummer = new FileChecksummer(this.kernel.registry, {hasher, backend: this.kernel.selectedBackend('hasher')});
     const data = await resolveDataInput(options.data, {
-      runsDir,
+      runsDir: inputRuns,
+      cacheDir: resolve(get<string>('cache.dir')),
       trainSplit: get<string>('training.trainSplit'),
       valSplit: get<string>('training.valSplit'),
-      checksummer,
-      store: () => this.kernel.bind('manifest-store'),
+      registry: this.kernel.registry,
     });
 
     const engine = await loadTfjsEngine(get, {
@@ -102,6 +105,7 @@ export class TrainingService {
           dataRunId: data.runId,
           datasetIds: data.datasetIds,
           splits: {train: data.train, val: data.val},
+          texts: (split) => data.texts(split),
         },
         warn,
       );
@@ -189,7 +193,7 @@ export class TrainingService {
           artifacts,
         };
         await writeFileAtomic(run.file('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-        await this.#recordInStore(manifest, warn);
+        await this.#recordInStore(manifest, dirname(run.path), warn);
         return {
           runId: run.runId,
           runDir: run.path,
@@ -209,12 +213,35 @@ export class TrainingService {
     }
   }
 
-  /** Also files the manifest in the configured manifest store, when one is installed. */
-  async #recordInStore(manifest: Manifest, warn: (message: string) => void): Promise<void> {
+  /**
+   * The tokenizer run that wrote a tokenizer.json copied out of its run directory (`tokenizer:train --out`),
+   * found by the artifact checksum its manifest records; null when no run in `runs.dir` matches.
+   */
+  async #tokenizerRunOf(checksum: string): Promise<string | null> {
+    const name = this.kernel.backendName('manifest-store');
+    const backend = this.kernel.registry.get('manifest-store', name);
+    if (!backend) return null;
+    const store = await instantiateBackend(backend, manifestStoreOptions(this.kernel.config, name));
+    try {
+      for (const summary of await store.list({kind: 'tokenizer', newestFirst: true, limit: 200})) {
+        const manifest = await store.get(summary.runId).catch(() => undefined);
+        if (manifest?.artifactChecksum === checksum) return summary.runId;
+      }
+      return null;
+    } catch {
+      return null;
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** Also files the manifest in the configured manifest store (over the directory the run lives in). */
+  async #recordInStore(manifest: Manifest, runsDir: string, warn: (message: string) => void): Promise<void> {
     const name = this.kernel.backendName('manifest-store');
     if (!this.kernel.registry.get('manifest-store', name)) return;
     try {
-      await (await this.kernel.bind('manifest-store')).put(manifest, {replace: true});
+      const store = await this.kernel.bind('manifest-store', {...manifestStoreOptions(this.kernel.config, name), dir: runsDir});
+      await store.put(manifest, {replace: true});
     } catch (error) {
       warn(
         `the run manifest was written to the run directory but not to the ${name} manifest store: ${error instanceof Error ? error.message : String(error)}`,
