@@ -14,7 +14,7 @@ import {
   hasherConformance,
 } from '@codex-ml/core/testing';
 import test from 'ava';
-import {FakeBufferingHasher, FakePerChunkHasher, FakeSha256Hasher} from './fakes/fake-hashers.js';
+import {FakeBufferingHasher, FakeCopyingHasher, FakePerChunkHasher, FakeSha256Hasher} from './fakes/fake-hashers.js';
 import {FakeCharTokenizer} from './fakes/fake-char-tokenizer.js';
 import {FakeMomentumSgd} from './fakes/fake-optimizers.js';
 import {FakeHashRankSplitter} from './fakes/fake-splitters.js';
@@ -57,6 +57,11 @@ test.serial('a hasher that buffers its input is caught by the constant-memory in
   const results = await checkHasher({name: 'hasher buffering', create: () => new FakeBufferingHasher(), vectors: SHA256_VECTORS});
   t.deepEqual(failed(results), [HASHER_INVARIANTS.largeInput]);
   t.regex(messageOf(results, HASHER_INVARIANTS.largeInput), /grew the resident set by \d+\.\d MiB .*buffers its input/);
+});
+
+test.serial('a hasher that allocates a temporary per chunk is not mistaken for one that buffers', async (t) => {
+  const results = await checkHasher({name: 'hasher copying', create: () => new FakeCopyingHasher(), vectors: SHA256_VECTORS});
+  t.deepEqual(failed(results), []);
 });
 
 test('wrong known vectors and a missing vector list are reported', async (t) => {

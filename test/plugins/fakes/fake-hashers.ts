@@ -66,3 +66,25 @@ export class FakeBufferingHasher implements Hasher {
     };
   }
 }
+
+/** Correct, but copies every chunk before hashing it: garbage per update, nothing retained. */
+export class FakeCopyingHasher implements Hasher {
+  readonly algorithm = 'sha256';
+  readonly digestBytes = 32;
+
+  create(): HashState {
+    const hash = createHash('sha256');
+    let done = false;
+    return {
+      update: (bytes) => {
+        if (done) throw new Error('finished');
+        hash.update(Uint8Array.from(bytes));
+      },
+      digest: () => {
+        if (done) throw new Error('finished');
+        done = true;
+        return hash.digest('hex');
+      },
+    };
+  }
+}
