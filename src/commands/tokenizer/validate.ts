@@ -79,7 +79,7 @@ export default class TokenizerValidate extends CodexCommand<typeof TokenizerVali
     this.log(`special tokens ${special.join(' ') || '(none)'}`);
     this.log(`lines          ${result.lines} (${result.words} words, ${result.bytes} bytes, ${result.tokens} tokens)`);
     this.log(
-      `round trip     ${result.roundTrip.checked - result.roundTrip.failed}/${result.roundTrip.checked} lines` +
+      `round trip     ${result.roundTrip.checked - result.roundTrip.failed}/${result.roundTrip.checked} lines (${result.roundTrip.mode})` +
         (result.roundTrip.skippedUnknown > 0 ? ` (${result.roundTrip.skippedUnknown} with unknown tokens not checked)` : ''),
     );
     this.log(`unknown rate   ${(result.unknownRate * 100).toFixed(3)}%`);

@@ -1,10 +1,11 @@
 import {stat} from 'node:fs/promises';
 import {basename, relative, sep} from 'node:path';
 import {type Checksum, CodexError, ExitCode, isRunId} from '@codex-ml/core';
+import {datasetIdOf} from '../data/index.js';
+import {canonicalDigest} from './canonical-digest.js';
 import {listFiles} from '../file-listing.js';
-import type {CorpusDrift, CorpusFile, CorpusSource} from './corpus-source.js';
-import type {DataRunReader} from './data-run-reader.js';
-import {datasetIdOf} from './dataset-id.js';
+import type {CorpusDrift, CorpusFile, CorpusRecordSet, CorpusSource} from './corpus-source.js';
+import {type DataRunReader, type DataRunSplit, isDataRunPath} from './data-run-reader.js';
 import type {FileChecksummer} from './file-checksummer.js';
 
 export interface ResolveCorpusOptions {
@@ -17,10 +18,18 @@ export interface ResolveCorpusOptions {
   readonly onProgress?: (bytes: number, total: number) => void;
 }
 
+interface Part {
+  readonly files: CorpusFile[];
+  readonly records: CorpusRecordSet[];
+  readonly datasetId: string;
+  readonly parent?: string;
+  readonly drift: CorpusDrift[];
+}
+
 /**
- * Turns `--input` values (files, folders, data run ids) into a checksummed corpus. Files of a data run are
- * verified against the run's manifest before anything reads them: a mismatch is refused, naming the file and
- * both checksums, unless drift is explicitly allowed.
+ * Turns `--input` values — files, folders, data run ids, data run directories or their manifest.json — into a
+ * checksummed corpus. Files of a data run are verified against the run's manifest before anything reads them:
+ * a mismatch is refused, naming the file and both checksums, unless drift is explicitly allowed.
  */
 export class CorpusResolver {
   constructor(
@@ -35,27 +44,21 @@ export class CorpusResolver {
         exitCode: ExitCode.usage,
       });
     }
-    const files: CorpusFile[] = [];
-    const datasetIds = new Set<string>();
-    const parents = new Set<string>();
-    const drift: CorpusDrift[] = [];
+    const parts: Part[] = [];
     for (const input of inputs) {
-      if (isRunId(input) && !(await exists(input))) {
-        const part = await this.#fromDataRun(input, options);
-        files.push(...part.files);
-        datasetIds.add(part.datasetId);
-        parents.add(input);
-        drift.push(...part.drift);
-      } else {
-        const part = await this.#fromPath(input, options);
-        files.push(...part.files);
-        datasetIds.add(part.datasetId);
-      }
+      const dataRun = (isRunId(input) && !(await exists(input))) || (await isDataRunPath(input));
+      parts.push(dataRun ? await this.#fromDataRun(input, options) : await this.#fromPath(input, options));
     }
-    return {files, datasetIds: [...datasetIds].sort(), parents: [...parents].sort(), drift};
+    return {
+      files: parts.flatMap((part) => part.files),
+      records: parts.flatMap((part) => part.records),
+      datasetIds: [...new Set(parts.map((part) => part.datasetId))].sort(),
+      parents: [...new Set(parts.flatMap((part) => (part.parent ? [part.parent] : [])))].sort(),
+      drift: parts.flatMap((part) => part.drift),
+    };
   }
 
-  async #fromPath(input: string, options: ResolveCorpusOptions): Promise<{files: CorpusFile[]; datasetId: string}> {
+  async #fromPath(input: string, options: ResolveCorpusOptions): Promise<Part> {
     const listed = await listFiles([input]);
     if (listed.length === 0) {
       throw new CodexError('E_INPUT', `input ${input}: the folder holds no files`, {
@@ -66,22 +69,24 @@ export class CorpusResolver {
     const isFolder = (await stat(input)).isDirectory();
     const total = listed.reduce((sum, file) => sum + file.size, 0);
     const hashed = await this.checksummer.checksum(listed, this.checksummer.defaultAlgorithm, (done) => options.onProgress?.(done, total));
+    // Ids as prepare-data gives them to a directory (relative POSIX paths), so both compute the same dataset id.
     const items = hashed.map((file) => ({...file, id: isFolder ? toPosix(relative(input, file.path)) : basename(file.path)}));
-    const datasetId = datasetIdOf(await this.checksummer.hasherFor(this.checksummer.defaultAlgorithm), items);
-    return {files: items.map((item) => ({...item, datasetId})), datasetId};
+    const datasetId = datasetIdOf(items, await this.checksummer.hasherFor(this.checksummer.defaultAlgorithm));
+    return {files: items.map((item) => ({...item, datasetId})), records: [], datasetId, drift: []};
   }
 
-  async #fromDataRun(
-    runId: string,
-    options: ResolveCorpusOptions,
-  ): Promise<{files: CorpusFile[]; datasetId: string; drift: CorpusDrift[]}> {
-    const split = await (await this.dataRuns()).readSplit(runId, options.split);
-    if (split.items.length === 0) {
-      throw new CodexError('E_INPUT', `data run ${runId}: split "${options.split}" has no items`, {
+  async #fromDataRun(ref: string, options: ResolveCorpusOptions): Promise<Part> {
+    const split = await (await this.dataRuns()).readSplit(ref, options.split);
+    if (split.items.length === 0 && (split.records?.itemChecksums.length ?? 0) === 0) {
+      throw new CodexError('E_INPUT', `data run ${split.runId}: split "${options.split}" has no items`, {
         hint: `choose another split (tokenizer.dataset.trainSplit / validationSplit); it has: ${split.splits.join(', ')}`,
         exitCode: ExitCode.input,
       });
     }
+    return split.records ? this.#recordsOf(split, options) : this.#filesOf(split, options);
+  }
+
+  async #filesOf(split: DataRunSplit, options: ResolveCorpusOptions): Promise<Part> {
     const files: CorpusFile[] = [];
     const drift: CorpusDrift[] = [];
     const total = split.items.reduce((sum, item) => sum + item.bytes, 0);
@@ -95,29 +100,67 @@ export class CorpusResolver {
       before += hashed.reduce((sum, file) => sum + file.bytes, 0);
       hashed.forEach((file, index) => {
         const item = group[index] as (typeof group)[number];
-        if (file.checksum !== item.checksum) {
-          if (!options.allowDrift) {
-            throw new CodexError(
-              'E_DRIFT',
-              `data run ${runId}: ${item.path} changed since the manifest was written: expected ${item.checksum}, found ${file.checksum}`,
-              {
-                hint: 'restore the file, re-run prepare-data, or pass --allow-drift to train on the new bytes and record the drift',
-                exitCode: ExitCode.integrity,
-              },
-            );
-          }
-          const record = {runId, id: item.id, expected: item.checksum, actual: file.checksum};
-          drift.push(record);
-          options.onDrift?.(record);
-        }
-        files.push({path: item.path, id: item.id, bytes: file.bytes, checksum: file.checksum, datasetId: split.datasetId});
+        if (file.checksum !== item.checksum)
+          drift.push(this.#drifted(split.runId, item.path, item.id, item.checksum, file.checksum, options));
+        files.push({
+          path: item.path,
+          id: item.id,
+          bytes: file.bytes,
+          checksum: file.checksum,
+          datasetId: split.datasetId,
+          stripBrownTags: split.stripBrownTags,
+        });
       });
     }
+    files.sort((a, b) => compare(a.id, b.id));
     // A drifted run is a different dataset: its id is recomputed from the bytes actually read.
     const datasetId =
-      drift.length === 0 ? split.datasetId : datasetIdOf(await this.checksummer.hasherFor(this.checksummer.defaultAlgorithm), files);
-    files.sort((a, b) => compare(a.id, b.id));
-    return {files: files.map((file) => ({...file, datasetId})), datasetId, drift};
+      drift.length === 0 ? split.datasetId : datasetIdOf(files, await this.checksummer.hasherFor(this.checksummer.defaultAlgorithm));
+    return {files: files.map((file) => ({...file, datasetId})), records: [], datasetId, parent: split.runId, drift};
+  }
+
+  async #recordsOf(split: DataRunSplit, options: ResolveCorpusOptions): Promise<Part> {
+    const records = split.records as NonNullable<DataRunSplit['records']>;
+    const algorithm = records.checksum.slice(0, records.checksum.indexOf(':'));
+    const [source] = await this.checksummer.checksum([{path: records.path, size: records.bytes}], algorithm, (done) =>
+      options.onProgress?.(done, records.bytes),
+    );
+    const actual = (source as {checksum: Checksum}).checksum;
+    const drift =
+      actual === records.checksum ? [] : [this.#drifted(split.runId, records.path, records.path, records.checksum, actual, options)];
+    // A drifted source is a different dataset; without re-reading every record, its id digests (old id, new bytes).
+    const datasetId =
+      drift.length === 0
+        ? split.datasetId
+        : canonicalDigest(await this.checksummer.hasherFor(this.checksummer.defaultAlgorithm), {
+            datasetId: split.datasetId,
+            source: actual,
+          });
+    const set: CorpusRecordSet = {
+      id: `${records.path}#${options.split}`,
+      datasetId,
+      checksum: actual,
+      bytes: source?.bytes ?? records.bytes,
+      itemChecksums: records.itemChecksums,
+      texts: () => records.texts(),
+    };
+    return {files: [], records: [set], datasetId, parent: split.runId, drift};
+  }
+
+  #drifted(runId: string, path: string, id: string, expected: Checksum, actual: Checksum, options: ResolveCorpusOptions): CorpusDrift {
+    if (!options.allowDrift) {
+      throw new CodexError(
+        'E_DRIFT',
+        `data run ${runId}: ${path} changed since the manifest was written: expected ${expected}, found ${actual}`,
+        {
+          hint: 'restore the file, re-run prepare-data, or pass --allow-drift to train on the new bytes and record the drift',
+          exitCode: ExitCode.integrity,
+        },
+      );
+    }
+    const record = {runId, id, expected, actual};
+    options.onDrift?.(record);
+    return record;
   }
 }
 

@@ -1,6 +1,7 @@
 import {open} from 'node:fs/promises';
 import {CodexError, ExitCode, type Hasher, READ_CHUNK, fileError, formatChecksum} from '@codex-ml/core';
-import type {CorpusFile} from './corpus-source.js';
+import {stripBrownTags} from '../data/index.js';
+import type {CorpusFile, CorpusSource} from './corpus-source.js';
 import {firstInvalidUtf8} from './utf8-scan.js';
 
 export interface CorpusReadOptions {
@@ -23,18 +24,35 @@ export interface CorpusReadStats {
 const UTF8_BOM = '\uFEFF';
 
 /**
- * Streams the non-empty lines of corpus files (without their `\n` / `\r\n`, a leading BOM dropped). Refuses
- * binary files (a NUL byte) and invalid UTF-8 with the file and byte offset, re-hashes every byte it reads and
- * refuses a file that changed since it was checksummed, and refuses a corpus without a single line of text.
+ * Streams the non-empty lines of a corpus (without their `\n` / `\r\n`, a leading BOM dropped): its files,
+ * then its record sets. Refuses binary files (a NUL byte) and invalid UTF-8 with the file and byte offset,
+ * re-hashes every byte it reads and refuses a file that changed since it was checksummed, and refuses a corpus
+ * without a single line of text.
  */
 export async function* readCorpusLines(
-  files: readonly CorpusFile[],
+  corpus: Pick<CorpusSource, 'files' | 'records'>,
   options: CorpusReadOptions,
   stats: CorpusReadStats = {lines: 0, bytes: 0},
 ): AsyncGenerator<string> {
-  for (const file of files) yield* readFileLines(file, options, stats);
+  for (const file of corpus.files) yield* readFileLines(file, options, stats);
+  for (const set of corpus.records) {
+    stats.path = set.id;
+    stats.lineNumber = 0;
+    for await (const text of set.texts()) {
+      stats.bytes += Buffer.byteLength(text);
+      options.onBytes?.(stats.bytes);
+      for (const line of text.split('\n')) {
+        stats.lineNumber++;
+        const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;
+        if (trimmed === '') continue;
+        stats.lines++;
+        yield trimmed;
+      }
+    }
+  }
   if (stats.lines === 0) {
-    throw new CodexError('E_EMPTY_CORPUS', `the corpus (${files.length} file${files.length === 1 ? '' : 's'}) holds no text`, {
+    const count = corpus.files.length + corpus.records.length;
+    throw new CodexError('E_EMPTY_CORPUS', `the corpus (${count} source${count === 1 ? '' : 's'}) holds no text`, {
       hint: 'pass files with at least one non-empty line',
       exitCode: ExitCode.input,
     });
@@ -83,7 +101,9 @@ async function* readFileLines(file: CorpusFile, options: CorpusReadOptions, stat
       carry = bytesRead > 0 ? (parts.pop() as string) : '';
       for (const part of parts) {
         lineNumber++;
-        const line = part.endsWith('\r') ? part.slice(0, -1) : part;
+        const raw = part.endsWith('\r') ? part.slice(0, -1) : part;
+        // Tag stripping works line by line, so streaming gives what stripping the whole document gives.
+        const line = file.stripBrownTags ? stripBrownTags(raw).trimEnd() : raw;
         if (line === '') continue;
         stats.lines++;
         stats.lineNumber = lineNumber;

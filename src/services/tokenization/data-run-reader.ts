@@ -1,5 +1,7 @@
-import {isAbsolute, join, resolve} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type ManifestStore, parseChecksum} from '@codex-ml/core';
+import {stat} from 'node:fs/promises';
+import {basename, join} from 'node:path';
+import {type Checksum, CodexError, ExitCode, type ManifestStore, isCodexError, isRunId} from '@codex-ml/core';
+import {DataManifestReader} from '../data/index.js';
 
 /** A file of one split of a data run, as its manifest records it. */
 export interface DataRunItem {
@@ -10,64 +12,100 @@ export interface DataRunItem {
   readonly bytes: number;
 }
 
+/** The items of a record-backed dataset (.jsonl, .txt): one source file proves all of them. */
+export interface DataRunRecords {
+  /** The source file and its checksum from the manifest. */
+  readonly path: string;
+  readonly checksum: Checksum;
+  readonly bytes: number;
+  /** Checksums of the split's records, sorted by id. */
+  readonly itemChecksums: readonly Checksum[];
+  /** The split's texts, in id order (read after the source was verified). */
+  texts(): AsyncIterable<string>;
+}
+
 export interface DataRunSplit {
   readonly runId: string;
   readonly datasetId: string;
-  /** Every split name the run has, sorted. */
+  /** Every split name the run has. */
   readonly splits: readonly string[];
-  /** Items of the requested split, sorted by id. */
+  /** Items of the requested split, sorted by id, for file-backed datasets (directory, brown). */
   readonly items: readonly DataRunItem[];
+  /** For record-backed datasets (jsonl, txt). */
+  readonly records?: DataRunRecords;
+  /** Brown documents are read with their `word/TAG` tags stripped when the run recorded it. */
+  readonly stripBrownTags: boolean;
 }
 
-/** Reads the membership of a `prepare-data` run through the manifest store. */
+/**
+ * Reads one split of a `prepare-data` run through the data reader API (schema, version and integrity seal
+ * checked on open). `ref` is a run id in the runs directory, a run directory, or a manifest.json path.
+ */
 export class DataRunReader {
   constructor(
     private readonly store: ManifestStore,
     private readonly runsDir: string,
   ) {}
 
-  async readSplit(runId: string, split: string): Promise<DataRunSplit> {
-    const manifest = await this.store.get(runId);
-    if (!manifest) {
-      throw new CodexError('E_RUN_NOT_FOUND', `data run ${runId} has no manifest in the ${this.store.name} manifest store`, {
-        hint: 'check the run id (codex prepare-data prints it) and runs.dir / manifest.store',
-        exitCode: ExitCode.input,
-      });
+  async readSplit(ref: string, split: string): Promise<DataRunSplit> {
+    const reader = await this.#open(ref);
+    const {manifest} = reader;
+    const items = await reader.split(split);
+    const base = {runId: manifest.runId, datasetId: manifest.datasetId, splits: reader.splitNames};
+    const {dataset} = manifest;
+    if (dataset.format === 'jsonl' || dataset.format === 'txt') {
+      if (dataset.checksum === undefined) {
+        throw new CodexError('E_MANIFEST', `data run ${manifest.runId}: the manifest records no checksum of ${dataset.path}`, {
+          hint: 're-run prepare-data',
+          exitCode: ExitCode.integrity,
+        });
+      }
+      return {
+        ...base,
+        items: [],
+        stripBrownTags: false,
+        records: {
+          path: dataset.path,
+          checksum: dataset.checksum,
+          bytes: (await stat(dataset.path).catch(() => undefined))?.size ?? 0,
+          itemChecksums: items.map((item) => item.checksum),
+          texts: async function* () {
+            for await (const {text} of reader.texts(split)) yield text;
+          },
+        },
+      };
     }
-    const where = `data run ${runId}`;
-    if (manifest.kind !== 'data') {
-      throw new CodexError('E_INPUT', `${where} is a ${manifest.kind} run, not a data run`, {
-        hint: 'pass the id of a prepare-data run',
-        exitCode: ExitCode.input,
-      });
+    return {
+      ...base,
+      items: items.map((item) => ({id: item.id, path: reader.itemPath(item) as string, checksum: item.checksum, bytes: item.bytes})),
+      stripBrownTags: dataset.format === 'brown' && dataset.options.stripTags === true,
+    };
+  }
+
+  async #open(ref: string): Promise<DataManifestReader> {
+    try {
+      return await DataManifestReader.open(ref, {runsDir: this.runsDir});
+    } catch (error) {
+      // A run the configured store knows but whose directory is gone is worth saying so.
+      if (isCodexError(error) && error.code === 'E_RUN_NOT_FOUND' && isRunId(ref) && (await this.store.get(ref).catch(() => undefined))) {
+        throw new CodexError(
+          'E_RUN_NOT_FOUND',
+          `data run ${ref} is in the ${this.store.name} manifest store but ${join(this.runsDir, ref)} is missing`,
+          {
+            hint: 'restore the run directory or re-run prepare-data',
+            exitCode: ExitCode.input,
+          },
+        );
+      }
+      throw error;
     }
-    const record = manifest as Record<string, unknown>;
-    const datasetId = record.datasetId;
-    if (typeof datasetId !== 'string') throw corrupt(where, 'datasetId is missing');
-    const root = typeof record.root === 'string' ? record.root : undefined;
-    if (root === undefined) throw corrupt(where, 'the dataset root is missing');
-    const base = isAbsolute(root) ? root : resolve(join(this.runsDir, '..'), root);
-    const items = Array.isArray(record.items) ? record.items : [];
-    const splits = new Set<string>();
-    const chosen: DataRunItem[] = [];
-    for (const [index, raw] of items.entries()) {
-      const item = raw as {id?: unknown; split?: unknown; checksum?: unknown; bytes?: unknown};
-      if (typeof item.id !== 'string' || typeof item.split !== 'string') throw corrupt(where, `items[${index}] lacks id or split`);
-      splits.add(item.split);
-      if (item.split !== split) continue;
-      parseChecksum(item.checksum, `${where}: items[${index}].checksum`);
-      chosen.push({
-        id: item.id,
-        path: join(base, item.id),
-        checksum: item.checksum as Checksum,
-        bytes: typeof item.bytes === 'number' ? item.bytes : 0,
-      });
-    }
-    chosen.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return {runId, datasetId, splits: [...splits].sort(), items: chosen};
   }
 }
 
-function corrupt(where: string, what: string): CodexError {
-  return new CodexError('E_MANIFEST', `${where}: ${what} in its manifest`, {hint: 're-run prepare-data', exitCode: ExitCode.integrity});
+/** Whether a path names a data run: a manifest.json, or a directory holding one. */
+export async function isDataRunPath(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return false;
+  if (info.isFile()) return basename(path) === 'manifest.json';
+  return info.isDirectory() && (await stat(join(path, 'manifest.json')).catch(() => undefined))?.isFile() === true;
 }

@@ -50,6 +50,9 @@ export class TokenizerCache {
     return canonicalDigest(this.hasher, {
       datasetIds: inputs.corpus.datasetIds,
       checksums: inputs.corpus.files.map((file) => file.checksum).sort(),
+      records: inputs.corpus.records
+        .map((set) => ({source: set.checksum, items: set.itemChecksums}))
+        .sort((a, b) => compare(a.source, b.source)),
       configDigest: inputs.configDigest,
       backend: inputs.backend,
     });
@@ -120,4 +123,8 @@ export class TokenizerCache {
     }
     return actual === expected ? undefined : `its artifact ${path} changed: expected ${expected}, found ${actual}`;
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import {readFile, rm} from 'node:fs/promises';
-import {join} from 'node:path';
+import {resolve} from 'node:path';
 import {
   type Checksum,
   type Hasher,
@@ -46,11 +46,11 @@ export interface TrainTokenizerResult {
   readonly cacheKey: Checksum;
   readonly modelType: string;
   readonly vocabSize: number;
-  /** The tokenizer.json inside its run directory. */
+  /** The tokenizer.json inside its run directory (absolute, like every path here). */
   readonly tokenizer: string;
   /** `<out>/tokenizer.json`, when `out` was given. */
   readonly out: string | null;
-  /** The cache entry (the run's manifest). */
+  /** The cache entry (a copy of the run's manifest). */
   readonly manifest: string;
   readonly artifactChecksum: Checksum;
   readonly datasetIds: readonly string[];
@@ -128,12 +128,12 @@ export class TokenizerTrainingService {
     const run = await RunDirectory.create(request.settings.runsDir);
     try {
       const stats: CorpusReadStats = {lines: 0, bytes: 0};
-      const totalBytes = corpus.files.reduce((sum, file) => sum + file.bytes, 0);
+      const totalBytes = corpus.files.reduce((sum, file) => sum + file.bytes, 0) + corpus.records.reduce((sum, set) => sum + set.bytes, 0);
       const progress = observer.progress;
       progress?.start('read', totalBytes);
       let reported = 0;
       const lines = readCorpusLines(
-        corpus.files,
+        corpus,
         {
           hasherFor: this.hasherFor,
           onBytes: (bytes) => {
@@ -173,11 +173,14 @@ export class TokenizerTrainingService {
         vocabSize: tokenizer.vocabSize,
         backend: {name: this.backend.name, plugin: this.backend.plugin, version: this.backend.version},
         config: training,
-        corpus: {files: corpus.files.length, bytes: stats.bytes, lines: stats.lines},
+        corpus: {files: corpus.files.length + corpus.records.length, bytes: stats.bytes, lines: stats.lines},
         datasetIds: corpus.datasetIds,
         drift: corpus.drift,
         artifacts: [{path: TOKENIZER_FILE, checksum: artifactChecksum, bytes: bytes.length}],
-        files: corpus.files.map((file) => ({id: file.id, datasetId: file.datasetId, checksum: file.checksum, bytes: file.bytes})),
+        files: [
+          ...corpus.files.map((file) => ({id: file.id, datasetId: file.datasetId, checksum: file.checksum, bytes: file.bytes})),
+          ...corpus.records.map((set) => ({id: set.id, datasetId: set.datasetId, checksum: set.checksum, bytes: set.bytes})),
+        ],
       };
       await this.store.put(manifest);
       const entry = await this.cache.record(manifest);
@@ -198,7 +201,7 @@ export class TokenizerTrainingService {
   }
 
   async #writeOut(out: string, bytes: Uint8Array): Promise<string> {
-    const path = join(out, TOKENIZER_FILE);
+    const path = resolve(out, TOKENIZER_FILE);
     await writeFileAtomic(path, bytes);
     return path;
   }
@@ -212,7 +215,7 @@ export class TokenizerTrainingService {
       vocabSize: manifest.vocabSize,
       tokenizer,
       out,
-      manifest: entry,
+      manifest: resolve(entry),
       artifactChecksum: manifest.artifactChecksum,
       datasetIds: manifest.datasetIds,
       parents: manifest.parents,

@@ -4,7 +4,7 @@ import type {SchemaNode} from '../schema-node.js';
 export const NORMALIZER_STAGES = ['nfc', 'nfd', 'nfkc', 'nfkd', 'lowercase', 'strip-accents'] as const;
 
 /** Pre-tokenizers the pipeline knows. */
-export const PRE_TOKENIZERS = ['byte-level', 'whitespace', 'bert'] as const;
+export const PRE_TOKENIZERS = ['byte-level', 'whitespace', 'whitespace-split', 'bert'] as const;
 
 /** Convict validators; each throws a message convict prefixes with the key. */
 function positiveInt(value: unknown): void {

@@ -1,0 +1,128 @@
+import {mkdir, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {isOneLineError, runCli, tempDir} from '../helpers/run-cli.js';
+import {brownCorpus} from './cli_corpus.js';
+
+/** Runs a failing command in a fresh directory and checks the shape every failure must have. */
+async function failure(
+  t: import('ava').ExecutionContext,
+  prepare: (dir: string) => Promise<string[]>,
+  pattern: RegExp,
+  exitCode: number,
+  input?: string,
+): Promise<void> {
+  const dir = await tempDir('codex-tok-errors-');
+  t.teardown(dir.cleanup);
+  const args = await prepare(dir.path);
+  const result = await runCli(args, {cwd: dir.path, input});
+  t.is(result.code, exitCode, result.stderr);
+  t.true(isOneLineError(result.stderr), result.stderr);
+  t.regex(result.stderr, pattern);
+  t.is(result.stdout, '');
+}
+
+test('an empty corpus is refused', (t) =>
+  failure(
+    t,
+    async (dir) => {
+      await mkdir(join(dir, 'c'));
+      await writeFile(join(dir, 'c', 'empty.txt'), '\n\n');
+      return ['tokenizer:train', '--input', 'c'];
+    },
+    /holds no text/,
+    4,
+  ));
+
+test('a binary file is refused, naming the offset', (t) =>
+  failure(
+    t,
+    async (dir) => {
+      await writeFile(join(dir, 'blob.bin'), Buffer.from([0x47, 0x49, 0x46, 0x00, 0x01, 0xff]));
+      return ['tokenizer:train', '--input', 'blob.bin'];
+    },
+    /blob\.bin looks binary \(NUL byte at offset 3\)/,
+    4,
+  ));
+
+test('invalid UTF-8 is refused, naming the byte', (t) =>
+  failure(
+    t,
+    async (dir) => {
+      await writeFile(join(dir, 'latin1.txt'), Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
+      return ['tokenizer:train', '--input', 'latin1.txt'];
+    },
+    /latin1\.txt is not valid UTF-8 \(at byte 3\)/,
+    4,
+  ));
+
+test('a vocabulary smaller than the alphabet plus the special tokens is refused', (t) =>
+  failure(
+    t,
+    async (dir) => {
+      await brownCorpus(join(dir, 'c'), 1);
+      return ['tokenizer:train', '--input', 'c', '--vocab-size', '200'];
+    },
+    /vocab size 200 is smaller than the alphabet \(256\) plus special tokens \(3\)/,
+    3,
+  ));
+
+test('training without any input is a usage error', (t) => failure(t, async () => ['tokenizer:train'], /no training input/, 2));
+
+test('a tokenizer file of an unknown format version is refused', (t) =>
+  failure(
+    t,
+    async (dir) => {
+      await writeFile(join(dir, 't.json'), JSON.stringify({version: '9.9', model: {type: 'BPE', vocab: {}, merges: []}}));
+      return ['tokenizer:encode', '--tokenizer', 't.json', 'hello'];
+    },
+    /t\.json has format version "9\.9"/,
+    4,
+  ));
+
+test('a tokenizer file with a __proto__ key is refused', (t) =>
+  failure(
+    t,
+    async (dir) => {
+      await writeFile(
+        join(dir, 't.json'),
+        '{"version": "1.0", "model": {"type": "BPE", "vocab": {"__proto__": {"polluted": 1}}, "merges": []}}',
+      );
+      return ['tokenizer:encode', '--tokenizer', 't.json', 'hello'];
+    },
+    /forbidden key "__proto__"/,
+    4,
+  ));
+
+test('a tokenizer file that is not JSON is refused', (t) =>
+  failure(
+    t,
+    async (dir) => {
+      await writeFile(join(dir, 't.json'), '{"version": "1.0", "model": ');
+      return ['tokenizer:decode', '--tokenizer', 't.json', '1'];
+    },
+    /t\.json is not valid JSON/,
+    4,
+  ));
+
+test('decode refuses ids outside the vocabulary and malformed lines, naming the line', async (t) => {
+  const trained = await tempDir('codex-tok-errors-');
+  t.teardown(trained.cleanup);
+  await brownCorpus(join(trained.path, 'c'), 1);
+  const train = await runCli(['tokenizer:train', '--input', 'c', '--vocab-size', '300', '--out', 'tok'], {cwd: trained.path});
+  t.is(train.code, 0, train.stderr);
+  const tokenizer = join(trained.path, 'tok', 'tokenizer.json');
+  await failure(t, async () => ['tokenizer:decode', '--tokenizer', tokenizer], /stdin:1: id 300 is out of range/, 4, '{"ids": [300]}\n');
+  // Under --json the lines decoded so far stay on stdout and the error is the last JSON line.
+  const json = await runCli(['tokenizer:decode', '--tokenizer', tokenizer, '--json'], {input: '{"ids": [1, 2]}\n{"ids": [300]}\n'});
+  t.is(json.code, 4);
+  const lines = json.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as {text?: string; error?: {code: string; message: string}});
+  t.deepEqual(lines[0], {text: ''});
+  t.is(lines[1]?.error?.code, 'E_TOKENIZER');
+  t.regex(lines[1]?.error?.message ?? '', /stdin:2: id 300 is out of range/);
+  await failure(t, async () => ['tokenizer:decode', '--tokenizer', tokenizer], /stdin:1 holds -3, not a token id/, 4, '1 -3\n');
+  await failure(t, async () => ['tokenizer:decode', '--tokenizer', tokenizer], /stdin:1 has no "ids" array/, 4, '{"text": "x"}\n');
+});
