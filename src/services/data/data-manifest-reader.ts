@@ -2,24 +2,12 @@ import {createHash} from 'node:crypto';
 import {readFile, stat} from 'node:fs/promises';
 import {dirname, join, resolve} from 'node:path';
 import {CodexError, ExitCode, errnoCode, fileError, isRunId} from '@codex-ml/core';
-import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv';
 import {stripBrownTags} from './brown-tags.js';
 import {DATA_MANIFEST_KIND, DATA_MANIFEST_VERSION, type DataManifest, type DataManifestItem} from './data-manifest.js';
 import {DATA_MANIFEST_SCHEMA} from './data-manifest-schema.js';
 import {type DatasetRecord, readJsonlRecords, readTextLineRecords} from './dataset-records.js';
+import {checkJsonSchema} from './json-schema-check.js';
 import {manifestIntegrity} from './manifest-integrity.js';
-
-let validateManifest: ValidateFunction | undefined;
-let validateItem: ValidateFunction | undefined;
-
-function validators(): {manifest: ValidateFunction; item: ValidateFunction} {
-  if (!validateManifest || !validateItem) {
-    const ajv = new Ajv({allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true});
-    validateManifest = ajv.compile(DATA_MANIFEST_SCHEMA);
-    validateItem = ajv.compile(DATA_MANIFEST_SCHEMA.definitions.item);
-  }
-  return {manifest: validateManifest, item: validateItem};
-}
 
 const HINT = 'the manifest was truncated or edited by hand; re-run codex prepare-data to get a sound one';
 
@@ -96,14 +84,14 @@ export class DataManifestReader {
     const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (actual !== membership.checksum)
       throw corrupt(this.where, `its membership file ${membership.path} was changed (checksum ${actual})`);
-    const {item: validate} = validators();
     const items: DataManifestItem[] = [];
     const lines = bytes.toString('utf8').split('\n');
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as string;
       if (line === '') continue;
       const value: unknown = JSON.parse(line);
-      if (!validate(value)) throw corrupt(this.where, `${membership.path}:${index + 1} ${describeErrors(validate.errors)}`);
+      const problem = checkJsonSchema(value, DATA_MANIFEST_SCHEMA.definitions.item);
+      if (problem) throw corrupt(this.where, `${membership.path}:${index + 1} ${problem}`);
       items.push(value as DataManifestItem);
     }
     if (items.length !== membership.count)
@@ -201,21 +189,12 @@ export function parseDataManifest(text: string, where: string): DataManifest {
       },
     );
   }
-  const {manifest: validate} = validators();
-  if (!validate(record)) throw corrupt(where, `manifest ${describeErrors(validate.errors)}`);
+  const problem = checkJsonSchema(record, DATA_MANIFEST_SCHEMA);
+  if (problem) throw corrupt(where, `manifest ${problem}`);
   const expected = manifestIntegrity(record);
   if (record['integrity'] !== expected)
     throw corrupt(where, 'manifest was modified after it was written (its integrity seal does not match)');
   return record as unknown as DataManifest;
-}
-
-function describeErrors(errors: ErrorObject[] | null | undefined): string {
-  const error = errors?.[0];
-  if (!error) return 'does not match the schema';
-  const at = error.instancePath === '' ? '' : `field ${error.instancePath} `;
-  const extra =
-    error.keyword === 'additionalProperties' ? ` (${String((error.params as {additionalProperty?: string}).additionalProperty)})` : '';
-  return `${at}${error.message ?? 'is invalid'}${extra}`;
 }
 
 function corrupt(where: string, problem: string): CodexError {
