@@ -47,6 +47,22 @@ test('trained here, loaded by tokenizers and @huggingface/tokenizers: identical 
   t.true(ours.encode(heldOut.join(' ')).tokens.includes('[UNK]'), 'held-out text exercises [UNK]');
 });
 
+test('configured pipelines (NFKC + lowercase with whitespace; no normalizer with whitespace-split) encode as tokenizers does', async (t) => {
+  for (const pipeline of [
+    {normalizer: ['nfkc', 'lowercase'], preTokenizer: 'whitespace'},
+    {normalizer: [], preTokenizer: 'whitespace-split'},
+  ]) {
+    const ours = await factory.train(
+      (async function* () {
+        yield* train.slice(0, 1500);
+      })(),
+      {vocabSize: 1500, minFrequency: 2, specialTokens: [], pipeline},
+    );
+    const native = hf.Tokenizer.fromString(ours.toJSON());
+    for (const line of heldOut.slice(0, 400)) t.deepEqual((await native.encode(line)).getIds(), [...ours.encode(line).ids], line);
+  }
+});
+
 test('trained by tokenizers (default WordPiece trainer), loaded here: identical ids, and the same refusals', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'codex-wordpiece-'));
   try {
