@@ -7,6 +7,8 @@ export interface TokenizerTrainingConfig {
   readonly normalizer: readonly string[];
   /** null = the model's default. */
   readonly preTokenizer: string | null;
+  /** null = the model's default. */
+  readonly postProcessor: string | null;
   readonly vocabSize: number;
   readonly minFrequency: number;
   readonly limitAlphabet: number | null;
@@ -43,6 +45,7 @@ export function readTrainingSettings(config: ResolvedConfig): TokenizerTrainingS
       model: config.get<string>('tokenizer.model'),
       normalizer: config.get<string[]>('tokenizer.normalizer'),
       preTokenizer: config.get<string | null>('tokenizer.preTokenizer'),
+      postProcessor: config.get<string | null>('tokenizer.postProcessor'),
       vocabSize: config.get<number>('tokenizer.vocabSize'),
       minFrequency: config.get<number>('tokenizer.minFrequency'),
       limitAlphabet,
@@ -61,5 +64,6 @@ export function pipelineOptions(training: TokenizerTrainingConfig): Record<strin
   const pipeline: Record<string, unknown> = {};
   if (training.normalizer.length > 0) pipeline.normalizer = training.normalizer.filter((stage) => stage !== 'none');
   if (training.preTokenizer !== null) pipeline.preTokenizer = training.preTokenizer;
+  if (training.postProcessor !== null) pipeline.postProcessor = training.postProcessor;
   return pipeline;
 }

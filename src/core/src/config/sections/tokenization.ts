@@ -78,6 +78,12 @@ export const tokenizationSection = {
       default: null,
       nullable: true,
     },
+    postProcessor: {
+      doc: 'Post-processor: template ([BOS] $A [EOS] when those tokens exist) or none; null = the model default (template).',
+      format: ['template', 'none', null],
+      default: null,
+      nullable: true,
+    },
     vocabSize: {doc: 'Target vocabulary size, special tokens and alphabet included.', format: positiveInt, default: 30000},
     minFrequency: {doc: 'A pair (BPE) or piece (WordPiece) must occur this often to be merged.', format: positiveInt, default: 2},
     limitAlphabet: {
