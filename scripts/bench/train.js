@@ -1,0 +1,258 @@
+#!/usr/bin/env node
+// npm run bench:train [-- --steps 50 --vocab 2048 --batch 16 --backend wasm]
+//
+// Tokens/s of the default model (configs/training/base.yaml) for N steps through the codex engine, side by
+// side with the same architecture, batch, optimizer family and backend trained through tfjs-layers
+// `model.fit`, and the achieved GFLOP/s as a fraction of the backend's own 1024×1024 matMul GFLOP/s measured
+// in the same run. Prints a table and, with --json, one JSON object.
+import {parseArgs} from 'node:util';
+import {resolveConfig} from '@codex-ml/core';
+import {AdamWOptimizer, GptModel, loadTfBackend, readEngineSettings, trainStep} from '@codex-ml/plugin-tfjs';
+import * as tf from '@tensorflow/tfjs';
+
+const {values: flags} = parseArgs({
+  options: {
+    steps: {type: 'string', default: '50'},
+    warmup: {type: 'string', default: '3'},
+    vocab: {type: 'string', default: '2048'},
+    batch: {type: 'string', default: '16'},
+    backend: {type: 'string'},
+    config: {type: 'string', default: 'configs/training/base.yaml'},
+    json: {type: 'boolean', default: false},
+  },
+});
+const steps = Number(flags.steps);
+const warmup = Number(flags.warmup);
+const vocabSize = Number(flags.vocab);
+const batchSize = Number(flags.batch);
+const settings = readEngineSettings(resolveConfig({file: flags.config}));
+const backend = flags.backend ?? settings.backend;
+const {layers, heads, dModel, contextLength} = settings.model;
+const time = contextLength;
+const seed = 1337;
+
+await loadTfBackend(backend);
+
+/** Deterministic token stream (a seeded LCG) cut into (context, next-token) windows. */
+function batches(count) {
+  let state = 12345;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state >>> 8;
+  };
+  const stream = Int32Array.from({length: count * batchSize * (time + 1)}, () => next() % vocabSize);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const contexts = new Int32Array(batchSize * time);
+    const targets = new Int32Array(batchSize * time);
+    for (let b = 0; b < batchSize; b++) {
+      const start = (i * batchSize + b) * (time + 1);
+      contexts.set(stream.subarray(start, start + time), b * time);
+      targets.set(stream.subarray(start + 1, start + time + 1), b * time);
+    }
+    out.push({batchSize, length: time, contexts, targets});
+  }
+  return out;
+}
+
+function matmulGflops() {
+  const a = tf.randomNormal([1024, 1024], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([1024, 1024], 0, 1, 'float32', 2);
+  tf.matMul(a, b).dispose();
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    best = Math.min(best, performance.now() - start);
+  }
+  a.dispose();
+  b.dispose();
+  return (2 * 1024 ** 3) / best / 1e6;
+}
+
+function runEngine(data) {
+  const model = GptModel.create({layers, heads, dModel, contextLength, dropout: 0, tiedEmbeddings: true, vocabSize, seed});
+  const optimizer = new AdamWOptimizer(settings.optimizer);
+  const lr = settings.optimizer.learningRate;
+  for (let i = 0; i < warmup; i++) trainStep(model, optimizer, [data[i]], {lr, clipNorm: settings.clipNorm});
+  const start = performance.now();
+  let loss = 0;
+  for (let i = 0; i < steps; i++) loss = trainStep(model, optimizer, [data[warmup + i]], {lr, clipNorm: settings.clipNorm}).loss;
+  const seconds = (performance.now() - start) / 1000;
+  const flopsPerToken = model.trainFlopsPerToken;
+  const parameters = model.parameterCount;
+  model.dispose();
+  optimizer.dispose();
+  return {seconds, loss, flopsPerToken, parameters};
+}
+
+// ---- tfjs-layers baseline: the same GPT (pre-norm blocks, fused qkv, GELU-tanh MLP, tied output) ----
+
+class PositionEmbedding extends tf.layers.Layer {
+  static className = 'PositionEmbedding';
+  constructor(config) {
+    super(config);
+    this.time = config.time;
+    this.width = config.width;
+  }
+  build() {
+    this.table = this.addWeight('table', [this.time, this.width], 'float32', tf.initializers.randomNormal({stddev: 0.02, seed}));
+    this.built = true;
+  }
+  call(inputs) {
+    return tf.tidy(() => tf.add(Array.isArray(inputs) ? inputs[0] : inputs, this.table.read()));
+  }
+  computeOutputShape(shape) {
+    return shape;
+  }
+}
+
+class CausalSelfAttention extends tf.layers.Layer {
+  static className = 'CausalSelfAttention';
+  constructor(config) {
+    super(config);
+    this.heads = config.heads;
+    this.width = config.width;
+    this.time = config.time;
+    const mask = new Float32Array(this.time * this.time);
+    for (let i = 0; i < this.time; i++) for (let j = i + 1; j < this.time; j++) mask[i * this.time + j] = -1e9;
+    this.mask = tf.keep(tf.tensor2d(mask, [this.time, this.time]));
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      const qkv = Array.isArray(inputs) ? inputs[0] : inputs;
+      const [batch] = qkv.shape;
+      const headSize = this.width / this.heads;
+      const split = (t) => tf.transpose(tf.reshape(t, [batch, this.time, this.heads, headSize]), [0, 2, 1, 3]);
+      const [q, k, v] = tf.split(qkv, 3, -1).map(split);
+      const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headSize)), this.mask);
+      const mixed = tf.matMul(tf.softmax(scores), v);
+      return tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, this.time, this.width]);
+    });
+  }
+  computeOutputShape(shape) {
+    return [shape[0], shape[1], this.width];
+  }
+}
+
+class TiedOutput extends tf.layers.Layer {
+  static className = 'TiedOutput';
+  constructor(config) {
+    super(config);
+    this.embedding = config.embedding;
+    this.vocab = config.vocab;
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const [batch, steps, width] = x.shape;
+      const table = this.embedding.trainableWeights[0].read();
+      const logits = tf.matMul(tf.reshape(x, [batch * steps, width]), table, false, true);
+      return tf.softmax(tf.reshape(logits, [batch, steps, this.vocab]));
+    });
+  }
+  computeOutputShape(shape) {
+    return [shape[0], shape[1], this.vocab];
+  }
+}
+
+function layersModel() {
+  const normal = (stddev) => tf.initializers.randomNormal({stddev, seed});
+  const input = tf.input({shape: [time], dtype: 'int32'});
+  const embedding = tf.layers.embedding({inputDim: vocabSize, outputDim: dModel, embeddingsInitializer: normal(0.02)});
+  let x = new PositionEmbedding({time, width: dModel}).apply(embedding.apply(input));
+  for (let layer = 0; layer < layers; layer++) {
+    let h = tf.layers.layerNormalization({epsilon: 1e-5}).apply(x);
+    h = tf.layers.dense({units: 3 * dModel, kernelInitializer: normal(0.02)}).apply(h);
+    h = new CausalSelfAttention({heads, width: dModel, time}).apply(h);
+    h = tf.layers.dense({units: dModel, kernelInitializer: normal(0.02 / Math.sqrt(2 * layers))}).apply(h);
+    x = tf.layers.add().apply([x, h]);
+    h = tf.layers.layerNormalization({epsilon: 1e-5}).apply(x);
+    h = tf.layers.dense({units: 4 * dModel, activation: 'gelu_new', kernelInitializer: normal(0.02)}).apply(h);
+    h = tf.layers.dense({units: dModel, kernelInitializer: normal(0.02 / Math.sqrt(2 * layers))}).apply(h);
+    x = tf.layers.add().apply([x, h]);
+  }
+  x = tf.layers.layerNormalization({epsilon: 1e-5}).apply(x);
+  const output = new TiedOutput({embedding, vocab: vocabSize}).apply(x);
+  const model = tf.model({inputs: input, outputs: output});
+  const {beta1, beta2, epsilon} = settings.optimizer.params;
+  model.compile({optimizer: tf.train.adam(settings.optimizer.learningRate, beta1, beta2, epsilon), loss: 'sparseCategoricalCrossentropy'});
+  return model;
+}
+
+async function runLayers(data) {
+  const model = layersModel();
+  const stack = (list, key) =>
+    tf.tensor2d(Int32Array.from(list.flatMap((b) => Array.from(b[key]))), [list.length * batchSize, time], 'int32');
+  const fitBatches = async (list) => {
+    const x = stack(list, 'contexts');
+    const y = tf.reshape(tf.cast(stack(list, 'targets'), 'float32'), [list.length * batchSize, time, 1]);
+    const history = await model.fit(x, y, {batchSize, epochs: 1, shuffle: false, verbose: 0});
+    x.dispose();
+    y.dispose();
+    return history.history.loss?.[0];
+  };
+  await fitBatches(data.slice(0, warmup));
+  const start = performance.now();
+  const loss = await fitBatches(data.slice(warmup, warmup + steps));
+  const seconds = (performance.now() - start) / 1000;
+  const parameters = model.countParams();
+  model.dispose();
+  return {seconds, loss, parameters};
+}
+
+const data = batches(warmup + steps);
+const tokens = steps * batchSize * time;
+const matmulBefore = matmulGflops();
+const engine = runEngine(data);
+const layersRun = await runLayers(data);
+const matmulAfter = matmulGflops();
+const matmul = Math.max(matmulBefore, matmulAfter);
+const engineTokens = tokens / engine.seconds;
+const layersTokens = tokens / layersRun.seconds;
+const engineGflops = (engine.flopsPerToken * engineTokens) / 1e9;
+const layersGflops = (engine.flopsPerToken * layersTokens) / 1e9;
+const result = {
+  backend,
+  model: {layers, heads, dModel, contextLength, vocabSize, parameters: engine.parameters, layersParameters: layersRun.parameters},
+  batchSize,
+  steps,
+  matmul1024Gflops: round(matmul),
+  engine: {
+    tokensPerSecond: round(engineTokens),
+    seconds: round(engine.seconds),
+    gflops: round(engineGflops),
+    finalLoss: round(engine.loss),
+  },
+  modelFit: {
+    tokensPerSecond: round(layersTokens),
+    seconds: round(layersRun.seconds),
+    gflops: round(layersGflops),
+    finalLoss: round(layersRun.loss),
+  },
+  speedup: round(engineTokens / layersTokens),
+  matmulFraction: round(engineGflops / matmul),
+};
+if (flags.json) console.log(JSON.stringify(result));
+else {
+  console.log(
+    `backend ${backend}; model ${layers}×${dModel}d, ${heads} heads, context ${contextLength}, vocab ${vocabSize} (${engine.parameters} parameters); batch ${batchSize}; ${steps} steps`,
+  );
+  console.log(
+    `1024×1024 matMul:     ${result.matmul1024Gflops} GFLOP/s (best of before ${round(matmulBefore)}, after ${round(matmulAfter)})`,
+  );
+  console.log(
+    `codex engine:         ${result.engine.tokensPerSecond} tokens/s, ${result.engine.gflops} GFLOP/s, ${result.engine.seconds} s, final loss ${result.engine.finalLoss}`,
+  );
+  console.log(
+    `tfjs-layers fit:      ${result.modelFit.tokensPerSecond} tokens/s, ${result.modelFit.gflops} GFLOP/s, ${result.modelFit.seconds} s, final loss ${result.modelFit.finalLoss}`,
+  );
+  console.log(`speed-up vs fit:      ${result.speedup}× (target ≥ 1.5×)`);
+  console.log(`engine / matMul peak: ${Math.round(result.matmulFraction * 100)}% (target ≥ 50%)`);
+}
+
+function round(value) {
+  return Math.round(value * 1000) / 1000;
+}
