@@ -127,7 +127,13 @@ export class TrainingService {
         let snapshot: ConfigSnapshot;
         let resumeFrom = undefined as Awaited<ReturnType<CheckpointStore['loadLatest']>>;
         if (request.resume) {
-          snapshot = {...request.resume.snapshot, inputs: {...request.resume.snapshot.inputs, totalSteps: total}, config: config.values};
+          // Only run-length keys may differ from the original config; the digest follows them.
+          snapshot = {
+            ...request.resume.snapshot,
+            configDigest: canonicalDigest(hasher, config.values),
+            inputs: {...request.resume.snapshot.inputs, totalSteps: total},
+            config: config.values,
+          };
           resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: request.resume.atOrBefore});
           if (!resumeFrom) warn(`run ${run.runId} has no intact checkpoint; starting it again from step 0`);
           await checkpoints.discardAfter(resumeFrom?.checkpoint.step ?? -1);
