@@ -38,7 +38,7 @@ for (const storeName of ['sqlite', 'fs'] as const satisfies readonly StoreName[]
     bytes[100] = (bytes[100] ?? 0) ^ 0xff;
     await writeFile(checkpoint, bytes);
     const modified = await verify(training.runId);
-    t.is(modified.code, 5);
+    t.is(modified.code, 5, modified.stderr);
     const failed = JSON.parse(modified.stdout) as Report;
     t.false(failed.ok);
     t.is(failed.failures, 1);

@@ -39,7 +39,7 @@ export default class RunsShow extends CodexCommand<typeof RunsShow> {
           `best val loss ${shown(m.bestValLoss)}, lr ${shown(m.finalLr)}, ${shown(m.meanTokensPerSecond, 5)} tokens/s, ${shown(m.elapsedSeconds)} s`,
       );
     }
-    this.log(`artifacts ${details.artifacts.length === 0 ? '(none)' : ''}`);
+    this.log(details.artifacts.length === 0 ? 'artifacts (none)' : 'artifacts');
     for (const artifact of details.artifacts) this.log(`  ${artifact.checksum}  ${String(artifact.bytes).padStart(12)}  ${artifact.path}`);
     this.log('config');
     const text = JSON.stringify(details.config, null, 2) ?? 'null';

@@ -53,7 +53,7 @@ export function renderLineage(lineage: Lineage): string {
     }
   }
   const width = 20 + Math.max(1, columns.size) * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP;
-  const height = 20 + Math.max(1, ...[...columns.values()].map((nodes) => nodes.length)) * (NODE_HEIGHT + ROW_GAP) - ROW_GAP;
+  const height = 20 + Math.max(1, ...[...columns.values()].map((nodes) => nodes.length)) * (NODE_HEIGHT + ROW_GAP) - ROW_GAP + NODE_HEIGHT;
   const parts = [
     `<svg class="lineage" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Run lineage" xmlns="http://www.w3.org/2000/svg">`,
   ];
@@ -66,8 +66,10 @@ export function renderLineage(lineage: Lineage): string {
     const x2 = to.x;
     const y2 = to.y + NODE_HEIGHT / 2;
     const bend = (x2 - x1) / 2;
+    // An edge that skips a column would cross the nodes between: arc it below them.
+    const arc = x2 - x1 > COLUMN_GAP ? NODE_HEIGHT + ROW_GAP : 0;
     parts.push(
-      `<path class="edge" data-parent="${edge.parent}" data-child="${edge.child}" d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}" fill="none"/>`,
+      `<path class="edge" data-parent="${edge.parent}" data-child="${edge.child}" d="M${x1},${y1} C${x1 + bend},${y1 + arc} ${x2 - bend},${y2 + arc} ${x2},${y2}" fill="none"/>`,
     );
   }
   for (const node of lineage.nodes) {

@@ -70,9 +70,10 @@ export function renderLineChart(chart: LineChart): string {
       }
     }
   }
+  // Legend in the title row, right-aligned, so it never covers a curve.
   chart.series.forEach((series, index) => {
-    const x = WIDTH - MARGIN.right - 150;
-    const y = MARGIN.top + 14 + index * 16;
+    const x = WIDTH - MARGIN.right - (chart.series.length - index) * 150;
+    const y = 14;
     parts.push(
       `<line x1="${x}" x2="${x + 18}" y1="${y}" y2="${y}" stroke="${series.color}" stroke-width="2"/>`,
       `<text class="legend" x="${x + 24}" y="${y}" dominant-baseline="middle">${escapeHtml(series.label)} (${series.points.length})</text>`,
