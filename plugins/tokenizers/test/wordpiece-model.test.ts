@@ -191,6 +191,14 @@ test('the trainer reads word counts, not their order; ties go to the smaller pai
   );
 });
 
+test('the alphabet is numbered by code point, not by first appearance', (t) => {
+  const vocab = new WordPieceTrainer({vocabSize: 4, specialTokens: ['[UNK]']}).train(new Map([['ba', 1]]));
+  t.deepEqual(
+    vocab.vocabEntries().map(([token]) => token),
+    ['[UNK]', 'a', 'b', '##a'],
+  );
+});
+
 test('decode(encode(x)) is normalize(x) for words of the alphabet separated by single spaces', async (t) => {
   const tokenizer = await smallWordPiece();
   const letters = [...'abcdefghijklmnopqrstuvwxyz0123456789'].filter((letter) => tokenizer.tokenToId(letter) !== undefined);

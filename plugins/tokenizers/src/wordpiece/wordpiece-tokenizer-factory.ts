@@ -16,6 +16,7 @@ import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
 import type {PreTokenizer} from '../pipeline/pre-tokenizer.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {WhitespacePreTokenizer, WhitespaceSplitPreTokenizer} from '../pipeline/whitespace-pre-tokenizer.js';
+import {wellFormed} from '../pipeline/well-formed.js';
 import {DEFAULT_CODECS, extendCodecs} from '../serialization/component-codecs.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
 import {BertNormalizer} from './bert-normalizer.js';
@@ -138,7 +139,9 @@ async function countWords(
   } else {
     counts = new Map();
     for await (const text of corpus) {
-      const normalized = normalizer ? normalizer.normalize(NormalizedText.from(text)).text : text;
+      // Lone surrogates become U+FFFD first, as when encoding.
+      const input = wellFormed(text);
+      const normalized = normalizer ? normalizer.normalize(NormalizedText.from(input)).text : input;
       for (const piece of preTokenizer.preTokenize(normalized)) counts.set(piece.text, (counts.get(piece.text) ?? 0) + 1);
       if ((++texts & 1023) === 0) progress?.advance('count', 1024);
     }

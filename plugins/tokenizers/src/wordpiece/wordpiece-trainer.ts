@@ -86,7 +86,7 @@ export class WordPieceTrainer {
     const specials = ids.size;
 
     const alphabet = this.#alphabet(words, counts);
-    for (const codePoint of alphabet) add(String.fromCodePoint(codePoint));
+    for (const codePoint of [...alphabet].sort((a, b) => a - b)) add(String.fromCodePoint(codePoint));
     const continuations = new Set<number>();
     for (const word of words) {
       let first = true;
