@@ -133,3 +133,17 @@ test.serial('a corrupted newest checkpoint is skipped with a warning; resuming f
   t.is(jsonResult(fromPath.stdout).resumedFrom, 9);
   await assertSameAsReference(t, runDir);
 });
+
+test.serial('killed while writing its first checkpoint, a run resumes from step 0 with a warning and still matches', async (t) => {
+  const runsDir = join(workspace.path, 'killed-first-checkpoint');
+  const child = startTraining(workspace.path, [...RUN, '--run-dir', 'killed-first-checkpoint'], {CODEX_TEST_HOLD_CHECKPOINT: '3'});
+  await child.waitForStderr('holding checkpoint step-000000003');
+  child.child.kill('SIGKILL');
+  await child.exited;
+  const runDir = await onlyRun(runsDir);
+  const resumed = await train(workspace.path, ['--resume', '--run-dir', 'killed-first-checkpoint', '--json']);
+  t.is(resumed.code, 0, resumed.stderr);
+  t.regex(resumed.stderr, /warning: run \w+ has no intact checkpoint; starting it again from step 0/);
+  t.is(jsonResult(resumed.stdout).resumedFrom, null);
+  await assertSameAsReference(t, runDir);
+});

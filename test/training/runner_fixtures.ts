@@ -3,11 +3,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {type Hasher, type OptimizerFactory, type ResolvedConfig, resolveConfig} from '@codex-ml/core';
 import {Sha256Hasher} from '@codex-ml/plugin-hashers/dist/src/sha256-hasher.js';
+import {BatchSampler} from '../../src/services/training/batch-sampler.js';
 import {CheckpointStore} from '../../src/services/training/checkpoint-store.js';
 import {MetricsLog} from '../../src/services/training/metrics-log.js';
 import {loadTfjsEngine} from '../../src/services/training/tfjs-engine.js';
 import type {TrainingEngine} from '../../src/services/training/training-engine.js';
-import {readRunnerOptions} from '../../src/services/training/training-options.js';
+import {readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from '../../src/services/training/training-runner.js';
 
 /** A model small enough that a dozen steps take well under a second on wasm. */
@@ -70,7 +71,8 @@ export async function runToy(
   options: {readonly resume?: boolean; readonly stopAfter?: number; readonly onProgress?: (progress: TrainingProgress) => void} = {},
 ): Promise<ToyRun> {
   const runner = readRunnerOptions((key) => config.get(key));
-  const total = runner.steps;
+  const train = toyTokens(4000);
+  const total = totalSteps(runner, BatchSampler.windowsPerEpoch(train.length, runner.contextLength));
   const engine = await engineFor(config, total);
   const model = await engine.createModel(TOY_VOCAB);
   const checkpoints = new CheckpointStore(dir, '01JTESTRUN0000000000000000', await sha256());
@@ -90,7 +92,7 @@ export async function runToy(
         totalSteps: total,
         model,
         learningRate: (step) => engine.learningRate(step, total),
-        train: toyTokens(4000),
+        train,
         val: toyTokens(600, 11),
         checkpoints,
         metrics,

@@ -4,6 +4,7 @@ import test from 'ava';
 import {isCodexError} from '@codex-ml/core';
 import {CheckpointStore} from '../../src/services/training/checkpoint-store.js';
 import {readMetrics} from '../../src/services/training/metrics-log.js';
+import {readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
 import {runToy, sha256, tinyConfig, withTempDir} from './runner_fixtures.js';
 
 test.serial('two steps on a toy dataset: loss decreases, nothing is NaN, the final checkpoint holds the weights', async (t) => {
@@ -83,5 +84,21 @@ test.serial('a diverging run stops at the first non-finite step, names it, and k
     for (const tensor of newest?.content.weights ?? []) t.true(tensor.data.every(Number.isFinite), `${tensor.name} is finite`);
     const lines = await readMetrics(join(dir, 'metrics.ndjson'));
     t.true(lines.every((line) => line.step < failed && Number.isFinite(line.loss)));
+  });
+});
+
+test.serial('training.epochs runs whole passes over the train split instead of training.steps', async (t) => {
+  await withTempDir(async (dir) => {
+    // 4000 toy tokens in windows of 16 → 249 windows; 4 rows per step → 63 steps per pass.
+    const config = tinyConfig(['training.epochs=1', 'training.steps=1000', 'training.evalInterval=0', 'training.checkpointInterval=0']);
+    const options = readRunnerOptions((key) => config.get(key));
+    t.is(totalSteps(options, 249), 63);
+    t.is(totalSteps({...options, epochs: 0}, 249), 1000);
+    t.is(totalSteps({...options, epochs: 2, accumulationSteps: 2}, 249), 63);
+    const {result} = await runToy(dir, config);
+    t.is(result.steps, 63);
+    const epochs = (await readMetrics(join(dir, 'metrics.ndjson'))).map((line) => (line.kind === 'train' ? line.epoch : 0));
+    t.is(epochs[0], 1);
+    t.true((epochs.at(-1) as number) <= 2, 'at most the start of a second pass (the random offset may cut one window)');
   });
 });
