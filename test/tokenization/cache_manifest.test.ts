@@ -1,7 +1,8 @@
-import {readFile, writeFile} from 'node:fs/promises';
+import {readFile, rm, writeFile} from 'node:fs/promises';
+import {hostname} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {runCli, tempDir} from '../helpers/run-cli.js';
+import {isOneLineError, runCli, tempDir} from '../helpers/run-cli.js';
 import {type TokenizerManifestJson, type TrainJson, brownCorpus, parseJson} from './cli_corpus.js';
 
 const CHECKSUM = /^[a-z0-9-]+:[0-9a-f]+$/;
@@ -17,6 +18,7 @@ test('train writes a run, a manifest with dataset ids and checksums, and reuses 
 
   const first = await train();
   t.is(first.code, 0, first.stderr);
+  t.false(first.stderr.includes('\r') || first.stderr.includes('\u001b'), 'no progress bar when stderr is not a terminal');
   const result = parseJson<TrainJson>(first.stdout);
   t.regex(result.runId, ULID);
   t.false(result.cached);
@@ -100,4 +102,22 @@ test('a corrupted cache artifact is detected and rebuilt, never used', async (t)
   t.true(second.cached, 'the rebuilt entry is a hit again');
   t.not(second.runId, first.runId);
   t.is(second.artifactChecksum, first.artifactChecksum);
+});
+
+test('a second trainer of the same key is locked out with one line naming the holder', async (t) => {
+  const dir = await tempDir('codex-tok-cache-');
+  t.teardown(dir.cleanup);
+  const corpus = join(dir.path, 'corpus');
+  await brownCorpus(corpus, 2);
+  const train = () => runCli(['tokenizer:train', '--input', corpus, '--vocab-size', '300', '--force', '--json'], {cwd: dir.path});
+  const first = parseJson<TrainJson>((await train()).stdout);
+  // A live process (this test) holds the key's lock, as a concurrent trainer would.
+  const lock = `${first.manifest}.lock`;
+  await writeFile(lock, JSON.stringify({pid: process.pid, host: hostname(), since: new Date().toISOString()}));
+  const locked = await runCli(['tokenizer:train', '--input', corpus, '--vocab-size', '300', '--force'], {cwd: dir.path});
+  t.is(locked.code, 6);
+  t.true(isOneLineError(locked.stderr), locked.stderr);
+  t.regex(locked.stderr, new RegExp(`locked by process ${process.pid}`));
+  await rm(lock);
+  t.is((await train()).code, 0, 'free again once the holder is gone');
 });

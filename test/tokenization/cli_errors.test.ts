@@ -1,4 +1,4 @@
-import {mkdir, writeFile} from 'node:fs/promises';
+import {mkdir, readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {isOneLineError, runCli, tempDir} from '../helpers/run-cli.js';
@@ -11,7 +11,7 @@ async function failure(
   pattern: RegExp,
   exitCode: number,
   input?: string,
-): Promise<void> {
+): Promise<string> {
   const dir = await tempDir('codex-tok-errors-');
   t.teardown(dir.cleanup);
   const args = await prepare(dir.path);
@@ -20,6 +20,7 @@ async function failure(
   t.true(isOneLineError(result.stderr), result.stderr);
   t.regex(result.stderr, pattern);
   t.is(result.stdout, '');
+  return dir.path;
 }
 
 test('an empty corpus is refused', (t) =>
@@ -56,18 +57,20 @@ test('invalid UTF-8 is refused, naming the byte', (t) =>
     4,
   ));
 
-test('a vocabulary smaller than the alphabet plus the special tokens is refused', (t) =>
-  failure(
+test('a vocabulary smaller than the alphabet plus the special tokens is refused, leaving no run behind', async (t) => {
+  const dir = await failure(
     t,
-    async (dir) => {
-      await brownCorpus(join(dir, 'c'), 1);
+    async (path) => {
+      await brownCorpus(join(path, 'c'), 1);
       return ['tokenizer:train', '--input', 'c', '--vocab-size', '200'];
     },
     /vocab size 200 is smaller than the alphabet \(256\) plus special tokens \(3\)/,
     3,
-  ));
+  );
+  t.deepEqual(await readdir(join(dir, 'runs')).catch(() => []), [], 'the failed run was removed');
+});
 
-test('training without any input is a usage error', (t) => failure(t, async () => ['tokenizer:train'], /no training input/, 2));
+test('training without any input is a usage error', (t) => failure(t, async () => ['tokenizer:train'], /no input given/, 2));
 
 test('a tokenizer file of an unknown format version is refused', (t) =>
   failure(

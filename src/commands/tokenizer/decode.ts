@@ -3,6 +3,7 @@ import {CodexCommand} from '../../cli/codex-command.js';
 import {writeLine} from '../../cli/line-writer.js';
 import {fileChunks} from '../../services/tokenization/file-chunks.js';
 import {singleLine, textLines} from '../../services/tokenization/text-lines.js';
+import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
 import {loadChosenTokenizer} from '../../services/tokenization/tokenization-wiring.js';
 import {TokenizerDecodeService} from '../../services/tokenization/tokenizer-decode-service.js';
 
@@ -43,7 +44,7 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
         ? [singleLine(this.positional.join(' ')), 'arguments']
         : flags.file !== undefined
           ? [textLines(fileChunks(flags.file), flags.file), flags.file]
-          : [textLines(process.stdin, 'stdin'), 'stdin'];
+          : [textLines(stdinUnlessTerminal('ids, --file F'), 'stdin'), 'stdin'];
     let count = 0;
     for await (const text of new TokenizerDecodeService().decodeLines(loaded.tokenizer, lines, source, options)) {
       count++;

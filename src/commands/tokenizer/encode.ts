@@ -4,6 +4,7 @@ import {writeLine} from '../../cli/line-writer.js';
 import {readEncodeSettings} from '../../services/tokenization/encode-settings.js';
 import {fileChunks} from '../../services/tokenization/file-chunks.js';
 import {singleLine, textLines} from '../../services/tokenization/text-lines.js';
+import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
 import {loadChosenTokenizer} from '../../services/tokenization/tokenization-wiring.js';
 import {TokenizerEncodeService} from '../../services/tokenization/tokenizer-encode-service.js';
 
@@ -58,7 +59,7 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
         ? singleLine(this.args.text)
         : flags.file !== undefined
           ? textLines(fileChunks(flags.file), flags.file)
-          : textLines(process.stdin, 'stdin');
+          : textLines(stdinUnlessTerminal('TEXT, --file F'), 'stdin');
     let count = 0;
     let tokens = 0;
     for await (const encoded of new TokenizerEncodeService().encodeLines(loaded.tokenizer, lines, settings.options)) {

@@ -39,7 +39,7 @@ export class CorpusResolver {
 
   async resolve(inputs: readonly string[], options: ResolveCorpusOptions): Promise<CorpusSource> {
     if (inputs.length === 0) {
-      throw new CodexError('E_INPUT', 'no training input given', {
+      throw new CodexError('E_INPUT', 'no input given', {
         hint: 'pass --input PATH (files, folders or a data run id) or set tokenizer.dataset.inputs',
         exitCode: ExitCode.usage,
       });
