@@ -1,4 +1,4 @@
-import {CONTRACT_NAMES, type ContractName, type PluginProblem} from '@codex-ml/core';
+import {API_VERSION, CONTRACT_NAMES, type ContractName, type PluginProblem} from '@codex-ml/core';
 import {CodexCommand} from '../cli/codex-command.js';
 
 export interface BackendRow {
@@ -11,7 +11,8 @@ export interface BackendRow {
   readonly selected: boolean;
 }
 
-export type BackendsResult = Record<ContractName, BackendRow[]> & {problems: readonly PluginProblem[]};
+/** Backends by contract; `apiVersion` is the plugin API this codex provides, which every `apiRange` must include. */
+export type BackendsResult = Record<ContractName, BackendRow[]> & {apiVersion: string; problems: readonly PluginProblem[]};
 
 export default class Backends extends CodexCommand<typeof Backends> {
   static override summary = 'List every registered backend by contract, with its plugin and version';
@@ -20,7 +21,7 @@ export default class Backends extends CodexCommand<typeof Backends> {
   async run(): Promise<BackendsResult> {
     const config = this.resolveConfig();
     const kernel = await this.kernel(config);
-    const result = {problems: kernel.registry.problems} as BackendsResult;
+    const result = {apiVersion: API_VERSION, problems: kernel.registry.problems} as BackendsResult;
     for (const contract of CONTRACT_NAMES) {
       const selected = kernel.backendName(contract);
       result[contract] = kernel.registry.list(contract).map((backend) => ({
@@ -44,6 +45,7 @@ export default class Backends extends CodexCommand<typeof Backends> {
           );
         }
       }
+      this.log(`plugin API ${result.apiVersion}${result.problems.length > 0 ? '; plugins refused or partly loaded:' : ''}`);
       for (const problem of result.problems) this.log(`! ${problem.plugin}: ${problem.message}`);
     }
     return result;
