@@ -1,7 +1,8 @@
 import {readFile, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {tempDir} from '../helpers/run-cli.js';
+import {Ajv} from 'ajv';
+import {repoRoot, tempDir} from '../helpers/run-cli.js';
 import {createWorkspace, jsonResult, train} from './cli_fixtures.js';
 
 test('codex train runs two steps: loss decreases, no NaN, snapshot, metrics, checkpoint and run manifest exist', async (t) => {
@@ -19,6 +20,10 @@ test('codex train runs two steps: loss decreases, no NaN, snapshot, metrics, che
   const output = jsonResult(result.stdout);
   t.deepEqual(Object.keys(output).slice(0, 4), ['runId', 'runDir', 'steps', 'finalLoss']);
   t.is(output.steps, 2);
+  const ajv = new Ajv({strict: true, allowUnionTypes: true});
+  const schema = async (name: string) => JSON.parse(await readFile(join(repoRoot, 'docs', 'training', name), 'utf8'));
+  const validResult = ajv.compile(await schema('train-result.schema.json'));
+  t.true(validResult(output), JSON.stringify(validResult.errors));
   t.is(output.runDir, join(workspace.path, 'my-runs', output.runId));
   t.is(result.stderr.trim(), '', 'no progress bar or chatter without a TTY');
 
@@ -43,6 +48,8 @@ test('codex train runs two steps: loss decreases, no NaN, snapshot, metrics, che
   const losses = lines.filter((line) => line.kind === 'train').map((line) => line.loss as number);
   t.is(losses.length, 2);
   t.true(lines.every((line) => Number.isFinite(line.loss)));
+  const validLine = ajv.compile(await schema('metrics-line.schema.json'));
+  for (const line of lines) t.true(validLine(line), `${JSON.stringify(line)}: ${JSON.stringify(validLine.errors)}`);
   t.true((losses[1] as number) < (losses[0] as number), `loss decreases: ${losses.join(' → ')}`);
   t.is(output.finalLoss, losses[1] as number);
 

@@ -1,10 +1,12 @@
 import {stat} from 'node:fs/promises';
+import {createRequire} from 'node:module';
 import {basename, dirname, join, resolve} from 'node:path';
 import {
   CodexError,
   ExitCode,
   type Kernel,
   type Manifest,
+  type Registry,
   type ResolvedConfig,
   RunDirectory,
   instantiateBackend,
@@ -153,7 +155,7 @@ export class TrainingService {
               vocabSize: tokenizer.tokenizer.vocabSize,
               totalSteps: total,
             },
-            versions: {...(await hostVersions()), ...engine.description.versions},
+            versions: {...(await hostVersions(this.kernel.registry)), ...engine.description.versions},
             backend: engine.description.backend,
             config: config.values,
           };
@@ -329,8 +331,8 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function hostVersions(): Promise<Record<string, string>> {
-  const {createRequire} = await import('node:module');
+/** Versions of Node, the CLI, core and every plugin that registered backends (sorted by package name). */
+async function hostVersions(registry: Registry): Promise<Record<string, string>> {
   const require = createRequire(import.meta.url);
   const read = (id: string): string => {
     try {
@@ -339,5 +341,14 @@ async function hostVersions(): Promise<Record<string, string>> {
       return 'unknown';
     }
   };
-  return {node: process.versions.node, '@codex-ml/core': read('@codex-ml/core/package.json')};
+  const versions: Record<string, string> = {
+    node: process.versions.node,
+    // dist/src/services/training/ → the CLI package's own package.json.
+    'codex-ml': read('../../../../package.json'),
+    '@codex-ml/core': read('@codex-ml/core/package.json'),
+  };
+  for (const backend of [...registry.list()].sort((a, b) => (a.plugin < b.plugin ? -1 : a.plugin > b.plugin ? 1 : 0))) {
+    versions[backend.plugin] = backend.version;
+  }
+  return versions;
 }
