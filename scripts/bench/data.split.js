@@ -1,5 +1,5 @@
-// One whole-process split for bench:data: reads one id per line, splits with the named splitter, writes
-// "<id>\t<split>" lines — the same work shape as `shuf ids.txt -o out`.
+// One whole-process split for bench:data: reads one id per line, splits with the named splitter and writes the
+// ids of each split, one per line, as prepare-data's splits/<name>.txt — the work shape of `shuf ids.txt -o out`.
 // Usage: node data.split.js <splitter> <ids file> <output file>
 import {readFileSync, writeFileSync} from 'node:fs';
 import {GroupedSplitter, HashBucketSplitter, SeededSplitter, StratifiedSplitter} from '@codex-ml/plugin-splitters';
@@ -29,6 +29,10 @@ const {membership} = Splitter.create().split({
   ],
   seed: 42,
 });
-const lines = [];
-for (const [id, split] of membership) lines.push(`${id}\t${split}\n`);
-writeFileSync(output, lines.join(''));
+const bySplit = new Map([
+  ['train', []],
+  ['validation', []],
+  ['test', []],
+]);
+for (const [id, split] of membership) bySplit.get(split).push(id);
+for (const [split, members] of bySplit) writeFileSync(`${output}.${split}`, `${members.join('\n')}\n`);

@@ -10,60 +10,86 @@
  */
 export type SchemaObject = {readonly [keyword: string]: unknown};
 
-export function checkJsonSchema(value: unknown, schema: SchemaObject, path = ''): string | undefined {
-  const at = path === '' ? '' : `field ${path} `;
-  if ('const' in schema && value !== schema['const']) return `${at}must be equal to constant ${JSON.stringify(schema['const'])}`;
+// Compiled once per pattern: a manifest checks the same few patterns thousands of times.
+const patterns = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (!pattern) {
+    pattern = new RegExp(source, 'u');
+    patterns.set(source, pattern);
+  }
+  return pattern;
+}
+
+export function checkJsonSchema(value: unknown, schema: SchemaObject): string | undefined {
+  return check(value, schema, []);
+}
+
+/** `path` is a stack of keys, turned into a string only when there is a problem to report. */
+function check(value: unknown, schema: SchemaObject, path: Array<string | number>): string | undefined {
+  const at = () => (path.length === 0 ? '' : `field /${path.join('/')} `);
+  if ('const' in schema && value !== schema['const']) return `${at()}must be equal to constant ${JSON.stringify(schema['const'])}`;
   if (Array.isArray(schema['enum']) && !schema['enum'].includes(value))
-    return `${at}must be one of ${(schema['enum'] as unknown[]).join(', ')}`;
-  const types = schema['type'] === undefined ? undefined : ([] as unknown[]).concat(schema['type']);
-  if (types && !types.some((type) => hasType(value, String(type)))) return `${at}must be ${types.join(' or ')}`;
+    return `${at()}must be one of ${(schema['enum'] as unknown[]).join(', ')}`;
+  const type = schema['type'];
+  if (type !== undefined && !(Array.isArray(type) ? type.some((one) => hasType(value, String(one))) : hasType(value, String(type)))) {
+    return `${at()}must be ${([] as unknown[]).concat(type).join(' or ')}`;
+  }
   if (typeof value === 'string') {
     if (typeof schema['minLength'] === 'number' && value.length < schema['minLength'])
-      return `${at}must NOT have fewer than ${schema['minLength']} characters`;
-    if (typeof schema['pattern'] === 'string' && !new RegExp(schema['pattern'], 'u').test(value))
-      return `${at}must match pattern "${schema['pattern']}"`;
+      return `${at()}must NOT have fewer than ${schema['minLength']} characters`;
+    if (typeof schema['pattern'] === 'string' && !patternOf(schema['pattern']).test(value))
+      return `${at()}must match pattern "${schema['pattern']}"`;
   }
   if (typeof value === 'number') {
-    if (typeof schema['minimum'] === 'number' && value < schema['minimum']) return `${at}must be >= ${schema['minimum']}`;
-    if (typeof schema['maximum'] === 'number' && value > schema['maximum']) return `${at}must be <= ${schema['maximum']}`;
+    if (typeof schema['minimum'] === 'number' && value < schema['minimum']) return `${at()}must be >= ${schema['minimum']}`;
+    if (typeof schema['maximum'] === 'number' && value > schema['maximum']) return `${at()}must be <= ${schema['maximum']}`;
     if (typeof schema['exclusiveMinimum'] === 'number' && value <= schema['exclusiveMinimum'])
-      return `${at}must be > ${schema['exclusiveMinimum']}`;
+      return `${at()}must be > ${schema['exclusiveMinimum']}`;
   }
   if (Array.isArray(value)) {
     if (typeof schema['minItems'] === 'number' && value.length < schema['minItems'])
-      return `${at}must NOT have fewer than ${schema['minItems']} items`;
+      return `${at()}must NOT have fewer than ${schema['minItems']} items`;
     const items = schema['items'] as SchemaObject | undefined;
     if (items) {
       for (let i = 0; i < value.length; i++) {
-        const problem = checkJsonSchema(value[i], items, `${path}/${i}`);
+        path.push(i);
+        const problem = check(value[i], items, path);
+        path.pop();
         if (problem) return problem;
       }
     }
   }
   if (isObject(value)) {
-    for (const key of (schema['required'] as string[] | undefined) ?? []) {
-      if (!(key in value) || value[key] === undefined) return `${path === '' ? '' : `field ${path} `}must have required property '${key}'`;
-    }
-    const properties = (schema['properties'] as Record<string, SchemaObject> | undefined) ?? {};
+    const required = schema['required'] as string[] | undefined;
+    if (required) for (const key of required) if (value[key] === undefined) return `${at()}must have required property '${key}'`;
+    const properties = schema['properties'] as Record<string, SchemaObject> | undefined;
     const additional = schema['additionalProperties'];
-    for (const [key, child] of Object.entries(value)) {
-      // JSON has no undefined: a key holding it is an absent key.
-      if (child === undefined) continue;
-      const childSchema = Object.hasOwn(properties, key)
-        ? properties[key]
-        : additional === false
-          ? undefined
-          : (additional as SchemaObject | undefined);
-      if (childSchema === undefined && additional === false) return `${at}must NOT have additional properties (${key})`;
-      if (childSchema) {
-        const problem = checkJsonSchema(child, childSchema, `${path}/${key}`);
-        if (problem) return problem;
+    if (properties || additional !== undefined) {
+      for (const key in value) {
+        const child = value[key];
+        // JSON has no undefined: a key holding it is an absent key.
+        if (child === undefined) continue;
+        const childSchema =
+          properties && Object.hasOwn(properties, key)
+            ? properties[key]
+            : additional === false
+              ? undefined
+              : (additional as SchemaObject | undefined);
+        if (childSchema === undefined && additional === false) return `${at()}must NOT have additional properties (${key})`;
+        if (childSchema) {
+          path.push(key);
+          const problem = check(child, childSchema, path);
+          path.pop();
+          if (problem) return problem;
+        }
       }
     }
   }
   if (Array.isArray(schema['oneOf'])) {
-    const matches = (schema['oneOf'] as SchemaObject[]).filter((option) => checkJsonSchema(value, option, path) === undefined).length;
-    if (matches !== 1) return `${at}must match exactly one schema in oneOf`;
+    const matches = (schema['oneOf'] as SchemaObject[]).filter((option) => check(value, option, path) === undefined).length;
+    if (matches !== 1) return `${at()}must match exactly one schema in oneOf`;
   }
   return undefined;
 }
