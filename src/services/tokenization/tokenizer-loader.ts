@@ -47,9 +47,12 @@ export class TokenizerLoader {
     const modelType = inspectDocument(path, text);
     const {name, factory} = await this.#factoryFor(path, modelType);
     try {
-      return {tokenizer: factory.load(text), backend: name, source: path};
+      return {tokenizer: factory.load(text, path), backend: name, source: path};
     } catch (error) {
-      if (isCodexError(error)) throw new CodexError(error.code, `${path}: ${error.message}`, {hint: error.hint, exitCode: error.exitCode});
+      if (isCodexError(error)) {
+        const message = error.message.includes(path) ? error.message : `${path}: ${error.message}`;
+        throw new CodexError(error.code, message, {hint: error.hint, exitCode: error.exitCode});
+      }
       throw invalid(path, `cannot be loaded by tokenizer backend ${name}: ${firstLine(error)}`);
     }
   }

@@ -112,8 +112,11 @@ export interface TokenizerFactory {
    */
   readonly defaultSpecialTokens?: readonly string[];
   train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Tokenizer>;
-  /** Loads a tokenizer.json document whose model this factory handles; throws `E_TOKENIZER` otherwise. */
-  load(json: string): Tokenizer;
+  /**
+   * Loads a tokenizer.json document whose model this factory handles; throws `E_TOKENIZER` otherwise.
+   * `source` names the document in error messages (a file path); default `tokenizer.json`.
+   */
+  load(json: string, source?: string): Tokenizer;
   /**
    * Names of ready-made vocabularies this backend ships (e.g. the tiktoken ranks `gpt2`, `cl100k_base`), which
    * `codex tokenizer:encode --tiktoken NAME` selects. Absent = none.
