@@ -87,9 +87,12 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     process.stderr.write(`warning: ${message}\n`);
   }
 
-  /** Progress and chatter go to stderr, and only when a person is watching. */
+  /**
+   * Progress and chatter go to stderr, and only when a person is watching: a TTY and no --json, or a
+   * pipeline stage whose parent asks for progress (CODEX_PROGRESS=stderr) while it reads the stage's JSON.
+   */
   protected get interactive(): boolean {
-    return Boolean(process.stderr.isTTY) && !this.jsonEnabled();
+    return Boolean(process.stderr.isTTY) && (!this.jsonEnabled() || process.env.CODEX_PROGRESS === 'stderr');
   }
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {

@@ -2,6 +2,7 @@ import type {SchemaNode} from './schema-node.js';
 import {coreSection} from './sections/core.js';
 import {dataSection} from './sections/data.js';
 import {tokenizationSection} from './sections/tokenization.js';
+import {pipelineSection} from './sections/pipeline.js';
 import {trainingSection} from './sections/training.js';
 
 /**
@@ -13,4 +14,5 @@ export const configSchema: Record<string, SchemaNode> = {
   ...dataSection,
   ...tokenizationSection,
   ...trainingSection,
+  ...pipelineSection,
 };

@@ -1,0 +1,196 @@
+import {join, resolve} from 'node:path';
+import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, writeFileAtomic} from '@codex-ml/core';
+import {manifestStoreOptions} from '../runs/manifest-store-options.js';
+import {evaluationBatches} from '../training/batch-sampler.js';
+import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
+import {readSnapshot, resumeConfig} from '../training/config-snapshot.js';
+import {RunArtifacts} from '../training/run-artifacts.js';
+import {loadTfjsEngine} from '../training/tfjs-engine.js';
+import {TokenCache} from '../training/token-cache.js';
+import {loadTokenizerInput, resolveDataInput} from '../training/training-inputs.js';
+
+export interface EvaluateRequest {
+  /** A training run: its id (looked up in `runsDir`) or its directory. */
+  readonly trainingRun: string;
+  readonly runsDir: string;
+  readonly cacheDir: string;
+  /** Split of the training run's data run to score. */
+  readonly split: string;
+  readonly batchSize: number;
+  /** 0 = every window of the split. */
+  readonly maxBatches: number;
+  readonly onWarning?: (message: string) => void;
+}
+
+export interface EvaluationResult {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly trainingRunId: string;
+  readonly dataRunId: string;
+  readonly split: string;
+  /** Step of the checkpoint scored. */
+  readonly step: number;
+  /** Mean next-token cross-entropy (nats) over every scored token. */
+  readonly loss: number;
+  readonly perplexity: number;
+  readonly tokens: number;
+}
+
+export const EVALUATION_FILE = 'evaluation.json';
+
+/**
+ * Scores the newest intact checkpoint of a training run on a held-out split of its own data run, with the
+ * model, tokenizer and context length the run was trained with (read from its config.snapshot), over the
+ * fixed consecutive windows the runner uses for validation. Records the result as an `evaluation` run whose
+ * parents are the training run and the data run.
+ */
+export class EvaluationService {
+  constructor(private readonly kernel: Kernel) {}
+
+  async evaluate(request: EvaluateRequest): Promise<EvaluationResult> {
+    const warn = request.onWarning ?? (() => undefined);
+    const trainingPath = isRunId(request.trainingRun) ? join(resolve(request.runsDir), request.trainingRun) : resolve(request.trainingRun);
+    const snapshot = await readSnapshot(trainingPath);
+    const config = await resumeConfig(snapshot, []);
+    const get = <T>(key: string): T => config.get<T>(key);
+    const hasher = await this.kernel.bind('hasher');
+
+    const tokenizer = await loadTokenizerInput(snapshot.inputs.tokenizer.path, request.runsDir, this.kernel.registry, hasher);
+    if (tokenizer.checksum !== snapshot.inputs.tokenizer.checksum) {
+      throw new CodexError(
+        'E_DRIFT',
+        `${tokenizer.path} changed since training run ${snapshot.runId} used it (expected ${snapshot.inputs.tokenizer.checksum}, found ${tokenizer.checksum})`,
+        {hint: 'restore the tokenizer the run was trained with', exitCode: ExitCode.integrity},
+      );
+    }
+    const data = await resolveDataInput(snapshot.parents.data, {
+      runsDir: request.runsDir,
+      cacheDir: request.cacheDir,
+      // The token cache holds two splits; evaluation needs only the scored one, so both slots name it rather
+      // than tokenizing the (much larger) train split for nothing.
+      trainSplit: request.split,
+      valSplit: request.split,
+      registry: this.kernel.registry,
+    });
+    const checkpoint = await newestIntactCheckpoint(new CheckpointStore(trainingPath, snapshot.runId, hasher), warn);
+
+    const engine = await loadTfjsEngine(get, {
+      seed: snapshot.seed,
+      totalSteps: snapshot.inputs.totalSteps,
+      optimizer: () => this.kernel.bind('optimizer'),
+    });
+    const model = await engine.createModel(tokenizer.tokenizer.vocabSize);
+    try {
+      model.setWeights(checkpoint.weights);
+      // The token cache scores the requested split in its "val" slot, tokenized exactly as in training.
+      const cache = await new TokenCache(request.cacheDir, hasher).load(
+        {
+          tokenizer: tokenizer.tokenizer,
+          tokenizerChecksum: tokenizer.checksum,
+          tokenizerRunId: tokenizer.runId,
+          dataRunId: data.runId,
+          datasetIds: data.datasetIds,
+          splits: {train: data.train, val: data.val},
+          texts: (split) => data.texts(split),
+        },
+        warn,
+      );
+      const contextLength = get<number>('training.model.contextLength');
+      const batches = evaluationBatches(cache.val, {
+        batchSize: request.batchSize,
+        contextLength,
+        maxBatches: request.maxBatches > 0 ? request.maxBatches : Number.MAX_SAFE_INTEGER,
+      });
+      if (batches.length === 0) {
+        throw new CodexError(
+          'E_DATA',
+          `split "${request.split}" of data run ${data.runId} has ${cache.val.length} tokens, fewer than one window of ${contextLength + 1}`,
+          {hint: 'evaluate a larger split (evaluation.split) or train with a shorter context', exitCode: ExitCode.input},
+        );
+      }
+      let weighted = 0;
+      let tokens = 0;
+      for (const batch of batches) {
+        const count = batch.batchSize * batch.length;
+        weighted += model.evaluate(batch) * count;
+        tokens += count;
+      }
+      const loss = weighted / tokens;
+      if (!Number.isFinite(loss)) {
+        throw new CodexError(
+          'E_NON_FINITE',
+          `training run ${snapshot.runId} step ${checkpoint.step}: the ${request.split} loss is ${loss}`,
+          {
+            hint: 'the checkpoint holds non-finite weights; retrain with a lower learning rate',
+          },
+        );
+      }
+      return await this.#record(request, {
+        trainingRunId: snapshot.runId,
+        dataRunId: data.runId,
+        datasetIds: data.datasetIds,
+        split: request.split,
+        step: checkpoint.step,
+        loss,
+        perplexity: Math.exp(loss),
+        tokens,
+      });
+    } finally {
+      model.dispose();
+      engine.dispose();
+    }
+  }
+
+  async #record(
+    request: EvaluateRequest,
+    result: Omit<EvaluationResult, 'runId' | 'runDir'> & {readonly datasetIds: readonly string[]},
+  ): Promise<EvaluationResult> {
+    const hasher = await this.kernel.bind('hasher');
+    const run = await RunDirectory.create(request.runsDir);
+    try {
+      const {datasetIds, ...summary} = result;
+      await writeFileAtomic(run.file(EVALUATION_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+      const manifest: Manifest = {
+        schemaVersion: 1,
+        kind: 'evaluation',
+        runId: run.runId,
+        parents: [result.dataRunId, result.trainingRunId].sort(),
+        createdAt: new Date().toISOString(),
+        datasetIds,
+        ...summary,
+        artifacts: await new RunArtifacts(run.path, hasher).list(),
+      };
+      await writeFileAtomic(run.file('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      await this.#recordInStore(manifest, request.runsDir, request.onWarning);
+      return {runId: run.runId, runDir: run.path, ...summary};
+    } finally {
+      await run.release();
+    }
+  }
+
+  async #recordInStore(manifest: Manifest, runsDir: string, warn: ((message: string) => void) | undefined): Promise<void> {
+    const name = this.kernel.backendName('manifest-store');
+    if (!this.kernel.registry.get('manifest-store', name)) return;
+    const store = await this.kernel.bind('manifest-store', {...manifestStoreOptions(this.kernel.config, name), dir: resolve(runsDir)});
+    await store.put(manifest, {replace: true}).catch((error: unknown) => {
+      warn?.(`evaluation ${manifest.runId} was written to its run directory but not to the ${name} store: ${String(error)}`);
+    });
+  }
+}
+
+/** The newest checkpoint that verifies; older ones are tried in turn. Nothing of the training run is changed. */
+async function newestIntactCheckpoint(store: CheckpointStore, warn: (message: string) => void): Promise<CheckpointContent> {
+  for (const checkpoint of await store.list()) {
+    try {
+      return await store.load(checkpoint.path);
+    } catch (error) {
+      warn(
+        `checkpoint ${checkpoint.name} is unusable (${error instanceof Error ? error.message : String(error)}); trying the previous one`,
+      );
+    }
+  }
+  throw new CodexError('E_CHECKPOINT', 'the training run has no intact checkpoint to evaluate', {
+    hint: 'train with training.checkpointInterval at most training.steps, or resume the run to write one',
+    exitCode: ExitCode.integrity,
+  });
+}

@@ -1,0 +1,7 @@
+/**
+ * Runs one codex command as a pipeline stage and returns its `--json` result. Stages talk through the same
+ * scriptable interface users have, so the pipeline cannot drift from what the commands do on their own.
+ */
+export interface StageRunner {
+  run<T>(command: string, args: readonly string[]): Promise<T>;
+}
