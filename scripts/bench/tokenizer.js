@@ -102,6 +102,7 @@ const rows = [
       return {ours: a, theirs: b, unit: 'B/token', higherIsBetter: true, target: 0.99};
     },
   },
+  ...wordPieceRows(work),
   {
     name: 'gpt2 ranks, one thread: MB/s vs tiktoken (identical ids)',
     async run(context) {
