@@ -20,3 +20,4 @@ export {
   tiktokenPipeline,
 } from './tiktoken/tiktoken-encoding.js';
 export * from './wordpiece/index.js';
+export {PieceCache} from './bpe/piece-cache.js';

@@ -4,6 +4,7 @@ import {spellPiece} from '../pipeline/byte-level-pre-tokenizer.js';
 import {type JsonObject, OrderedJsonObject} from '../pipeline/json-value.js';
 import type {Model, ModelToken} from '../pipeline/model.js';
 import {PairTable} from './pair-table.js';
+import {PieceCache} from './piece-cache.js';
 
 /** Settings of a BPE model besides its vocabulary and merges (tokenizer.json `model` fields). */
 export interface BpeOptions {
@@ -47,7 +48,7 @@ export class BpeModel implements Model {
   /** Encoded pieces by piece text (model alphabet). */
   readonly #cache = new Map<string, Int32Array>();
   /** Encoded pieces by source text (before byte-level spelling); kept apart since the two key spaces overlap. */
-  readonly #sourceCache = new Map<string, Int32Array>();
+  readonly #sourceCache = new PieceCache(CACHE_CAPACITY);
   readonly #unkId: number | undefined;
   readonly vocabSize: number;
 
@@ -62,7 +63,8 @@ export class BpeModel implements Model {
     let size = 0;
     for (const id of vocab.values()) size = Math.max(size, id + 1);
     this.vocabSize = size;
-    this.#tokens = new Array<string | undefined>(size);
+    // Array.from, not new Array(n): large preallocated arrays start in slow dictionary mode.
+    this.#tokens = Array.from({length: size}, () => undefined);
     for (const [token, id] of vocab) this.#tokens[id] = token;
     this.#pairs = new PairTable(merges.length);
     const kept: [number, number][] = [];
@@ -144,11 +146,18 @@ export class BpeModel implements Model {
    * spelled string: the hot path of byte-level encoding. Equal to `tokenizeIds(spell(source))`.
    */
   tokenizeUtf8Ids(source: string, out: number[]): void {
-    const cached = this.#sourceCache.get(source);
+    this.tokenizeUtf8Range(source, 0, source.length, out);
+  }
+
+  /** `tokenizeUtf8Ids(text.slice(start, end), out)` without the slice when the piece is cached. */
+  tokenizeUtf8Range(text: string, start: number, end: number, out: number[]): void {
+    const hash = PieceCache.hash(text, start, end);
+    const cached = this.#sourceCache.get(text, start, end, hash);
     if (cached !== undefined) {
       for (let i = 0; i < cached.length; i += 2) out.push(cached[i] as number);
       return;
     }
+    const source = text.slice(start, end);
     const ids = this.#utf8Symbols(source);
     if (ids === undefined) {
       this.tokenizeIds(spellPiece(source, 0, source.length, 0).text, out);
@@ -163,7 +172,7 @@ export class BpeModel implements Model {
       for (let i = 0; i < ends.length; i++) ends[i] = i + 1;
       encoded = this.#merge(ids, ends, ids.length, undefined);
     }
-    if (source.length <= CACHE_PIECE_LIMIT && this.#sourceCache.size < CACHE_CAPACITY) this.#sourceCache.set(source, encoded);
+    if (source.length <= CACHE_PIECE_LIMIT) this.#sourceCache.set(source.length < 13 ? source : ` ${source}`.slice(1), hash, encoded);
     for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
   }
 

@@ -1,5 +1,5 @@
 import {ByteLevelPreTokenizer, spellPiece} from '../pipeline/byte-level-pre-tokenizer.js';
-import {gpt2Matcher} from '../pipeline/gpt2-pattern.js';
+import {forEachGpt2Piece} from '../pipeline/gpt2-splitter.js';
 import {NormalizedText} from '../pipeline/normalized-text.js';
 import type {Normalizer} from '../pipeline/normalizer.js';
 import type {PreTokenizer} from '../pipeline/pre-tokenizer.js';
@@ -16,7 +16,6 @@ export class WordCounter {
   readonly #fast: boolean;
   readonly #prefixSpace: boolean;
   readonly #counts = new Map<string, number>();
-  readonly #matcher = gpt2Matcher();
   #texts = 0;
 
   constructor(normalizer: Normalizer | undefined, preTokenizer: PreTokenizer) {
@@ -37,16 +36,15 @@ export class WordCounter {
     const counts = this.#counts;
     if (this.#fast) {
       if (this.#prefixSpace && !input.startsWith(' ')) input = ` ${input}`;
-      // exec, not match(): each piece dies young instead of a chunk's worth of them being promoted together.
-      const matcher = this.#matcher;
-      matcher.lastIndex = 0;
-      for (let match = matcher.exec(input); match !== null; match = matcher.exec(input)) {
-        const piece = match[0];
+      // The hand-written GPT-2 matcher; each piece dies young (no array of a chunk's pieces is kept).
+      const text = input;
+      forEachGpt2Piece(text, (start, end) => {
+        const piece = text.slice(start, end);
         const count = counts.get(piece);
         // A new key is copied: a slice of the chunk would keep the whole chunk alive for the map's lifetime.
         if (count === undefined) counts.set(detach(piece), 1);
         else counts.set(piece, count + 1);
-      }
+      });
       return;
     }
     for (const piece of this.#preTokenizer.preTokenize(input)) counts.set(piece.text, (counts.get(piece.text) ?? 0) + 1);

@@ -26,3 +26,4 @@ export {type UnicodeForm, UnicodeNormalizer, isUnicodeForm} from './unicode-norm
 export {WhitespacePreTokenizer, WhitespaceSplitPreTokenizer} from './whitespace-pre-tokenizer.js';
 export {wellFormed} from './well-formed.js';
 export {ParallelEncoder} from './parallel-encoder.js';
+export {forEachGpt2Piece} from './gpt2-splitter.js';

@@ -27,6 +27,8 @@ export interface Model {
    * `PreTokenizer.byteLevelSourcePattern`); must agree with `tokenizeIds`.
    */
   tokenizeUtf8Ids?(source: string, out: number[]): void;
+  /** Optional: `tokenizeUtf8Ids(text.slice(start, end), out)`, allowed to skip the slice. */
+  tokenizeUtf8Range?(text: string, start: number, end: number, out: number[]): void;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
   /** The tokenizer.json `model` object, keys in a fixed order, big arrays last. */

@@ -21,6 +21,10 @@ import type {PostProcessor} from './post-processor.js';
 import {type PreTokenizer, pieceRange} from './pre-tokenizer.js';
 import {truncateParts} from './truncation.js';
 import {wellFormed} from './well-formed.js';
+import {gpt2Matcher} from './gpt2-pattern.js';
+import {forEachGpt2Piece} from './gpt2-splitter.js';
+
+const GPT2_MATCHER_SOURCE = gpt2Matcher().source;
 
 /** The stages and settings a `PipelineTokenizer` is built from; every stage but the model is optional. */
 export interface PipelineStages {
@@ -115,9 +119,15 @@ export class PipelineTokenizer implements Tokenizer {
       }
       if (utf8 && pattern) {
         const source = segment.start === 0 && segment.end === input.length ? input : input.slice(segment.start, segment.end);
-        pattern.lastIndex = 0;
-        const pieces = source.match(pattern);
-        if (pieces !== null) for (const piece of pieces) utf8(piece, out);
+        const range = this.model.tokenizeUtf8Range?.bind(this.model);
+        if (pattern.source === GPT2_MATCHER_SOURCE && range) {
+          forEachGpt2Piece(source, (start, end) => range(source, start, end, out));
+        } else if (pattern.source === GPT2_MATCHER_SOURCE) {
+          forEachGpt2Piece(source, (start, end) => utf8(source.slice(start, end), out));
+        } else {
+          pattern.lastIndex = 0;
+          for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) utf8(match[0], out);
+        }
         continue;
       }
       const normalized = this.#normalized(input.slice(segment.start, segment.end));
