@@ -136,3 +136,16 @@ test('a duplicate backend name is refused naming both plugins; the first registr
   const json = JSON.parse((await codex('backends', '--json')).stdout) as BackendsJson;
   t.is(json.hasher.find((row) => row.name === 'sha256')?.plugin, '@codex-ml/plugin-hashers');
 });
+
+test('installing a bare local path says, in one line, to pass it as file:', async (t) => {
+  const {home, codex} = await sandbox();
+  t.teardown(home.cleanup);
+  await writeFile(join(home.path, 'my-plugin-1.0.0.tgz'), '');
+  for (const typed of ['./my-plugin-1.0.0.tgz', 'my-plugin-1.0.0.tgz']) {
+    const result = await codex('plugins:install', typed);
+    t.is(result.code, 2);
+    t.deepEqual(problemLines(result.stderr), [
+      `Error: ${typed} is a local path, not a package or repository — install it as file:${join(home.path, 'my-plugin-1.0.0.tgz')}`,
+    ]);
+  }
+});
