@@ -68,6 +68,16 @@ test('any change to the corpus or the config retrains and updates the manifest',
   t.not(bigger.cacheKey, base.cacheKey);
   t.is(bigger.vocabSize, 360);
 
+  // Input order does not matter: the same files listed the other way round are the same cache entry.
+  const reordered = parseJson<TrainJson>(
+    (await runCli(['tokenizer:train', '--input', ...[...files].reverse(), '--vocab-size', '350', '--json'], {cwd: dir.path})).stdout,
+  );
+  const forward = parseJson<TrainJson>(
+    (await runCli(['tokenizer:train', '--input', ...files, '--vocab-size', '350', '--json'], {cwd: dir.path})).stdout,
+  );
+  t.true(forward.cached, 'same files, other order: a cache hit');
+  t.is(forward.runId, reordered.runId);
+
   const target = files[0] as string;
   const bytes = await readFile(target);
   bytes[10] = bytes[10] === 0x61 ? 0x62 : 0x61;
@@ -102,6 +112,13 @@ test('a corrupted cache artifact is detected and rebuilt, never used', async (t)
   t.true(second.cached, 'the rebuilt entry is a hit again');
   t.not(second.runId, first.runId);
   t.is(second.artifactChecksum, first.artifactChecksum);
+
+  // A truncated cache entry is unreadable: reported and rebuilt.
+  const entry = await readFile(second.manifest, 'utf8');
+  await writeFile(second.manifest, entry.slice(0, entry.length / 2));
+  const truncated = await runCli(['tokenizer:train', '--input', corpus, '--vocab-size', '300'], {cwd: dir.path});
+  t.is(truncated.code, 0, truncated.stderr);
+  t.regex(truncated.stderr, /stale.*is unreadable/);
 });
 
 test('a second trainer of the same key is locked out with one line naming the holder', async (t) => {
