@@ -42,6 +42,8 @@ export class SqliteManifestStore implements ManifestStore {
   readonly #path: string;
   readonly #listStatements = new Map<string, Database.Statement<unknown[], SummaryRow>>();
   readonly #put: (manifest: Manifest, body: string, replace: boolean) => void;
+  readonly #get: Database.Statement<[string], {body: string}>;
+  readonly #delete: Database.Statement<[string]>;
 
   static create(options: BackendOptions): SqliteManifestStore {
     const given = options as SqliteManifestStoreOptions;
@@ -66,6 +68,8 @@ export class SqliteManifestStore implements ManifestStore {
       'INSERT INTO manifests (run_id, kind, created_at, parents, dataset_ids, body) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const remove = this.#db.prepare<[string]>('DELETE FROM manifests WHERE run_id = ?');
+    this.#delete = remove;
+    this.#get = this.#db.prepare<[string], {body: string}>('SELECT body FROM manifests WHERE run_id = ?');
     const linkParent = this.#db.prepare<[string, string]>('INSERT OR IGNORE INTO manifest_parents (parent_id, run_id) VALUES (?, ?)');
     const linkDataset = this.#db.prepare<[string, string]>('INSERT OR IGNORE INTO manifest_datasets (dataset_id, run_id) VALUES (?, ?)');
     const transaction = this.#db.transaction((manifest: Manifest, body: string, replace: boolean) => {
@@ -104,7 +108,7 @@ export class SqliteManifestStore implements ManifestStore {
   async get(runId: string): Promise<Manifest | undefined> {
     let row: {body: string} | undefined;
     try {
-      row = this.#db.prepare<[string], {body: string}>('SELECT body FROM manifests WHERE run_id = ?').get(runId);
+      row = this.#get.get(runId);
     } catch (error) {
       throw this.#storeError(error, `read the manifest of run ${runId} from`);
     }
@@ -162,7 +166,7 @@ export class SqliteManifestStore implements ManifestStore {
 
   async delete(runId: string): Promise<boolean> {
     try {
-      return this.#db.prepare<[string]>('DELETE FROM manifests WHERE run_id = ?').run(runId).changes > 0;
+      return this.#delete.run(runId).changes > 0;
     } catch (error) {
       throw this.#storeError(error, `delete the manifest of run ${runId} from`);
     }

@@ -46,4 +46,13 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
     }
     return {store: store.name, runs};
   }
+
+  /**
+   * oclif colorizes JSON token by token, which costs about a second for 10,000 runs; colour means nothing when
+   * stdout is a pipe or file, so print plain JSON there.
+   */
+  override logJson(json: unknown): void {
+    if (process.stdout.isTTY) super.logJson(json);
+    else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
 }
