@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {wellFormed} from '../src/index.js';
+import {PipelineTokenizer, UnicodeNormalizer, wellFormed} from '../src/index.js';
 import {smallBpe} from './helpers/bpe-fixture.js';
 
 const samples: Record<string, string> = {
@@ -140,4 +140,20 @@ test('encodeBatch equals encode row by row', async (t) => {
     tokenizer.encodeBatch(texts).map((encoding) => encoding.ids),
     texts.map((text) => tokenizer.encode(text).ids),
   );
+});
+
+test('the byte-level fast path and the general pipeline path give identical encodings', async (t) => {
+  const tokenizer = await smallBpe();
+  // An NFC normalizer (a no-op on NFC text) sends encoding through the general normalize → pre-tokenize path.
+  const general = new PipelineTokenizer({
+    model: tokenizer.model,
+    normalizer: new UnicodeNormalizer('NFC'),
+    preTokenizer: tokenizer.preTokenizer,
+    postProcessor: tokenizer.postProcessor,
+    decoder: tokenizer.decoder,
+    addedTokens: tokenizer.addedVocabulary.tokens,
+  });
+  for (const text of ['Héllo wörld, 東京 👍! [EOS] tail', "it's   spaced\n\nout", 'مرحبا 👨‍👩‍👧 x']) {
+    t.deepEqual(general.encode(text), tokenizer.encode(text), text);
+  }
 });

@@ -151,29 +151,36 @@ export class BpeModel implements Model {
 
   /** `tokenizeUtf8Ids(text.slice(start, end), out)` without the slice when the piece is cached. */
   tokenizeUtf8Range(text: string, start: number, end: number, out: number[]): void {
+    const encoded = this.encodeUtf8Range(text, start, end);
+    for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
+  }
+
+  /**
+   * `[id0, byteEnd0, id1, byteEnd1, …]` for the UTF-8 bytes of `text[start, end)`: ids with the end of each
+   * token in bytes of the piece. Cached by piece text; do not modify the result.
+   */
+  encodeUtf8Range(text: string, start: number, end: number): Int32Array {
     const hash = PieceCache.hash(text, start, end);
     const cached = this.#sourceCache.get(text, start, end, hash);
-    if (cached !== undefined) {
-      for (let i = 0; i < cached.length; i += 2) out.push(cached[i] as number);
-      return;
-    }
+    if (cached !== undefined) return cached;
     const source = text.slice(start, end);
     const ids = this.#utf8Symbols(source);
-    if (ids === undefined) {
-      this.tokenizeIds(spellPiece(source, 0, source.length, 0).text, out);
-      return;
-    }
-    const whole = this.options.ignoreMerges ? this.#vocab.get(this.#spell(ids)) : undefined;
     let encoded: Int32Array;
-    if (whole !== undefined) {
-      encoded = Int32Array.of(whole, ids.length);
+    if (ids === undefined) {
+      // Some byte has no token: the character path (unknown token or dropped bytes), ends already in bytes.
+      encoded = this.#encodePiece(spellPiece(source, 0, source.length, 0).text);
     } else {
-      const ends = new Int32Array(ids.length);
-      for (let i = 0; i < ends.length; i++) ends[i] = i + 1;
-      encoded = this.#merge(ids, ends, ids.length, undefined);
+      const whole = this.options.ignoreMerges ? this.#vocab.get(this.#spell(ids)) : undefined;
+      if (whole !== undefined) {
+        encoded = Int32Array.of(whole, ids.length);
+      } else {
+        const ends = new Int32Array(ids.length);
+        for (let i = 0; i < ends.length; i++) ends[i] = i + 1;
+        encoded = this.#merge(ids, ends, ids.length, undefined);
+      }
     }
     if (source.length <= CACHE_PIECE_LIMIT) this.#sourceCache.set(source.length < 13 ? source : ` ${source}`.slice(1), hash, encoded);
-    for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
+    return encoded;
   }
 
   toJSON(): JsonObject {

@@ -29,6 +29,8 @@ export interface Model {
   tokenizeUtf8Ids?(source: string, out: number[]): void;
   /** Optional: `tokenizeUtf8Ids(text.slice(start, end), out)`, allowed to skip the slice. */
   tokenizeUtf8Range?(text: string, start: number, end: number, out: number[]): void;
+  /** Optional: `[id, byteEnd, …]` of the UTF-8 bytes of `text[start, end)`; byte ends let offsets be computed. */
+  encodeUtf8Range?(text: string, start: number, end: number): Int32Array;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
   /** The tokenizer.json `model` object, keys in a fixed order, big arrays last. */

@@ -18,6 +18,7 @@ import {NormalizedText} from './normalized-text.js';
 import type {Normalizer} from './normalizer.js';
 import {padParts} from './padding.js';
 import type {PostProcessor} from './post-processor.js';
+import {spellPiece} from './byte-level-pre-tokenizer.js';
 import {type PreTokenizer, pieceRange} from './pre-tokenizer.js';
 import {truncateParts} from './truncation.js';
 import {wellFormed} from './well-formed.js';
@@ -207,10 +208,22 @@ export class PipelineTokenizer implements Tokenizer {
   #tokenize(text: string): EncodingParts {
     const parts = emptyParts();
     const input = wellFormed(text);
+    const bytes = this.normalizer === undefined ? this.model.encodeUtf8Range?.bind(this.model) : undefined;
+    const pattern = bytes ? this.preTokenizer?.byteLevelSourcePattern?.() : undefined;
     for (const segment of this.addedVocabulary.split(input)) {
       const added = segment.token;
       if (added) {
         pushToken(parts, added.id, added.content, [segment.start, segment.end], added.special);
+        continue;
+      }
+      if (bytes && pattern) {
+        const source = input.slice(segment.start, segment.end);
+        const visit = (start: number, end: number) =>
+          this.#pushUtf8Piece(parts, source, start, end, segment.start, bytes(source, start, end));
+        if (pattern.source === GPT2_MATCHER_SOURCE) forEachGpt2Piece(source, visit);
+        else
+          for (let match = pattern.exec(source); match !== null; match = pattern.exec(source))
+            visit(match.index, match.index + match[0].length);
         continue;
       }
       const normalized = this.#normalized(input.slice(segment.start, segment.end));
@@ -226,6 +239,38 @@ export class PipelineTokenizer implements Tokenizer {
       }
     }
     return parts;
+  }
+
+  /** Tokens of one byte-level piece `source[start, end)` from `[id, byteEnd, …]`, offsets shifted by `base`. */
+  #pushUtf8Piece(parts: EncodingParts, source: string, start: number, end: number, base: number, encoded: Int32Array): void {
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (source.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    const model = this.model;
+    if (ascii) {
+      let from = start;
+      for (let i = 0; i < encoded.length; i += 2) {
+        const to = start + (encoded[i + 1] as number);
+        const id = encoded[i] as number;
+        pushToken(parts, id, model.idToToken(id) ?? '', [base + from, base + to], false);
+        from = to;
+      }
+      return;
+    }
+    // Byte → code unit range of the character holding it (a token may cover part of a character).
+    const piece = spellPiece(source, start, end, 0);
+    let fromByte = 0;
+    for (let i = 0; i < encoded.length; i += 2) {
+      const toByte = encoded[i + 1] as number;
+      const id = encoded[i] as number;
+      const [from, to] = pieceRange(piece, fromByte, toByte);
+      pushToken(parts, id, model.idToToken(id) ?? '', [base + from, base + to], false);
+      fromByte = toByte;
+    }
   }
 
   #normalized(text: string): NormalizedText {
