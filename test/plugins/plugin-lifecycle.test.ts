@@ -131,7 +131,7 @@ test('a duplicate backend name is refused naming both plugins; the first registr
   t.deepEqual(rest, []);
   t.regex(
     line ?? '',
-    /^warning: plugin codex-plugin-fixture-duplicate: .*registers hasher "sha256", already registered by @codex-ml\/plugin-hashers/,
+    /^warning: plugin codex-plugin-fixture-duplicate: hasher "sha256" from codex-plugin-fixture-duplicate is already registered by @codex-ml\/plugin-hashers/,
   );
   const json = JSON.parse((await codex('backends', '--json')).stdout) as BackendsJson;
   t.is(json.hasher.find((row) => row.name === 'sha256')?.plugin, '@codex-ml/plugin-hashers');

@@ -78,7 +78,7 @@ export class Registry {
     if (existing) {
       throw new CodexError(
         'E_PLUGIN_DUPLICATE',
-        `plugin ${origin.plugin} registers ${contract} "${name}", already registered by ${existing.plugin}`,
+        `${contract} "${name}" from ${origin.plugin} is already registered by ${existing.plugin}`,
         {hint: `uninstall one of them (codex plugins:uninstall ${origin.plugin})`, exitCode: ExitCode.plugin},
       );
     }
