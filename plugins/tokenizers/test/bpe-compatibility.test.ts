@@ -9,9 +9,16 @@ import {corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
 
 interface NativeEncoding {
   getIds(): number[];
+  getAttentionMask(): number[];
+  getSpecialTokensMask(): number[];
+  getOffsets(): [number, number][];
+  getTokens(): string[];
 }
 interface NativeTokenizer {
   encode(text: string, pair?: string | null, options?: {addSpecialTokens?: boolean}): Promise<NativeEncoding>;
+  encodeBatch(texts: string[]): Promise<NativeEncoding[]>;
+  setTruncation(maxLength: number, options: {stride: number; direction: string}): void;
+  setPadding(options: {maxLength?: number; direction: string; padId: number; padToken: string}): void;
   setPreTokenizer(preTokenizer: unknown): void;
   train(files: string[]): void;
   save(path: string, pretty?: boolean): void;
@@ -86,3 +93,45 @@ test('training is deterministic and independent of input order; save/load is the
   t.deepEqual(loaded.encode('Some held-out text, 123!').ids, a.encode('Some held-out text, 123!').ids);
   t.is(JSON.parse(a.toJSON()).model.vocab['[PAD]'], 0);
 });
+
+test('truncation, padding, masks and offsets match tokenizers (Rust) on the main window', async (t) => {
+  const ours = await smallBpe();
+  const json = ours.toJSON();
+  const text = 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen';
+  for (const side of ['right', 'left'] as const) {
+    for (const [maxLength, stride] of [
+      [8, 2],
+      [6, 0],
+      [7, 3],
+    ] as const) {
+      for (const padSide of ['right', 'left'] as const) {
+        const native = native_(json);
+        native.setTruncation(maxLength, {stride, direction: side});
+        native.setPadding({maxLength, direction: padSide, padId: 0, padToken: '[PAD]'});
+        const expected = await native.encode(text);
+        const actual = ours.encode(text, {truncation: {maxLength, stride, side}, padding: {length: maxLength, side: padSide}});
+        const what = `${side} ${maxLength}/${stride} pad ${padSide}`;
+        t.deepEqual([...actual.ids], expected.getIds(), what);
+        t.deepEqual([...actual.attentionMask], expected.getAttentionMask(), what);
+        t.deepEqual([...actual.specialTokensMask], expected.getSpecialTokensMask(), what);
+        t.deepEqual([...actual.tokens], expected.getTokens(), what);
+        t.deepEqual(
+          actual.offsets.map(([a, b]) => [a, b]),
+          expected.getOffsets(),
+          what,
+        );
+      }
+    }
+  }
+  const native = native_(json);
+  native.setPadding({direction: 'left', padId: 0, padToken: '[PAD]'});
+  const texts = ['a', 'a longer text here', ''];
+  t.deepEqual(
+    ours.encodeBatch(texts, {padding: {length: 'longest', side: 'left'}}).map((encoding) => [...encoding.ids]),
+    (await native.encodeBatch(texts)).map((encoding) => encoding.getIds()),
+  );
+});
+
+function native_(json: string): NativeTokenizer {
+  return native.Tokenizer.fromString(json);
+}
