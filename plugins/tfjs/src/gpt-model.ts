@@ -5,7 +5,7 @@ import {causalSelfAttention} from './ops/causal-attention.js';
 import {embeddingLookup} from './ops/embedding-lookup.js';
 import {gelu} from './ops/gelu.js';
 import {layerNorm} from './ops/layer-norm.js';
-import {matMulNN} from './ops/matmul-nn.js';
+import {matMulNN, matMulNT} from './ops/matmul-nn.js';
 import {sparseCrossEntropy} from './ops/sparse-cross-entropy.js';
 import {mixSeed, SeededRandom} from './seeded-random.js';
 
@@ -173,7 +173,7 @@ export class GptModel {
 
   #project(hidden: tf.Tensor2D): tf.Tensor2D {
     if (!this.config.tiedEmbeddings) return matMulNN(hidden, this.#param('lm_head') as tf.Tensor2D);
-    return matMulNN(hidden, tf.transpose(this.#param('wte') as tf.Tensor2D));
+    return matMulNT(hidden, this.#param('wte') as tf.Tensor2D);
   }
 
   #attention(layer: number, x: tf.Tensor2D, batch: number, time: number, dropout: DropoutFn): tf.Tensor2D {

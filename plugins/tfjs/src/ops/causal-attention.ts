@@ -12,14 +12,76 @@ export interface AttentionShape {
  * Causal multi-head self-attention core: from `qkv` [batch·time, 3·d] (q, k, v side by side, each split into
  * heads of d/heads columns) to the mixed values [batch·time, d], softmax(q·kᵀ/√hd + causal mask)·v per head.
  *
- * The JavaScript path reads q, k and v in place in that layout — no transposes, no [B, H, T, T] mask add —
- * and skips the masked upper triangle, half of the products; it keeps the attention probabilities for the
- * backward pass. The tensor path (native backends) uses one batched matmul over batch × heads.
+ * The wasm/cpu path runs one small 2-D matmul per (batch, head) with the masked softmax in JavaScript and
+ * keeps the attention probabilities for the backward pass; the tensor path (native backends) uses one batched
+ * matmul over batch × heads.
  */
 export function causalSelfAttention(qkv: tf.Tensor2D, shape: AttentionShape): tf.Tensor2D {
   return useJsKernels() ? attentionJs(qkv, shape) : attentionTensor(qkv, shape);
 }
 
+/** Product of two row-major float32 matrices through the backend's matmul (XNNPACK on wasm). */
+function product(a: Float32Array, rows: number, inner: number, b: Float32Array, columns: number): Float32Array {
+  const left = tf.tensor2d(a, [rows, inner]);
+  const right = tf.tensor2d(b, [inner, columns]);
+  const result = tf.matMul(left, right);
+  // dataSync copies out of the wasm heap (and the cpu backend keeps its array alive), so disposing is safe.
+  const values = result.dataSync() as Float32Array;
+  left.dispose();
+  right.dispose();
+  result.dispose();
+  return values;
+}
+
+/**
+ * Copies head `column`'s [time, headSize] block of batch `b` out of a row-major [batch·time, stride] matrix,
+ * optionally transposed to [headSize, time].
+ */
+function block(
+  x: Float32Array,
+  b: number,
+  column: number,
+  time: number,
+  headSize: number,
+  stride: number,
+  transpose: boolean,
+): Float32Array {
+  const out = new Float32Array(time * headSize);
+  for (let t = 0; t < time; t++) {
+    const from = (b * time + t) * stride + column;
+    if (transpose) for (let c = 0; c < headSize; c++) out[c * time + t] = x[from + c] as number;
+    else out.set(x.subarray(from, from + headSize), t * headSize);
+  }
+  return out;
+}
+
+/** Adds a [time, headSize] block back into head `column` of batch `b` of a [batch·time, stride] matrix. */
+function addBlock(
+  target: Float32Array,
+  values: Float32Array,
+  b: number,
+  column: number,
+  time: number,
+  headSize: number,
+  stride: number,
+): void {
+  for (let t = 0; t < time; t++) {
+    const to = (b * time + t) * stride + column;
+    for (let c = 0; c < headSize; c++) target[to + c] = (target[to + c] as number) + (values[t * headSize + c] as number);
+  }
+}
+
+function transposeSquare(values: Float32Array, size: number): Float32Array {
+  const out = new Float32Array(size * size);
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) out[j * size + i] = values[i * size + j] as number;
+  return out;
+}
+
+/**
+ * One small 2-D matmul per (batch, head) — the shape XNNPACK runs fast, where tfjs' batched matmul falls back
+ * to a slow loop on wasm — with the masked softmax and its gradient in JavaScript. Blocks are copied out of
+ * and back into the [batch·time, 3·d] layout directly, so no transposes of the whole activation are needed.
+ */
 function attentionJs(qkv: tf.Tensor2D, {batch, time, heads}: AttentionShape): tf.Tensor2D {
   const width = qkv.shape[1] / 3;
   const headSize = width / heads;
@@ -29,40 +91,29 @@ function attentionJs(qkv: tf.Tensor2D, {batch, time, heads}: AttentionShape): tf
     const [input] = args as [tf.Tensor];
     const x = input.dataSync() as Float32Array;
     const out = new Float32Array(batch * time * width);
-    // probs[((b·H + h)·T + i)·T + j], j ≤ i
+    // probs[((b·H + h)·T + i)·T + j]; zero above the diagonal.
     const probs = new Float32Array(batch * heads * time * time);
-    const row = new Float64Array(time);
     for (let b = 0; b < batch; b++) {
       for (let h = 0; h < heads; h++) {
-        const qCol = h * headSize;
-        const kCol = width + h * headSize;
-        const vCol = 2 * width + h * headSize;
+        const column = h * headSize;
+        const q = block(x, b, column, time, headSize, stride, false);
+        const kT = block(x, b, width + column, time, headSize, stride, true);
+        const scores = product(q, time, headSize, kT, time);
+        const p = probs.subarray((b * heads + h) * time * time, (b * heads + h + 1) * time * time);
         for (let i = 0; i < time; i++) {
-          const qBase = (b * time + i) * stride + qCol;
+          const row = i * time;
           let max = Number.NEGATIVE_INFINITY;
-          for (let j = 0; j <= i; j++) {
-            const kBase = (b * time + j) * stride + kCol;
-            let dot = 0;
-            for (let c = 0; c < headSize; c++) dot += (x[qBase + c] as number) * (x[kBase + c] as number);
-            const s = dot * scale;
-            row[j] = s;
-            if (s > max) max = s;
-          }
+          for (let j = 0; j <= i; j++) max = Math.max(max, (scores[row + j] as number) * scale);
           let sum = 0;
           for (let j = 0; j <= i; j++) {
-            const e = Math.exp((row[j] as number) - max);
-            row[j] = e;
+            const e = Math.exp((scores[row + j] as number) * scale - max);
+            p[row + j] = e;
             sum += e;
           }
-          const pBase = ((b * heads + h) * time + i) * time;
-          const oBase = (b * time + i) * width + qCol;
-          for (let j = 0; j <= i; j++) {
-            const p = (row[j] as number) / sum;
-            probs[pBase + j] = p;
-            const vBase = (b * time + j) * stride + vCol;
-            for (let c = 0; c < headSize; c++) out[oBase + c] = (out[oBase + c] as number) + p * (x[vBase + c] as number);
-          }
+          for (let j = 0; j <= i; j++) p[row + j] = (p[row + j] as number) / sum;
         }
+        const v = block(x, b, 2 * width + column, time, headSize, stride, false);
+        addBlock(out, product(p, time, time, v, headSize), b, column, time, headSize, width);
       }
     }
     return {
@@ -70,40 +121,41 @@ function attentionJs(qkv: tf.Tensor2D, {batch, time, heads}: AttentionShape): tf
       gradFunc: (dy: tf.Tensor) => {
         const g = dy.dataSync() as Float32Array;
         const dx = new Float32Array(x.length);
-        const dp = new Float64Array(time);
         for (let b = 0; b < batch; b++) {
           for (let h = 0; h < heads; h++) {
-            const qCol = h * headSize;
-            const kCol = width + h * headSize;
-            const vCol = 2 * width + h * headSize;
+            const column = h * headSize;
+            const p = probs.subarray((b * heads + h) * time * time, (b * heads + h + 1) * time * time);
+            const dOut = block(g, b, column, time, headSize, width, false);
+            // dV = Pᵀ·dO;  dP = dO·Vᵀ
+            addBlock(dx, product(transposeSquare(p, time), time, time, dOut, headSize), b, 2 * width + column, time, headSize, stride);
+            const dp = product(dOut, time, headSize, block(x, b, 2 * width + column, time, headSize, stride, true), time);
+            // softmax backward, then the 1/√hd scale: dS_ij = p_ij (dP_ij − Σ_j p_ij dP_ij) / √hd.
+            const ds = new Float32Array(time * time);
             for (let i = 0; i < time; i++) {
-              const gBase = (b * time + i) * width + qCol;
-              const pBase = ((b * heads + h) * time + i) * time;
-              const qBase = (b * time + i) * stride + qCol;
+              const row = i * time;
               let weighted = 0;
-              for (let j = 0; j <= i; j++) {
-                const p = probs[pBase + j] as number;
-                const vBase = (b * time + j) * stride + vCol;
-                let dot = 0;
-                for (let c = 0; c < headSize; c++) {
-                  const go = g[gBase + c] as number;
-                  dot += go * (x[vBase + c] as number);
-                  dx[vBase + c] = (dx[vBase + c] as number) + p * go;
-                }
-                dp[j] = dot;
-                weighted += p * dot;
-              }
-              // softmax backward: ds_j = p_j (dp_j − Σ p·dp); then through the scaled dot products.
-              for (let j = 0; j <= i; j++) {
-                const ds = (probs[pBase + j] as number) * ((dp[j] as number) - weighted) * scale;
-                if (ds === 0) continue;
-                const kBase = (b * time + j) * stride + kCol;
-                for (let c = 0; c < headSize; c++) {
-                  dx[qBase + c] = (dx[qBase + c] as number) + ds * (x[kBase + c] as number);
-                  dx[kBase + c] = (dx[kBase + c] as number) + ds * (x[qBase + c] as number);
-                }
-              }
+              for (let j = 0; j <= i; j++) weighted += (p[row + j] as number) * (dp[row + j] as number);
+              for (let j = 0; j <= i; j++) ds[row + j] = (p[row + j] as number) * ((dp[row + j] as number) - weighted) * scale;
             }
+            // dQ = dS·K;  dK = dSᵀ·Q
+            addBlock(
+              dx,
+              product(ds, time, time, block(x, b, width + column, time, headSize, stride, false), headSize),
+              b,
+              column,
+              time,
+              headSize,
+              stride,
+            );
+            addBlock(
+              dx,
+              product(transposeSquare(ds, time), time, time, block(x, b, column, time, headSize, stride, false), headSize),
+              b,
+              width + column,
+              time,
+              headSize,
+              stride,
+            );
           }
         }
         return [tf.tensor2d(dx, [batch * time, stride])];

@@ -21,10 +21,11 @@ function geluJs(x: tf.Tensor): tf.Tensor {
     const derivative = new Float32Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as number;
-      const t = Math.tanh(SQRT_2_OVER_PI * (v + CUBIC * v * v * v));
-      const half = 0.5 * (1 + t);
-      out[i] = v * half;
-      derivative[i] = half + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * CUBIC * v * v);
+      // ½(1 + tanh u) = σ(2u): one exp instead of tanh, which V8 computes about twice as slowly.
+      const s = 1 / (1 + Math.exp(-2 * SQRT_2_OVER_PI * (v + CUBIC * v * v * v)));
+      out[i] = v * s;
+      // d/dx = σ(2u) + 2x·σ(2u)(1 − σ(2u))·u′,  u′ = √(2/π)(1 + 3c·x²)
+      derivative[i] = s + 2 * v * s * (1 - s) * SQRT_2_OVER_PI * (1 + 3 * CUBIC * v * v);
     }
     return {
       value: tf.tensor(out, input.shape, 'float32'),
