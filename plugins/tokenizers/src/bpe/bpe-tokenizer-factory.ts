@@ -32,6 +32,7 @@ export const DEFAULT_BPE_SPECIAL_TOKENS = ['[PAD]', '[BOS]', '[EOS]'] as const;
  */
 export class BpeTokenizerFactory implements TokenizerFactory {
   readonly modelType = 'BPE';
+  readonly defaultSpecialTokens: readonly string[] = DEFAULT_BPE_SPECIAL_TOKENS;
 
   static create(_options: BackendOptions = {}): BpeTokenizerFactory {
     return new BpeTokenizerFactory();
@@ -41,7 +42,7 @@ export class BpeTokenizerFactory implements TokenizerFactory {
     const pipeline = options.pipeline ?? {};
     const normalizer = normalizerFromConfig(pipeline.normalizer);
     const preTokenizer = byteLevelPreTokenizerFromConfig(pipeline.preTokenizer, pipeline.addPrefixSpace === true);
-    const specials = options.specialTokens ?? [...DEFAULT_BPE_SPECIAL_TOKENS];
+    const specials = options.specialTokens ?? this.defaultSpecialTokens;
     const trainer = new BpeTrainer({
       vocabSize: options.vocabSize,
       minFrequency: options.minFrequency,
