@@ -4,6 +4,7 @@ import {basename, dirname, join, resolve} from 'node:path';
 import {
   CodexError,
   ExitCode,
+  type Hasher,
   type Kernel,
   type Manifest,
   type Registry,
@@ -22,10 +23,11 @@ import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from '.
 import {MetricsLog} from './metrics-log.js';
 import {RunArtifacts} from './run-artifacts.js';
 import {loadTfjsEngine} from './tfjs-engine.js';
-import {TokenCache, assertSplitLongEnough} from './token-cache.js';
-import {loadTokenizerInput, resolveDataInput} from './training-inputs.js';
-import {readRunnerOptions, requireInputs, totalSteps as stepsFor} from './training-options.js';
-import {type TrainingProgress, TrainingRunner} from './training-runner.js';
+import {type LoadedTokenCache, TokenCache, type TokenCacheManifest, assertSplitLongEnough} from './token-cache.js';
+import type {EngineDescription} from './training-engine.js';
+import {type DataInput, type TokenizerInput, loadTokenizerInput, resolveDataInput} from './training-inputs.js';
+import {type RunnerOptions, readRunnerOptions, requireInputs, totalSteps as stepsFor} from './training-options.js';
+import {type RunnerResult, type TrainingProgress, TrainingRunner} from './training-runner.js';
 
 /** A run to continue, found by `locateResume`. */
 export interface ResumeTarget {
@@ -57,6 +59,14 @@ export interface TrainResult {
   readonly tokenCache: {readonly directory: string; readonly hit: boolean};
 }
 
+/** Inputs and settings checked before any work. */
+interface CheckedInputs {
+  readonly options: RunnerOptions;
+  readonly hasher: Hasher;
+  readonly tokenizer: TokenizerInput;
+  readonly data: DataInput;
+}
+
 /**
  * `codex train` as a use case: check every input and setting, tokenize (or reuse the token cache), then run or
  * continue the training loop in a run directory and record its manifest. Everything that can be refused is
@@ -66,8 +76,92 @@ export class TrainingService {
   constructor(private readonly kernel: Kernel) {}
 
   async train(request: TrainRequest): Promise<TrainResult> {
-    const {config, runsDir} = request;
     const warn = request.onWarning ?? (() => undefined);
+    const inputs = await this.#checkInputs(request.config);
+    const engine = await loadTfjsEngine((key) => request.config.get(key), {
+      seed: inputs.options.seed,
+      totalSteps: inputs.options.steps,
+      optimizer: () => this.kernel.bind('optimizer'),
+    });
+    const model = await engine.createModel(inputs.tokenizer.tokenizer.vocabSize);
+    try {
+      const cache = await this.#tokenCache(request.config, inputs, warn);
+      const total = stepsFor(inputs.options, BatchSampler.windowsPerEpoch(cache.train.length, inputs.options.contextLength));
+      if (request.resume && request.resume.snapshot.inputs.tokenCacheKey !== cache.manifest.key) {
+        throw new CodexError('E_RESUME', `run ${request.resume.runId}: its tokenizer or data changed since it started`, {
+          hint: 'restore the inputs it was started with, or start a new run',
+          exitCode: ExitCode.integrity,
+        });
+      }
+      const run = request.resume
+        ? await RunDirectory.open(request.resume.runsDir, request.resume.runId)
+        : await RunDirectory.create(request.runsDir);
+      try {
+        const checkpoints = new CheckpointStore(
+          run.path,
+          run.runId,
+          inputs.hasher,
+          holdBeforePublish(process.env.CODEX_TEST_HOLD_CHECKPOINT),
+        );
+        let snapshot: ConfigSnapshot;
+        let resumeFrom: Awaited<ReturnType<CheckpointStore['loadLatest']>>;
+        if (request.resume) {
+          // Only run-length keys may differ from the original config; the digest follows them.
+          snapshot = {
+            ...request.resume.snapshot,
+            configDigest: canonicalDigest(inputs.hasher, request.config.values),
+            inputs: {...request.resume.snapshot.inputs, totalSteps: total},
+            config: request.config.values,
+          };
+          resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: request.resume.atOrBefore});
+          if (!resumeFrom) warn(`run ${run.runId} has no intact checkpoint; starting it again from step 0`);
+          await checkpoints.discardAfter(resumeFrom?.checkpoint.step ?? -1);
+        } else {
+          snapshot = await this.#newSnapshot(run.runId, request.config, inputs, cache.manifest, total, engine.description);
+        }
+        await writeSnapshot(run.path, snapshot);
+        const metrics = await MetricsLog.open(run.file('metrics.ndjson'), {
+          keepThroughStep: request.resume ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
+        });
+        let outcome: RunnerResult;
+        try {
+          outcome = await new TrainingRunner().run({
+            options: inputs.options,
+            totalSteps: total,
+            model,
+            learningRate: (step) => engine.learningRate(step, total),
+            train: cache.train,
+            val: cache.val,
+            checkpoints,
+            metrics,
+            resume: resumeFrom?.content,
+            onProgress: request.onProgress,
+          });
+        } finally {
+          await metrics.close();
+        }
+        await this.#writeManifest(run, snapshot, inputs, cache.manifest, outcome, total, engine.description.backend, warn);
+        return {
+          runId: run.runId,
+          runDir: run.path,
+          steps: outcome.steps,
+          finalLoss: outcome.finalLoss,
+          finalValLoss: outcome.finalValLoss,
+          stoppedEarly: outcome.stoppedEarly,
+          resumedFrom: resumeFrom?.checkpoint.step ?? null,
+          tokenCache: {directory: cache.directory, hit: cache.hit},
+        };
+      } finally {
+        await run.release();
+      }
+    } finally {
+      model.dispose();
+      engine.dispose();
+    }
+  }
+
+  /** Everything that can be refused from config and inputs alone: settings, backends, tokenizer, data checksums. */
+  async #checkInputs(config: ResolvedConfig): Promise<CheckedInputs> {
     const get = <T>(key: string): T => config.get<T>(key);
     const options = readRunnerOptions(get);
     requireInputs(options);
@@ -91,134 +185,90 @@ export class TrainingService {
       valSplit: get<string>('training.valSplit'),
       registry: this.kernel.registry,
     });
+    return {options, hasher, tokenizer, data};
+  }
 
-    const engine = await loadTfjsEngine(get, {
-      seed: options.seed,
-      totalSteps: options.steps,
-      optimizer: () => this.kernel.bind('optimizer'),
-    });
-    const model = await engine.createModel(tokenizer.tokenizer.vocabSize);
-    try {
-      const cache = await new TokenCache(resolve(get<string>('cache.dir')), hasher).load(
-        {
-          tokenizer: tokenizer.tokenizer,
-          tokenizerChecksum: tokenizer.checksum,
-          tokenizerRunId: tokenizer.runId,
-          dataRunId: data.runId,
-          datasetIds: data.datasetIds,
-          splits: {train: data.train, val: data.val},
-          texts: (split) => data.texts(split),
-        },
-        warn,
-      );
-      assertSplitLongEnough('train', cache.train.length, options.contextLength);
-      assertSplitLongEnough('val', cache.val.length, options.contextLength);
-      const total = stepsFor(options, BatchSampler.windowsPerEpoch(cache.train.length, options.contextLength));
-      if (request.resume && request.resume.snapshot.inputs.tokenCacheKey !== cache.manifest.key) {
-        throw new CodexError('E_RESUME', `run ${request.resume.runId}: its tokenizer or data changed since it started`, {
-          hint: 'restore the inputs it was started with, or start a new run',
-          exitCode: ExitCode.integrity,
-        });
-      }
+  /** The token ids of both splits, from the cache or tokenized now; splits too short for one window are refused. */
+  async #tokenCache(config: ResolvedConfig, inputs: CheckedInputs, warn: (message: string) => void): Promise<LoadedTokenCache> {
+    const {tokenizer, data, options} = inputs;
+    const cache = await new TokenCache(resolve(config.get<string>('cache.dir')), inputs.hasher).load(
+      {
+        tokenizer: tokenizer.tokenizer,
+        tokenizerChecksum: tokenizer.checksum,
+        tokenizerRunId: tokenizer.runId,
+        dataRunId: data.runId,
+        datasetIds: data.datasetIds,
+        splits: {train: data.train, val: data.val},
+        texts: (split) => data.texts(split),
+      },
+      warn,
+    );
+    assertSplitLongEnough('train', cache.train.length, options.contextLength);
+    assertSplitLongEnough('val', cache.val.length, options.contextLength);
+    return cache;
+  }
 
-      const run = request.resume
-        ? await RunDirectory.open(request.resume.runsDir, request.resume.runId)
-        : await RunDirectory.create(runsDir);
-      try {
-        const checkpoints = new CheckpointStore(run.path, run.runId, hasher, holdBeforePublish(process.env.CODEX_TEST_HOLD_CHECKPOINT));
-        let snapshot: ConfigSnapshot;
-        let resumeFrom = undefined as Awaited<ReturnType<CheckpointStore['loadLatest']>>;
-        if (request.resume) {
-          // Only run-length keys may differ from the original config; the digest follows them.
-          snapshot = {
-            ...request.resume.snapshot,
-            configDigest: canonicalDigest(hasher, config.values),
-            inputs: {...request.resume.snapshot.inputs, totalSteps: total},
-            config: config.values,
-          };
-          resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: request.resume.atOrBefore});
-          if (!resumeFrom) warn(`run ${run.runId} has no intact checkpoint; starting it again from step 0`);
-          await checkpoints.discardAfter(resumeFrom?.checkpoint.step ?? -1);
-        } else {
-          snapshot = {
-            schemaVersion: 1,
-            kind: 'training-config',
-            runId: run.runId,
-            createdAt: new Date().toISOString(),
-            seed: options.seed,
-            configDigest: canonicalDigest(hasher, config.values),
-            parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.manifest.runId},
-            inputs: {
-              tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
-              data: {runId: data.runId, datasetIds: data.datasetIds},
-              tokenCacheKey: cache.manifest.key,
-              vocabSize: tokenizer.tokenizer.vocabSize,
-              totalSteps: total,
-            },
-            versions: {...(await hostVersions(this.kernel.registry)), ...engine.description.versions},
-            backend: engine.description.backend,
-            config: config.values,
-          };
-        }
-        await writeSnapshot(run.path, snapshot);
-        const metrics = await MetricsLog.open(run.file('metrics.ndjson'), {
-          keepThroughStep: request.resume ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
-        });
-        let outcome: Awaited<ReturnType<TrainingRunner['run']>>;
-        try {
-          outcome = await new TrainingRunner().run({
-            options,
-            totalSteps: total,
-            model,
-            learningRate: (step) => engine.learningRate(step, total),
-            train: cache.train,
-            val: cache.val,
-            checkpoints,
-            metrics,
-            resume: resumeFrom?.content,
-            onProgress: request.onProgress,
-          });
-        } finally {
-          await metrics.close();
-        }
-        const artifacts = await new RunArtifacts(run.path, hasher).list();
-        const manifest: Manifest = {
-          schemaVersion: 1,
-          kind: 'training',
-          runId: run.runId,
-          parents: [data.runId, ...(tokenizer.runId ? [tokenizer.runId] : [])].sort(),
-          createdAt: snapshot.createdAt,
-          seed: options.seed,
-          configDigest: snapshot.configDigest,
-          datasetIds: data.datasetIds,
-          backend: engine.description.backend,
-          steps: outcome.steps,
-          totalSteps: total,
-          stoppedEarly: outcome.stoppedEarly,
-          finalLoss: outcome.finalLoss,
-          finalValLoss: outcome.finalValLoss,
-          tokenCache: {runId: cache.manifest.runId, key: cache.manifest.key},
-          artifacts,
-        };
-        await writeFileAtomic(run.file('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-        await this.#recordInStore(manifest, dirname(run.path), warn);
-        return {
-          runId: run.runId,
-          runDir: run.path,
-          steps: outcome.steps,
-          finalLoss: outcome.finalLoss,
-          finalValLoss: outcome.finalValLoss,
-          stoppedEarly: outcome.stoppedEarly,
-          resumedFrom: resumeFrom?.checkpoint.step ?? null,
-          tokenCache: {directory: cache.directory, hit: cache.hit},
-        };
-      } finally {
-        await run.release();
-      }
-    } finally {
-      model.dispose();
-      engine.dispose();
-    }
+  async #newSnapshot(
+    runId: string,
+    config: ResolvedConfig,
+    inputs: CheckedInputs,
+    cache: TokenCacheManifest,
+    totalSteps: number,
+    engine: EngineDescription,
+  ): Promise<ConfigSnapshot> {
+    const {tokenizer, data} = inputs;
+    return {
+      schemaVersion: 1,
+      kind: 'training-config',
+      runId,
+      createdAt: new Date().toISOString(),
+      seed: inputs.options.seed,
+      configDigest: canonicalDigest(inputs.hasher, config.values),
+      parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.runId},
+      inputs: {
+        tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
+        data: {runId: data.runId, datasetIds: data.datasetIds},
+        tokenCacheKey: cache.key,
+        vocabSize: tokenizer.tokenizer.vocabSize,
+        totalSteps,
+      },
+      versions: {...(await hostVersions(this.kernel.registry)), ...engine.versions},
+      backend: engine.backend,
+      config: config.values,
+    };
+  }
+
+  /** The run manifest (kind "training"): lineage, config digest, outcome and every artifact with its checksum. */
+  async #writeManifest(
+    run: RunDirectory,
+    snapshot: ConfigSnapshot,
+    inputs: CheckedInputs,
+    cache: TokenCacheManifest,
+    outcome: RunnerResult,
+    totalSteps: number,
+    backend: string,
+    warn: (message: string) => void,
+  ): Promise<void> {
+    const manifest: Manifest = {
+      schemaVersion: 1,
+      kind: 'training',
+      runId: run.runId,
+      parents: [inputs.data.runId, ...(inputs.tokenizer.runId ? [inputs.tokenizer.runId] : [])].sort(),
+      createdAt: snapshot.createdAt,
+      seed: inputs.options.seed,
+      configDigest: snapshot.configDigest,
+      datasetIds: inputs.data.datasetIds,
+      backend,
+      steps: outcome.steps,
+      totalSteps,
+      stoppedEarly: outcome.stoppedEarly,
+      finalLoss: outcome.finalLoss,
+      finalValLoss: outcome.finalValLoss,
+      tokenCache: {runId: cache.runId, key: cache.key},
+      artifacts: await new RunArtifacts(run.path, inputs.hasher).list(),
+    };
+    await writeFileAtomic(run.file('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await this.#recordInStore(manifest, dirname(run.path), warn);
   }
 
   /**
