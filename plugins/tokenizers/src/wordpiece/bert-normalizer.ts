@@ -17,6 +17,13 @@ export interface BertNormalizerOptions {
 
 /** Text with nothing BERT's cleaning, CJK spacing or accent stripping would touch. */
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** ASCII lowercasing maps each code unit to one code unit, so one run keeps every alignment. */
+function lowercaseAscii(input: NormalizedText): NormalizedText {
+  const lower = input.text.toLowerCase();
+  return lower === input.text ? input : input.transform([[0, lower.length, lower]]);
+}
 
 /**
  * BERT's normalizer (tokenizer.json type `BertNormalizer`), in Hugging Face's order: clean, space CJK
@@ -48,7 +55,7 @@ export class BertNormalizer implements Normalizer {
     if (this.cleanText && !plain) current = mapCodePoints(current, cleanCodePoint);
     if (this.handleChineseChars && !plain) current = mapCodePoints(current, spaceChinese);
     if (this.stripsAccents && !plain) current = stripAccents(current);
-    if (this.lowercase) current = this.#lowercaser.normalize(current);
+    if (this.lowercase) current = ASCII.test(current.text) ? lowercaseAscii(current) : this.#lowercaser.normalize(current);
     return current;
   }
 
