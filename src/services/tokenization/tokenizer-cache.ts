@@ -45,14 +45,16 @@ export class TokenizerCache {
     private readonly hasherFor: (algorithm: string) => Promise<Hasher>,
   ) {}
 
-  /** The key: a digest of the dataset ids, the sorted file checksums, the config digest and the backend. */
+  /**
+   * The key: a digest of what the tokenizer is trained on, by content — the sorted checksums of the corpus
+   * files and of the split's records — plus the config digest and the backend. Dataset ids are left out on
+   * purpose: they change when any split of a dataset changes, and a tokenizer depends on its training split
+   * only, so an edit to a test document must not retrain it.
+   */
   key(inputs: CacheKeyInputs): Checksum {
     return canonicalDigest(this.hasher, {
-      datasetIds: inputs.corpus.datasetIds,
       checksums: inputs.corpus.files.map((file) => file.checksum).sort(),
-      records: inputs.corpus.records
-        .map((set) => ({source: set.checksum, items: set.itemChecksums}))
-        .sort((a, b) => compare(a.source, b.source)),
+      records: inputs.corpus.records.map((set) => [...set.itemChecksums].sort()).sort((a, b) => compare(a.join(), b.join())),
       configDigest: inputs.configDigest,
       backend: inputs.backend,
     });
