@@ -17,7 +17,8 @@ export interface BertNormalizerOptions {
 
 /** Text with nothing BERT's cleaning, CJK spacing or accent stripping would touch. */
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
-const ASCII = /^[\x00-\x7f]*$/;
+/** Any code unit outside ASCII. */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** ASCII lowercasing maps each code unit to one code unit, so one run keeps every alignment. */
 function lowercaseAscii(input: NormalizedText): NormalizedText {
@@ -55,7 +56,7 @@ export class BertNormalizer implements Normalizer {
     if (this.cleanText && !plain) current = mapCodePoints(current, cleanCodePoint);
     if (this.handleChineseChars && !plain) current = mapCodePoints(current, spaceChinese);
     if (this.stripsAccents && !plain) current = stripAccents(current);
-    if (this.lowercase) current = ASCII.test(current.text) ? lowercaseAscii(current) : this.#lowercaser.normalize(current);
+    if (this.lowercase) current = !NON_ASCII.test(current.text) ? lowercaseAscii(current) : this.#lowercaser.normalize(current);
     return current;
   }
 
