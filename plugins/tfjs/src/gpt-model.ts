@@ -5,7 +5,7 @@ import {causalSelfAttention} from './ops/causal-attention.js';
 import {embeddingLookup} from './ops/embedding-lookup.js';
 import {gelu} from './ops/gelu.js';
 import {layerNorm} from './ops/layer-norm.js';
-import {matMulNN, matMulNT} from './ops/matmul-nn.js';
+import {linear, matMulNN, matMulNT} from './ops/matmul-nn.js';
 import {sparseCrossEntropy} from './ops/sparse-cross-entropy.js';
 import {mixSeed, SeededRandom} from './seeded-random.js';
 
@@ -40,7 +40,7 @@ let modelCounter = 0;
  * backend, so the same seed gives bitwise the same initial weights on wasm and cpu.
  *
  * Performance: q, k and v come from one matmul; every matmul and its gradients are non-transposed products
- * (`matMulNN`); attention, layer norm, GELU, the loss and the embedding gradient are fused ops with
+ * (`linear`, `matMulNN`, `matMulNT`); attention, layer norm, GELU, the loss and the embedding gradient are fused ops with
  * hand-written gradients (see `ops/`), run as JavaScript loops on the wasm and cpu backends.
  */
 export class GptModel {
@@ -190,7 +190,7 @@ export class GptModel {
   }
 
   #linear(x: tf.Tensor2D, weight: string, bias: string): tf.Tensor2D {
-    return tf.add(matMulNN(x, this.#param(weight) as tf.Tensor2D), this.#param(bias));
+    return linear(x, this.#param(weight) as tf.Tensor2D, this.#param(bias) as tf.Tensor1D);
   }
 
   #dropout(options: ForwardOptions): DropoutFn {

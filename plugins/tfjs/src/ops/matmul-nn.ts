@@ -25,6 +25,38 @@ export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
+ * x · W + bias, the linear layer, with `matMulNN`'s gradients and the bias gradient (column sums of dy)
+ * computed in JavaScript: tfjs reduces a broadcast add's gradient over axis 0 by transposing dy first.
+ */
+export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (!useJsKernels()) return tf.add(tf.matMul(x, weight), bias);
+  const [rows] = x.shape;
+  const columns = weight.shape[1];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    save([input, w]);
+    return {
+      value: tf.add(tf.matMul(input, w), b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const g = dy.dataSync() as Float32Array;
+        const sums = new Float64Array(columns);
+        for (let r = 0; r < rows; r++) {
+          const base = r * columns;
+          for (let c = 0; c < columns; c++) sums[c] = (sums[c] as number) + (g[base + c] as number);
+        }
+        return [
+          tf.matMul(dy as tf.Tensor2D, transpose2d(sw)),
+          tf.matMul(transpose2d(sx), dy as tf.Tensor2D),
+          tf.tensor1d(Float32Array.from(sums)),
+        ];
+      },
+    };
+  });
+  return op(x, weight, bias) as tf.Tensor2D;
+}
+
+/**
  * a [m, k] · bᵀ for b [n, k] (the tied output projection) with the same rule: the forward transposes b,
  * the gradients are da = dy · b and db = (aᵀ · dy)ᵀ, transposing the two small operands rather than dy.
  */

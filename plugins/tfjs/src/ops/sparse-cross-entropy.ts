@@ -22,7 +22,10 @@ function crossEntropyJs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
     for (let r = 0; r < rows; r++) {
       const base = r * vocab;
       let max = Number.NEGATIVE_INFINITY;
-      for (let j = 0; j < vocab; j++) max = Math.max(max, values[base + j] as number);
+      for (let j = 0; j < vocab; j++) {
+        const v = values[base + j] as number;
+        if (v > max) max = v;
+      }
       let sum = 0;
       for (let j = 0; j < vocab; j++) {
         const e = Math.exp((values[base + j] as number) - max);
@@ -37,7 +40,12 @@ function crossEntropyJs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
     }
     return {
       value: tf.scalar(total / rows),
-      gradFunc: (dy: tf.Tensor) => [tf.mul(tf.tensor2d(grad, [rows, vocab]), dy)],
+      // dy is 1 when the loss is differentiated directly, the usual case: skip a pass over N × V values.
+      gradFunc: (dy: tf.Tensor) => {
+        const seed = (dy.dataSync() as Float32Array)[0];
+        const g = tf.tensor2d(grad, [rows, vocab]);
+        return [seed === 1 ? g : tf.mul(g, dy)];
+      },
     };
   });
   return op(logits) as tf.Scalar;
