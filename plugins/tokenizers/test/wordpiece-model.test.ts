@@ -199,6 +199,23 @@ test('the alphabet is numbered by code point, not by first appearance', (t) => {
   );
 });
 
+test('loading refuses non-WordPiece models, missing vocabularies, shared ids and __proto__ keys, naming the file and key', async (t) => {
+  const json = JSON.parse((await smallWordPiece()).toJSON()) as {model: Record<string, unknown>};
+  const cases: [unknown, RegExp][] = [
+    [{...json, model: {...json.model, type: 'BPE'}}, /broken\.json.*(BPE|model)/],
+    [{...json, model: {...json.model, vocab: undefined}}, /broken\.json: \$\.model\.vocab: expected an object/],
+    [{...json, model: {...json.model, vocab: {a: 0, b: 0}}}, /broken\.json: .*\$\.model\.vocab\["b"\].*"a"/],
+    [{...json, version: '2.0'}, /broken\.json: \$\.version/],
+  ];
+  for (const [document, pattern] of cases) {
+    const error = t.throws(() => factory.load(JSON.stringify(document), 'broken.json'));
+    t.true(isCodexError(error) && error.code === 'E_TOKENIZER', error?.message);
+    t.regex(error?.message ?? '', pattern);
+  }
+  const proto = t.throws(() => factory.load('{"version": "1.0", "__proto__": {}}', 'broken.json'));
+  t.regex(proto?.message ?? '', /__proto__/);
+});
+
 test('decode(encode(x)) is normalize(x) for words of the alphabet separated by single spaces', async (t) => {
   const tokenizer = await smallWordPiece();
   const letters = [...'abcdefghijklmnopqrstuvwxyz0123456789'].filter((letter) => tokenizer.tokenToId(letter) !== undefined);
