@@ -142,20 +142,6 @@ export class BpeModel implements Model {
   }
 
   /**
-   * Ids of the byte-level spelling of `source`'s UTF-8 bytes (lone surrogates as U+FFFD), without building the
-   * spelled string: the hot path of byte-level encoding. Equal to `tokenizeIds(spell(source))`.
-   */
-  tokenizeUtf8Ids(source: string, out: number[]): void {
-    this.tokenizeUtf8Range(source, 0, source.length, out);
-  }
-
-  /** `tokenizeUtf8Ids(text.slice(start, end), out)` without the slice when the piece is cached. */
-  tokenizeUtf8Range(text: string, start: number, end: number, out: number[]): void {
-    const encoded = this.encodeUtf8Range(text, start, end);
-    for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
-  }
-
-  /**
    * `[id0, byteEnd0, id1, byteEnd1, …]` for the UTF-8 bytes of `text[start, end)`: ids with the end of each
    * token in bytes of the piece. Cached by piece text; do not modify the result.
    */

@@ -13,10 +13,13 @@ import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
 import {TIKTOKEN_ENCODINGS, loadTiktokenEncoding} from '../tiktoken/tiktoken-encoding.js';
+import {specialRoles} from '../pipeline/special-token-roles.js';
 import {BpeModel} from './bpe-model.js';
 import {byteLevelPreTokenizerFromConfig, normalizerFromConfig} from './bpe-pipeline-config.js';
 import {BpeTrainer} from './bpe-trainer.js';
 import {WordCounter} from './word-counter.js';
+
+export {specialRoles} from '../pipeline/special-token-roles.js';
 
 /** Special tokens of a new BPE tokenizer unless configured: ids 0, 1, 2. */
 export const DEFAULT_BPE_SPECIAL_TOKENS = ['[PAD]', '[BOS]', '[EOS]'] as const;
@@ -96,28 +99,6 @@ export class BpeTokenizerFactory implements TokenizerFactory {
     }
     return tokenizer;
   }
-}
-
-const ROLE_SPELLINGS: Readonly<Record<string, RegExp>> = {
-  pad: /^(\[PAD\]|<pad>|<\|pad\|>)$/i,
-  bos: /^(\[BOS\]|<s>|<bos>|\[CLS\]|<\|begin_of_text\|>)$/i,
-  eos: /^(\[EOS\]|<\/s>|<eos>|\[SEP\]|<\|endoftext\|>|<\|end_of_text\|>)$/i,
-  unk: /^(\[UNK\]|<unk>)$/i,
-};
-
-/** Role → token: by spelling, else the first three unclaimed tokens are pad, bos, eos. */
-export function specialRoles(specials: readonly string[]): Record<string, string> {
-  const roles: Record<string, string> = {};
-  const unclaimed: string[] = [];
-  for (const token of specials) {
-    const role = Object.keys(ROLE_SPELLINGS).find((name) => !(name in roles) && ROLE_SPELLINGS[name]?.test(token));
-    if (role) roles[role] = token;
-    else unclaimed.push(token);
-  }
-  for (const role of ['pad', 'bos', 'eos']) {
-    if (!(role in roles) && unclaimed.length > 0) roles[role] = unclaimed.shift() as string;
-  }
-  return roles;
 }
 
 function templateFor(roles: Record<string, string>, vocab: ReadonlyMap<string, number>): TemplatePostProcessor | undefined {

@@ -27,3 +27,4 @@ export {WhitespacePreTokenizer, WhitespaceSplitPreTokenizer} from './whitespace-
 export {wellFormed} from './well-formed.js';
 export {ParallelEncoder} from './parallel-encoder.js';
 export {forEachGpt2Piece} from './gpt2-splitter.js';
+export {rolesBySpelling} from './special-token-roles.js';

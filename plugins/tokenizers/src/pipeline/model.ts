@@ -23,13 +23,10 @@ export interface Model {
    */
   tokenizeIds?(piece: string, out: number[]): void;
   /**
-   * Optional: appends the ids of the byte-level spelling of `source`'s UTF-8 bytes (the fast path paired with
-   * `PreTokenizer.byteLevelSourcePattern`); must agree with `tokenizeIds`.
+   * Optional fast path paired with `PreTokenizer.byteLevelSourcePattern`: `[id0, byteEnd0, id1, byteEnd1, …]`
+   * for the byte-level spelling of the UTF-8 bytes of `text[start, end)` (lone surrogates as U+FFFD). Must agree
+   * with `tokenize` on the spelled piece; the result may be shared, never modify it.
    */
-  tokenizeUtf8Ids?(source: string, out: number[]): void;
-  /** Optional: `tokenizeUtf8Ids(text.slice(start, end), out)`, allowed to skip the slice. */
-  tokenizeUtf8Range?(text: string, start: number, end: number, out: number[]): void;
-  /** Optional: `[id, byteEnd, …]` of the UTF-8 bytes of `text[start, end)`; byte ends let offsets be computed. */
   encodeUtf8Range?(text: string, start: number, end: number): Int32Array;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;

@@ -20,6 +20,7 @@ import {padParts} from './padding.js';
 import type {PostProcessor} from './post-processor.js';
 import {spellPiece} from './byte-level-pre-tokenizer.js';
 import {type PreTokenizer, pieceRange} from './pre-tokenizer.js';
+import {rolesBySpelling} from './special-token-roles.js';
 import {truncateParts} from './truncation.js';
 import {wellFormed} from './well-formed.js';
 import {gpt2Matcher} from './gpt2-pattern.js';
@@ -66,7 +67,10 @@ export class PipelineTokenizer implements Tokenizer {
     this.postProcessor = stages.postProcessor;
     this.decoder = stages.decoder;
     this.addedVocabulary = new AddedVocabulary(stages.addedTokens ?? []);
-    this.specialTokens = Object.freeze({...(stages.specialTokens ?? inferRoles(this.addedVocabulary.tokens))});
+    this.specialTokens = Object.freeze({
+      ...(stages.specialTokens ??
+        rolesBySpelling(this.addedVocabulary.tokens.filter((token) => token.special).map((token) => token.content))),
+    });
     this.padding = stages.padding;
     this.truncation = stages.truncation;
     let size = this.model.vocabSize;
@@ -109,8 +113,8 @@ export class PipelineTokenizer implements Tokenizer {
    */
   encodeIds(text: string, addSpecialTokens = true): number[] {
     const fast = this.model.tokenizeIds?.bind(this.model);
-    const utf8 = this.normalizer === undefined ? this.model.tokenizeUtf8Ids?.bind(this.model) : undefined;
-    const pattern = utf8 ? this.preTokenizer?.byteLevelSourcePattern?.() : undefined;
+    const bytes = this.normalizer === undefined ? this.model.encodeUtf8Range?.bind(this.model) : undefined;
+    const pattern = bytes ? this.preTokenizer?.byteLevelSourcePattern?.() : undefined;
     const out: number[] = [];
     const input = wellFormed(text);
     for (const segment of this.addedVocabulary.split(input)) {
@@ -118,17 +122,16 @@ export class PipelineTokenizer implements Tokenizer {
         out.push(segment.token.id);
         continue;
       }
-      if (utf8 && pattern) {
+      if (bytes && pattern) {
         const source = segment.start === 0 && segment.end === input.length ? input : input.slice(segment.start, segment.end);
-        const range = this.model.tokenizeUtf8Range?.bind(this.model);
-        if (pattern.source === GPT2_MATCHER_SOURCE && range) {
-          forEachGpt2Piece(source, (start, end) => range(source, start, end, out));
-        } else if (pattern.source === GPT2_MATCHER_SOURCE) {
-          forEachGpt2Piece(source, (start, end) => utf8(source.slice(start, end), out));
-        } else {
-          pattern.lastIndex = 0;
-          for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) utf8(match[0], out);
-        }
+        const visit = (start: number, end: number) => {
+          const encoded = bytes(source, start, end);
+          for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
+        };
+        if (pattern.source === GPT2_MATCHER_SOURCE) forEachGpt2Piece(source, visit);
+        else
+          for (let match = pattern.exec(source); match !== null; match = pattern.exec(source))
+            visit(match.index, match.index + match[0].length);
         continue;
       }
       const normalized = this.#normalized(input.slice(segment.start, segment.end));
@@ -289,23 +292,4 @@ export class PipelineTokenizer implements Tokenizer {
     }
     return {length, side: padding.side ?? 'right', id, token} as const;
   }
-}
-
-const ROLE_PATTERNS: readonly [string, RegExp][] = [
-  ['pad', /^(\[PAD\]|<pad>|<\|pad\|>)$/i],
-  ['bos', /^(\[BOS\]|<s>|<bos>|\[CLS\]|<\|begin_of_text\|>)$/i],
-  ['eos', /^(\[EOS\]|<\/s>|<eos>|\[SEP\]|<\|endoftext\|>|<\|end_of_text\|>)$/i],
-  ['unk', /^(\[UNK\]|<unk>)$/i],
-  ['mask', /^(\[MASK\]|<mask>)$/i],
-];
-
-/** Roles of well-known special token spellings (tokenizer.json does not record roles); others keep their text. */
-function inferRoles(tokens: readonly AddedToken[]): SpecialTokens {
-  const roles: Record<string, string> = {};
-  for (const token of tokens) {
-    if (!token.special) continue;
-    const role = ROLE_PATTERNS.find(([, pattern]) => pattern.test(token.content))?.[0] ?? token.content;
-    if (!(role in roles)) roles[role] = token.content;
-  }
-  return roles;
 }
