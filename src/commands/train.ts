@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
+import {InterruptionNotice} from '../cli/interruption-notice.js';
 import {TrainingProgressBar} from '../cli/training-progress-bar.js';
 import {resumeConfig} from '../services/training/config-snapshot.js';
 import {type ResumeTarget, TrainingService, locateResume} from '../services/training/training-service.js';
@@ -53,18 +54,23 @@ export default class Train extends CodexCommand<typeof Train> {
     }
     const kernel = await this.kernel(config);
     const progress = new TrainingProgressBar(this.interactive);
+    const interruption = new InterruptionNotice(() => progress.stop());
     const result = await new TrainingService(kernel)
       .train({
         config,
         runsDir,
         resume,
         onProgress: (update) => progress.update(update),
+        onCheckpoint: (state) => interruption.update(state),
         onWarning: (message) => {
           progress.stop();
           this.warnLine(message);
         },
       })
-      .finally(() => progress.stop());
+      .finally(() => {
+        interruption.dispose();
+        progress.stop();
+      });
     if (!this.jsonEnabled()) {
       const loss = result.finalLoss === null ? 'n/a' : result.finalLoss.toFixed(4);
       const val = result.finalValLoss === null ? '' : `, val loss ${result.finalValLoss.toFixed(4)}`;

@@ -147,3 +147,24 @@ test.serial('killed while writing its first checkpoint, a run resumes from step 
   t.is(jsonResult(resumed.stdout).resumedFrom, null);
   await assertSameAsReference(t, runDir);
 });
+
+test.serial('Ctrl-C says where the run can continue from, exits 130, and that resume matches', async (t) => {
+  const runsDir = join(workspace.path, 'interrupted');
+  const child = startTraining(workspace.path, [...RUN, '--run-dir', 'interrupted']);
+  for (;;) {
+    const text = await readFile(join(await onlyRun(runsDir).catch(() => runsDir), 'metrics.ndjson'), 'utf8').catch(() => '');
+    if (text.includes('"step":4,')) break;
+    if (child.child.exitCode !== null) t.fail(`the run ended before it could be interrupted: ${child.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  child.child.kill('SIGINT');
+  t.is((await child.exited).code, 130);
+  const runDir = await onlyRun(runsDir);
+  const notice = /interrupted \(SIGINT\): run \w{26} can continue from step (\d+): codex train --resume (\S+)\n$/.exec(child.stderr());
+  t.truthy(notice, child.stderr());
+  t.is(notice?.[2], runDir);
+  const resumed = await train(workspace.path, ['--resume', notice?.[2] as string, '--json']);
+  t.is(resumed.code, 0, resumed.stderr);
+  t.is(jsonResult(resumed.stdout).resumedFrom, Number(notice?.[1]));
+  await assertSameAsReference(t, runDir);
+});

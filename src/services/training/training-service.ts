@@ -46,6 +46,8 @@ export interface TrainRequest {
   readonly resume?: ResumeTarget;
   readonly onProgress?: (progress: TrainingProgress) => void;
   readonly onWarning?: (message: string) => void;
+  /** Called once the run directory is open, then after every checkpoint is published. */
+  readonly onCheckpoint?: (run: {readonly runId: string; readonly runDir: string; readonly step: number | null}) => void;
 }
 
 export interface TrainResult {
@@ -120,6 +122,8 @@ export class TrainingService {
           snapshot = await this.#newSnapshot(run.runId, request.config, inputs, cache.manifest, total, engine.description);
         }
         await writeSnapshot(run.path, snapshot);
+        const reportCheckpoint = (step: number | null) => request.onCheckpoint?.({runId: run.runId, runDir: run.path, step});
+        reportCheckpoint(resumeFrom?.checkpoint.step ?? null);
         const metrics = await MetricsLog.open(run.file('metrics.ndjson'), {
           keepThroughStep: request.resume ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
         });
@@ -136,6 +140,7 @@ export class TrainingService {
             metrics,
             resume: resumeFrom?.content,
             onProgress: request.onProgress,
+            onCheckpoint: reportCheckpoint,
           });
         } finally {
           await metrics.close();
