@@ -168,3 +168,21 @@ test('a damaged token cache entry is rebuilt with a warning, never used', async 
     t.regex(warnings[0] ?? '', /damaged .*train\.bin does not match its checksum.*rebuilding/);
   });
 });
+
+test('two builders of the same entry do not collide: the second waits and reuses the first one’s work', async (t) => {
+  await withTempDir(async (dir) => {
+    const cache = new TokenCache(join(dir, 'cache'), await sha256());
+    const inputs = {
+      tokenizer: new FakeCharTokenizer(300),
+      tokenizerChecksum: 'sha256:aa' as const,
+      tokenizerRunId: null,
+      dataRunId: null,
+      datasetIds: [],
+      splits: splits(),
+      texts,
+    };
+    const [first, second] = await Promise.all([cache.load(inputs), cache.load(inputs)]);
+    t.deepEqual([first?.hit, second?.hit].sort(), [false, true]);
+    t.deepEqual([...(second?.train ?? [])], [...(first?.train ?? [])]);
+  });
+});

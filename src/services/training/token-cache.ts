@@ -5,11 +5,13 @@ import {
   CodexError,
   ExitCode,
   type Hasher,
+  type Lock,
   type Tokenizer,
   acquireLock,
   errnoCode,
   fileError,
   formatChecksum,
+  isCodexError,
   newRunId,
   writeFileAtomic,
 } from '@codex-ml/core';
@@ -107,7 +109,7 @@ export class TokenCache {
     await mkdir(directory, {recursive: true}).catch((error: unknown) => {
       throw fileError(directory, error, 'create directory');
     });
-    const lock = await acquireLock(join(directory, '.lock'), `token cache ${directory}`);
+    const lock = await waitForLock(join(directory, '.lock'), `token cache ${directory}`);
     try {
       // Another process may have built it while we waited for the lock.
       const built = await this.#read(directory, key).catch(() => undefined);
@@ -196,6 +198,22 @@ export class TokenCache {
     const state = this.hasher.create();
     state.update(bytes);
     return formatChecksum(this.hasher.algorithm, state.digest());
+  }
+}
+
+/**
+ * Another `codex train` building the same entry holds its lock for as long as tokenizing takes: wait for it
+ * (then reuse what it built) rather than fail. A lock whose holder died is taken over by `acquireLock`.
+ */
+async function waitForLock(path: string, what: string, timeoutMs = 30 * 60_000): Promise<Lock> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await acquireLock(path, what);
+    } catch (error) {
+      if (!isCodexError(error) || error.code !== 'E_LOCKED' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }
 
