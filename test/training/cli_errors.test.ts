@@ -96,7 +96,10 @@ test('resume refuses overrides that would change what the steps compute, and acc
   t.is(refused.code, 2, refused.stderr);
   t.true(isOneLineError(refused.stderr), refused.stderr);
   t.regex(refused.stderr, /--set training\.model\.dModel: cannot change on resume \(the run was started with 32\)/);
-  const longer = await train(workspace.path, ['--resume', 'latest', '--run-dir', 'runs-resume', '--set', 'training.steps=3', '--json']);
+  // From another working directory: the run's inputs are found by the absolute paths its snapshot recorded.
+  const elsewhere = join(workspace.path, 'elsewhere');
+  await mkdir(elsewhere);
+  const longer = await train(elsewhere, ['--resume', 'latest', '--run-dir', join(workspace.path, 'runs-resume'), '--set', 'training.steps=3', '--json']);
   t.is(longer.code, 0, longer.stderr);
   t.is(jsonResult(longer.stdout).steps, 3);
   t.is(jsonResult(longer.stdout).resumedFrom, 2);

@@ -27,7 +27,8 @@ export interface ConfigSnapshot {
   readonly parents: {readonly data: string; readonly tokenizer: string | null; readonly tokenCache: string};
   readonly inputs: {
     readonly tokenizer: {readonly path: string; readonly checksum: Checksum};
-    readonly data: {readonly runId: string; readonly datasetIds: readonly string[]};
+    /** `manifest`: absolute path of the data manifest, so a resume from another directory finds it. */
+    readonly data: {readonly runId: string; readonly manifest: string; readonly datasetIds: readonly string[]};
     readonly tokenCacheKey: Checksum;
     readonly vocabSize: number;
     readonly totalSteps: number;

@@ -65,6 +65,8 @@ export async function loadTokenizerInput(spec: string, runsDir: string, registry
 /** The train and val splits of a data run, verified against the run's checksums. */
 export interface DataInput {
   readonly runId: string;
+  /** Absolute path of the run's manifest. */
+  readonly manifest: string;
   readonly datasetIds: readonly string[];
   readonly train: readonly CacheDocument[];
   readonly val: readonly CacheDocument[];
@@ -123,6 +125,7 @@ export async function resolveDataInput(spec: string, options: DataInputOptions):
   const documents = (items: typeof train): CacheDocument[] => items.map((item) => ({id: item.id, checksum: item.checksum}));
   return {
     runId: manifest.runId,
+    manifest: reader.path,
     datasetIds: [manifest.datasetId],
     train: documents(train),
     val: documents(val),

@@ -79,7 +79,8 @@ export class TrainingService {
 
   async train(request: TrainRequest): Promise<TrainResult> {
     const warn = request.onWarning ?? (() => undefined);
-    const inputs = await this.#checkInputs(request.config);
+    // A resumed run reads the very files it started with (absolute paths), whatever the working directory.
+    const inputs = await this.#checkInputs(request.config, request.resume?.snapshot.inputs);
     const engine = await loadTfjsEngine((key) => request.config.get(key), {
       seed: inputs.options.seed,
       totalSteps: inputs.options.steps,
@@ -166,7 +167,7 @@ export class TrainingService {
   }
 
   /** Everything that can be refused from config and inputs alone: settings, backends, tokenizer, data checksums. */
-  async #checkInputs(config: ResolvedConfig): Promise<CheckedInputs> {
+  async #checkInputs(config: ResolvedConfig, started?: ConfigSnapshot['inputs']): Promise<CheckedInputs> {
     const get = <T>(key: string): T => config.get<T>(key);
     const options = readRunnerOptions(get);
     requireInputs(options);
@@ -174,7 +175,7 @@ export class TrainingService {
     this.kernel.selectedBackend('optimizer');
     const hasher = await this.kernel.bind('hasher');
     const inputRuns = get<string>('runs.dir');
-    const loaded = await loadTokenizerInput(options.tokenizer, inputRuns, this.kernel.registry, hasher);
+    const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.kernel.registry, hasher);
     const tokenizer = {...loaded, runId: loaded.runId ?? (await this.#tokenizerRunOf(loaded.checksum))};
     if (tokenizer.maxLength !== null && options.contextLength > tokenizer.maxLength) {
       throw new CodexError(
@@ -183,7 +184,7 @@ export class TrainingService {
         {hint: `set training.model.contextLength to at most ${tokenizer.maxLength}`, exitCode: ExitCode.config},
       );
     }
-    const data = await resolveDataInput(options.data, {
+    const data = await resolveDataInput(started?.data.manifest ?? options.data, {
       runsDir: inputRuns,
       cacheDir: resolve(get<string>('cache.dir')),
       trainSplit: get<string>('training.trainSplit'),
@@ -232,7 +233,7 @@ export class TrainingService {
       parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.runId},
       inputs: {
         tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
-        data: {runId: data.runId, datasetIds: data.datasetIds},
+        data: {runId: data.runId, manifest: data.manifest, datasetIds: data.datasetIds},
         tokenCacheKey: cache.key,
         vocabSize: tokenizer.tokenizer.vocabSize,
         totalSteps,
