@@ -66,12 +66,34 @@ function push(byte: number): void {
 
 /** Both murmur3 lanes of `text`'s UTF-8 bytes in one pass, combined into the 53-bit rank. */
 export function rankOf(text: string, key: RankKey): number {
-  h1 = key.k1 | 0;
-  h2 = key.k2 | 0;
+  // Fast path: whole 4-byte blocks of ASCII, read four UTF-16 units at a time (ids are mostly ASCII paths).
+  let a = key.k1 | 0;
+  let b = key.k2 | 0;
+  let start = 0;
+  const end = text.length - 3;
+  while (start < end) {
+    const c0 = text.charCodeAt(start);
+    const c1 = text.charCodeAt(start + 1);
+    const c2 = text.charCodeAt(start + 2);
+    const c3 = text.charCodeAt(start + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) break;
+    let m = Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), C1);
+    m = (m << 15) | (m >>> 17);
+    m = Math.imul(m, C2);
+    a ^= m;
+    a = (a << 13) | (a >>> 19);
+    a = (Math.imul(a, 5) + 0xe6546b64) | 0;
+    b ^= m;
+    b = (b << 13) | (b >>> 19);
+    b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+    start += 4;
+  }
+  h1 = a;
+  h2 = b;
   block = 0;
   filled = 0;
-  length = 0;
-  for (let i = 0; i < text.length; i++) {
+  length = start;
+  for (let i = start; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code < 0x80) {
       push(code);
@@ -107,9 +129,9 @@ export function rankOf(text: string, key: RankKey): number {
     h1 ^= m;
     h2 ^= m;
   }
-  const a = finalMix(h1 ^ length);
-  const b = finalMix(h2 ^ length);
-  return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
+  const high = finalMix(h1 ^ length);
+  const low = finalMix(h2 ^ length);
+  return (high >>> 0) * 2 ** 21 + ((low >>> 0) >>> 11);
 }
 
 /** murmur3_x86_32 of `text`'s UTF-8 bytes; exposed so tests can check the rank against published vectors. */
