@@ -72,10 +72,23 @@ async function bestOf(runs, body) {
   return {seconds: best, value};
 }
 
-const row = (label, seconds, count) =>
-  console.log(`  ${label.padEnd(40)} ${(seconds * 1000).toFixed(1).padStart(9)} ms  ${String(count).padStart(6)} runs`);
+const row = (label, seconds, count, overhead) =>
+  console.log(
+    `  ${label.padEnd(40)} ${(seconds * 1000).toFixed(1).padStart(9)} ms  ${String(count).padStart(6)} runs` +
+      (overhead === undefined ? '' : `  (${((seconds - overhead) * 1000).toFixed(0).padStart(5)} ms over start-up)`),
+  );
+const emptyStartup = () =>
+  bestOf(3, () =>
+    cliSeconds(['runs:list', '--json'], tmpdir(), {
+      CODEX_MANIFEST_STORE: 'sqlite',
+      CODEX_RUNS_DIR: mkdtempSync(join(tmpdir(), 'codex-bench-empty-')),
+    }),
+  );
 
 console.log(`runs:list over ${total} runs (${process.env.BENCH_NOTE ?? 'shared 2-core machine; figures are noisy'})`);
+// CLI start-up (plugins, config, kernel) is paid by every command whatever the store; measured on an empty store.
+const startup = (await emptyStartup()).seconds;
+row('codex runs:list on an empty store (start-up)', startup, 0);
 for (const name of stores) {
   const work = mkdtempSync(join(tmpdir(), `codex-bench-runs-${name}-`));
   try {
@@ -108,16 +121,9 @@ for (const name of stores) {
     ];
     for (const [label, args] of viaCli) {
       const {seconds, value} = await bestOf(3, () => cliSeconds(['runs:list', '--json', ...args], work, env));
-      row(label, seconds, value.count);
+      row(label, seconds, value.count, startup);
     }
   } finally {
     rmSync(work, {recursive: true, force: true});
   }
 }
-const startup = await bestOf(3, () =>
-  cliSeconds(['runs:list', '--json'], tmpdir(), {
-    CODEX_MANIFEST_STORE: 'sqlite',
-    CODEX_RUNS_DIR: mkdtempSync(join(tmpdir(), 'codex-bench-empty-')),
-  }),
-);
-row('\ncodex runs:list on an empty store (start-up)', startup.seconds, startup.value.count);
