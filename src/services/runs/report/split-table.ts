@@ -16,11 +16,17 @@ const COUNT_KEYS = ['items', 'count', 'documents', 'size', 'total'];
 const CATEGORY_KEYS = ['categories', 'labels', 'byLabel', 'perLabel', 'byCategory'];
 
 /**
- * Split sizes per category from a data manifest, whichever of the shapes data manifests use it has:
- * per-item membership (`items: [{split, label|category}]`), a `splits` map (`{train: {items, bytes,
- * labels: {news: 44}}}` or `{train: 400}`), or a `counts` map of the same shapes. Undefined when none.
+ * Split sizes per category from a data manifest, whichever of the shapes data manifests use it has: a
+ * `splits` list (`[{name: "train", items, bytes, labels: {news: 44}}]`, what `prepare-data` writes), per-item
+ * membership (`items: [{split, label|category}]`), a `splits` map (`{train: {items, bytes, labels}}` or
+ * `{train: 400}`), or a `counts` map of the same shapes. Undefined when none.
  */
 export function splitTableOf(manifest: Manifest): SplitTable | undefined {
+  const listed = manifest['splits'];
+  if (Array.isArray(listed)) {
+    const table = tableFromSplitList(listed);
+    if (table) return table;
+  }
   const items = manifest['items'];
   if (Array.isArray(items) && items.length > 0) {
     const counts: Record<string, Record<string, number>> = {};
@@ -65,6 +71,30 @@ export function splitTableOf(manifest: Manifest): SplitTable | undefined {
     if (Object.keys(counts).length > 0) return tableFrom(counts, Object.keys(bytes).length > 0 ? bytes : undefined);
   }
   return undefined;
+}
+
+function tableFromSplitList(list: readonly unknown[]): SplitTable | undefined {
+  const counts: Record<string, Record<string, number>> = {};
+  const bytes: Record<string, number> = {};
+  for (const entry of list) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const record = entry as Record<string, unknown>;
+    const split = record['name'];
+    if (typeof split !== 'string') continue;
+    const labels = record['labels'];
+    if (typeof labels === 'object' && labels !== null) {
+      for (const [category, count] of Object.entries(labels as Record<string, unknown>)) {
+        if (typeof count === 'number') rowOf(counts, category)[split] = count;
+      }
+    } else {
+      const n = numberIn(record, COUNT_KEYS);
+      if (n !== undefined) rowOf(counts, 'all')[split] = n;
+    }
+    const size = numberIn(record, ['bytes']);
+    if (size !== undefined) bytes[split] = size;
+  }
+  if (Object.keys(counts).length === 0) return undefined;
+  return tableFrom(counts, Object.keys(bytes).length > 0 ? bytes : undefined);
 }
 
 function tableFrom(counts: Record<string, Record<string, number>>, bytes: Record<string, number> | undefined): SplitTable {
