@@ -23,6 +23,8 @@ export interface PrepareDataOutput {
   readonly counts: Readonly<Record<string, number>>;
   readonly splits: readonly DataManifestSplit[];
   readonly cachedItems: number;
+  /** True when an identical earlier run was reused instead of writing a new one. */
+  readonly cached: boolean;
 }
 
 export default class PrepareData extends CodexCommand<typeof PrepareData> {
@@ -47,6 +49,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     labels: Flags.string({description: 'Label mapping file of "<id> <label>" lines (data.labels)'}),
     groups: Flags.string({description: 'Group mapping file of "<id> <group>" lines (data.groups)'}),
     cache: Flags.boolean({description: 'Trust the stat cache for unchanged files (--no-cache re-hashes all)', allowNo: true}),
+    force: Flags.boolean({description: 'Write a new run even when an identical one exists (same dataset, parameters and split)'}),
   };
 
   async run(): Promise<PrepareDataOutput> {
@@ -79,6 +82,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
         useCache: config.get<boolean>('data.cache'),
         threads: threads > 0 ? threads : undefined,
         inlineItems: config.get<number>('data.inlineItems'),
+        reuse: !this.flags.force,
         hasherBackend: backends.hasher,
         splitterBackend: backends.splitter,
         tools: {codex: this.config.version, node: process.version, ...backends.versions},
@@ -99,6 +103,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
       counts: result.counts,
       splits: result.splits,
       cachedItems: result.cachedItems,
+      cached: result.cached,
     };
     if (!this.jsonEnabled()) this.printSummary(output);
     return output;
@@ -121,6 +126,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
   }
 
   private printSummary(output: PrepareDataOutput): void {
+    if (output.cached) this.log(`cache hit: run ${output.runId} has the same dataset, parameters and split (--force writes a new run)`);
     this.log(
       `run ${output.runId}  ${output.itemCount} items, ${formatBytes(output.bytes)}  splitter ${output.splitter}, seed ${output.seed}`,
     );

@@ -1,5 +1,7 @@
 import {createHash} from 'node:crypto';
 import {rm} from 'node:fs/promises';
+import {dirname} from 'node:path';
+import {isDeepStrictEqual} from 'node:util';
 import {
   type Checksum,
   CodexError,
@@ -22,6 +24,7 @@ import {
   type DataManifestItem,
   type DataManifestSplit,
 } from './data-manifest.js';
+import {DataManifestReader} from './data-manifest-reader.js';
 import {datasetIdOf} from './dataset-id.js';
 import {compareIds} from './dataset-item.js';
 import {DatasetReader, type DatasetSpec} from './dataset-reader.js';
@@ -42,6 +45,8 @@ export interface PrepareDataRequest {
   readonly threads?: number;
   /** Up to this many items are listed inside the manifest; more go to the companion items.jsonl. */
   readonly inlineItems: number;
+  /** Return an existing run with the same dataset, parameters and membership instead of writing a new one. */
+  readonly reuse?: boolean;
   /** The hasher backend bound to `Hasher`, so that worker threads can load it too. */
   readonly hasherBackend: Pick<RegisteredBackend<'hasher'>, 'contract' | 'name' | 'plugin' | 'spec'>;
   readonly splitterBackend: BackendRef;
@@ -65,6 +70,8 @@ export interface PrepareDataResult {
   readonly splits: readonly DataManifestSplit[];
   /** Items whose checksum came from the stat cache. */
   readonly cachedItems: number;
+  /** True when an identical earlier run was returned instead of a new one. */
+  readonly cached: boolean;
   readonly data: DataManifest;
 }
 
@@ -127,21 +134,13 @@ export class PrepareDataService {
     });
     const datasetId = datasetIdOf(items, this.hasher);
 
+    const previous = request.reuse ? await this.identicalRun(request, dataset.source, items, datasetId, assignment.params) : undefined;
+    if (previous) return {...summaryOf(previous.manifest, previous.path, dataset.cachedItems), cached: true};
+
     const run = await RunDirectory.create(request.runsDir);
     try {
       const manifest = await this.writeRun(run, request, dataset.source, items, datasetId, assignment.params);
-      return {
-        runId: run.runId,
-        manifest: run.file(MANIFEST_FILE),
-        runDir: run.path,
-        datasetId,
-        itemCount: manifest.itemCount,
-        bytes: manifest.bytes,
-        counts: Object.fromEntries(manifest.splits.map((split) => [split.name, split.items])),
-        splits: manifest.splits,
-        cachedItems: dataset.cachedItems,
-        data: manifest,
-      };
+      return {...summaryOf(manifest, run.file(MANIFEST_FILE), dataset.cachedItems), cached: false};
     } catch (error) {
       // Nothing of a failed run is worth keeping, and a directory without a manifest would only confuse.
       await rm(run.path, {recursive: true, force: true});
@@ -149,6 +148,44 @@ export class PrepareDataService {
     } finally {
       await run.release();
     }
+  }
+
+  /**
+   * The newest earlier run that would be byte-for-byte what this one writes apart from its id and time:
+   * same dataset id, source, hasher, splitter and parameters, seed, ratios, and item-by-item membership
+   * (labels included, which the dataset id does not cover). Its manifest must still open and verify.
+   */
+  private async identicalRun(
+    request: PrepareDataRequest,
+    source: DataManifest['dataset'],
+    items: readonly DataManifestItem[],
+    datasetId: Checksum,
+    splitterParams: Readonly<Record<string, unknown>>,
+  ): Promise<DataManifestReader | undefined> {
+    const candidates = await this.store.list({kind: DATA_MANIFEST_KIND, datasetId, newestFirst: true});
+    const wanted = {
+      source,
+      hasher: request.hasherBackend.name,
+      splitter: {name: request.splitterBackend.name, params: splitterParams},
+      seed: request.seed,
+      ratios: request.ratios.map(({name, ratio}) => [name, ratio]),
+    };
+    for (const candidate of candidates) {
+      const reader = await DataManifestReader.open(candidate.runId, {runsDir: request.runsDir}).catch(() => undefined);
+      if (!reader) continue;
+      const {manifest} = reader;
+      const found = {
+        source: manifest.dataset,
+        hasher: manifest.hasher.name,
+        splitter: {name: manifest.splitter.name, params: manifest.splitter.params},
+        seed: manifest.seed,
+        ratios: manifest.splits.map(({name, ratio}) => [name, ratio]),
+      };
+      if (!isDeepStrictEqual(found, wanted)) continue;
+      const byId = (a: DataManifestItem, b: DataManifestItem) => compareIds(a.id, b.id);
+      if (isDeepStrictEqual([...(await reader.items())].sort(byId), [...items].sort(byId))) return reader;
+    }
+    return undefined;
   }
 
   private async writeRun(
@@ -236,6 +273,21 @@ export class PrepareDataService {
     if (this.store.name !== 'fs') await writeFileAtomic(run.file(MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   }
+}
+
+function summaryOf(manifest: DataManifest, manifestPath: string, cachedItems: number): Omit<PrepareDataResult, 'cached'> {
+  return {
+    runId: manifest.runId,
+    manifest: manifestPath,
+    runDir: dirname(manifestPath),
+    datasetId: manifest.datasetId,
+    itemCount: manifest.itemCount,
+    bytes: manifest.bytes,
+    counts: Object.fromEntries(manifest.splits.map((split) => [split.name, split.items])),
+    splits: manifest.splits,
+    cachedItems,
+    data: manifest,
+  };
 }
 
 function countLabels(items: readonly DataManifestItem[]): Record<string, number> | undefined {
