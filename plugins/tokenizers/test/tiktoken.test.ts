@@ -14,6 +14,15 @@ for (const name of ['gpt2', 'cl100k_base'] as const) {
         'emoji 👨‍👩‍👧‍👦 and 東京 and e\u0301 and مرحبا',
         '   leading and trailing   ',
         '',
+        // Long pieces take the heap merge path.
+        'a'.repeat(1000),
+        '='.repeat(1000),
+        '1234567890'.repeat(120),
+        corpusSentences()
+          .heldOut.slice(0, 8)
+          .join('')
+          .replace(/[^A-Za-z]/g, ''),
+        `x${'ab'.repeat(300)}é${'東'.repeat(200)}`,
       ];
       for (const text of texts) {
         const expected = Array.from(reference.encode(text));

@@ -21,10 +21,14 @@ export interface BpeOptions {
    * equally, and then the leftmost pair wins. tokenizer.json cannot express this, so it is not saved.
    */
   readonly mergeRanks?: readonly number[];
+  /** Id each merge makes, when the caller already knows it (saves rebuilding and looking up every token). */
+  readonly mergeTargets?: readonly number[];
 }
 
 /** Pieces longer than this are not cached (they are rare and would crowd out the common ones). */
 const CACHE_PIECE_LIMIT = 64;
+/** Pieces with more symbols than this merge with a heap (O(n log n)) instead of rescanning (O(n²)). */
+const LONG_PIECE = 256;
 /** Entries kept in the piece cache; when full, new pieces are encoded without being cached. */
 const CACHE_CAPACITY = 200_000;
 
@@ -36,7 +40,8 @@ const CACHE_CAPACITY = 200_000;
  */
 export class BpeModel implements Model {
   readonly type = 'BPE';
-  readonly options: Required<Pick<BpeOptions, 'fuseUnk' | 'byteFallback' | 'ignoreMerges'>> & Omit<BpeOptions, 'mergeRanks'>;
+  readonly options: Required<Pick<BpeOptions, 'fuseUnk' | 'byteFallback' | 'ignoreMerges'>> &
+    Omit<BpeOptions, 'mergeRanks' | 'mergeTargets'>;
   readonly merges: readonly (readonly [number, number])[];
   readonly #vocab: Map<string, number>;
   readonly #tokens: (string | undefined)[];
@@ -57,7 +62,7 @@ export class BpeModel implements Model {
    * @param merges pairs of token ids in rank order; each pair's concatenation must be in the vocabulary.
    */
   constructor(vocab: ReadonlyMap<string, number>, merges: readonly (readonly [number, number])[], options: BpeOptions = {}) {
-    const {mergeRanks: _ranks, ...settings} = options;
+    const {mergeRanks: _ranks, mergeTargets: _targets, ...settings} = options;
     this.options = {fuseUnk: false, byteFallback: false, ignoreMerges: false, ...settings};
     this.#vocab = new Map(vocab);
     let size = 0;
@@ -71,10 +76,13 @@ export class BpeModel implements Model {
     merges.forEach(([a, b], rank) => {
       const left = this.#tokens[a];
       const right = this.#tokens[b];
+      const known = options.mergeTargets?.[rank];
       const merged =
-        left === undefined || right === undefined
-          ? undefined
-          : this.#vocab.get(mergedToken(left, right, this.options.continuingSubwordPrefix));
+        known !== undefined && this.#tokens[known] !== undefined
+          ? known
+          : left === undefined || right === undefined
+            ? undefined
+            : this.#vocab.get(mergedToken(left, right, this.options.continuingSubwordPrefix));
       if (merged === undefined) {
         throw new CodexError(
           'E_TOKENIZER',
@@ -162,7 +170,7 @@ export class BpeModel implements Model {
       } else {
         const ends = new Int32Array(ids.length);
         for (let i = 0; i < ends.length; i++) ends[i] = i + 1;
-        encoded = this.#merge(ids, ends, ids.length, undefined);
+        encoded = this.#merge(ids, ends, ids.length);
       }
     }
     if (source.length <= CACHE_PIECE_LIMIT) this.#sourceCache.set(source.length < 13 ? source : ` ${source}`.slice(1), hash, encoded);
@@ -194,7 +202,7 @@ export class BpeModel implements Model {
       encoded = Int32Array.of(whole, piece.length);
     } else {
       const [ids, ends, count] = this.#symbols(piece);
-      encoded = this.#merge(ids, ends, count, piece);
+      encoded = this.#merge(ids, ends, count);
     }
     if (piece.length <= CACHE_PIECE_LIMIT && this.#cache.size < CACHE_CAPACITY) this.#cache.set(piece, encoded);
     return encoded;
@@ -311,7 +319,8 @@ export class BpeModel implements Model {
    * Merges symbols in place: repeatedly the adjacent pair of lowest rank, the leftmost on ties. Pair ranks are
    * kept in an array and only the two neighbours of a merge are looked up again.
    */
-  #merge(ids: Int32Array, ends: Int32Array, count: number, _piece: string | undefined): Int32Array {
+  #merge(ids: Int32Array, ends: Int32Array, count: number): Int32Array {
+    if (count > LONG_PIECE) return this.#mergeLong(ids, ends, count);
     const pairs = this.#pairs;
     let n = count;
     if (n > 1) {
@@ -356,6 +365,86 @@ export class BpeModel implements Model {
       encoded[i * 2 + 1] = ends[i] as number;
     }
     return encoded;
+  }
+
+  /**
+   * The same merges for long pieces in O(n log n): symbols in a linked list, candidate merges in a binary heap
+   * ordered by (rank, position) — Hugging Face's `Word::merge_all`. Stale candidates are skipped on pop.
+   */
+  #mergeLong(ids: Int32Array, ends: Int32Array, count: number): Int32Array {
+    const pairs = this.#pairs;
+    const next = new Int32Array(count);
+    const prev = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      next[i] = i + 1 < count ? i + 1 : -1;
+      prev[i] = i - 1;
+    }
+    // Heap entries: rank and left position; at most count − 1 initial plus two per merge.
+    const capacity = count * 3;
+    const heapRank = new Int32Array(capacity);
+    const heapPos = new Int32Array(capacity);
+    let size = 0;
+    const before = (rankA: number, posA: number, j: number) =>
+      rankA !== heapRank[j] ? rankA < (heapRank[j] as number) : posA < (heapPos[j] as number);
+    const push = (rank: number, pos: number) => {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (!before(rank, pos, parent)) break;
+        heapRank[at] = heapRank[parent] as number;
+        heapPos[at] = heapPos[parent] as number;
+        at = parent;
+      }
+      heapRank[at] = rank;
+      heapPos[at] = pos;
+    };
+    const pop = (): number => {
+      const top = heapPos[0] as number;
+      const last = --size;
+      const rank = heapRank[last] as number;
+      const pos = heapPos[last] as number;
+      let at = 0;
+      for (;;) {
+        let child = at * 2 + 1;
+        if (child >= last) break;
+        if (child + 1 < last && before(heapRank[child + 1] as number, heapPos[child + 1] as number, child)) child++;
+        if (before(rank, pos, child)) break;
+        heapRank[at] = heapRank[child] as number;
+        heapPos[at] = heapPos[child] as number;
+        at = child;
+      }
+      heapRank[at] = rank;
+      heapPos[at] = pos;
+      return top;
+    };
+    const candidate = (left: number) => {
+      const right = next[left] as number;
+      if (right < 0) return;
+      const slot = pairs.find(ids[left] as number, ids[right] as number);
+      if (slot >= 0) push(pairs.rankAt(slot), left);
+    };
+    for (let i = 0; i + 1 < count; i++) candidate(i);
+    while (size > 0) {
+      const rank = heapRank[0] as number;
+      const left = pop();
+      if (ids[left] === -1) continue;
+      const right = next[left] as number;
+      if (right < 0) continue;
+      const slot = pairs.find(ids[left] as number, ids[right] as number);
+      if (slot < 0 || pairs.rankAt(slot) !== rank) continue;
+      ids[left] = pairs.idAt(slot);
+      ends[left] = ends[right] as number;
+      ids[right] = -1;
+      const after = next[right] as number;
+      next[left] = after;
+      if (after >= 0) prev[after] = left;
+      const previous = prev[left] as number;
+      if (previous >= 0) candidate(previous);
+      candidate(left);
+    }
+    const encoded: number[] = [];
+    for (let i = 0; i >= 0; i = next[i] as number) encoded.push(ids[i] as number, ends[i] as number);
+    return Int32Array.from(encoded);
   }
 }
 

@@ -5,21 +5,28 @@
  */
 export class PieceCache {
   readonly #capacity: number;
-  readonly #mask: number;
-  readonly #keys: (string | undefined)[];
-  readonly #hashes: Int32Array;
-  readonly #values: (Int32Array | undefined)[];
+  #mask: number;
+  #keys: (string | undefined)[];
+  #hashes: Int32Array;
+  #values: (Int32Array | undefined)[];
   #size = 0;
 
+  /** Starts small and doubles as entries arrive, up to `capacity` entries. */
   constructor(capacity: number) {
-    let slots = 16;
-    while (slots < capacity * 2) slots *= 2;
     this.#capacity = capacity;
-    this.#mask = slots - 1;
-    // Array.from, not new Array(n): large preallocated arrays start in slow dictionary mode.
-    this.#keys = Array.from({length: slots}, () => undefined);
-    this.#hashes = new Int32Array(slots);
-    this.#values = Array.from({length: slots}, () => undefined);
+    this.#mask = 4095;
+    [this.#keys, this.#hashes, this.#values] = PieceCache.#tables(4096);
+  }
+
+  static #tables(slots: number): [(string | undefined)[], Int32Array, (Int32Array | undefined)[]] {
+    // Filled by push, not new Array(n): large preallocated arrays start in slow dictionary mode.
+    const keys: undefined[] = [];
+    const values: undefined[] = [];
+    for (let i = 0; i < slots; i++) {
+      keys.push(undefined);
+      values.push(undefined);
+    }
+    return [keys, new Int32Array(slots), values];
   }
 
   static hash(text: string, start: number, end: number): number {
@@ -50,7 +57,25 @@ export class PieceCache {
     this.#keys[slot] = key;
     this.#hashes[slot] = hash;
     this.#values[slot] = value;
-    this.#size++;
+    if (++this.#size * 2 > this.#mask + 1) this.#grow();
+  }
+
+  #grow(): void {
+    const keys = this.#keys;
+    const hashes = this.#hashes;
+    const values = this.#values;
+    const slots = (this.#mask + 1) * 2;
+    this.#mask = slots - 1;
+    [this.#keys, this.#hashes, this.#values] = PieceCache.#tables(slots);
+    for (let old = 0; old < keys.length; old++) {
+      const key = keys[old];
+      if (key === undefined) continue;
+      let slot = (hashes[old] as number) & this.#mask;
+      while (this.#keys[slot] !== undefined) slot = (slot + 1) & this.#mask;
+      this.#keys[slot] = key;
+      this.#hashes[slot] = hashes[old] as number;
+      this.#values[slot] = values[old];
+    }
   }
 }
 

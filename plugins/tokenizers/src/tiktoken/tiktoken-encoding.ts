@@ -61,14 +61,15 @@ export function tiktokenPipeline(ranks: TiktokenRanks): PipelineTokenizer {
     if (token === undefined || token.length < 2) return;
     for (let cut = 1; cut < token.length; cut++) {
       const left = vocab.get(token.slice(0, cut));
+      if (left === undefined) continue;
       const right = vocab.get(token.slice(cut));
-      if (left !== undefined && right !== undefined) {
-        merges.push([left, right]);
-        mergeRanks.push(rank);
-      }
+      if (right === undefined) continue;
+      merges.push([left, right]);
+      mergeRanks.push(rank);
     }
   });
-  const model = new BpeModel(vocab, merges, {ignoreMerges: true, mergeRanks});
+  // A merge's rank is also the id of the token it makes.
+  const model = new BpeModel(vocab, merges, {ignoreMerges: true, mergeRanks, mergeTargets: mergeRanks});
   const preTokenizer =
     ranks.pat_str === GPT2_PATTERN
       ? new ByteLevelPreTokenizer({addPrefixSpace: false, trimOffsets: false, useRegex: true})
