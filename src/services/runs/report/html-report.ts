@@ -56,7 +56,13 @@ export function renderHtmlReport(data: RunReportData): {html: string; sections: 
       `<table><thead><tr><th>path</th><th>bytes</th><th>checksum</th></tr></thead><tbody>${rows}</tbody></table>`,
     );
   }
-  add('config', 'Config', `<pre>${escapeHtml(JSON.stringify(data.config, null, 2) ?? 'null')}</pre>`);
+  if (data.config) {
+    add(
+      'config',
+      'Config',
+      `<pre>${escapeHtml(JSON.stringify(data.config.value, null, 2) ?? 'null')}</pre>${from(data.config.runId, data.runId)}`,
+    );
+  }
 
   const html = `<!doctype html>
 <html lang="en">
@@ -85,7 +91,10 @@ function summary(data: RunReportData): string {
     ['created', escapeHtml(data.createdAt)],
     ['parents', parents],
   ];
-  const metrics = data.metrics?.value;
+  for (const [key, value] of data.results)
+    rows.push([escapeHtml(key), typeof value === 'number' ? formatNumber(value) : escapeHtml(String(value))]);
+  // Metrics of an ancestor (the training run behind an evaluation) belong to the curves section, not here.
+  const metrics = data.metrics?.runId === data.runId ? data.metrics.value : undefined;
   if (metrics) {
     const last = metrics.train.at(-1);
     const val = metrics.eval.flatMap((line) => (line.loss === undefined ? [] : [line.loss]));

@@ -21,7 +21,10 @@ export interface RunReportData {
   readonly kind: string;
   readonly createdAt: string;
   readonly parents: readonly string[];
-  readonly config: unknown;
+  /** The run's config, or its nearest ancestor's (an evaluation run records none of its own). */
+  readonly config?: Sourced<unknown>;
+  /** The run's own results: scalar fields of its manifest beyond the header (loss, perplexity, steps, …). */
+  readonly results: readonly (readonly [string, string | number | boolean])[];
   readonly artifacts: readonly RunArtifact[];
   readonly metrics?: Sourced<MetricsSeries>;
   readonly splits?: Sourced<SplitTable>;
@@ -47,9 +50,14 @@ export class RunReportBuilder {
     let metrics: Sourced<MetricsSeries> | undefined;
     let splits: Sourced<SplitTable> | undefined;
     let tokenizer: Sourced<TokenizerStats> | undefined;
-    // Nearest first: the run, its parents, their parents, … (breadth-first, parents in id order).
+    let config: Sourced<unknown> | undefined;
+    // Nearest first: the run, its parents, their parents, … (breadth-first, newest parent first).
     for (const manifest of await this.#lineageManifests(root)) {
       const directory = runDirectoryOf(runsDir, manifest.runId);
+      if (!config) {
+        const value = await runConfigOf(manifest, directory);
+        if (value !== null && value !== undefined) config = {runId: manifest.runId, value};
+      }
       if (!metrics) {
         const series = await readMetrics(metricsPathOf(directory, artifactsOf(manifest)));
         if (series && series.lines.length > 0) metrics = {runId: manifest.runId, value: series};
@@ -82,7 +90,8 @@ export class RunReportBuilder {
       kind: root.kind,
       createdAt: root.createdAt,
       parents: root.parents,
-      config: await runConfigOf(root, runDirectoryOf(runsDir, runId)),
+      ...(config ? {config} : {}),
+      results: resultsOf(root),
       artifacts: artifactsOf(root),
       ...(metrics ? {metrics} : {}),
       ...(splits ? {splits} : {}),
@@ -95,7 +104,9 @@ export class RunReportBuilder {
     const manifests: Manifest[] = [root];
     const seen = new Set([root.runId]);
     for (let index = 0; index < manifests.length; index++) {
-      for (const parent of [...(manifests[index] as Manifest).parents].sort()) {
+      // Newest parent first: at equal distance the most recent input (the training run behind an evaluation,
+      // not the data run) is the closer producer, so its config and metrics describe the run best.
+      for (const parent of [...(manifests[index] as Manifest).parents].sort().reverse()) {
         if (seen.has(parent)) continue;
         seen.add(parent);
         const manifest = await this.store.get(parent).catch(() => undefined);
@@ -104,4 +115,18 @@ export class RunReportBuilder {
     }
     return manifests;
   }
+}
+
+/** Header fields and bookkeeping that the report shows elsewhere or that mean nothing to a reader. */
+const NOT_RESULTS = new Set(['schemaVersion', 'kind', 'runId', 'createdAt', 'integrity']);
+const LONGEST_RESULT_TEXT = 40;
+
+function resultsOf(manifest: Manifest): [string, string | number | boolean][] {
+  return Object.entries(manifest).flatMap(([key, value]): [string, string | number | boolean][] => {
+    // Run ids are in the lineage; long strings are digests and paths.
+    if (NOT_RESULTS.has(key) || key.endsWith('RunId')) return [];
+    if (typeof value === 'number' || typeof value === 'boolean') return [[key, value]];
+    if (typeof value === 'string' && value.length <= LONGEST_RESULT_TEXT) return [[key, value]];
+    return [];
+  });
 }
