@@ -16,6 +16,7 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
   static override args = {run: Args.string({description: 'Training run id or directory', required: true})};
   static override flags = {
     split: Flags.string({description: 'Split to score (evaluation.split)'}),
+    data: Flags.string({description: "Data run whose split is scored (default: the training run's data run)"}),
     'run-dir': Flags.string({description: 'Runs directory (runs.dir)'}),
   };
 
@@ -30,6 +31,7 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
       trainingRun: this.args.run,
       runsDir: config.get<string>('runs.dir'),
       cacheDir: config.get<string>('cache.dir'),
+      dataRun: this.flags.data,
       split: config.get<string>('evaluation.split'),
       batchSize: config.get<number>('evaluation.batchSize'),
       maxBatches: config.get<number>('evaluation.maxBatches'),

@@ -14,7 +14,9 @@ export interface EvaluateRequest {
   readonly trainingRun: string;
   readonly runsDir: string;
   readonly cacheDir: string;
-  /** Split of the training run's data run to score. */
+  /** Data run whose split is scored; default: the training run's own data run. */
+  readonly dataRun?: string;
+  /** Split to score. */
   readonly split: string;
   readonly batchSize: number;
   /** 0 = every window of the split. */
@@ -39,7 +41,8 @@ export interface EvaluationResult {
 export const EVALUATION_FILE = 'evaluation.json';
 
 /**
- * Scores the newest intact checkpoint of a training run on a held-out split of its own data run, with the
+ * Scores the newest intact checkpoint of a training run on a held-out split (of its own data run, or of a newer
+ * one whose training splits are unchanged — what the pipeline passes), with the
  * model, tokenizer and context length the run was trained with (read from its config.snapshot), over the
  * fixed consecutive windows the runner uses for validation. Records the result as an `evaluation` run whose
  * parents are the training run and the data run.
@@ -63,7 +66,7 @@ export class EvaluationService {
         {hint: 'restore the tokenizer the run was trained with', exitCode: ExitCode.integrity},
       );
     }
-    const data = await resolveDataInput(snapshot.parents.data, {
+    const data = await resolveDataInput(request.dataRun ?? snapshot.parents.data, {
       runsDir: request.runsDir,
       cacheDir: request.cacheDir,
       // The token cache holds two splits; evaluation needs only the scored one, so both slots name it rather

