@@ -36,7 +36,9 @@ try {
   for (const stage of first.result.stages) {
     const again = second.result.stages.find((other) => other.stage === stage.stage);
     const state = again?.cached ? 'cached' : 'ran';
-    console.log(`  ${stage.stage.padEnd(9)} ${stage.seconds.toFixed(1).padStart(8)} s   ${(again?.seconds ?? 0).toFixed(2).padStart(8)} s ${state}`);
+    console.log(
+      `  ${stage.stage.padEnd(9)} ${stage.seconds.toFixed(1).padStart(8)} s   ${(again?.seconds ?? 0).toFixed(2).padStart(8)} s ${state}`,
+    );
   }
   console.log(`  ${'total'.padEnd(9)} ${first.seconds.toFixed(1).padStart(8)} s   ${second.seconds.toFixed(2).padStart(8)} s`);
   console.log(`\ncached re-run / first run: ${((100 * second.seconds) / first.seconds).toFixed(2)}% (target < 5%)`);
