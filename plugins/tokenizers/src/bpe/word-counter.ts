@@ -36,7 +36,7 @@ export class WordCounter {
     if (this.#normalizer) input = this.#normalizer.normalize(NormalizedText.from(input)).text;
     const counts = this.#counts;
     if (this.#fast) {
-      if (this.#prefixSpace && !input.startsWith(' ')) input = ` ${input}`;
+      if (this.#prefixSpace && input.length > 0 && !input.startsWith(' ')) input = ` ${input}`;
       const source = input;
       forEachGpt2Piece(source, (start, end) => counts.add(source, start, end));
       return;

@@ -33,7 +33,7 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
   }
 
   preTokenize(text: string): PreToken[] {
-    const prefixed = this.addPrefixSpace && !text.startsWith(' ');
+    const prefixed = this.addPrefixSpace && text.length > 0 && !text.startsWith(' ');
     const source = prefixed ? ` ${text}` : text;
     const shift = prefixed ? 1 : 0;
     const pieces: PreToken[] = [];
