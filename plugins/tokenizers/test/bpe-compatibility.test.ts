@@ -123,6 +123,12 @@ test('truncation, padding, masks and offsets match tokenizers (Rust) on the main
       }
     }
   }
+  for (const text of ['a [EOS] b[PAD]c', '[BOS]', 'x [UNK] y']) {
+    const expected = await native_(json).encode(text);
+    const actual = ours.encode(text);
+    t.deepEqual([...actual.ids], expected.getIds(), text);
+    t.deepEqual([...actual.specialTokensMask], expected.getSpecialTokensMask(), text);
+  }
   const native = native_(json);
   native.setPadding({direction: 'left', padId: 0, padToken: '[PAD]'});
   const texts = ['a', 'a longer text here', ''];

@@ -216,7 +216,8 @@ export class PipelineTokenizer implements Tokenizer {
     for (const segment of this.addedVocabulary.split(input)) {
       const added = segment.token;
       if (added) {
-        pushToken(parts, added.id, added.content, [segment.start, segment.end], added.special);
+        // Matched in the text, not added by the post-processor: mask 0, as in Hugging Face tokenizers.
+        pushToken(parts, added.id, added.content, [segment.start, segment.end], false);
         continue;
       }
       if (bytes && pattern) {
