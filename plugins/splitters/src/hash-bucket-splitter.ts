@@ -32,14 +32,17 @@ export class HashBucketSplitter implements Splitter {
     }
     const key = rankKey(seed);
     const splitIndex = new Uint16Array(ids.length);
+    const ranks = new Float64Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
-      const bucket = Math.floor(rankOf(ids[i] as string, key) / 2 ** 21);
+      const rank = rankOf(ids[i] as string, key);
+      ranks[i] = rank;
+      const bucket = Math.floor(rank / 2 ** 21);
       let split = 0;
       while (bucket >= (thresholds[split] as number)) split++;
       splitIndex[i] = split;
     }
     return {
-      membership: membershipOf(ids, splitIndex, ratios),
+      membership: membershipOf(ids, splitIndex, ratios, ranks),
       params: {rank: RANK_RULE, buckets: RESOLUTION, sizes: 'binomial', thresholds},
     };
   }

@@ -1,5 +1,3 @@
-import {compareRanked} from './split-rank.js';
-
 /**
  * Cuts items, ordered by (rank, id), into consecutive runs of the given sizes and writes each item's run
  * index (the canonical split index) into `out`.
@@ -9,6 +7,7 @@ import {compareRanked} from './split-rank.js';
  * cut are resolved by id, so the result equals a full sort by (rank, id).
  *
  * @param members indices (into `ranks`/`ids`) of the items to partition; all items when undefined
+ * @returns the partitioned items' ranks, sorted (callers reuse them to look for duplicate ids)
  */
 export function partitionByRank(
   ranks: Float64Array,
@@ -16,41 +15,58 @@ export function partitionByRank(
   sizes: readonly number[],
   out: Uint16Array,
   members?: readonly number[],
-): void {
+): Float64Array {
   const count = members ? members.length : ranks.length;
-  const at = (i: number): number => (members ? (members[i] as number) : i);
-  const sorted = new Float64Array(count);
-  for (let i = 0; i < count; i++) sorted[i] = ranks[at(i)] as number;
+  let sorted: Float64Array;
+  if (members) {
+    sorted = new Float64Array(count);
+    for (let i = 0; i < count; i++) sorted[i] = ranks[members[i] as number] as number;
+  } else sorted = Float64Array.from(ranks);
   sorted.sort();
 
-  // The first item of each split after the first, as (rank, id); undefined when that split and all after it are empty.
-  const cuts: Array<{rank: number; id: string} | undefined> = [];
+  // The first item of each later split as (rank, id): a split starts at the item whose (rank, id) is at least
+  // its cut. `cutIds[c]` is undefined when no other item shares the cut's rank: then comparing ranks decides.
+  const cutRanks: number[] = [];
+  const cutIds: Array<string | undefined> = [];
   let position = 0;
   for (let split = 0; split < sizes.length - 1; split++) {
     position += sizes[split] as number;
-    if (position >= count) {
-      cuts.push(undefined);
-      continue;
-    }
+    if (position >= count) break; // this split and all after it are empty
     const rank = sorted[position] as number;
-    const offset = position - lowerBound(sorted, rank);
-    const tied: string[] = [];
-    for (let i = 0; i < count; i++) if (ranks[at(i)] === rank) tied.push(ids[at(i)] as string);
-    tied.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    cuts.push({rank, id: tied[offset] as string});
+    const first = lowerBound(sorted, rank);
+    const shared = first < position || (position + 1 < count && sorted[position + 1] === rank);
+    let id: string | undefined;
+    if (shared) {
+      const tied: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const index = members ? (members[i] as number) : i;
+        if (ranks[index] === rank) tied.push(ids[index] as string);
+      }
+      tied.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      id = tied[position - first] as string;
+    }
+    cutRanks.push(rank);
+    cutIds.push(id);
   }
 
+  const cuts = cutRanks.length;
   for (let i = 0; i < count; i++) {
-    const index = at(i);
+    const index = members ? (members[i] as number) : i;
     const rank = ranks[index] as number;
-    const id = ids[index] as string;
     let split = 0;
-    for (const cut of cuts) {
-      if (cut === undefined || compareRanked(rank, id, cut.rank, cut.id) < 0) break;
+    while (split < cuts) {
+      const cutRank = cutRanks[split] as number;
+      if (rank < cutRank) break;
+      if (rank === cutRank) {
+        const cutId = cutIds[split];
+        // Without ties the only item of this rank is the cut item itself, which opens the split.
+        if (cutId !== undefined && (ids[index] as string) < cutId) break;
+      }
       split++;
     }
     out[index] = split;
   }
+  return sorted;
 }
 
 function lowerBound(sorted: Float64Array, value: number): number {

@@ -24,7 +24,8 @@ export class SeededSplitter implements Splitter {
       ratios.map((ratio) => ratio.ratio),
     );
     const splitIndex = new Uint16Array(ids.length);
-    partitionByRank(ranksOf(ids, seed), ids, sizes, splitIndex);
-    return {membership: membershipOf(ids, splitIndex, ratios), params: {rank: RANK_RULE, sizes: 'largest-remainder'}};
+    const ranks = ranksOf(ids, seed);
+    const sorted = partitionByRank(ranks, ids, sizes, splitIndex);
+    return {membership: membershipOf(ids, splitIndex, ratios, ranks, sorted), params: {rank: RANK_RULE, sizes: 'largest-remainder'}};
   }
 }

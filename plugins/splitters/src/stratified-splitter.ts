@@ -47,7 +47,7 @@ export class StratifiedSplitter implements Splitter {
       partitionByRank(ranks, ids, table[l] as number[], splitIndex, byLabel.get(label));
     });
     return {
-      membership: membershipOf(ids, splitIndex, ratios),
+      membership: membershipOf(ids, splitIndex, ratios, ranks),
       params: {rank: RANK_RULE, sizes: 'largest-remainder', strata: 'controlled-rounding', labels: labels.length},
     };
   }
