@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {PipelineTokenizer, UnicodeNormalizer, wellFormed} from '../src/index.js';
-import {smallBpe} from './helpers/bpe-fixture.js';
+import {BpeTokenizerFactory, PipelineTokenizer, UnicodeNormalizer, wellFormed} from '../src/index.js';
+import {asAsync, corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
 
 const samples: Record<string, string> = {
   ascii: 'Hello, world! The quick brown fox jumps over 13 lazy dogs.',
@@ -156,4 +156,33 @@ test('the byte-level fast path and the general pipeline path give identical enco
   for (const text of ['Héllo wörld, 東京 👍! [EOS] tail', "it's   spaced\n\nout", 'مرحبا 👨‍👩‍👧 x']) {
     t.deepEqual(general.encode(text), tokenizer.encode(text), text);
   }
+});
+
+test('training reports word counting and merges to the progress sink', async (t) => {
+  const events: string[] = [];
+  const advanced = new Map<string, number>();
+  const totals = new Map<string, number>();
+  const sink = {
+    start(stage: string, total: number) {
+      events.push(`start ${stage}`);
+      totals.set(stage, total);
+    },
+    advance(stage: string, by: number) {
+      advanced.set(stage, (advanced.get(stage) ?? 0) + by);
+    },
+    finish(stage: string) {
+      events.push(`finish ${stage}`);
+    },
+  };
+  const texts = corpusSentences().train.slice(0, 500);
+  const tokenizer = await new BpeTokenizerFactory().train(
+    asAsync(texts),
+    {vocabSize: 400, minFrequency: 0, specialTokens: ['[PAD]', '[BOS]', '[EOS]'], pipeline: {}},
+    sink,
+  );
+  t.deepEqual(events, ['start count', 'finish count', 'start merges', 'finish merges']);
+  t.is(advanced.get('count'), texts.length);
+  t.is(totals.get('merges'), 400 - 3 - 256);
+  t.is(advanced.get('merges'), tokenizer.vocabSize - 3 - 256);
+  t.is(tokenizer.vocabSize, 400);
 });
