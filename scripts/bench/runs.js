@@ -86,9 +86,6 @@ const emptyStartup = () =>
   );
 
 console.log(`runs:list over ${total} runs (${process.env.BENCH_NOTE ?? 'shared 2-core machine; figures are noisy'})`);
-// CLI start-up (plugins, config, kernel) is paid by every command whatever the store; measured on an empty store.
-const startup = (await emptyStartup()).seconds;
-row('codex runs:list on an empty store (start-up)', startup, 0);
 for (const name of stores) {
   const work = mkdtempSync(join(tmpdir(), `codex-bench-runs-${name}-`));
   try {
@@ -112,6 +109,10 @@ for (const name of stores) {
       row(label, seconds, value.length);
     }
     await store.close();
+    // CLI start-up (plugins, config, kernel) is paid by every command whatever the store: measured on an empty
+    // store right before the listings, so both see the same load on a shared machine.
+    const startup = (await emptyStartup()).seconds;
+    row('codex runs:list, empty store (start-up)', startup, 0);
     const env = {CODEX_MANIFEST_STORE: name};
     const viaCli = [
       ['codex runs:list --json', []],
