@@ -13,6 +13,8 @@ export interface TrainCommandResult {
   readonly finalValLoss: number | null;
   readonly stoppedEarly: boolean;
   readonly resumedFrom: number | null;
+  /** The token cache entry used, and whether it already existed. */
+  readonly tokenCache: {readonly directory: string; readonly hit: boolean};
 }
 
 export default class Train extends CodexCommand<typeof Train> {
@@ -77,6 +79,7 @@ export default class Train extends CodexCommand<typeof Train> {
       const resumed = result.resumedFrom === null ? '' : ` (resumed from step ${result.resumedFrom})`;
       this.log(`run ${result.runId}: ${result.steps} steps${resumed}, loss ${loss}${val}${result.stoppedEarly ? ', stopped early' : ''}`);
       this.log(`artifacts in ${result.runDir}`);
+      this.log(`token cache ${result.tokenCache.hit ? 'reused' : 'built'}: ${result.tokenCache.directory}`);
     }
     return {
       runId: result.runId,
@@ -86,6 +89,7 @@ export default class Train extends CodexCommand<typeof Train> {
       finalValLoss: result.finalValLoss,
       stoppedEarly: result.stoppedEarly,
       resumedFrom: result.resumedFrom,
+      tokenCache: result.tokenCache,
     };
   }
 }

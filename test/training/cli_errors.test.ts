@@ -99,7 +99,15 @@ test('resume refuses overrides that would change what the steps compute, and acc
   // From another working directory: the run's inputs are found by the absolute paths its snapshot recorded.
   const elsewhere = join(workspace.path, 'elsewhere');
   await mkdir(elsewhere);
-  const longer = await train(elsewhere, ['--resume', 'latest', '--run-dir', join(workspace.path, 'runs-resume'), '--set', 'training.steps=3', '--json']);
+  const longer = await train(elsewhere, [
+    '--resume',
+    'latest',
+    '--run-dir',
+    join(workspace.path, 'runs-resume'),
+    '--set',
+    'training.steps=3',
+    '--json',
+  ]);
   t.is(longer.code, 0, longer.stderr);
   t.is(jsonResult(longer.stdout).steps, 3);
   t.is(jsonResult(longer.stdout).resumedFrom, 2);

@@ -72,5 +72,7 @@ test('codex train runs two steps: loss decreases, no NaN, snapshot, metrics, che
   const again = await train(workspace.path, [...settings.flatMap((s) => ['--set', s]), '--run-dir', 'my-runs', '--json']);
   t.is(again.code, 0, again.stderr);
   t.is(jsonResult(again.stdout).finalLoss, output.finalLoss, 'same seed, same result');
+  t.false((output as unknown as {tokenCache: {hit: boolean}}).tokenCache.hit);
+  t.true((JSON.parse(again.stdout) as {tokenCache: {hit: boolean}}).tokenCache.hit);
   t.is((await readdir(join(workspace.path, '.codex', 'cache', 'tokens'))).length, 1);
 });
