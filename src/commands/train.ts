@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {InterruptionNotice} from '../cli/interruption-notice.js';
+import {ProgressBar} from '../cli/progress-bar.js';
 import {TrainingProgressBar} from '../cli/training-progress-bar.js';
 import {resumeConfig} from '../services/training/config-snapshot.js';
 import {type ResumeTarget, TrainingService, locateResume} from '../services/training/training-service.js';
@@ -56,12 +57,17 @@ export default class Train extends CodexCommand<typeof Train> {
     }
     const kernel = await this.kernel(config);
     const progress = new TrainingProgressBar(this.interactive);
+    const tokenizing = new ProgressBar('tokenizing', this.interactive);
     const interruption = new InterruptionNotice(() => progress.stop());
     const result = await new TrainingService(kernel)
       .train({
         config,
         runsDir,
         resume,
+        onTokenizing: (done, total) => {
+          tokenizing.update(done, total);
+          if (done === total) tokenizing.stop();
+        },
         onProgress: (update) => progress.update(update),
         onCheckpoint: (state) => interruption.update(state),
         onWarning: (message) => {
@@ -71,6 +77,7 @@ export default class Train extends CodexCommand<typeof Train> {
       })
       .finally(() => {
         interruption.dispose();
+        tokenizing.stop();
         progress.stop();
       });
     if (!this.jsonEnabled()) {

@@ -32,6 +32,8 @@ export interface TokenCacheInputs {
   readonly dataRunId: string | null;
   readonly datasetIds: readonly string[];
   readonly splits: Readonly<Record<SplitName, readonly CacheDocument[]>>;
+  /** Called with (documents tokenized, documents in both splits) while an entry is built. */
+  readonly onProgress?: (done: number, total: number) => void;
   /** The documents' texts, in id order; read only when the entry is built. */
   readonly texts: (split: SplitName) => AsyncIterable<{readonly id: string; readonly text: string}>;
 }
@@ -130,6 +132,8 @@ export class TokenCache {
     const separatorId = separatorOf(inputs.tokenizer);
     const arrays = {} as Record<SplitName, TokenArray>;
     const entries = {} as Record<SplitName, TokenCacheSplitEntry>;
+    const total = inputs.splits.train.length + inputs.splits.val.length;
+    let done = 0;
     for (const split of ['train', 'val'] as const) {
       const ids: number[] = [];
       let documents = 0;
@@ -137,6 +141,7 @@ export class TokenCache {
         for (const id of inputs.tokenizer.encode(text, {addSpecialTokens: false}).ids) ids.push(id);
         if (separatorId !== null) ids.push(separatorId);
         documents++;
+        inputs.onProgress?.(++done, total);
       }
       const array = dtype === 'uint16' ? Uint16Array.from(ids) : Uint32Array.from(ids);
       const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);

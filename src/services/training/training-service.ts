@@ -45,6 +45,8 @@ export interface TrainRequest {
   readonly runsDir: string;
   readonly resume?: ResumeTarget;
   readonly onProgress?: (progress: TrainingProgress) => void;
+  /** Tokenizing progress (documents done, total) while the token cache entry is built. */
+  readonly onTokenizing?: (done: number, total: number) => void;
   readonly onWarning?: (message: string) => void;
   /** Called once the run directory is open, then after every checkpoint is published. */
   readonly onCheckpoint?: (run: {readonly runId: string; readonly runDir: string; readonly step: number | null}) => void;
@@ -88,7 +90,7 @@ export class TrainingService {
     });
     const model = await engine.createModel(inputs.tokenizer.tokenizer.vocabSize);
     try {
-      const cache = await this.#tokenCache(request.config, inputs, warn);
+      const cache = await this.#tokenCache(request.config, inputs, warn, request.onTokenizing);
       const total = stepsFor(inputs.options, BatchSampler.windowsPerEpoch(cache.train.length, inputs.options.contextLength));
       if (request.resume && request.resume.snapshot.inputs.tokenCacheKey !== cache.manifest.key) {
         throw new CodexError('E_RESUME', `run ${request.resume.runId}: its tokenizer or data changed since it started`, {
@@ -195,7 +197,12 @@ export class TrainingService {
   }
 
   /** The token ids of both splits, from the cache or tokenized now; splits too short for one window are refused. */
-  async #tokenCache(config: ResolvedConfig, inputs: CheckedInputs, warn: (message: string) => void): Promise<LoadedTokenCache> {
+  async #tokenCache(
+    config: ResolvedConfig,
+    inputs: CheckedInputs,
+    warn: (message: string) => void,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<LoadedTokenCache> {
     const {tokenizer, data, options} = inputs;
     const cache = await new TokenCache(resolve(config.get<string>('cache.dir')), inputs.hasher).load(
       {
@@ -206,6 +213,7 @@ export class TrainingService {
         datasetIds: data.datasetIds,
         splits: {train: data.train, val: data.val},
         texts: (split) => data.texts(split),
+        onProgress,
       },
       warn,
     );
