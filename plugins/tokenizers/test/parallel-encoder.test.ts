@@ -1,6 +1,6 @@
 import test from 'ava';
-import {ParallelEncoder} from '../src/index.js';
-import {corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
+import {ParallelEncoder, WordPieceTokenizerFactory} from '../src/index.js';
+import {asAsync, corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
 
 test('ParallelEncoder gives the ids of encodeIds, in input order, over two workers', async (t) => {
   const tokenizer = await smallBpe();
@@ -20,4 +20,26 @@ test('ParallelEncoder gives the ids of encodeIds, in input order, over two worke
   } finally {
     await encoder.close();
   }
+});
+
+test('ParallelEncoder loads other models through the codecs module it is given, and refuses files it cannot load', async (t) => {
+  const wordpiece = await new WordPieceTokenizerFactory().train(asAsync(corpusSentences().train.slice(0, 2_000)), {
+    vocabSize: 800,
+    minFrequency: 2,
+    specialTokens: ['[PAD]', '[BOS]', '[EOS]', '[UNK]'],
+    pipeline: {},
+  });
+  const json = wordpiece.toJSON();
+  const texts = corpusSentences().heldOut.slice(0, 50);
+  const codecs = {module: new URL('../src/wordpiece/wordpiece-codecs.js', import.meta.url).href, export: 'WORDPIECE_CODECS'};
+  const encoder = await ParallelEncoder.create(json, 2, codecs);
+  try {
+    const ids = await encoder.encodeIds(texts);
+    texts.forEach((text, i) => {
+      t.deepEqual(Array.from(ids[i] as Int32Array), [...wordpiece.encode(text).ids]);
+    });
+  } finally {
+    await encoder.close();
+  }
+  await t.throwsAsync(ParallelEncoder.create(json, 1), {message: /could not load the tokenizer: .*unsupported model "WordPiece"/});
 });

@@ -1,5 +1,6 @@
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
+import {CodexError, ExitCode} from '@codex-ml/core';
 
 /** Reply of a worker: ids of all texts of a batch, flattened, and each text's id count. */
 interface BatchReply {
@@ -22,18 +23,42 @@ export class ParallelEncoder {
     this.#workers = workers;
   }
 
-  static async create(tokenizerJson: string, threads = availableParallelism()): Promise<ParallelEncoder> {
+  /**
+   * @param codecs where the workers find stage codecs beyond the defaults (BPE and the common stages), as a
+   *   module URL and the name of its `Partial<ComponentCodecs>` export, e.g. the WordPiece codecs.
+   */
+  static async create(
+    tokenizerJson: string,
+    threads = availableParallelism(),
+    codecs?: {readonly module: string; readonly export: string},
+  ): Promise<ParallelEncoder> {
     const url = new URL('./parallel-encoder-worker.js', import.meta.url);
-    const workers = Array.from({length: Math.max(1, threads)}, () => new Worker(url, {workerData: {tokenizerJson}}));
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            worker.once('message', () => resolve());
-            worker.once('error', reject);
-          }),
-      ),
-    );
+    const workers = Array.from({length: Math.max(1, threads)}, () => new Worker(url, {workerData: {tokenizerJson, codecs}}));
+    try {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve, reject) => {
+              worker.once('message', (message: unknown) => {
+                if (message === 'ready') resolve();
+                else reject(new Error(String((message as {error?: string}).error ?? message)));
+              });
+              worker.once('error', reject);
+            }),
+        ),
+      );
+    } catch (error) {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      throw new CodexError(
+        'E_TOKENIZER',
+        `tokenizer workers could not load the tokenizer: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          hint: 'pass a tokenizer.json that loads with loadTokenizerJson, and the codecs its stages need',
+          exitCode: ExitCode.input,
+          cause: error,
+        },
+      );
+    }
     return new ParallelEncoder(workers);
   }
 
