@@ -9,7 +9,10 @@ export interface BpeTrainerOptions {
   readonly minFrequency: number;
   /** Given ids 0, 1, 2, … in this order. */
   readonly specialTokens: readonly string[];
-  /** Keep at most this many characters of the corpus alphabet (most frequent first); `initialAlphabet` is always kept. */
+  /**
+   * Keep at most this many characters, most frequent first; `initialAlphabet` counts as most frequent, so it is
+   * always kept (a limit below its size keeps just it).
+   */
   readonly limitAlphabet?: number | undefined;
   /** Characters in the vocabulary whether or not the corpus has them (byte-level: all 256 byte characters). */
   readonly initialAlphabet?: readonly string[];
