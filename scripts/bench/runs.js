@@ -48,7 +48,7 @@ function* manifests() {
   }
 }
 
-function cliSeconds(args, cwd, env) {
+function cliSeconds(args, cwd, env, attempts = 3) {
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [cli, ...args], {
     cwd,
@@ -57,7 +57,14 @@ function cliSeconds(args, cwd, env) {
     maxBuffer: 1 << 28,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`codex ${args.join(' ')} failed: ${result.stderr}`);
+  if (result.status !== 0) {
+    // On a work tree where the build is being rerun, a module can be caught half-written; measure again.
+    if (attempts > 1) {
+      console.error(`  (codex ${args.join(' ')} failed, retrying: ${String(result.stderr).trim().split('\n')[0]})`);
+      return cliSeconds(args, cwd, env, attempts - 1);
+    }
+    throw new Error(`codex ${args.join(' ')} failed: ${result.stderr}`);
+  }
   return {seconds, count: JSON.parse(result.stdout).runs.length};
 }
 
