@@ -3,8 +3,9 @@ import {Worker} from 'node:worker_threads';
 import type {Hasher} from '../contracts/hasher.js';
 import {CodexError, type ExitCodeValue} from '../errors.js';
 import type {RegisteredBackend} from '../registry.js';
-import {hashFile} from './hash-file.js';
-import type {HashReply, HashTask} from './hash-worker.js';
+import {READ_CHUNK, hashFile} from './hash-file.js';
+import {tryHashFileSync} from './hash-file-sync.js';
+import type {HashBatch, HashReply} from './hash-worker.js';
 
 export interface FileToHash {
   readonly path: string;
@@ -25,8 +26,19 @@ export interface ParallelHashOptions {
   readonly onProgress?: (bytes: number) => void;
 }
 
-/** Below this much data, starting workers (and loading the backend in each) costs more than it saves. */
-const PARALLEL_THRESHOLD_BYTES = 64 << 20;
+/**
+ * Below this much data, starting workers (and loading the backend in each, ~50 ms) costs more than it saves:
+ * 16 MiB take about that long on one core with the slowest bundled hasher.
+ */
+const PARALLEL_THRESHOLD_BYTES = 16 << 20;
+
+/** On the calling thread, files up to this size are read with blocking calls (no thread-pool round trips). */
+const SYNC_READ_MAX_BYTES = 4 << 20;
+
+/** Limits of one batch sent to a worker: large enough to amortize the message, small enough to balance load. */
+const BATCH_MAX_FILES = 256;
+const BATCH_MAX_BYTES = 8 << 20;
+const BATCH_MIN_BYTES = 256 << 10;
 
 /**
  * Hashes many files across cores. Each worker loads the backend from its registered module, so any
@@ -48,7 +60,19 @@ export class ParallelFileHasher {
   private async hashSequentially(files: readonly FileToHash[], options: ParallelHashOptions): Promise<FileDigest[]> {
     const digests: FileDigest[] = [];
     let done = 0;
+    let buffer: Buffer | undefined;
     for (const file of files) {
+      if (file.size <= SYNC_READ_MAX_BYTES) {
+        // Small files: a blocking read stalls the event loop for under a millisecond or so.
+        buffer ??= Buffer.allocUnsafe(READ_CHUNK);
+        const digest = tryHashFileSync(this.hasher, file.path, buffer);
+        if (digest !== undefined) {
+          done += digest.bytes;
+          options.onProgress?.(done);
+          digests.push({path: file.path, hex: digest.hex, bytes: digest.bytes});
+          continue;
+        }
+      }
       let bytes = 0;
       const hex = await hashFile(this.hasher, file.path, {
         onProgress: (read) => {
@@ -66,6 +90,7 @@ export class ParallelFileHasher {
     const backend = {contract: this.backend.contract, name: this.backend.name, plugin: this.backend.plugin, spec: this.backend.spec};
     const workers = Array.from({length: threads}, () => new Worker(new URL('./hash-worker.js', import.meta.url), {workerData: backend}));
     const results: FileDigest[] = new Array(files.length);
+    let remainingBytes = files.reduce((sum, file) => sum + file.size, 0);
     let next = 0;
     let completed = 0;
     let hashedBytes = 0;
@@ -78,10 +103,20 @@ export class ParallelFileHasher {
         if (error) reject(error);
         else resolve(results);
       };
+      // Batches shrink as the work runs out, so that no worker is left with a long batch while the others idle.
       const feed = (worker: Worker) => {
         if (next >= files.length) return;
-        const index = next++;
-        worker.postMessage({index, path: (files[index] as FileToHash).path} satisfies HashTask);
+        const budget = Math.min(BATCH_MAX_BYTES, Math.max(BATCH_MIN_BYTES, remainingBytes / (threads * 4)));
+        const first = next;
+        let bytes = 0;
+        const paths: string[] = [];
+        while (next < files.length && paths.length < BATCH_MAX_FILES && (paths.length === 0 || bytes < budget)) {
+          const file = files[next++] as FileToHash;
+          paths.push(file.path);
+          bytes += file.size;
+        }
+        remainingBytes -= bytes;
+        worker.postMessage({first, paths} satisfies HashBatch);
       };
       for (const worker of workers) {
         worker.on('message', (reply: HashReply) => {
@@ -90,15 +125,18 @@ export class ParallelFileHasher {
             finish(new CodexError(code, message, {hint, exitCode: exitCode as ExitCodeValue}));
             return;
           }
-          results[reply.index] = {path: (files[reply.index] as FileToHash).path, hex: reply.hex, bytes: reply.bytes};
-          hashedBytes += reply.bytes;
+          reply.digests.forEach(({hex, bytes}, k) => {
+            const index = reply.first + k;
+            results[index] = {path: (files[index] as FileToHash).path, hex, bytes};
+            hashedBytes += bytes;
+          });
+          completed += reply.digests.length;
           options.onProgress?.(hashedBytes);
-          completed++;
           if (completed === files.length) finish();
           else feed(worker);
         });
         worker.on('error', (error) => finish(error));
-        // Two tasks in flight per worker hide the message round trip behind hashing.
+        // Two batches in flight per worker hide the message round trip behind hashing.
         feed(worker);
         feed(worker);
       }
