@@ -1,5 +1,5 @@
-import type {Dirent} from 'node:fs';
-import {readdir, stat} from 'node:fs/promises';
+import {type Dirent, readdirSync} from 'node:fs';
+import {stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {CodexError, ExitCode, assertRegularFile, fileError} from '@codex-ml/core';
 import {compareIds} from './dataset-item.js';
@@ -19,13 +19,19 @@ async function walk(root: string, prefix: string, out: string[], filter: (name: 
   const directory = prefix === '' ? root : join(root, prefix);
   let entries: Dirent[];
   try {
-    entries = await readdir(directory, {withFileTypes: true});
+    // Blocking: a listing has nothing to overlap with, and a thread-pool round trip per directory costs more.
+    entries = readdirSync(directory, {withFileTypes: true});
   } catch (error) {
     throw fileError(directory, error, 'list directory');
   }
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const id = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    // The common case (a plain file) needs no path: joining one per entry was a good part of a listing's cost.
+    if (entry.isFile()) {
+      if (filter(entry.name)) out.push(id);
+      continue;
+    }
     const path = join(root, id);
     let isDirectory = entry.isDirectory();
     if (entry.isSymbolicLink()) {

@@ -28,29 +28,28 @@ export function checkJsonSchema(value: unknown, schema: SchemaObject): string | 
 
 /** `path` is a stack of keys, turned into a string only when there is a problem to report. */
 function check(value: unknown, schema: SchemaObject, path: Array<string | number>): string | undefined {
-  const at = () => (path.length === 0 ? '' : `field /${path.join('/')} `);
-  if ('const' in schema && value !== schema['const']) return `${at()}must be equal to constant ${JSON.stringify(schema['const'])}`;
+  if ('const' in schema && value !== schema['const']) return `${at(path)}must be equal to constant ${JSON.stringify(schema['const'])}`;
   if (Array.isArray(schema['enum']) && !schema['enum'].includes(value))
-    return `${at()}must be one of ${(schema['enum'] as unknown[]).join(', ')}`;
+    return `${at(path)}must be one of ${(schema['enum'] as unknown[]).join(', ')}`;
   const type = schema['type'];
   if (type !== undefined && !(Array.isArray(type) ? type.some((one) => hasType(value, String(one))) : hasType(value, String(type)))) {
-    return `${at()}must be ${([] as unknown[]).concat(type).join(' or ')}`;
+    return `${at(path)}must be ${([] as unknown[]).concat(type).join(' or ')}`;
   }
   if (typeof value === 'string') {
     if (typeof schema['minLength'] === 'number' && value.length < schema['minLength'])
-      return `${at()}must NOT have fewer than ${schema['minLength']} characters`;
+      return `${at(path)}must NOT have fewer than ${schema['minLength']} characters`;
     if (typeof schema['pattern'] === 'string' && !patternOf(schema['pattern']).test(value))
-      return `${at()}must match pattern "${schema['pattern']}"`;
+      return `${at(path)}must match pattern "${schema['pattern']}"`;
   }
   if (typeof value === 'number') {
-    if (typeof schema['minimum'] === 'number' && value < schema['minimum']) return `${at()}must be >= ${schema['minimum']}`;
-    if (typeof schema['maximum'] === 'number' && value > schema['maximum']) return `${at()}must be <= ${schema['maximum']}`;
+    if (typeof schema['minimum'] === 'number' && value < schema['minimum']) return `${at(path)}must be >= ${schema['minimum']}`;
+    if (typeof schema['maximum'] === 'number' && value > schema['maximum']) return `${at(path)}must be <= ${schema['maximum']}`;
     if (typeof schema['exclusiveMinimum'] === 'number' && value <= schema['exclusiveMinimum'])
-      return `${at()}must be > ${schema['exclusiveMinimum']}`;
+      return `${at(path)}must be > ${schema['exclusiveMinimum']}`;
   }
   if (Array.isArray(value)) {
     if (typeof schema['minItems'] === 'number' && value.length < schema['minItems'])
-      return `${at()}must NOT have fewer than ${schema['minItems']} items`;
+      return `${at(path)}must NOT have fewer than ${schema['minItems']} items`;
     const items = schema['items'] as SchemaObject | undefined;
     if (items) {
       for (let i = 0; i < value.length; i++) {
@@ -63,7 +62,7 @@ function check(value: unknown, schema: SchemaObject, path: Array<string | number
   }
   if (isObject(value)) {
     const required = schema['required'] as string[] | undefined;
-    if (required) for (const key of required) if (value[key] === undefined) return `${at()}must have required property '${key}'`;
+    if (required) for (const key of required) if (value[key] === undefined) return `${at(path)}must have required property '${key}'`;
     const properties = schema['properties'] as Record<string, SchemaObject> | undefined;
     const additional = schema['additionalProperties'];
     if (properties || additional !== undefined) {
@@ -77,7 +76,7 @@ function check(value: unknown, schema: SchemaObject, path: Array<string | number
             : additional === false
               ? undefined
               : (additional as SchemaObject | undefined);
-        if (childSchema === undefined && additional === false) return `${at()}must NOT have additional properties (${key})`;
+        if (childSchema === undefined && additional === false) return `${at(path)}must NOT have additional properties (${key})`;
         if (childSchema) {
           path.push(key);
           const problem = check(child, childSchema, path);
@@ -89,9 +88,14 @@ function check(value: unknown, schema: SchemaObject, path: Array<string | number
   }
   if (Array.isArray(schema['oneOf'])) {
     const matches = (schema['oneOf'] as SchemaObject[]).filter((option) => check(value, option, path) === undefined).length;
-    if (matches !== 1) return `${at()}must match exactly one schema in oneOf`;
+    if (matches !== 1) return `${at(path)}must match exactly one schema in oneOf`;
   }
   return undefined;
+}
+
+/** The problem prefix for `path`; a plain function, not a closure per checked value (a manifest has thousands). */
+function at(path: ReadonlyArray<string | number>): string {
+  return path.length === 0 ? '' : `field /${path.join('/')} `;
 }
 
 function hasType(value: unknown, type: string): boolean {
