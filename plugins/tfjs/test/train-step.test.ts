@@ -14,6 +14,7 @@ import {
   setJsKernels,
   trainStep,
 } from '../src/index.js';
+import {sparseCrossEntropy} from '../src/ops/sparse-cross-entropy.js';
 import {bitwiseEqual, maxAbsDiff, toyBatch} from './toy-data.js';
 
 const TINY: GptConfig = {vocabSize: 40, contextLength: 16, layers: 2, heads: 2, dModel: 32, dropout: 0, tiedEmbeddings: true, seed: 7};
@@ -236,4 +237,18 @@ test.serial('model config errors and mismatched weights name the key or the para
   t.regex(t.throws(() => model.forward(contexts))?.message ?? '', /context of 17 tokens exceeds training\.model\.contextLength 16/);
   const logits = model.forward(tf.zeros([2, 5], 'int32') as tf.Tensor2D);
   t.deepEqual(logits.shape, [2, 5, 40]);
+});
+
+test.serial('the loss stays exact when a target probability underflows float32', async (t) => {
+  await loadTfBackend('wasm');
+  const logits = tf.tensor2d([0, 200, 1, 3, 2, 1], [2, 3]);
+  const targets = tf.tensor1d([0, 2], 'int32');
+  // Row 0: log(e^0 + e^200 + e^1) − 0 ≈ 200; row 1: log(e^3 + e^2 + e^1) − 1.
+  const expected = (200 + Math.log(1 + Math.exp(-200) + Math.exp(-199)) + Math.log(Math.exp(3) + Math.exp(2) + Math.exp(1)) - 1) / 2;
+  for (const js of [true, false]) {
+    setJsKernels(js);
+    const loss = (sparseCrossEntropy(logits, targets).dataSync() as Float32Array)[0] as number;
+    t.true(Math.abs(loss - expected) < 1e-4, `js kernels ${js}: ${loss} vs ${expected}`);
+  }
+  setJsKernels(undefined);
 });
