@@ -40,8 +40,8 @@ let modelCounter = 0;
  * backend, so the same seed gives bitwise the same initial weights on wasm and cpu.
  *
  * Performance: q, k and v come from one matmul; every matmul and its gradients are non-transposed products
- * (`linear`, `matMulNN`, `matMulNT`); attention, layer norm, GELU, the loss and the embedding gradient are fused ops with
- * hand-written gradients (see `ops/`), run as JavaScript loops on the wasm and cpu backends.
+ * (`linear`, `matMulNN`, `matMulNT`); attention, layer norm, GELU, the loss and the embedding lookup are
+ * fused ops with hand-written gradients (see `ops/`), tuned for the wasm backend.
  */
 export class GptModel {
   readonly config: GptConfig;
