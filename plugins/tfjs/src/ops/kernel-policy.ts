@@ -3,12 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 let override: boolean | undefined;
 
 /**
- * Whether the model's fused ops run as JavaScript loops over typed arrays (wasm and cpu backends) or as
- * TensorFlow.js kernels (native backends, where a round trip through JavaScript would cost more than it saves).
+ * Whether the model's ops take their wasm/cpu-tuned form — plain 2-D matmuls with explicit transposes,
+ * per-(batch, head) attention, JavaScript loops for transposes, bias and embedding gradients, the loss from
+ * the softmax kernel — or plain TensorFlow.js ops (native backends, where a round trip through JavaScript
+ * would cost more than it saves).
  *
- * Why JavaScript: on the wasm backend every small elementwise kernel costs a call and a pass over memory,
- * `tanh` is scalar, and batched or transposed matmuls leave XNNPACK's fast path; one fused loop for attention,
- * layer norm, GELU or the loss is several times faster, and its summation order is fixed, hence deterministic.
+ * Why: on the wasm backend only non-transposed, non-batched matmuls reach XNNPACK's fast path, and its
+ * Transpose kernel is slow; the tuned forms avoid both and sum in a fixed order, hence deterministically.
  */
 export function useJsKernels(): boolean {
   if (override !== undefined) return override;
