@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {Tokenizer as JsTokenizer} from '@huggingface/tokenizers';
 import test from 'ava';
 import {BpeTokenizerFactory, loadTokenizerJson} from '../src/index.js';
-import {corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
+import {asAsync, corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
 
 interface NativeEncoding {
   getIds(): number[];
@@ -141,3 +141,27 @@ test('truncation, padding, masks and offsets match tokenizers (Rust) on the main
 function native_(json: string): NativeTokenizer {
   return native.Tokenizer.fromString(json);
 }
+
+test('with a normalizer (NFKC, lowercase) ids and offsets still match tokenizers (Rust)', async (t) => {
+  const ours = await new BpeTokenizerFactory().train(asAsync(corpusSentences().train.slice(0, 3_000)), {
+    vocabSize: 700,
+    minFrequency: 2,
+    specialTokens: ['[PAD]', '[BOS]', '[EOS]'],
+    pipeline: {normalizer: ['nfkc', 'lowercase']},
+  });
+  const rust = native.Tokenizer.fromString(ours.toJSON());
+  for (const text of ['ﬁne ＡＢＣ① Ünïcödé Straße', 'İstanbul ΣΊΣΥΦΟΣ ㍿ e\u0301', ...corpusSentences().heldOut.slice(0, 100)]) {
+    const expected = await rust.encode(text);
+    const actual = ours.encode(text);
+    t.deepEqual([...actual.ids], expected.getIds(), text);
+    // When a base letter and a combining mark compose into one character, offsets here cover both original
+    // code units while Hugging Face keeps only the first; elsewhere they agree.
+    if (!/\p{M}/u.test(text)) {
+      t.deepEqual(
+        actual.offsets.map(([a, b]) => [a, b]),
+        expected.getOffsets(),
+        text,
+      );
+    }
+  }
+});

@@ -1,6 +1,13 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {BpeTokenizerFactory, PipelineTokenizer, UnicodeNormalizer, wellFormed} from '../src/index.js';
+import {
+  BpeTokenizerFactory,
+  PipelineTokenizer,
+  type PreTokenizer,
+  SequencePreTokenizer,
+  UnicodeNormalizer,
+  wellFormed,
+} from '../src/index.js';
 import {asAsync, corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
 
 const samples: Record<string, string> = {
@@ -142,20 +149,29 @@ test('encodeBatch equals encode row by row', async (t) => {
   );
 });
 
-test('the byte-level fast path and the general pipeline path give identical encodings', async (t) => {
+test('the byte-level fast path and the general pipeline path give identical encodings, with or without a normalizer', async (t) => {
   const tokenizer = await smallBpe();
-  // An NFC normalizer (a no-op on NFC text) sends encoding through the general normalize → pre-tokenize path.
-  const general = new PipelineTokenizer({
-    model: tokenizer.model,
-    normalizer: new UnicodeNormalizer('NFC'),
-    preTokenizer: tokenizer.preTokenizer,
-    postProcessor: tokenizer.postProcessor,
-    decoder: tokenizer.decoder,
-    addedTokens: tokenizer.addedVocabulary.tokens,
-  });
-  for (const text of ['Héllo wörld, 東京 👍! [EOS] tail', "it's   spaced\n\nout", 'مرحبا 👨‍👩‍👧 x']) {
-    t.deepEqual(general.encode(text), tokenizer.encode(text), text);
+  // A Sequence around the byte-level pre-tokenizer offers no fast path: encoding takes the general
+  // normalize → pre-tokenize → model route, which must agree exactly.
+  const build = (fast: boolean, normalizer: UnicodeNormalizer | undefined) =>
+    new PipelineTokenizer({
+      model: tokenizer.model,
+      normalizer,
+      preTokenizer: fast ? tokenizer.preTokenizer : new SequencePreTokenizer([tokenizer.preTokenizer as PreTokenizer]),
+      postProcessor: tokenizer.postProcessor,
+      decoder: tokenizer.decoder,
+      addedTokens: tokenizer.addedVocabulary.tokens,
+    });
+  const texts = ['Héllo wörld, 東京 👍! [EOS] tail', "it's   spaced\n\nout", 'مرحبا 👨‍👩‍👧 x', 'ﬁne Ａ① e\u0301 ㍿ x'];
+  for (const normalizer of [undefined, new UnicodeNormalizer('NFKC')]) {
+    const fast = build(true, normalizer);
+    const general = build(false, normalizer);
+    for (const text of texts) {
+      t.deepEqual(fast.encode(text), general.encode(text), text);
+      t.deepEqual(fast.encodeIds(text), [...general.encode(text).ids], text);
+    }
   }
+  t.deepEqual(build(true, undefined).encode(texts[0] as string), tokenizer.encode(texts[0] as string));
 });
 
 test('training reports word counting and merges to the progress sink', async (t) => {

@@ -113,7 +113,7 @@ export class PipelineTokenizer implements Tokenizer {
    */
   encodeIds(text: string, addSpecialTokens = true): number[] {
     const fast = this.model.tokenizeIds?.bind(this.model);
-    const bytes = this.normalizer === undefined ? this.model.encodeUtf8Range?.bind(this.model) : undefined;
+    const bytes = this.model.encodeUtf8Range?.bind(this.model);
     const pattern = bytes ? this.preTokenizer?.byteLevelSourcePattern?.() : undefined;
     const out: number[] = [];
     const input = wellFormed(text);
@@ -123,7 +123,8 @@ export class PipelineTokenizer implements Tokenizer {
         continue;
       }
       if (bytes && pattern) {
-        const source = segment.start === 0 && segment.end === input.length ? input : input.slice(segment.start, segment.end);
+        const raw = segment.start === 0 && segment.end === input.length ? input : input.slice(segment.start, segment.end);
+        const source = this.normalizer ? this.#normalized(raw).text : raw;
         const visit = (start: number, end: number) => {
           const encoded = bytes(source, start, end);
           for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
@@ -211,7 +212,7 @@ export class PipelineTokenizer implements Tokenizer {
   #tokenize(text: string): EncodingParts {
     const parts = emptyParts();
     const input = wellFormed(text);
-    const bytes = this.normalizer === undefined ? this.model.encodeUtf8Range?.bind(this.model) : undefined;
+    const bytes = this.model.encodeUtf8Range?.bind(this.model);
     const pattern = bytes ? this.preTokenizer?.byteLevelSourcePattern?.() : undefined;
     for (const segment of this.addedVocabulary.split(input)) {
       const added = segment.token;
@@ -221,9 +222,10 @@ export class PipelineTokenizer implements Tokenizer {
         continue;
       }
       if (bytes && pattern) {
-        const source = input.slice(segment.start, segment.end);
+        const normalized = this.#normalized(input.slice(segment.start, segment.end));
+        const source = normalized.text;
         const visit = (start: number, end: number) =>
-          this.#pushUtf8Piece(parts, source, start, end, segment.start, bytes(source, start, end));
+          this.#pushUtf8Piece(parts, normalized, start, end, segment.start, bytes(source, start, end));
         if (pattern.source === GPT2_MATCHER_SOURCE) forEachGpt2Piece(source, visit);
         else
           for (let match = pattern.exec(source); match !== null; match = pattern.exec(source))
@@ -245,8 +247,12 @@ export class PipelineTokenizer implements Tokenizer {
     return parts;
   }
 
-  /** Tokens of one byte-level piece `source[start, end)` from `[id, byteEnd, …]`, offsets shifted by `base`. */
-  #pushUtf8Piece(parts: EncodingParts, source: string, start: number, end: number, base: number, encoded: Int32Array): void {
+  /**
+   * Tokens of one byte-level piece `normalized.text[start, end)` from `[id, byteEnd, …]`; offsets mapped back to
+   * the original text and shifted by `base` (the segment's start).
+   */
+  #pushUtf8Piece(parts: EncodingParts, normalized: NormalizedText, start: number, end: number, base: number, encoded: Int32Array): void {
+    const source = normalized.text;
     let ascii = true;
     for (let i = start; i < end; i++) {
       if (source.charCodeAt(i) >= 0x80) {
@@ -255,23 +261,15 @@ export class PipelineTokenizer implements Tokenizer {
       }
     }
     const model = this.model;
-    if (ascii) {
-      let from = start;
-      for (let i = 0; i < encoded.length; i += 2) {
-        const to = start + (encoded[i + 1] as number);
-        const id = encoded[i] as number;
-        pushToken(parts, id, model.idToToken(id) ?? '', [base + from, base + to], false);
-        from = to;
-      }
-      return;
-    }
+    const identity = normalized.isIdentity;
     // Byte → code unit range of the character holding it (a token may cover part of a character).
-    const piece = spellPiece(source, start, end, 0);
+    const piece = ascii ? undefined : spellPiece(source, start, end, 0);
     let fromByte = 0;
     for (let i = 0; i < encoded.length; i += 2) {
       const toByte = encoded[i + 1] as number;
       const id = encoded[i] as number;
-      const [from, to] = pieceRange(piece, fromByte, toByte);
+      let [from, to] = piece ? pieceRange(piece, fromByte, toByte) : [start + fromByte, start + toByte];
+      if (!identity) [from, to] = normalized.originalRange(from, to);
       pushToken(parts, id, model.idToToken(id) ?? '', [base + from, base + to], false);
       fromByte = toByte;
     }
