@@ -1,6 +1,6 @@
 import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, writeFileAtomic} from '@codex-ml/core';
-import {manifestStoreOptions} from '../runs/manifest-store-options.js';
+import {recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {evaluationBatches} from '../training/batch-sampler.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
 import {readSnapshot, resumeConfig} from '../training/config-snapshot.js';
@@ -163,21 +163,16 @@ export class EvaluationService {
         ...summary,
         artifacts: await new RunArtifacts(run.path, hasher).list(),
       };
-      await writeFileAtomic(run.file('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-      await this.#recordInStore(manifest, request.runsDir, request.onWarning);
+      await recordRunManifest(
+        this.kernel,
+        {path: run.path, runsDir: resolve(request.runsDir)},
+        manifest,
+        request.onWarning ?? (() => undefined),
+      );
       return {runId: run.runId, runDir: run.path, ...summary};
     } finally {
       await run.release();
     }
-  }
-
-  async #recordInStore(manifest: Manifest, runsDir: string, warn: ((message: string) => void) | undefined): Promise<void> {
-    const name = this.kernel.backendName('manifest-store');
-    if (!this.kernel.registry.get('manifest-store', name)) return;
-    const store = await this.kernel.bind('manifest-store', {...manifestStoreOptions(this.kernel.config, name), dir: resolve(runsDir)});
-    await store.put(manifest, {replace: true}).catch((error: unknown) => {
-      warn?.(`evaluation ${manifest.runId} was written to its run directory but not to the ${name} store: ${String(error)}`);
-    });
   }
 }
 

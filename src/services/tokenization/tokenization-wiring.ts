@@ -1,4 +1,5 @@
 import {CodexError, ExitCode, type Kernel, ManifestStore, type ManifestStore as ManifestStoreContract} from '@codex-ml/core';
+import {manifestStoreOptions} from '../runs/manifest-store-options.js';
 import {CorpusResolver} from './corpus-resolver.js';
 import {DataRunReader} from './data-run-reader.js';
 import {FileChecksummer} from './file-checksummer.js';
@@ -48,9 +49,10 @@ export function wireTokenizerLoader(kernel: Kernel): TokenizerLoader {
   return new TokenizerLoader(kernel.registry);
 }
 
-/** The configured manifest store over the runs directory (`dir` is the fs store's option; others ignore it). */
+/** The configured manifest store over the runs directory, with its own config block (`manifest.<name>.*`). */
 async function bindStore(kernel: Kernel, runsDir: string): Promise<ManifestStoreContract> {
-  await kernel.bind('manifest-store', {dir: runsDir});
+  const name = kernel.backendName('manifest-store');
+  await kernel.bind('manifest-store', {...manifestStoreOptions(kernel.config, name), dir: runsDir});
   return kernel.resolve<ManifestStoreContract>(ManifestStore);
 }
 

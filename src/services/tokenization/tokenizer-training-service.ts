@@ -1,5 +1,5 @@
 import {readFile, rm} from 'node:fs/promises';
-import {resolve} from 'node:path';
+import {join, resolve} from 'node:path';
 import {
   type Checksum,
   type Hasher,
@@ -10,6 +10,7 @@ import {
   type TokenizerTrainOptions,
   writeFileAtomic,
 } from '@codex-ml/core';
+import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {canonicalDigest, digestBytes} from './canonical-digest.js';
 import type {CorpusResolver} from './corpus-resolver.js';
 import type {CorpusDrift, CorpusSource} from './corpus-source.js';
@@ -182,6 +183,8 @@ export class TokenizerTrainingService {
           ...corpus.records.map((set) => ({id: set.id, datasetId: set.datasetId, checksum: set.checksum, bytes: set.bytes})),
         ],
       };
+      // The run directory holds its manifest whatever the store, like every other run kind.
+      if (this.store.name !== 'fs') await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       await this.store.put(manifest);
       const entry = await this.cache.record(manifest);
       const out = request.out ? await this.#writeOut(request.out, bytes) : null;

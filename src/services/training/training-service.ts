@@ -13,9 +13,9 @@ import {
   instantiateBackend,
   isRunId,
   listRunIds,
-  writeFileAtomic,
 } from '@codex-ml/core';
 import {manifestStoreOptions} from '../runs/manifest-store-options.js';
+import {recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {canonicalDigest} from '../tokenization/canonical-digest.js';
 import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
@@ -281,8 +281,7 @@ export class TrainingService {
       tokenCache: {runId: cache.runId, key: cache.key},
       artifacts: await new RunArtifacts(run.path, inputs.hasher).list(),
     };
-    await writeFileAtomic(run.file('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    await this.#recordInStore(manifest, dirname(run.path), warn);
+    await recordRunManifest(this.kernel, {path: run.path, runsDir: dirname(run.path)}, manifest, warn);
   }
 
   /**
@@ -304,20 +303,6 @@ export class TrainingService {
       return null;
     } finally {
       await store.close();
-    }
-  }
-
-  /** Also files the manifest in the configured manifest store (over the directory the run lives in). */
-  async #recordInStore(manifest: Manifest, runsDir: string, warn: (message: string) => void): Promise<void> {
-    const name = this.kernel.backendName('manifest-store');
-    if (!this.kernel.registry.get('manifest-store', name)) return;
-    try {
-      const store = await this.kernel.bind('manifest-store', {...manifestStoreOptions(this.kernel.config, name), dir: runsDir});
-      await store.put(manifest, {replace: true});
-    } catch (error) {
-      warn(
-        `the run manifest was written to the run directory but not to the ${name} manifest store: ${error instanceof Error ? error.message : String(error)}`,
-      );
     }
   }
 }
