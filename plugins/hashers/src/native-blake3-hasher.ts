@@ -1,5 +1,5 @@
 import {createRequire} from 'node:module';
-import {CodexError, ExitCode, type HashState, type Hasher} from '@codex-ml/core';
+import type {HashState, Hasher} from '@codex-ml/core';
 
 interface NativeBlake3 {
   update(input: Uint8Array): unknown;
@@ -13,9 +13,9 @@ export class NativeBlake3Hasher implements Hasher {
 
   private constructor(private readonly Native: new () => NativeBlake3) {}
 
-  static create(): NativeBlake3Hasher {
+  static async create(): Promise<NativeBlake3Hasher> {
     return new NativeBlake3Hasher(
-      loadOptional<{Blake3Hasher: new () => NativeBlake3}>('@napi-rs/blake-hash', 'blake3-native').Blake3Hasher,
+      (await loadOptional<{Blake3Hasher: new () => NativeBlake3}>('@napi-rs/blake-hash', 'blake3-native')).Blake3Hasher,
     );
   }
 
@@ -41,10 +41,13 @@ export class NativeBlake3Hasher implements Hasher {
 export const FINISHED = 'digest() was already called on this hash state';
 
 /** Loads an optional native dependency, or explains how to get it. */
-export function loadOptional<T>(name: string, backend: string): T {
+export async function loadOptional<T>(name: string, backend: string): Promise<T> {
   try {
     return createRequire(import.meta.url)(name) as T;
   } catch (error) {
+    // Core is imported for this error only: every hashing worker loads this module, and the core index
+    // (config, DI container, semver) would cost each worker more than hashing a few hundred files.
+    const {CodexError, ExitCode} = await import('@codex-ml/core');
     throw new CodexError('E_BACKEND_UNAVAILABLE', `hasher "${backend}" needs the native package ${name}, which is not installed`, {
       hint: `npm install ${name}, or choose another hasher (--set hasher=blake3)`,
       exitCode: ExitCode.plugin,

@@ -17,8 +17,8 @@ export class NativeXxh3Hasher implements Hasher {
 
   private constructor(private readonly module: XxhashModule) {}
 
-  static create(): NativeXxh3Hasher {
-    return new NativeXxh3Hasher(loadOptional<XxhashModule>('@node-rs/xxhash', 'xxh3-native'));
+  static async create(): Promise<NativeXxh3Hasher> {
+    return new NativeXxh3Hasher(await loadOptional<XxhashModule>('@node-rs/xxhash', 'xxh3-native'));
   }
 
   create(): HashState {
