@@ -10,16 +10,66 @@
  */
 export type SchemaObject = {readonly [keyword: string]: unknown};
 
-// Compiled once per pattern: a manifest checks the same few patterns thousands of times.
-const patterns = new Map<string, RegExp>();
+/**
+ * A schema object's keywords read once into fixed fields. Checking a manifest visits the same few schema
+ * objects thousands of times; reading keywords from object literals of many shapes each time (`'const' in`,
+ * `schema['minLength']`, …) cost more than the checks themselves.
+ */
+interface CompiledSchema {
+  readonly hasConst: boolean;
+  readonly constValue: unknown;
+  readonly enumValues: readonly unknown[] | undefined;
+  /** The `type` keyword as a list of names, and as the problem text names it. */
+  readonly types: readonly string[] | undefined;
+  readonly typeText: string;
+  readonly minLength: number | undefined;
+  readonly pattern: RegExp | undefined;
+  readonly patternSource: string | undefined;
+  readonly minimum: number | undefined;
+  readonly maximum: number | undefined;
+  readonly exclusiveMinimum: number | undefined;
+  readonly minItems: number | undefined;
+  readonly items: SchemaObject | undefined;
+  readonly required: readonly string[] | undefined;
+  readonly properties: Record<string, SchemaObject> | undefined;
+  readonly hasPropertyRules: boolean;
+  readonly additional: unknown;
+  readonly oneOf: readonly SchemaObject[] | undefined;
+}
 
-function patternOf(source: string): RegExp {
-  let pattern = patterns.get(source);
-  if (!pattern) {
-    pattern = new RegExp(source, 'u');
-    patterns.set(source, pattern);
+const compiledSchemas = new WeakMap<SchemaObject, CompiledSchema>();
+
+function compiled(schema: SchemaObject): CompiledSchema {
+  let result = compiledSchemas.get(schema);
+  if (result === undefined) {
+    const type = schema['type'];
+    const number = (keyword: string) => (typeof schema[keyword] === 'number' ? (schema[keyword] as number) : undefined);
+    const patternSource = typeof schema['pattern'] === 'string' ? schema['pattern'] : undefined;
+    const properties = schema['properties'] as Record<string, SchemaObject> | undefined;
+    const additional = schema['additionalProperties'];
+    result = {
+      hasConst: 'const' in schema,
+      constValue: schema['const'],
+      enumValues: Array.isArray(schema['enum']) ? (schema['enum'] as unknown[]) : undefined,
+      types: type === undefined ? undefined : Array.isArray(type) ? type.map((one) => String(one)) : [String(type)],
+      typeText: type === undefined ? '' : ([] as unknown[]).concat(type).join(' or '),
+      minLength: number('minLength'),
+      pattern: patternSource === undefined ? undefined : new RegExp(patternSource, 'u'),
+      patternSource,
+      minimum: number('minimum'),
+      maximum: number('maximum'),
+      exclusiveMinimum: number('exclusiveMinimum'),
+      minItems: number('minItems'),
+      items: (schema['items'] as SchemaObject | undefined) || undefined,
+      required: (schema['required'] as string[] | undefined) || undefined,
+      properties,
+      hasPropertyRules: Boolean(properties) || additional !== undefined,
+      additional,
+      oneOf: Array.isArray(schema['oneOf']) ? (schema['oneOf'] as SchemaObject[]) : undefined,
+    };
+    compiledSchemas.set(schema, result);
   }
-  return pattern;
+  return result;
 }
 
 export function checkJsonSchema(value: unknown, schema: SchemaObject): string | undefined {
@@ -27,45 +77,38 @@ export function checkJsonSchema(value: unknown, schema: SchemaObject): string | 
 }
 
 /** `path` is a stack of keys, turned into a string only when there is a problem to report. */
-function check(value: unknown, schema: SchemaObject, path: Array<string | number>): string | undefined {
-  if ('const' in schema && value !== schema['const']) return `${at(path)}must be equal to constant ${JSON.stringify(schema['const'])}`;
-  if (Array.isArray(schema['enum']) && !schema['enum'].includes(value))
-    return `${at(path)}must be one of ${(schema['enum'] as unknown[]).join(', ')}`;
-  const type = schema['type'];
-  if (type !== undefined && !(Array.isArray(type) ? type.some((one) => hasType(value, String(one))) : hasType(value, String(type)))) {
-    return `${at(path)}must be ${([] as unknown[]).concat(type).join(' or ')}`;
-  }
+function check(value: unknown, schemaObject: SchemaObject, path: Array<string | number>): string | undefined {
+  const schema = compiled(schemaObject);
+  if (schema.hasConst && value !== schema.constValue) return `${at(path)}must be equal to constant ${JSON.stringify(schema.constValue)}`;
+  if (schema.enumValues && !schema.enumValues.includes(value)) return `${at(path)}must be one of ${schema.enumValues.join(', ')}`;
+  if (schema.types && !schema.types.some((one) => hasType(value, one))) return `${at(path)}must be ${schema.typeText}`;
   if (typeof value === 'string') {
-    if (typeof schema['minLength'] === 'number' && value.length < schema['minLength'])
-      return `${at(path)}must NOT have fewer than ${schema['minLength']} characters`;
-    if (typeof schema['pattern'] === 'string' && !patternOf(schema['pattern']).test(value))
-      return `${at(path)}must match pattern "${schema['pattern']}"`;
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      return `${at(path)}must NOT have fewer than ${schema.minLength} characters`;
+    if (schema.pattern && !schema.pattern.test(value)) return `${at(path)}must match pattern "${schema.patternSource}"`;
   }
   if (typeof value === 'number') {
-    if (typeof schema['minimum'] === 'number' && value < schema['minimum']) return `${at(path)}must be >= ${schema['minimum']}`;
-    if (typeof schema['maximum'] === 'number' && value > schema['maximum']) return `${at(path)}must be <= ${schema['maximum']}`;
-    if (typeof schema['exclusiveMinimum'] === 'number' && value <= schema['exclusiveMinimum'])
-      return `${at(path)}must be > ${schema['exclusiveMinimum']}`;
+    if (schema.minimum !== undefined && value < schema.minimum) return `${at(path)}must be >= ${schema.minimum}`;
+    if (schema.maximum !== undefined && value > schema.maximum) return `${at(path)}must be <= ${schema.maximum}`;
+    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) return `${at(path)}must be > ${schema.exclusiveMinimum}`;
   }
   if (Array.isArray(value)) {
-    if (typeof schema['minItems'] === 'number' && value.length < schema['minItems'])
-      return `${at(path)}must NOT have fewer than ${schema['minItems']} items`;
-    const items = schema['items'] as SchemaObject | undefined;
-    if (items) {
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      return `${at(path)}must NOT have fewer than ${schema.minItems} items`;
+    if (schema.items) {
       for (let i = 0; i < value.length; i++) {
         path.push(i);
-        const problem = check(value[i], items, path);
+        const problem = check(value[i], schema.items, path);
         path.pop();
         if (problem) return problem;
       }
     }
   }
   if (isObject(value)) {
-    const required = schema['required'] as string[] | undefined;
-    if (required) for (const key of required) if (value[key] === undefined) return `${at(path)}must have required property '${key}'`;
-    const properties = schema['properties'] as Record<string, SchemaObject> | undefined;
-    const additional = schema['additionalProperties'];
-    if (properties || additional !== undefined) {
+    if (schema.required)
+      for (const key of schema.required) if (value[key] === undefined) return `${at(path)}must have required property '${key}'`;
+    if (schema.hasPropertyRules) {
+      const {properties, additional} = schema;
       for (const key in value) {
         const child = value[key];
         // JSON has no undefined: a key holding it is an absent key.
@@ -86,8 +129,8 @@ function check(value: unknown, schema: SchemaObject, path: Array<string | number
       }
     }
   }
-  if (Array.isArray(schema['oneOf'])) {
-    const matches = (schema['oneOf'] as SchemaObject[]).filter((option) => check(value, option, path) === undefined).length;
+  if (schema.oneOf) {
+    const matches = schema.oneOf.filter((option) => check(value, option, path) === undefined).length;
     if (matches !== 1) return `${at(path)}must match exactly one schema in oneOf`;
   }
   return undefined;
