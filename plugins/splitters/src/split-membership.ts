@@ -7,16 +7,20 @@
  * `get`/`has` only. Iteration order is the input order, as a `Map` filled in that order would give.
  */
 export class SplitMembership implements ReadonlyMap<string, string> {
-  private index: Map<string, number> | undefined;
+  // ES private fields: like a Map's entries they are not own enumerable properties (JSON.stringify gives {}).
+  readonly #ids: readonly string[];
+  readonly #splitIndex: Uint16Array;
+  readonly #names: readonly string[];
+  #index: Map<string, number> | undefined;
 
-  constructor(
-    private readonly ids: readonly string[],
-    private readonly splitIndex: Uint16Array,
-    private readonly names: readonly string[],
-  ) {}
+  constructor(ids: readonly string[], splitIndex: Uint16Array, names: readonly string[]) {
+    this.#ids = ids;
+    this.#splitIndex = splitIndex;
+    this.#names = names;
+  }
 
   get size(): number {
-    return this.ids.length;
+    return this.#ids.length;
   }
 
   get(id: string): string | undefined {
@@ -29,19 +33,19 @@ export class SplitMembership implements ReadonlyMap<string, string> {
   }
 
   forEach(callback: (split: string, id: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
-    for (let i = 0; i < this.ids.length; i++) callback.call(thisArg, this.splitAt(i), this.ids[i] as string, this);
+    for (let i = 0; i < this.#ids.length; i++) callback.call(thisArg, this.splitAt(i), this.#ids[i] as string, this);
   }
 
   *entries(): MapIterator<[string, string]> {
-    for (let i = 0; i < this.ids.length; i++) yield [this.ids[i] as string, this.splitAt(i)];
+    for (let i = 0; i < this.#ids.length; i++) yield [this.#ids[i] as string, this.splitAt(i)];
   }
 
   *keys(): MapIterator<string> {
-    for (let i = 0; i < this.ids.length; i++) yield this.ids[i] as string;
+    for (let i = 0; i < this.#ids.length; i++) yield this.#ids[i] as string;
   }
 
   *values(): MapIterator<string> {
-    for (let i = 0; i < this.ids.length; i++) yield this.splitAt(i);
+    for (let i = 0; i < this.#ids.length; i++) yield this.splitAt(i);
   }
 
   [Symbol.iterator](): MapIterator<[string, string]> {
@@ -53,14 +57,14 @@ export class SplitMembership implements ReadonlyMap<string, string> {
   }
 
   private splitAt(position: number): string {
-    return this.names[this.splitIndex[position] as number] as string;
+    return this.#names[this.#splitIndex[position] as number] as string;
   }
 
   private positions(): Map<string, number> {
-    if (this.index === undefined) {
-      this.index = new Map();
-      for (let i = 0; i < this.ids.length; i++) this.index.set(this.ids[i] as string, i);
+    if (this.#index === undefined) {
+      this.#index = new Map();
+      for (let i = 0; i < this.#ids.length; i++) this.#index.set(this.#ids[i] as string, i);
     }
-    return this.index;
+    return this.#index;
   }
 }
