@@ -5,7 +5,7 @@ import {CodexError, type ExitCodeValue} from '../errors.js';
 import type {RegisteredBackend} from '../registry.js';
 import {READ_CHUNK, hashFile} from './hash-file.js';
 import {tryHashFileSync} from './hash-file-sync.js';
-import type {HashBatch, HashReply} from './hash-worker.js';
+import {type HashBatch, type HashReply, hashBatch} from './hash-batch.js';
 
 export interface FileToHash {
   readonly path: string;
@@ -20,7 +20,7 @@ export interface FileDigest {
 }
 
 export interface ParallelHashOptions {
-  /** Worker threads; default: available cores. 1 hashes on the calling thread. */
+  /** Hashing threads, the calling thread included; default: available cores. 1 hashes on the calling thread only. */
   readonly threads?: number;
   /** Total bytes hashed so far, called as files complete. */
   readonly onProgress?: (bytes: number) => void;
@@ -41,8 +41,9 @@ const BATCH_MAX_BYTES = 8 << 20;
 const BATCH_MIN_BYTES = 256 << 10;
 
 /**
- * Hashes many files across cores. Each worker loads the backend from its registered module, so any
- * plugin's hasher runs in parallel without special support. Results come back in input order.
+ * Hashes many files across cores: the calling thread and `threads - 1` workers. Each worker loads the backend
+ * from its registered module, so any plugin's hasher runs in parallel without special support. Results come
+ * back in input order.
  */
 export class ParallelFileHasher {
   constructor(
@@ -88,58 +89,97 @@ export class ParallelFileHasher {
 
   private hashWithWorkers(files: readonly FileToHash[], threads: number, options: ParallelHashOptions): Promise<FileDigest[]> {
     const backend = {contract: this.backend.contract, name: this.backend.name, plugin: this.backend.plugin, spec: this.backend.spec};
-    const workers = Array.from({length: threads}, () => new Worker(new URL('./hash-worker.js', import.meta.url), {workerData: backend}));
+    // The calling thread is one of the hashing threads: it would otherwise sit idle, and one worker fewer
+    // saves a thread start-up and a backend load.
+    const workers = Array.from(
+      {length: threads - 1},
+      () => new Worker(new URL('./hash-worker.js', import.meta.url), {workerData: backend}),
+    );
     const results: FileDigest[] = new Array(files.length);
     let remainingBytes = files.reduce((sum, file) => sum + file.size, 0);
     let next = 0;
     let completed = 0;
     let hashedBytes = 0;
+    let settled = false;
     return new Promise<FileDigest[]>((resolve, reject) => {
-      let failed = false;
       const finish = (error?: unknown) => {
-        if (failed) return;
-        if (error) failed = true;
+        if (settled) return;
+        settled = true;
         for (const worker of workers) void worker.terminate();
         if (error) reject(error);
         else resolve(results);
       };
-      // Batches shrink as the work runs out, so that no worker is left with a long batch while the others idle.
-      const feed = (worker: Worker) => {
+      interface Lane {
+        post(batch: HashBatch): void;
+      }
+      // Batches shrink as the work runs out, so that no thread is left with a long batch while the others idle.
+      const feed = (lane: Lane) => {
         if (next >= files.length) return;
         const budget = Math.min(BATCH_MAX_BYTES, Math.max(BATCH_MIN_BYTES, remainingBytes / (threads * 4)));
         const first = next;
         let bytes = 0;
         const paths: string[] = [];
+        const sizes: number[] = [];
         while (next < files.length && paths.length < BATCH_MAX_FILES && (paths.length === 0 || bytes < budget)) {
           const file = files[next++] as FileToHash;
           paths.push(file.path);
+          sizes.push(file.size);
           bytes += file.size;
         }
         remainingBytes -= bytes;
-        worker.postMessage({first, paths} satisfies HashBatch);
+        lane.post({first, paths, sizes});
       };
-      for (const worker of workers) {
-        worker.on('message', (reply: HashReply) => {
-          if ('error' in reply) {
-            const {code, message, hint, exitCode} = reply.error;
-            finish(new CodexError(code, message, {hint, exitCode: exitCode as ExitCodeValue}));
-            return;
-          }
-          reply.digests.forEach(({hex, bytes}, k) => {
-            const index = reply.first + k;
-            results[index] = {path: (files[index] as FileToHash).path, hex, bytes};
-            hashedBytes += bytes;
-          });
-          completed += reply.digests.length;
-          options.onProgress?.(hashedBytes);
-          if (completed === files.length) finish();
-          else feed(worker);
+      const onReply = (reply: HashReply, lane: Lane) => {
+        if (settled) return;
+        if ('error' in reply) {
+          const {code, message, hint, exitCode} = reply.error;
+          finish(new CodexError(code, message, {hint, exitCode: exitCode as ExitCodeValue}));
+          return;
+        }
+        reply.digests.forEach(({hex, bytes}, k) => {
+          const index = reply.first + k;
+          results[index] = {path: (files[index] as FileToHash).path, hex, bytes};
+          hashedBytes += bytes;
         });
+        completed += reply.digests.length;
+        options.onProgress?.(hashedBytes);
+        if (completed === files.length) finish();
+        else feed(lane);
+      };
+
+      // The calling thread's lane: one batch at a time, each started from setImmediate so that worker replies
+      // are handled between batches. Large files take the streaming path there, so the event loop keeps turning.
+      const queue: HashBatch[] = [];
+      const buffer = Buffer.allocUnsafe(READ_CHUNK);
+      let running = false;
+      const local: Lane = {
+        post: (batch) => {
+          queue.push(batch);
+          runLocal();
+        },
+      };
+      const runLocal = () => {
+        if (running || queue.length === 0) return;
+        running = true;
+        setImmediate(() => {
+          const batch = queue.shift() as HashBatch;
+          void hashBatch(this.hasher, batch, buffer, SYNC_READ_MAX_BYTES).then((reply) => {
+            running = false;
+            onReply(reply, local);
+            if (!settled) runLocal();
+          });
+        });
+      };
+
+      for (const worker of workers) {
+        const lane: Lane = {post: (batch) => worker.postMessage(batch)};
+        worker.on('message', (reply: HashReply) => onReply(reply, lane));
         worker.on('error', (error) => finish(error));
         // Two batches in flight per worker hide the message round trip behind hashing.
-        feed(worker);
-        feed(worker);
+        feed(lane);
+        feed(lane);
       }
+      feed(local);
     });
   }
 }
