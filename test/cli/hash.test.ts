@@ -177,7 +177,20 @@ test('a directory without read permission is refused for an unprivileged user', 
   const {spawnSync} = await import('node:child_process');
   const args = [join(process.cwd(), 'bin', 'run.js'), 'hash', locked];
   // oclif reads the user's data directory at start-up: give "nobody" one it may read.
-  const env = {...process.env, HOME: dir.path, XDG_DATA_HOME: dir.path, XDG_CONFIG_HOME: dir.path, XDG_CACHE_HOME: dir.path};
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: dir.path,
+    XDG_DATA_HOME: dir.path,
+    XDG_CONFIG_HOME: dir.path,
+    XDG_CACHE_HOME: dir.path,
+  };
+  // Under a coverage run Node hands NODE_V8_COVERAGE to every child (re-adding it if removed), and "nobody"
+  // cannot write the run's directory: give it one it can write, whose data is simply not collected.
+  if (env.NODE_V8_COVERAGE !== undefined) {
+    env.NODE_V8_COVERAGE = join(dir.path, 'coverage-nobody');
+    await mkdir(env.NODE_V8_COVERAGE);
+    await chmod(env.NODE_V8_COVERAGE, 0o777);
+  }
   const result = asNobody
     ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args], {encoding: 'utf8', env})
     : spawnSync(process.execPath, args, {encoding: 'utf8', env});

@@ -26,13 +26,16 @@ export interface CliOptions {
 
 /**
  * Runs `codex <args>` as a real child process. The environment is the test's, minus CODEX_* and DEBUG
- * (so a developer's shell cannot change results), plus `options.env`.
+ * (so a developer's shell cannot change results), with colour off (CI=true makes oclif colour its output,
+ * and tests compare text), plus `options.env`.
  */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('CODEX_') && key !== 'DEBUG' && key !== 'NODE_V8_COVERAGE_DISABLED') env[key] = value;
   }
+  env.NO_COLOR = '1';
+  env.FORCE_COLOR = '0';
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
