@@ -5,6 +5,7 @@ import {type JsonObject, OrderedJsonObject} from '../pipeline/json-value.js';
 import type {Model, ModelToken} from '../pipeline/model.js';
 import {PairTable} from './pair-table.js';
 import {PieceCache} from './piece-cache.js';
+import {appendPackedIds, unpackTokens} from '../pipeline/packed-tokens.js';
 
 /** Settings of a BPE model besides its vocabulary and merges (tokenizer.json `model` fields). */
 export interface BpeOptions {
@@ -133,20 +134,11 @@ export class BpeModel implements Model {
   }
 
   tokenize(piece: string): ModelToken[] {
-    const encoded = this.#encodePiece(piece);
-    const tokens: ModelToken[] = [];
-    let start = 0;
-    for (let i = 0; i < encoded.length; i += 2) {
-      const end = encoded[i + 1] as number;
-      tokens.push({id: encoded[i] as number, start, end});
-      start = end;
-    }
-    return tokens;
+    return unpackTokens(this.#encodePiece(piece));
   }
 
   tokenizeIds(piece: string, out: number[]): void {
-    const encoded = this.#encodePiece(piece);
-    for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
+    appendPackedIds(this.#encodePiece(piece), out);
   }
 
   /**

@@ -1,6 +1,7 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
 import {type JsonObject, OrderedJsonObject} from '../pipeline/json-value.js';
 import type {Model, ModelToken} from '../pipeline/model.js';
+import {appendPackedIds, unpackTokens} from '../pipeline/packed-tokens.js';
 
 /** Settings of a WordPiece model besides its vocabulary (tokenizer.json `model` fields). */
 export interface WordPieceOptions {
@@ -63,20 +64,11 @@ export class WordPieceModel implements Model {
   }
 
   tokenize(piece: string): ModelToken[] {
-    const encoded = this.#encodeWord(piece);
-    const tokens: ModelToken[] = [];
-    let start = 0;
-    for (let i = 0; i < encoded.length; i += 2) {
-      const end = encoded[i + 1] as number;
-      tokens.push({id: encoded[i] as number, start, end});
-      start = end;
-    }
-    return tokens;
+    return unpackTokens(this.#encodeWord(piece));
   }
 
   tokenizeIds(piece: string, out: number[]): void {
-    const encoded = this.#encodeWord(piece);
-    for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
+    appendPackedIds(this.#encodeWord(piece), out);
   }
 
   tokenToId(token: string): number | undefined {
