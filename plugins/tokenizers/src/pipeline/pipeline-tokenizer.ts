@@ -25,6 +25,7 @@ import {truncateParts} from './truncation.js';
 import {wellFormed} from './well-formed.js';
 import {gpt2Matcher} from './gpt2-pattern.js';
 import {forEachGpt2Piece} from './gpt2-splitter.js';
+import {appendPackedIds} from './packed-tokens.js';
 
 const GPT2_MATCHER_SOURCE = gpt2Matcher().source;
 
@@ -125,14 +126,7 @@ export class PipelineTokenizer implements Tokenizer {
       if (bytes && pattern) {
         const raw = segment.start === 0 && segment.end === input.length ? input : input.slice(segment.start, segment.end);
         const source = this.normalizer ? this.#normalized(raw).text : raw;
-        const visit = (start: number, end: number) => {
-          const encoded = bytes(source, start, end);
-          for (let i = 0; i < encoded.length; i += 2) out.push(encoded[i] as number);
-        };
-        if (pattern.source === GPT2_MATCHER_SOURCE) forEachGpt2Piece(source, visit);
-        else
-          for (let match = pattern.exec(source); match !== null; match = pattern.exec(source))
-            visit(match.index, match.index + match[0].length);
+        forEachPatternPiece(source, pattern, (start, end) => appendPackedIds(bytes(source, start, end), out));
         continue;
       }
       const normalized = this.#normalized(input.slice(segment.start, segment.end));
@@ -224,12 +218,9 @@ export class PipelineTokenizer implements Tokenizer {
       if (bytes && pattern) {
         const normalized = this.#normalized(input.slice(segment.start, segment.end));
         const source = normalized.text;
-        const visit = (start: number, end: number) =>
-          this.#pushUtf8Piece(parts, normalized, start, end, segment.start, bytes(source, start, end));
-        if (pattern.source === GPT2_MATCHER_SOURCE) forEachGpt2Piece(source, visit);
-        else
-          for (let match = pattern.exec(source); match !== null; match = pattern.exec(source))
-            visit(match.index, match.index + match[0].length);
+        forEachPatternPiece(source, pattern, (start, end) =>
+          this.#pushUtf8Piece(parts, normalized, start, end, segment.start, bytes(source, start, end)),
+        );
         continue;
       }
       const normalized = this.#normalized(input.slice(segment.start, segment.end));
@@ -291,4 +282,13 @@ export class PipelineTokenizer implements Tokenizer {
     }
     return {length, side: padding.side ?? 'right', id, token} as const;
   }
+}
+
+/** Visits every match of a byte-level pre-tokenizer's pattern; the GPT-2 pattern by its hand-written matcher. */
+function forEachPatternPiece(source: string, pattern: RegExp, visit: (start: number, end: number) => void): void {
+  if (pattern.source === GPT2_MATCHER_SOURCE) {
+    forEachGpt2Piece(source, visit);
+    return;
+  }
+  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) visit(match.index, match.index + match[0].length);
 }
