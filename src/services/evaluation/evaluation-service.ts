@@ -7,7 +7,7 @@ import {readSnapshot, resumeConfig} from '../training/config-snapshot.js';
 import {RunArtifacts} from '../training/run-artifacts.js';
 import {loadTfjsEngine} from '../training/tfjs-engine.js';
 import {TokenCache} from '../training/token-cache.js';
-import {loadTokenizerInput, resolveDataInput} from '../training/training-inputs.js';
+import {loadTokenizerInput, resolveDataInput, tokenCacheInputs} from '../training/training-inputs.js';
 
 export interface EvaluateRequest {
   /** A training run: its id (looked up in `runsDir`) or its directory. */
@@ -86,18 +86,7 @@ export class EvaluationService {
     try {
       model.setWeights(checkpoint.weights);
       // The token cache scores the requested split in its "val" slot, tokenized exactly as in training.
-      const cache = await new TokenCache(request.cacheDir, hasher).load(
-        {
-          tokenizer: tokenizer.tokenizer,
-          tokenizerChecksum: tokenizer.checksum,
-          tokenizerRunId: tokenizer.runId,
-          dataRunId: data.runId,
-          datasetIds: data.datasetIds,
-          splits: {train: data.train, val: data.val},
-          texts: (split) => data.texts(split),
-        },
-        warn,
-      );
+      const cache = await new TokenCache(request.cacheDir, hasher).load(tokenCacheInputs(tokenizer, data), warn);
       const contextLength = get<number>('training.model.contextLength');
       const batches = evaluationBatches(cache.val, {
         batchSize: request.batchSize,

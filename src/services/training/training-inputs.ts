@@ -15,7 +15,7 @@ import {
 } from '@codex-ml/core';
 import {DataManifestReader, VerifyDataService} from '../data/index.js';
 import {TokenizerLoader} from '../tokenization/tokenizer-loader.js';
-import type {CacheDocument, SplitName} from './token-cache.js';
+import type {CacheDocument, SplitName, TokenCacheInputs} from './token-cache.js';
 
 /** A trained tokenizer, loaded through the registered tokenizer backend of its model type. */
 export interface TokenizerInput {
@@ -138,4 +138,22 @@ function configInputError(key: string, value: string, reason: string): CodexErro
     hint: 'pass a tokenizer.json, its directory or a tokenizer run id',
     exitCode: ExitCode.config,
   });
+}
+
+/** What the token cache is keyed on and reads: a loaded tokenizer over the two splits of a data input. */
+export function tokenCacheInputs(
+  tokenizer: TokenizerInput,
+  data: DataInput,
+  onProgress?: (done: number, total: number) => void,
+): TokenCacheInputs {
+  return {
+    tokenizer: tokenizer.tokenizer,
+    tokenizerChecksum: tokenizer.checksum,
+    tokenizerRunId: tokenizer.runId,
+    dataRunId: data.runId,
+    datasetIds: data.datasetIds,
+    splits: {train: data.train, val: data.val},
+    texts: (split) => data.texts(split),
+    ...(onProgress ? {onProgress} : {}),
+  };
 }

@@ -25,7 +25,7 @@ import {RunArtifacts} from './run-artifacts.js';
 import {loadTfjsEngine} from './tfjs-engine.js';
 import {type LoadedTokenCache, TokenCache, type TokenCacheManifest, assertSplitLongEnough} from './token-cache.js';
 import type {EngineDescription} from './training-engine.js';
-import {type DataInput, type TokenizerInput, loadTokenizerInput, resolveDataInput} from './training-inputs.js';
+import {type DataInput, type TokenizerInput, loadTokenizerInput, resolveDataInput, tokenCacheInputs} from './training-inputs.js';
 import {type RunnerOptions, readRunnerOptions, requireInputs, totalSteps as stepsFor} from './training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from './training-runner.js';
 
@@ -205,16 +205,7 @@ export class TrainingService {
   ): Promise<LoadedTokenCache> {
     const {tokenizer, data, options} = inputs;
     const cache = await new TokenCache(resolve(config.get<string>('cache.dir')), inputs.hasher).load(
-      {
-        tokenizer: tokenizer.tokenizer,
-        tokenizerChecksum: tokenizer.checksum,
-        tokenizerRunId: tokenizer.runId,
-        dataRunId: data.runId,
-        datasetIds: data.datasetIds,
-        splits: {train: data.train, val: data.val},
-        texts: (split) => data.texts(split),
-        onProgress,
-      },
+      tokenCacheInputs(tokenizer, data, onProgress),
       warn,
     );
     assertSplitLongEnough('train', cache.train.length, options.contextLength);
