@@ -48,12 +48,12 @@ export default class Train extends CodexCommand<typeof Train> {
 
   async run(): Promise<TrainCommandResult> {
     let resume: ResumeTarget | undefined;
-    let config = this.resolveConfig();
+    let config = await this.configure();
     const runsDir = this.flags['run-dir'] ?? config.get<string>('runs.dir');
     if (this.flags.resume !== undefined) {
       if (this.flags.config) this.warnLine('--config is ignored with --resume: the run continues with its config.snapshot');
       resume = await locateResume(runsDir, this.flags.resume);
-      config = await resumeConfig(resume.snapshot, this.flags.set ?? []);
+      config = await resumeConfig(resume.snapshot, this.flags.set ?? [], config.schema);
     }
     const kernel = await this.kernel(config);
     const progress = new TrainingProgressBar(this.interactive);

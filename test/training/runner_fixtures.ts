@@ -1,7 +1,7 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {type Hasher, type OptimizerFactory, type ResolvedConfig, resolveConfig} from '@codex-ml/core';
+import {type Hasher, Kernel, type ResolvedConfig, resolveConfig} from '@codex-ml/core';
 import {Sha256Hasher} from '@codex-ml/plugin-hashers/dist/src/sha256-hasher.js';
 import {BatchSampler} from '../../src/services/training/batch-sampler.js';
 import {CheckpointStore} from '../../src/services/training/checkpoint-store.js';
@@ -10,12 +10,16 @@ import {loadTfjsEngine} from '../../src/services/training/tfjs-engine.js';
 import type {TrainingEngine} from '../../src/services/training/training-engine.js';
 import {readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from '../../src/services/training/training-runner.js';
+import {bundledRegistry} from '../helpers/bundled-registry.js';
+
+/** Config resolves against the keys the bundled plugins contribute, as in the CLI. */
+const registry = await bundledRegistry();
 
 /** A model small enough that a dozen steps take well under a second on wasm. */
 export const TINY_MODEL = [
-  'training.model.layers=1',
-  'training.model.dModel=32',
-  'training.model.heads=2',
+  'training.tfjs.layers=1',
+  'training.tfjs.dModel=32',
+  'training.tfjs.heads=2',
   'training.model.contextLength=16',
   'training.batchSize=4',
 ];
@@ -34,7 +38,7 @@ export function toyTokens(length: number, seed = 7): Uint16Array {
 }
 
 export function tinyConfig(extra: readonly string[] = []): ResolvedConfig {
-  return resolveConfig({sets: [...TINY_MODEL, 'training.evalBatches=2', ...extra]});
+  return resolveConfig({sets: [...TINY_MODEL, 'training.evalBatches=2', ...extra], schema: registry.schema});
 }
 
 export async function sha256(): Promise<Hasher> {
@@ -42,20 +46,12 @@ export async function sha256(): Promise<Hasher> {
 }
 
 export async function engineFor(config: ResolvedConfig, totalSteps: number): Promise<TrainingEngine> {
-  const optimizerName = config.get<string>('training.optimizer.name');
-  const plugin = await import('@codex-ml/plugin-tfjs');
-  const factories: Record<string, () => OptimizerFactory> = {
-    sgd: () => plugin.SgdOptimizer.create() as unknown as OptimizerFactory,
-    momentum: () => plugin.MomentumOptimizer.create() as unknown as OptimizerFactory,
-    adam: () => plugin.AdamOptimizer.create() as unknown as OptimizerFactory,
-    adamw: () => plugin.AdamWOptimizer.create() as unknown as OptimizerFactory,
-  };
-  const factory = factories[optimizerName];
-  if (!factory) throw new Error(`no optimizer ${optimizerName}`);
+  // The optimizer is bound as the CLI binds it: the configured backend with its own config block.
+  const kernel = new Kernel(registry, config);
   return loadTfjsEngine((key) => config.get(key), {
     seed: config.get<number>('training.seed'),
     totalSteps,
-    optimizer: async () => factory(),
+    optimizer: () => kernel.bind('optimizer'),
   });
 }
 

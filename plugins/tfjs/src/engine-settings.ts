@@ -1,5 +1,6 @@
 import type {OptimizerOptions} from '@codex-ml/core';
 import type {TfBackendName} from './backend-loader.js';
+import {TFJS_CONFIG_SECTION} from './config-keys.js';
 
 /** Anything with `get(key)`, such as core's `ResolvedConfig`. */
 export interface ConfigReader {
@@ -19,37 +20,29 @@ export interface EngineSettings {
   };
   /** `training.optimizer.name`: the `optimizer` backend to bind. */
   readonly optimizerName: string;
-  /** What to pass to that backend's `OptimizerFactory.create`. */
+  /** What to pass to that backend's `OptimizerFactory.create`; its own keys (betas, …) it brings from its config block. */
   readonly optimizer: OptimizerOptions;
   readonly schedule: {readonly name: string; readonly warmupSteps: number; readonly minLearningRate: number};
   readonly clipNorm: number;
   readonly accumulationSteps: number;
 }
 
-/** Reads the engine keys of a resolved config (already validated by the schema). */
+/** Reads the engine keys (`training.tfjs.*`) and the runner keys it shares, from a resolved config. */
 export function readEngineSettings(config: ConfigReader): EngineSettings {
   const number = (key: string) => config.get<number>(`training.${key}`);
+  const own = <T>(key: string) => config.get<T>(`${TFJS_CONFIG_SECTION}.${key}`);
   return {
-    backend: config.get<TfBackendName>('training.backend'),
+    backend: own<TfBackendName>('backend'),
     model: {
-      layers: number('model.layers'),
-      heads: number('model.heads'),
-      dModel: number('model.dModel'),
+      layers: own<number>('layers'),
+      heads: own<number>('heads'),
+      dModel: own<number>('dModel'),
       contextLength: number('model.contextLength'),
-      dropout: number('model.dropout'),
-      tiedEmbeddings: config.get<boolean>('training.model.tiedEmbeddings'),
+      dropout: own<number>('dropout'),
+      tiedEmbeddings: own<boolean>('tiedEmbeddings'),
     },
     optimizerName: config.get<string>('training.optimizer.name'),
-    optimizer: {
-      learningRate: number('optimizer.learningRate'),
-      weightDecay: number('optimizer.weightDecay'),
-      params: {
-        beta1: number('optimizer.beta1'),
-        beta2: number('optimizer.beta2'),
-        epsilon: number('optimizer.epsilon'),
-        momentum: number('optimizer.momentum'),
-      },
-    },
+    optimizer: {learningRate: number('optimizer.learningRate'), weightDecay: number('optimizer.weightDecay')},
     schedule: {
       name: config.get<string>('training.schedule.name'),
       warmupSteps: number('schedule.warmupSteps'),

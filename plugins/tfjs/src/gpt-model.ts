@@ -117,7 +117,7 @@ export class GptModel {
     for (const name of weights.keys()) {
       if (!this.params.has(name)) {
         throw new CodexError('E_WEIGHTS', `weights hold unknown parameter "${name}"`, {
-          hint: 'the checkpoint was written by a model with another training.model config',
+          hint: 'the checkpoint was written by a model with another training.tfjs / training.model config',
           exitCode: ExitCode.integrity,
         });
       }
@@ -128,7 +128,7 @@ export class GptModel {
         throw new CodexError(
           'E_WEIGHTS',
           `weights for "${name}" ${values ? `have ${values.length} values, expected ${variable.size}` : 'are missing'}`,
-          {hint: 'the checkpoint was written by a model with another training.model config', exitCode: ExitCode.integrity},
+          {hint: 'the checkpoint was written by a model with another training.tfjs / training.model config', exitCode: ExitCode.integrity},
         );
       }
     }

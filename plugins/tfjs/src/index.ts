@@ -19,9 +19,9 @@
  *   model.parameterCount, model.trainFlopsPerToken, model.dispose()
  *
  * Optimizers (backends of the core `optimizer` contract: sgd, momentum, adam, adamw)
- *   const factory = await kernel.bind('optimizer') as OptimizerFactory<tf.Variable, tf.Tensor>
- *     (or new AdamWOptimizer(options) directly)
- *   const optimizer = factory.create(settings.optimizer)   // {learningRate, weightDecay, params: {beta1, …}}
+ *   const factory = AdamWOptimizer.create({beta1, beta2, epsilon})   // its block training.optimizer.adamw.*
+ *     (the host binds it from config and injects it; or new AdamWOptimizer(options) directly)
+ *   const optimizer = factory.create(settings.optimizer)   // {learningRate, weightDecay, params?: overrides}
  *   optimizer.applyGradients(model.params, grads, lr); optimizer.step
  *   optimizer.getState(): OptimizerState  {type, version, step, hyper, slots: {param: {m, v: Float32Array}}}
  *   optimizer.setState(state)   // next update bitwise equal to the original's
@@ -39,8 +39,9 @@
  *   schedule.at(step) → lr for the 0-based update index (pure; no state to checkpoint)
  *
  * Config
- *   readEngineSettings(resolvedConfig) → typed training.backend / model.* / optimizer.* / schedule.* /
- *   clipNorm / accumulationSteps.
+ *   TFJS_CONFIG (training.tfjs.*), ADAM_CONFIG, MOMENTUM_CONFIG: the keys the registration hook declares.
+ *   readEngineSettings(resolvedConfig) → typed training.tfjs.* / model.contextLength / optimizer.* /
+ *   schedule.* / clipNorm / accumulationSteps.
  */
 export {type LoadedTfBackend, loadTfBackend, TF_BACKEND_NAMES, type TfBackendName} from './backend-loader.js';
 export {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
@@ -71,3 +72,4 @@ export {
   trainStep,
 } from './train-step.js';
 export {type ConfigReader, type EngineSettings, readEngineSettings} from './engine-settings.js';
+export {ADAM_CONFIG, MOMENTUM_CONFIG, TFJS_CONFIG, TFJS_CONFIG_SECTION} from './config-keys.js';

@@ -1,4 +1,4 @@
-import {instantiateBackend, isCodexError, type Optimizer, type OptimizerFactory, type OptimizerState} from '@codex-ml/core';
+import {loadBackend, isCodexError, type Optimizer, type OptimizerFactory, type OptimizerState} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import {AdamOptimizer, AdamWOptimizer, loadTfBackend, MomentumOptimizer, SgdOptimizer} from '../src/index.js';
@@ -207,7 +207,7 @@ test('the plugin registers sgd, momentum, adam and adamw as optimizer backends t
   const names = contribution.backends.filter((backend) => backend.contract === 'optimizer').map((backend) => backend.name);
   t.deepEqual(names, ['sgd', 'momentum', 'adam', 'adamw']);
   for (const backend of contribution.backends) {
-    const factory = (await instantiateBackend({
+    const factory = (await loadBackend({
       contract: 'optimizer',
       name: backend.name,
       plugin: '@codex-ml/plugin-tfjs',

@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
 import {type CollectOptions, type CollectPlan, RunCollector} from '../../services/runs/run-collector.js';
 
 export interface RunsGcResult extends CollectPlan {
@@ -17,6 +16,7 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
     '<%= config.bin %> runs:gc',
     '<%= config.bin %> runs:gc --keep 01J0ABCDEFGHJKMNPQRSTVWXYZ --keep-last 0 --apply',
   ];
+  static override contracts = ['manifest-store'] as const;
   static override flags = {
     keep: Flags.string({description: 'Keep this run and its ancestors (repeatable)', multiple: true}),
     'keep-last': Flags.integer({description: 'Keep the newest N runs of every kind', default: 1, min: 0}),
@@ -25,9 +25,8 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
   };
 
   async run(): Promise<RunsGcResult> {
-    const config = this.resolveConfig();
-    const kernel = await this.kernel(config);
-    await bindManifestStore(kernel);
+    const kernel = await this.kernel();
+    const config = kernel.config;
     const options: CollectOptions = {
       runsDir: config.get<string>('runs.dir'),
       keep: this.flags.keep ?? [],

@@ -1,13 +1,6 @@
 import {Flags} from '@oclif/core';
-import type {ManifestSummary} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
-import {RunCatalog} from '../../services/runs/run-catalog.js';
-
-export interface RunsListResult {
-  readonly store: string;
-  readonly runs: readonly ManifestSummary[];
-}
+import {RunCatalog, type RunList} from '../../services/runs/run-catalog.js';
 
 export default class RunsList extends CodexCommand<typeof RunsList> {
   static override summary = 'List runs from the manifest store, oldest first';
@@ -17,6 +10,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
     '<%= config.bin %> runs:list --kind training --newest --limit 5',
     '<%= config.bin %> runs:list --parent 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
   ];
+  static override contracts = ['manifest-store'] as const;
   static override flags = {
     kind: Flags.string({description: 'Only runs of this kind (data, tokenizer, training, …)'}),
     dataset: Flags.string({description: 'Only runs that record this dataset id'}),
@@ -25,16 +19,16 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
     limit: Flags.integer({description: 'At most this many runs', min: 1}),
   };
 
-  async run(): Promise<RunsListResult> {
+  async run(): Promise<RunList> {
     const kernel = await this.kernel();
-    const store = await bindManifestStore(kernel);
-    const runs = await kernel.resolve(RunCatalog).list({
+    const result = await kernel.resolve(RunCatalog).list({
       kind: this.flags.kind,
       datasetId: this.flags.dataset,
       parent: this.flags.parent,
       newestFirst: this.flags.newest,
       limit: this.flags.limit,
     });
+    const {runs} = result;
     if (!this.jsonEnabled()) {
       if (runs.length === 0) this.log('no runs');
       const width = Math.max(4, ...runs.map((run) => run.kind.length));
@@ -44,7 +38,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
         this.log(`${run.runId}  ${run.kind.padEnd(width)}  ${run.createdAt}${datasets}${parents}`);
       }
     }
-    return {store: store.name, runs};
+    return result;
   }
 
   /**

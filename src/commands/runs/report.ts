@@ -2,7 +2,6 @@ import {resolve} from 'node:path';
 import {Args, Flags} from '@oclif/core';
 import {writeFileAtomic} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
 import {runDirectoryOf} from '../../services/runs/run-artifacts.js';
 import {type ReportSection, renderHtmlReport} from '../../services/runs/report/html-report.js';
 import {RunReportBuilder} from '../../services/runs/report/run-report-builder.js';
@@ -26,14 +25,13 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
     '<%= config.bin %> runs:report 01J0ABCDEFGHJKMNPQRSTVWXYZ',
     '<%= config.bin %> runs:report 01J0ABCDEFGHJKMNPQRSTVWXYZ --out report.html',
   ];
+  static override contracts = ['manifest-store'] as const;
   static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
   static override flags = {out: Flags.string({description: 'Output file (default: <runs.dir>/<id>/report.html)'})};
 
   async run(): Promise<RunsReportResult> {
-    const config = this.resolveConfig();
-    const kernel = await this.kernel(config);
-    await bindManifestStore(kernel);
-    const runsDir = config.get<string>('runs.dir');
+    const kernel = await this.kernel();
+    const runsDir = kernel.config.get<string>('runs.dir');
     const data = await kernel.resolve(RunReportBuilder).build(this.args.id, runsDir);
     const {html, sections} = renderHtmlReport(data);
     const path = resolve(this.flags.out ?? `${runDirectoryOf(runsDir, data.runId)}/report.html`);

@@ -9,12 +9,15 @@ export {
   type PluginProblem,
   type RegisteredBackend,
   Registry,
-  instantiateBackend,
+  backendConfigBlock,
 } from './registry.js';
+export {type BackendRecipe, backendOf, loadBackend} from './backend-loader.js';
+export {Backends} from './backends.js';
 export {Kernel} from './kernel.js';
 export {
   type BackendRegistrar,
   type BackendRegistration,
+  type ConfigContribution,
   definePlugin,
   isPluginContribution,
   type PluginContribution,
@@ -22,7 +25,10 @@ export {
   REGISTRATION_PROTOCOL,
 } from './plugin/define-plugin.js';
 export {type HookOutcome, type HookRunner, type HostPlugin, loadRegistry} from './plugin/plugin-host.js';
-export {type ConfigInputs, ResolvedConfig, envVariableFor, resolveConfig} from './config/config-resolver.js';
+export {type ConfigInputs, ResolvedConfig, migrateConfigValues, resolveConfig} from './config/config-resolver.js';
+export {envVariableFor} from './config/env-variable.js';
+export {CORE_ORIGIN, ConfigSchema} from './config/config-schema.js';
+export type {ConfigKeySpec, ConfigKeyType, ConfigSection, ConfigValue} from './config/config-key.js';
 export {type ConfigSource, describeSource} from './config/config-source.js';
 export {closestMatch} from './config/closest-match.js';
 export {configSchema} from './config/schema.js';
@@ -31,6 +37,7 @@ export {newRunId, isRunId, assertRunId, runIdTime} from './run/run-id.js';
 export {writeFileAtomic, withAtomicFile, TEMP_FILE_PATTERN} from './run/atomic-write.js';
 export {type Lock, acquireLock} from './run/lock.js';
 export {RunDirectory, listRunIds} from './run/run-directory.js';
-export {type Checksum, type ParsedChecksum, formatChecksum, parseChecksum} from './manifest/checksum.js';
+export {type Checksum, type ParsedChecksum, checksumOf, formatChecksum, parseChecksum} from './manifest/checksum.js';
+export {canonicalJson} from './manifest/canonical-json.js';
 export {type HashFileOptions, READ_CHUNK, assertRegularFile, hashFile} from './hashing/hash-file.js';
 export {type FileDigest, type FileToHash, type ParallelHashOptions, ParallelFileHasher} from './hashing/parallel-file-hasher.js';

@@ -1,8 +1,7 @@
 import {join, resolve} from 'node:path';
-import type {Hasher, Manifest, ManifestStore, Registry} from '@codex-ml/core';
+import {type Hasher, type Manifest, type ManifestStore, canonicalJson, checksumOf} from '@codex-ml/core';
 import {DataManifestReader} from '../data/data-manifest-reader.js';
 import type {RunVerifier} from '../runs/run-verifier.js';
-import {canonicalDigest} from '../tokenization/canonical-digest.js';
 import {StageCache, type StageName} from './stage-cache.js';
 import type {StageRunner} from './stage-runner.js';
 
@@ -77,7 +76,6 @@ export interface PipelineDependencies {
   readonly hasher: Hasher;
   readonly store: ManifestStore;
   readonly verifier: RunVerifier;
-  readonly registry: Registry;
   readonly runsDir: string;
 }
 
@@ -137,7 +135,7 @@ export class PipelineService {
 
     const trained = await this.#manifest(training.runId);
     const evaluateKey = cache.key('evaluate', {
-      model: canonicalDigest(this.deps.hasher, (trained?.['artifacts'] as unknown) ?? null),
+      model: checksumOf(this.deps.hasher, canonicalJson((trained?.['artifacts'] as unknown) ?? null)),
       tokenizer: tokenizer.artifactChecksum,
       split: splits.get(String(request.evaluationConfig['split'])) ?? null,
       evaluation: request.evaluationConfig,
@@ -207,9 +205,7 @@ export class PipelineService {
   async #intact(runId: string): Promise<boolean> {
     const manifest = await this.deps.store.get(runId).catch(() => undefined);
     if (!manifest) return false;
-    const report = await this.deps.verifier
-      .verify(runId, {registry: this.deps.registry, runsDir: this.deps.runsDir})
-      .catch(() => undefined);
+    const report = await this.deps.verifier.verify(runId, {runsDir: this.deps.runsDir}).catch(() => undefined);
     return report?.ok === true;
   }
 
@@ -223,7 +219,7 @@ export class PipelineService {
     const digests = new Map<string, string>();
     for (const name of reader.splitNames) {
       const items = (await reader.split(name)).map((item) => [item.id, item.checksum]);
-      digests.set(name, canonicalDigest(this.deps.hasher, items));
+      digests.set(name, checksumOf(this.deps.hasher, canonicalJson(items)));
     }
     return digests;
   }

@@ -6,6 +6,12 @@ import {type RunArtifact, artifactsOf, runDirectoryOf} from './run-artifacts.js'
 import {runConfigOf} from './run-config.js';
 import {runNotFound} from './run-not-found.js';
 
+/** What `runs:list` returns: the store's name and the summaries matching the query. */
+export interface RunList {
+  readonly store: string;
+  readonly runs: readonly ManifestSummary[];
+}
+
 /** A related run as `runs:show` lists it; `stored` is false for a parent whose manifest is gone. */
 export interface RelatedRun {
   readonly runId: string;
@@ -34,8 +40,8 @@ export interface RunDetails {
 export class RunCatalog {
   constructor(@inject(ManifestStore) private readonly store: ManifestStore) {}
 
-  async list(query: ManifestQuery): Promise<ManifestSummary[]> {
-    return await this.store.list(query);
+  async list(query: ManifestQuery): Promise<RunList> {
+    return {store: this.store.name, runs: await this.store.list(query)};
   }
 
   /** The manifest of a run; a one-line error when the id is malformed or unknown. */

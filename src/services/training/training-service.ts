@@ -10,13 +10,12 @@ import {
   type Registry,
   type ResolvedConfig,
   RunDirectory,
-  instantiateBackend,
+  canonicalJson,
+  checksumOf,
   isRunId,
   listRunIds,
 } from '@codex-ml/core';
-import {manifestStoreOptions} from '../runs/manifest-store-options.js';
 import {recordRunManifest} from '../runs/run-manifest-recorder.js';
-import {canonicalDigest} from '../tokenization/canonical-digest.js';
 import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
@@ -114,7 +113,7 @@ export class TrainingService {
           // Only run-length keys may differ from the original config; the digest follows them.
           snapshot = {
             ...request.resume.snapshot,
-            configDigest: canonicalDigest(inputs.hasher, request.config.values),
+            configDigest: checksumOf(inputs.hasher, canonicalJson(request.config.values)),
             inputs: {...request.resume.snapshot.inputs, totalSteps: total},
             config: request.config.values,
           };
@@ -177,7 +176,7 @@ export class TrainingService {
     this.kernel.selectedBackend('optimizer');
     const hasher = await this.kernel.bind('hasher');
     const inputRuns = get<string>('runs.dir');
-    const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.kernel.registry, hasher);
+    const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.kernel, hasher);
     const tokenizer = {...loaded, runId: loaded.runId ?? (await this.#tokenizerRunOf(loaded.checksum))};
     if (tokenizer.maxLength !== null && options.contextLength > tokenizer.maxLength) {
       throw new CodexError(
@@ -191,7 +190,7 @@ export class TrainingService {
       cacheDir: resolve(get<string>('cache.dir')),
       trainSplit: get<string>('training.trainSplit'),
       valSplit: get<string>('training.valSplit'),
-      registry: this.kernel.registry,
+      backends: this.kernel,
     });
     return {options, hasher, tokenizer, data};
   }
@@ -228,7 +227,7 @@ export class TrainingService {
       runId,
       createdAt: new Date().toISOString(),
       seed: inputs.options.seed,
-      configDigest: canonicalDigest(inputs.hasher, config.values),
+      configDigest: checksumOf(inputs.hasher, canonicalJson(config.values)),
       parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.runId},
       inputs: {
         tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
@@ -281,10 +280,9 @@ export class TrainingService {
    */
   async #tokenizerRunOf(checksum: string): Promise<string | null> {
     const name = this.kernel.backendName('manifest-store');
-    const backend = this.kernel.registry.get('manifest-store', name);
-    if (!backend) return null;
-    const store = await instantiateBackend(backend, manifestStoreOptions(this.kernel.config, name));
+    if (!this.kernel.registry.get('manifest-store', name)) return null;
     try {
+      const store = await this.kernel.open('manifest-store', name, 'manifest.store');
       for (const summary of await store.list({kind: 'tokenizer', newestFirst: true, limit: 200})) {
         const manifest = await store.get(summary.runId).catch(() => undefined);
         if (manifest?.artifactChecksum === checksum) return summary.runId;
@@ -292,8 +290,6 @@ export class TrainingService {
       return null;
     } catch {
       return null;
-    } finally {
-      await store.close();
     }
   }
 }

@@ -1,8 +1,10 @@
 import {definePlugin} from '@codex-ml/core';
+import {ADAM_CONFIG, MOMENTUM_CONFIG, TFJS_CONFIG, TFJS_CONFIG_SECTION} from '../config-keys.js';
 
 const here = (file: string) => new URL(`../${file}`, import.meta.url).href;
 
 export default definePlugin((registry) => {
+  registry.contributeConfig(TFJS_CONFIG_SECTION, TFJS_CONFIG);
   registry.register('optimizer', 'sgd', {
     description: 'Plain SGD (TensorFlow.js)',
     module: here('optimizers/sgd-optimizer.js'),
@@ -12,15 +14,18 @@ export default definePlugin((registry) => {
     description: 'SGD with heavy-ball momentum (TensorFlow.js)',
     module: here('optimizers/momentum-optimizer.js'),
     export: 'MomentumOptimizer',
+    config: MOMENTUM_CONFIG,
   });
   registry.register('optimizer', 'adam', {
     description: 'Adam with bias correction (TensorFlow.js)',
     module: here('optimizers/adam-optimizer.js'),
     export: 'AdamOptimizer',
+    config: ADAM_CONFIG,
   });
   registry.register('optimizer', 'adamw', {
     description: 'Adam with decoupled weight decay (TensorFlow.js); the default',
     module: here('optimizers/adamw-optimizer.js'),
     export: 'AdamWOptimizer',
+    config: ADAM_CONFIG,
   });
 });

@@ -8,14 +8,7 @@ export const coreSection = {
     default: 'blake3',
   },
   manifest: {
-    store: {doc: 'ManifestStore backend that keeps run manifests.', format: String, default: 'fs'},
-    sqlite: {
-      path: {
-        doc: 'Database file of the sqlite manifest store; empty means <runs.dir>/manifests.sqlite.',
-        format: String,
-        default: '',
-      },
-    },
+    store: {doc: 'ManifestStore backend that keeps run manifests (its own keys: manifest.<name>.*).', format: String, default: 'fs'},
   },
   runs: {
     dir: {doc: 'Directory holding run directories (runs/<ULID>/…), relative to the working directory.', format: String, default: 'runs'},
