@@ -137,9 +137,9 @@ export class TrainingService {
           // Only run-length keys may differ from the original config; the digest follows them.
           snapshot = {
             ...request.resume.snapshot,
-            configDigest: canonicalDigest(inputs.hasher, request.config.values),
+            configDigest: canonicalDigest(inputs.hasher, request.config.printableValues()),
             inputs: {...request.resume.snapshot.inputs, totalSteps: total},
-            config: request.config.values,
+            config: request.config.printableValues(),
           };
           resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: request.resume.atOrBefore});
           if (!resumeFrom) warn(`run ${run.runId} has no intact checkpoint; starting it again from step 0`);
@@ -251,7 +251,7 @@ export class TrainingService {
       runId,
       createdAt: new Date().toISOString(),
       seed: inputs.options.seed,
-      configDigest: canonicalDigest(inputs.hasher, config.values),
+      configDigest: canonicalDigest(inputs.hasher, config.printableValues()),
       parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.runId},
       inputs: {
         tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
@@ -262,7 +262,7 @@ export class TrainingService {
       },
       versions: {...(await hostVersions(this.kernel.registry)), ...engine.versions},
       backend: engine.backend,
-      config: config.values,
+      config: config.printableValues(),
     };
   }
 
