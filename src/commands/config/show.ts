@@ -1,4 +1,4 @@
-import {BACKEND_CONFIG_KEYS, CONTRACT_NAMES} from '@codex-ml/core';
+import {BACKEND_CONFIG_KEYS, CONTRACT_NAMES, maskCredentials} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 
 export interface ConfigEntry {
@@ -39,7 +39,7 @@ export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
     const leaves = [...config.schema.leaves].sort(([a], [b]) => sections.indexOf(topSection(a)) - sections.indexOf(topSection(b)));
     const entries = leaves.map(([key, leaf]) => ({
       key,
-      value: config.get(key),
+      value: leaf.sensitive ? maskCredentials(config.get(key), true) : config.get(key),
       source: config.sourceOf(key),
       declaredBy: config.schema.declaredBy(key) ?? 'core',
       doc: leaf.doc,
@@ -53,7 +53,7 @@ export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
         this.log(`${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  # ${entry.source}${marker}${owner}`);
       }
     }
-    return {file: config.file ?? null, values: config.values, entries};
+    return {file: config.file ?? null, values: config.printableValues(), entries};
   }
 }
 

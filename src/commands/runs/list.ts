@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {RunCatalog, type RunList} from '../../services/runs/run-catalog.js';
+import {explainStoreFailure} from '../../services/runs/store-coverage.js';
 
 export default class RunsList extends CodexCommand<typeof RunsList> {
   static override summary = 'List runs from the manifest store, oldest first';
@@ -20,15 +21,27 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
   };
 
   async run(): Promise<RunList> {
-    const kernel = await this.kernel();
-    const result = await kernel.resolve(RunCatalog).list({
+    const config = await this.configure();
+    const runsDir = config.get<string>('runs.dir');
+    const kernel = await this.kernel(config).catch(async (error: unknown) => {
+      throw await explainStoreFailure(error, config.get<string>('manifest.store'), runsDir);
+    });
+    const catalog = kernel.resolve(RunCatalog);
+    const query = {
       kind: this.flags.kind,
       datasetId: this.flags.dataset,
       parent: this.flags.parent,
       newestFirst: this.flags.newest,
       limit: this.flags.limit,
-    });
+    };
+    const result = await catalog.list(query);
     const {runs} = result;
+    // An index that lists nothing while run directories exist is never shown as "no runs".
+    const unfiltered = query.kind === undefined && query.datasetId === undefined && query.parent === undefined && query.limit === undefined;
+    if (unfiltered || runs.length === 0) {
+      const warning = await catalog.coverageWarning(runsDir, unfiltered ? runs.length : undefined);
+      if (warning) this.warnLine(warning);
+    }
     if (!this.jsonEnabled()) {
       if (runs.length === 0) this.log('no runs');
       const width = Math.max(4, ...runs.map((run) => run.kind.length));

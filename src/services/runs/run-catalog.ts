@@ -5,6 +5,7 @@ import {METRICS_FILE, type MetricsSummary, readMetrics, summarizeMetrics} from '
 import {type RunArtifact, artifactsOf, runDirectoryOf} from './run-artifacts.js';
 import {runConfigOf} from './run-config.js';
 import {runNotFound} from './run-not-found.js';
+import {checkStoreCoverage} from './store-coverage.js';
 
 /** What `runs:list` returns: the store's name and the summaries matching the query. */
 export interface RunList {
@@ -42,6 +43,14 @@ export class RunCatalog {
 
   async list(query: ManifestQuery): Promise<RunList> {
     return {store: this.store.name, runs: await this.store.list(query)};
+  }
+
+  /**
+   * Whether the store lists the runs `runsDir` holds: throws when it lists none of them, returns a warning
+   * when it misses some. `listed`: the count an unfiltered `list` returned, when known.
+   */
+  async coverageWarning(runsDir: string, listed?: number): Promise<string | undefined> {
+    return await checkStoreCoverage(this.store, runsDir, listed === undefined ? {} : {listed});
   }
 
   /** The manifest of a run; a one-line error when the id is malformed or unknown. */

@@ -15,6 +15,7 @@ import {
   writeFileAtomic,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
+import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {CorpusResolver} from './corpus-resolver.js';
 import type {CorpusDrift, CorpusSource} from './corpus-source.js';
@@ -97,6 +98,16 @@ export class TokenizerTrainingService {
   }
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
+    // Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
+    const leases = await InputLeases.take(request.settings.inputs, request.settings.runsDir);
+    try {
+      return await this.#train(request, observer);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
     const {settings} = request;
     const progress = observer.progress;
     const cache = new TokenizerCache(settings.cacheDir, settings.runsDir, this.hasher, this.#hasherFor);

@@ -27,6 +27,8 @@ export interface ConfigKeySpec {
   readonly exclusiveMaximum?: number;
   /** Accept null besides `type` (null then usually means "the backend's own default"). */
   readonly nullable?: boolean;
+  /** A credential: `config:show`, manifests and snapshots show it masked. */
+  readonly sensitive?: boolean;
   /**
    * Full key(s) this one replaces. A config that still names an old key is refused with one line naming the
    * new place, and config snapshots written before the move (a training run's) are read with the new name.
@@ -62,6 +64,7 @@ export function schemaLeafOf(spec: ConfigKeySpec): SchemaLeaf {
     doc: spec.doc,
     default: spec.default,
     nullable: spec.nullable === true || spec.default === null,
+    sensitive: spec.sensitive === true,
     type: typeOf(spec),
     format: (value: unknown) => {
       const problem = valueProblem(spec, value);

@@ -4,6 +4,7 @@ import {parseDocument} from 'yaml';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
 import {closestMatch} from './closest-match.js';
 import {ConfigSchema} from './config-schema.js';
+import {maskCredentials} from './mask-credentials.js';
 import {type ConfigSource, describeSource} from './config-source.js';
 import {envVariableFor} from './env-variable.js';
 import {configSchema} from './schema.js';
@@ -31,6 +32,26 @@ export class ResolvedConfig {
     readonly file: string | undefined,
     readonly schema: ConfigSchema = new ConfigSchema(),
   ) {}
+
+  /** Keys whose schema marks them `sensitive` (credentials): shown and recorded only masked. */
+  get sensitiveKeys(): ReadonlySet<string> {
+    return new Set([...this.schema.leaves].filter(([, leaf]) => leaf.sensitive === true).map(([key]) => key));
+  }
+
+  /**
+   * The values safe to print or record in a manifest: every sensitive key masked (a URL keeps all but its
+   * password). Use this, not `values`, for anything a person or a file will see.
+   */
+  printableValues(): Record<string, unknown> {
+    const copy = structuredClone(this.values) as Record<string, unknown>;
+    for (const key of this.sensitiveKeys) {
+      const parts = key.split('.');
+      const last = parts.pop() as string;
+      const parent = parts.reduce<unknown>((node, part) => (isRecord(node) ? node[part] : undefined), copy);
+      if (isRecord(parent) && last in parent) parent[last] = maskCredentials(parent[last], true);
+    }
+    return copy;
+  }
 
   /** Value of a dotted key (a leaf or a whole section); throws for keys the schema does not declare. */
   get<T = unknown>(key: string): T {
