@@ -25,7 +25,10 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     'cat notes.txt | <%= config.bin %> tokenizer:encode --tokenizer tok/tokenizer.json --pad-to longest --json',
   ];
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
-  static override args = {text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)'})};
+  // ignoreStdin: oclif would otherwise take piped input that arrives within 10 ms as TEXT, joining its lines.
+  static override args = {
+    text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)', ignoreStdin: true}),
+  };
   static override flags = {
     tokenizer: Flags.string({char: 't', description: 'tokenizer.json to encode with'}),
     tiktoken: Flags.string({description: 'Use shipped tiktoken ranks instead of a file: gpt2 or cl100k_base'}),
