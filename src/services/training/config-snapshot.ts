@@ -33,6 +33,10 @@ export interface ConfigSnapshot {
     readonly vocabSize: number;
     readonly totalSteps: number;
   };
+  /** Each resume that changed the run's settings, oldest first: a run's target only ever grows. */
+  readonly resumes?: readonly {readonly at: string; readonly fromStep: number | null; readonly totalSteps: number}[];
+  /** The run and checkpoint this run was started from (`train --resume … --fork`). */
+  readonly forkedFrom?: {readonly runId: string; readonly step: number};
   /** Tool versions and the TensorFlow.js backend that ran. */
   readonly versions: Readonly<Record<string, string>>;
   readonly backend: string;
