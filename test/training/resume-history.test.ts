@@ -40,29 +40,35 @@ async function finishedRun(runsDir: string): Promise<string> {
   return jsonResult(result.stdout).runDir;
 }
 
-test.serial('a resume that would shorten a finished run, or rewind it to an older checkpoint, is refused and changes nothing', async (t) => {
-  const runDir = await finishedRun('shorten');
-  const before = await contents(runDir);
-  t.deepEqual(
-    Object.keys(before).filter((path) => path.endsWith('/manifest.json') && path.startsWith('checkpoints/')),
-    ['checkpoints/step-000000004/manifest.json', 'checkpoints/step-000000006/manifest.json'],
-  );
+test.serial(
+  'a resume that would shorten a finished run, or rewind it to an older checkpoint, is refused and changes nothing',
+  async (t) => {
+    const runDir = await finishedRun('shorten');
+    const before = await contents(runDir);
+    t.deepEqual(
+      Object.keys(before).filter((path) => path.endsWith('/manifest.json') && path.startsWith('checkpoints/')),
+      ['checkpoints/step-000000004/manifest.json', 'checkpoints/step-000000006/manifest.json'],
+    );
 
-  const shorter = await train(workspace.path, ['--resume', runDir, '--set', 'training.steps=3']);
-  t.is(shorter.code, 2, shorter.stderr);
-  t.true(isOneLineError(shorter.stderr), shorter.stderr);
-  t.regex(shorter.stderr, /is set to 6 steps; resuming it with 3 would shorten it .* add --fork/);
+    const shorter = await train(workspace.path, ['--resume', runDir, '--set', 'training.steps=3']);
+    t.is(shorter.code, 2, shorter.stderr);
+    t.true(isOneLineError(shorter.stderr), shorter.stderr);
+    t.regex(shorter.stderr, /is set to 6 steps; resuming it with 3 would shorten it .* add --fork/);
 
-  const rewound = await train(workspace.path, ['--resume', join(runDir, 'checkpoints', 'step-000000004')]);
-  t.is(rewound.code, 2, rewound.stderr);
-  t.regex(rewound.stderr, /step-000000004 is not the newest checkpoint of run \w{26} \(step-000000006 is\); continuing from it would discard/);
+    const rewound = await train(workspace.path, ['--resume', join(runDir, 'checkpoints', 'step-000000004')]);
+    t.is(rewound.code, 2, rewound.stderr);
+    t.regex(
+      rewound.stderr,
+      /step-000000004 is not the newest checkpoint of run \w{26} \(step-000000006 is\); continuing from it would discard/,
+    );
 
-  const again = await train(workspace.path, ['--resume', runDir, '--json']);
-  t.is(again.code, 0, again.stderr);
-  t.regex(again.stderr, /already finished at step 6 with these settings; nothing was changed/);
-  t.is(jsonResult(again.stdout).steps, 6);
-  t.deepEqual(await contents(runDir), before, 'checkpoints, metrics, config.snapshot and manifest are byte-identical');
-});
+    const again = await train(workspace.path, ['--resume', runDir, '--json']);
+    t.is(again.code, 0, again.stderr);
+    t.regex(again.stderr, /already finished at step 6 with these settings; nothing was changed/);
+    t.is(jsonResult(again.stdout).steps, 6);
+    t.deepEqual(await contents(runDir), before, 'checkpoints, metrics, config.snapshot and manifest are byte-identical');
+  },
+);
 
 test.serial('extending a finished run only appends: earlier checkpoints and metrics stay, the snapshot records the resume', async (t) => {
   const runDir = await finishedRun('extend');
@@ -129,7 +135,11 @@ test.serial('--fork starts a new run from an older checkpoint and leaves the ori
   const originalId = runDir.split('/').at(-1) as string;
   t.true(manifest.parents.includes(originalId), 'the fork names the run it came from as a parent');
   t.deepEqual(manifest.forkedFrom, {runId: originalId, step: 4});
-  const lines = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line) as {step: number; loss: number});
+  const lines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as {step: number; loss: number});
   const original = lines(await readFile(join(runDir, 'metrics.ndjson'), 'utf8')).filter((line) => line.step <= 4);
   t.deepEqual(lines(await readFile(join(output.runDir, 'metrics.ndjson'), 'utf8')).slice(0, original.length), original);
 
