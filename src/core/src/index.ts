@@ -27,6 +27,7 @@ export {type ConfigSource, describeSource} from './config/config-source.js';
 export {closestMatch} from './config/closest-match.js';
 export {configSchema} from './config/schema.js';
 export {type SchemaLeaf, type SchemaNode, schemaLeaves} from './config/schema-node.js';
+export {MASK, maskCredentials, maskSecrets} from './config/mask-credentials.js';
 export {newRunId, isRunId, assertRunId, runIdTime} from './run/run-id.js';
 export {writeFileAtomic, withAtomicFile, TEMP_FILE_PATTERN} from './run/atomic-write.js';
 export {type Lock, type LockOwner, acquireLock, isLive, readOwner} from './run/lock.js';

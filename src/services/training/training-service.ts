@@ -146,8 +146,8 @@ export class TrainingService {
         );
         // Only run-length keys may differ from the original config; the digest follows them.
         const settings = {
-          config: request.config.values,
-          configDigest: canonicalDigest(inputs.hasher, request.config.values),
+          config: request.config.printableValues(),
+          configDigest: canonicalDigest(inputs.hasher, request.config.printableValues()),
           totalSteps: total,
         };
         let snapshot: ConfigSnapshot;
@@ -297,7 +297,7 @@ export class TrainingService {
       runId,
       createdAt: new Date().toISOString(),
       seed: inputs.options.seed,
-      configDigest: canonicalDigest(inputs.hasher, config.values),
+      configDigest: canonicalDigest(inputs.hasher, config.printableValues()),
       parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.runId},
       inputs: {
         tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
@@ -308,7 +308,7 @@ export class TrainingService {
       },
       versions: {...(await hostVersions(this.kernel.registry)), ...engine.versions},
       backend: engine.backend,
-      config: config.values,
+      config: config.printableValues(),
     };
   }
 
