@@ -116,7 +116,7 @@ test('a plugin built for another core API is refused in one line, and flagged by
   const text = await codex('backends');
   t.regex(
     text.stdout,
-    /^plugin API 1\.0\.0; plugins refused or partly loaded:\n! codex-plugin-fixture-incompatible: supports core API \^2\.0\.0, this codex provides 1\.0\.0/m,
+    /^plugin API 1\.1\.0; plugins refused or partly loaded:\n! codex-plugin-fixture-incompatible: supports core API \^2\.0\.0, this codex provides 1\.1\.0/m,
   );
 });
 

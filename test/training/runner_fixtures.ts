@@ -1,14 +1,13 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {type Hasher, Kernel, type ResolvedConfig, resolveConfig} from '@codex-ml/core';
+import {type Hasher, Kernel, type ResolvedConfig, type TrainableModel, resolveConfig} from '@codex-ml/core';
 import {Sha256Hasher} from '@codex-ml/plugin-hashers/dist/src/sha256-hasher.js';
 import {BatchSampler} from '../../src/services/training/batch-sampler.js';
 import {CheckpointStore} from '../../src/services/training/checkpoint-store.js';
 import {MetricsLog} from '../../src/services/training/metrics-log.js';
-import {loadTfjsEngine} from '../../src/services/training/tfjs-engine.js';
-import type {TrainingEngine} from '../../src/services/training/training-engine.js';
-import {readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
+import {scheduleFor} from '../../src/services/training/learning-rate-schedule.js';
+import {optimizerOptions, readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from '../../src/services/training/training-runner.js';
 import {bundledRegistry} from '../helpers/bundled-registry.js';
 
@@ -45,14 +44,16 @@ export async function sha256(): Promise<Hasher> {
   return Sha256Hasher.create();
 }
 
-export async function engineFor(config: ResolvedConfig, totalSteps: number): Promise<TrainingEngine> {
-  // The optimizer is bound as the CLI binds it: the configured backend with its own config block.
+/** The trainable model `codex train` builds for this config: engine and optimizer bound as the CLI binds them. */
+export async function trainableModelFor(config: ResolvedConfig, vocabSize: number): Promise<TrainableModel> {
+  const get = <T>(key: string): T => config.get<T>(key);
   const kernel = new Kernel(registry, config);
-  return loadTfjsEngine((key) => config.get(key), {
-    seed: config.get<number>('training.seed'),
-    totalSteps,
-    optimizer: () => kernel.bind('optimizer'),
-  });
+  const engine = await kernel.bind('training-engine');
+  const optimizer = await kernel.bind('optimizer');
+  return await engine.createTrainableModel(
+    {vocabSize, contextLength: get<number>('training.model.contextLength'), seed: get<number>('training.seed')},
+    {optimizer, optimizerOptions: optimizerOptions(get), clipNorm: get<number>('training.clipNorm')},
+  );
 }
 
 export interface ToyRun {
@@ -69,8 +70,8 @@ export async function runToy(
   const runner = readRunnerOptions((key) => config.get(key));
   const train = toyTokens(4000);
   const total = totalSteps(runner, BatchSampler.windowsPerEpoch(train.length, runner.contextLength));
-  const engine = await engineFor(config, total);
-  const model = await engine.createModel(TOY_VOCAB);
+  const model = await trainableModelFor(config, TOY_VOCAB);
+  const schedule = scheduleFor((key) => config.get(key), total);
   const checkpoints = new CheckpointStore(dir, '01JTESTRUN0000000000000000', await sha256());
   try {
     let resume: Awaited<ReturnType<CheckpointStore['loadLatest']>>;
@@ -87,7 +88,7 @@ export async function runToy(
         options: runner,
         totalSteps: total,
         model,
-        learningRate: (step) => engine.learningRate(step, total),
+        learningRate: (step) => schedule.at(step - 1),
         train,
         val: toyTokens(600, 11),
         checkpoints,

@@ -1,12 +1,9 @@
 import type {ConfigSection} from '@codex-ml/core';
 
-/** Prefix of the engine's own keys. */
-export const TFJS_CONFIG_SECTION = 'training.tfjs';
-
 /**
- * The engine's keys, `training.tfjs.*`: the TensorFlow.js backend and the GPT shape. The context length is the
- * runner's (`training.model.contextLength`): it cuts the windows the model sees. Plain data, imported by the
- * registration hook, so declaring them loads no TensorFlow.js.
+ * The engine's keys, its block `training.tfjs.*`: the TensorFlow.js backend and the GPT shape. The context
+ * length is the runner's (`training.model.contextLength`): it cuts the windows the model sees. Plain data,
+ * imported by the registration hook, so declaring them loads no TensorFlow.js.
  */
 export const TFJS_CONFIG: ConfigSection = {
   backend: {

@@ -1,9 +1,9 @@
-import {CodexError, ExitCode} from '@codex-ml/core';
+import {CodexError, ExitCode, type OptimizerOptions} from '@codex-ml/core';
 
 /** Reads one dotted config key (a `ResolvedConfig.get`, or a lookup into a config snapshot). */
 export type ConfigLookup = <T>(key: string) => T;
 
-/** What the runner itself needs from `training.*`; the engine reads its own keys (model, optimizer, schedule). */
+/** What the runner itself needs from `training.*`; the engine reads its own keys (architecture, backend). */
 export interface RunnerOptions {
   readonly seed: number;
   readonly data: string;
@@ -66,4 +66,12 @@ export function requireInputs(options: RunnerOptions): void {
       });
     }
   }
+}
+
+/**
+ * What `OptimizerFactory.create` receives: the peak rate and weight decay every optimizer shares. Each
+ * optimizer's own coefficients (Adam's betas) are its config block, which it was created with.
+ */
+export function optimizerOptions(get: ConfigLookup): OptimizerOptions {
+  return {learningRate: get<number>('training.optimizer.learningRate'), weightDecay: get<number>('training.optimizer.weightDecay')};
 }

@@ -1,10 +1,15 @@
 import {definePlugin} from '@codex-ml/core';
-import {ADAM_CONFIG, MOMENTUM_CONFIG, TFJS_CONFIG, TFJS_CONFIG_SECTION} from '../config-keys.js';
+import {ADAM_CONFIG, MOMENTUM_CONFIG, TFJS_CONFIG} from '../config-keys.js';
 
 const here = (file: string) => new URL(`../${file}`, import.meta.url).href;
 
 export default definePlugin((registry) => {
-  registry.contributeConfig(TFJS_CONFIG_SECTION, TFJS_CONFIG);
+  registry.register('training-engine', 'tfjs', {
+    description: 'GPT models on TensorFlow.js (wasm, cpu, tfjs-node); the default',
+    module: here('tfjs-engine.js'),
+    export: 'TfjsEngine',
+    config: TFJS_CONFIG,
+  });
   registry.register('optimizer', 'sgd', {
     description: 'Plain SGD (TensorFlow.js)',
     module: here('optimizers/sgd-optimizer.js'),

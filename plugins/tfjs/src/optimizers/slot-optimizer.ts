@@ -187,7 +187,7 @@ export function slotOptimizerFactory(
 ): OptimizerFactory<tf.Variable, tf.Tensor> {
   const defaults: Record<string, number> = {};
   for (const [key, value] of Object.entries(configured)) if (typeof value === 'number') defaults[key] = value;
-  return {type, create: (options) => make({...options, params: {...defaults, ...options.params}})};
+  return {type, engine: 'tfjs', create: (options) => make({...options, params: {...defaults, ...options.params}})};
 }
 
 export function readOptions(type: string, options: OptimizerOptions, defaults: Readonly<Record<string, number>>): Record<string, number> {

@@ -15,6 +15,11 @@ function positiveInt(value: unknown): void {
 /** Keys of `codex train` (configs/training/base.yaml). */
 export const trainingSection = {
   training: {
+    engine: {
+      doc: 'Training engine backend (tfjs, or one a plugin adds); its own keys: training.<engine>.*; its optimizers are the ones training.optimizer.name may name.',
+      format: String,
+      default: 'tfjs',
+    },
     model: {
       contextLength: {
         doc: 'Tokens of context per sample (the runner cuts windows this long; the engine sizes its positions by it).',

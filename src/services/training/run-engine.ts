@@ -1,0 +1,11 @@
+import {Kernel, type ResolvedConfig, type TrainingEngine} from '@codex-ml/core';
+
+/**
+ * The engine a training run was trained with, selected and configured by the run's own config (its
+ * `config.snapshot`), whatever the current config says: weights only load into the model that wrote them.
+ */
+export async function bindRunEngine(kernel: Kernel, runConfig: ResolvedConfig): Promise<TrainingEngine> {
+  const runKernel = new Kernel(kernel.registry, runConfig, kernel.container);
+  // Its config block (`training.<engine>.*`) comes from the run's config.
+  return await runKernel.bind('training-engine');
+}
