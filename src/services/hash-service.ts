@@ -1,11 +1,9 @@
 import {inject, injectable} from 'tsyringe';
-import {type Checksum, Hasher, ParallelFileHasher, backendOf, formatChecksum} from '@codex-ml/core';
+import {type Artifact, Hasher, ParallelFileHasher, backendOf, formatChecksum} from '@codex-ml/core';
 import {listFiles} from './file-listing.js';
 
-export interface HashedFile {
-  readonly path: string;
-  readonly bytes: number;
-  readonly checksum: Checksum;
+/** A hashed file, with its digest also as bare hex (what b3sum-style lines print). */
+export interface HashedFile extends Artifact {
   readonly hex: string;
 }
 

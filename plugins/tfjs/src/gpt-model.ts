@@ -1,4 +1,4 @@
-import {CodexError, ExitCode} from '@codex-ml/core';
+import {CodexError, ExitCode, SeededRandom, mixSeed} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import {type GptConfig, validateGptConfig} from './gpt-config.js';
 import {causalSelfAttention} from './ops/causal-attention.js';
@@ -7,7 +7,6 @@ import {gelu} from './ops/gelu.js';
 import {layerNorm} from './ops/layer-norm.js';
 import {linear, matMulNN, matMulNT} from './ops/matmul-nn.js';
 import {sparseCrossEntropy} from './ops/sparse-cross-entropy.js';
-import {mixSeed, SeededRandom} from './seeded-random.js';
 
 /** How a forward pass runs. */
 export interface ForwardOptions {

@@ -1,19 +1,6 @@
-import {resolve} from 'node:path';
 import {Args, Flags} from '@oclif/core';
-import {writeFileAtomic} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {runDirectoryOf} from '../../services/runs/run-artifacts.js';
-import {type ReportSection, renderHtmlReport} from '../../services/runs/report/html-report.js';
-import {RunReportBuilder} from '../../services/runs/report/run-report-builder.js';
-
-export interface RunsReportResult {
-  readonly runId: string;
-  readonly path: string;
-  readonly bytes: number;
-  /** Sections the report contains; parts no run in the lineage has are left out. */
-  readonly sections: readonly ReportSection[];
-  readonly metricsLines: number;
-}
+import {type RunReport, RunReportService} from '../../services/runs/report/run-report-service.js';
 
 export default class RunsReport extends CodexCommand<typeof RunsReport> {
   static override summary = 'Write a self-contained HTML report of a run (curves, splits, tokenizer, lineage, config)';
@@ -29,14 +16,12 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
   static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
   static override flags = {out: Flags.string({description: 'Output file (default: <runs.dir>/<id>/report.html)'})};
 
-  async run(): Promise<RunsReportResult> {
+  async run(): Promise<RunReport> {
     const kernel = await this.kernel();
-    const runsDir = kernel.config.get<string>('runs.dir');
-    const data = await kernel.resolve(RunReportBuilder).build(this.args.id, runsDir);
-    const {html, sections} = renderHtmlReport(data);
-    const path = resolve(this.flags.out ?? `${runDirectoryOf(runsDir, data.runId)}/report.html`);
-    await writeFileAtomic(path, html);
-    if (!this.jsonEnabled()) this.log(`report of run ${data.runId} written to ${path} (${sections.join(', ')})`);
-    return {runId: data.runId, path, bytes: Buffer.byteLength(html), sections, metricsLines: data.metrics?.value.lines.length ?? 0};
+    const report = await kernel
+      .resolve(RunReportService)
+      .write(this.args.id, {runsDir: kernel.config.get<string>('runs.dir'), out: this.flags.out});
+    if (!this.jsonEnabled()) this.log(`report of run ${report.runId} written to ${report.path} (${report.sections.join(', ')})`);
+    return report;
   }
 }

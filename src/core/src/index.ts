@@ -36,11 +36,23 @@ export {configSchema} from './config/schema.js';
 export {type SchemaLeaf, type SchemaNode, schemaLeaves} from './config/schema-node.js';
 export {MASK, maskCredentials, maskSecrets} from './config/mask-credentials.js';
 export {newRunId, isRunId, assertRunId, runIdTime} from './run/run-id.js';
-export {writeFileAtomic, withAtomicFile, TEMP_FILE_PATTERN} from './run/atomic-write.js';
-export {type Lock, type LockOwner, acquireLock, isLive, readOwner} from './run/lock.js';
+export {
+  TEMP_FILE_PATTERN,
+  publishDirectory,
+  syncDirectory,
+  tempPathFor,
+  withAtomicFile,
+  writeFileAtomic,
+  writeFileSynced,
+} from './run/atomic-write.js';
+export {type Lock, type LockOwner, acquireLock, isAlive, isLive, readOwner} from './run/lock.js';
 export {type Lease, acquireLease, isLeaseFile, liveLeases} from './run/lease.js';
 export {RunDirectory, listRunIds} from './run/run-directory.js';
 export {type Checksum, type ParsedChecksum, checksumOf, formatChecksum, parseChecksum} from './manifest/checksum.js';
+export type {Artifact} from './manifest/artifact.js';
 export {canonicalJson} from './manifest/canonical-json.js';
+export {checkManifestHeader, datasetIdsOf, manifestError} from './manifest/manifest-header.js';
+export {type RandomState, SeededRandom, mixSeed} from './random/seeded-random.js';
+export {forEachUtf8Byte, utf8, utf8Into} from './text/utf8.js';
 export {type HashFileOptions, READ_CHUNK, assertRegularFile, hashFile} from './hashing/hash-file.js';
 export {type FileDigest, type FileToHash, type ParallelHashOptions, ParallelFileHasher} from './hashing/parallel-file-hasher.js';

@@ -1,11 +1,8 @@
 import {type BigIntStats, statSync} from 'node:fs';
-import {type Checksum, type Hasher, ParallelFileHasher, fileError, formatChecksum} from '@codex-ml/core';
+import {type Artifact, type Hasher, ParallelFileHasher, fileError, formatChecksum} from '@codex-ml/core';
 import type {StatCache} from './stat-cache.js';
 
-export interface FileChecksum {
-  readonly path: string;
-  readonly bytes: number;
-  readonly checksum: Checksum;
+export interface FileChecksum extends Artifact {
   /** True when the digest came from the stat cache. */
   readonly cached: boolean;
 }

@@ -14,13 +14,14 @@ import {
   backendOf,
   checksumOf,
   writeFileAtomic,
+  type Artifact,
+  utf8,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
 import {
   DATA_MANIFEST_KIND,
   DATA_MANIFEST_VERSION,
   type DataManifest,
-  type DataManifestArtifact,
   type DataManifestItem,
   type DataManifestSplit,
 } from './data-manifest.js';
@@ -194,9 +195,9 @@ export class PrepareDataService {
     datasetId: Checksum,
     splitterParams: Readonly<Record<string, unknown>>,
   ): Promise<DataManifest> {
-    const artifacts: DataManifestArtifact[] = [];
-    const writeArtifact = async (path: string, text: string): Promise<DataManifestArtifact> => {
-      const bytes = Buffer.from(text, 'utf8');
+    const artifacts: Artifact[] = [];
+    const writeArtifact = async (path: string, text: string): Promise<Artifact> => {
+      const bytes = utf8(text);
       await writeFileAtomic(run.file(path), bytes);
       const artifact = {path, checksum: checksumOf(this.hasher, bytes), bytes: bytes.length};
       artifacts.push(artifact);

@@ -1,6 +1,11 @@
 import {join, resolve} from 'node:path';
 import {type Hasher, type Manifest, type ManifestStore, canonicalJson, checksumOf} from '@codex-ml/core';
 import {DataManifestReader} from '../data/data-manifest-reader.js';
+import type {PrepareDataResult} from '../data/prepare-data-service.js';
+import type {EvaluationResult} from '../evaluation/evaluation-service.js';
+import type {RunReport} from '../runs/report/run-report-service.js';
+import type {TrainTokenizerResult} from '../tokenization/tokenizer-training-service.js';
+import type {TrainResult} from '../training/training-service.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import type {RunVerifier} from '../runs/run-verifier.js';
 import {StageCache, type StageName} from './stage-cache.js';
@@ -44,33 +49,12 @@ export interface PipelineResult {
   readonly report: string | null;
 }
 
-interface DataOutput {
-  readonly runId: string;
-  readonly itemCount: number;
-  readonly counts: Readonly<Record<string, number>>;
-  readonly cached?: boolean;
-}
-interface TokenizerOutput {
-  readonly runId: string;
-  readonly cached: boolean;
-  readonly artifactChecksum: string;
-  readonly vocabSize: number;
-  readonly modelType: string;
-}
-interface TrainOutput {
-  readonly runId: string;
-  readonly steps: number;
-  readonly finalLoss: number | null;
-}
-interface EvaluateOutput {
-  readonly runId: string;
-  readonly loss: number;
-  readonly perplexity: number;
-  readonly split: string;
-}
-interface ReportOutput {
-  readonly path: string;
-}
+// Each stage's output is the `--json` result of its command, which is its service's result type.
+type DataOutput = PrepareDataResult;
+type TokenizerOutput = TrainTokenizerResult;
+type TrainOutput = TrainResult;
+type EvaluateOutput = EvaluationResult;
+type ReportOutput = RunReport;
 
 export interface PipelineDependencies {
   readonly runner: StageRunner;

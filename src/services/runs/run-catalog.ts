@@ -1,8 +1,8 @@
 import {join} from 'node:path';
 import {inject, injectable} from 'tsyringe';
-import {type Manifest, type ManifestQuery, ManifestStore, type ManifestSummary, assertRunId} from '@codex-ml/core';
+import {type Manifest, type ManifestQuery, ManifestStore, type ManifestSummary, assertRunId, type Artifact} from '@codex-ml/core';
 import {METRICS_FILE, type MetricsSummary, readMetrics, summarizeMetrics} from './metrics-file.js';
-import {type RunArtifact, artifactsOf, runDirectoryOf} from './run-artifacts.js';
+import {artifactsOf, runDirectoryOf} from './run-artifacts.js';
 import {runConfigOf} from './run-config.js';
 import {runNotFound} from './run-not-found.js';
 import {checkStoreCoverage} from './store-coverage.js';
@@ -30,7 +30,7 @@ export interface RunDetails {
   /** The config the run recorded (manifest `config` or `config.snapshot`), or null. */
   readonly config: unknown;
   readonly metrics: MetricsSummary | null;
-  readonly artifacts: readonly RunArtifact[];
+  readonly artifacts: readonly Artifact[];
   readonly parents: readonly RelatedRun[];
   readonly children: readonly RelatedRun[];
   readonly manifest: Manifest;
@@ -95,7 +95,7 @@ export class RunCatalog {
 }
 
 /** The metrics file of a run: the artifact named `metrics.ndjson` if recorded, else the conventional place. */
-export function metricsPathOf(directory: string, artifacts: readonly RunArtifact[]): string {
+export function metricsPathOf(directory: string, artifacts: readonly Artifact[]): string {
   const recorded = artifacts.find((artifact) => artifact.path === METRICS_FILE || artifact.path.endsWith(`/${METRICS_FILE}`));
   return join(directory, recorded?.path ?? METRICS_FILE);
 }

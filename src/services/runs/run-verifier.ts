@@ -1,14 +1,23 @@
 import {stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {inject, injectable} from 'tsyringe';
-import {Backends, type Checksum, type Hasher, ManifestStore, ParallelFileHasher, errnoCode, parseChecksum} from '@codex-ml/core';
-import {type RunArtifact, artifactsOf, runDirectoryOf} from './run-artifacts.js';
+import {
+  Backends,
+  type Checksum,
+  type Hasher,
+  ManifestStore,
+  ParallelFileHasher,
+  errnoCode,
+  parseChecksum,
+  type Artifact,
+} from '@codex-ml/core';
+import {artifactsOf, runDirectoryOf} from './run-artifacts.js';
 import {RunCatalog} from './run-catalog.js';
 
 /** `ok`; `modified` (content differs); `missing` (no file); `unreadable` (not a regular file, permissions). */
 export type ArtifactStatus = 'ok' | 'modified' | 'missing' | 'unreadable';
 
-export interface ArtifactCheck extends RunArtifact {
+export interface ArtifactCheck extends Artifact {
   readonly status: ArtifactStatus;
   /** What was found instead, when not ok: the actual checksum or size, or the reason. */
   readonly found?: string;
@@ -95,7 +104,7 @@ export class RunVerifier {
 
 async function checkArtifact(
   path: string,
-  artifact: RunArtifact,
+  artifact: Artifact,
   algorithm: string,
   expectedHex: string,
   hasher: Hasher,

@@ -1,11 +1,5 @@
-import {Backends, type Checksum, CodexError, ExitCode, type FileToHash, Hasher, ParallelFileHasher, formatChecksum} from '@codex-ml/core';
+import {Backends, CodexError, ExitCode, type FileToHash, Hasher, ParallelFileHasher, formatChecksum, type Artifact} from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
-
-export interface ChecksummedFile {
-  readonly path: string;
-  readonly bytes: number;
-  readonly checksum: Checksum;
-}
 
 /**
  * Checksums files with a named algorithm: the bound hasher when it is that algorithm, otherwise the registered
@@ -36,7 +30,7 @@ export class FileChecksummer {
   }
 
   /** Checksums in input order; `onProgress` gets bytes done. */
-  async checksum(files: readonly FileToHash[], algorithm: string, onProgress?: (bytes: number) => void): Promise<ChecksummedFile[]> {
+  async checksum(files: readonly FileToHash[], algorithm: string, onProgress?: (bytes: number) => void): Promise<Artifact[]> {
     const hasher = await this.hasherFor(algorithm);
     const digests = await new ParallelFileHasher(hasher).hashFiles(files, {onProgress});
     return digests.map(({path, hex, bytes}) => ({path, bytes, checksum: formatChecksum(hasher.algorithm, hex)}));

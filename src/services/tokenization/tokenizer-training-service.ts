@@ -13,6 +13,7 @@ import {
   canonicalJson,
   checksumOf,
   writeFileAtomic,
+  utf8,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
 import {InputLeases} from '../runs/input-leases.js';
@@ -183,7 +184,7 @@ export class TokenizerTrainingService {
       // Pipeline stages and trainer parameters: the backend's own config block, which it was created with.
       const tokenizer = await this.factory.train(lines, options, progress);
       progress?.finish('read');
-      const bytes = new TextEncoder().encode(tokenizer.toJSON());
+      const bytes = utf8(tokenizer.toJSON());
       const artifactPath = run.file(TOKENIZER_FILE);
       await writeFileAtomic(artifactPath, bytes);
       const artifactChecksum = checksumOf(this.hasher, bytes);

@@ -1,4 +1,4 @@
-import type {Tokenizer} from '@codex-ml/core';
+import {type Tokenizer, utf8} from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
 import {CorpusResolver} from './corpus-resolver.js';
 import {type CorpusReadStats, readCorpusLines} from './corpus-text-reader.js';
@@ -99,7 +99,6 @@ export class TokenizerValidationService {
     // back the same characters, whitespace aside.
     const mode: RoundTripMode = unkId === undefined ? 'exact' : 'ignoring-whitespace';
     const comparable = mode === 'exact' ? (text: string) => text : (text: string) => text.replace(WHITESPACE, '');
-    const encoder = new TextEncoder();
     const stats: CorpusReadStats = {lines: 0, bytes: 0};
     let lines = 0;
     let words = 0;
@@ -113,7 +112,7 @@ export class TokenizerValidationService {
     for await (const line of readCorpusLines(corpus, {hasherFor: (algorithm) => this.checksummer.hasherFor(algorithm)}, stats)) {
       lines++;
       words += line.match(WORD)?.length ?? 0;
-      bytes += encoder.encode(line).length;
+      bytes += utf8(line).length;
       const {ids} = tokenizer.encode(line, {addSpecialTokens: false});
       tokens += ids.length;
       const unknown = unkId === undefined ? 0 : ids.filter((id) => id === unkId).length;

@@ -1,5 +1,6 @@
 import type {Hasher} from '../contracts/hasher.js';
 import {CodexError, ExitCode} from '../errors.js';
+import {utf8} from '../text/utf8.js';
 
 /** `<algorithm>:<lowercase hex>`, e.g. `blake3:af13…`. The prefix selects the verifier. */
 export type Checksum = `${string}:${string}`;
@@ -33,8 +34,6 @@ export function parseChecksum(value: unknown, where: string): ParsedChecksum {
  */
 export function checksumOf(hasher: Hasher, data: Uint8Array | string): Checksum {
   const state = hasher.create();
-  state.update(typeof data === 'string' ? utf8.encode(data) : data);
+  state.update(typeof data === 'string' ? utf8(data) : data);
   return formatChecksum(hasher.algorithm, state.digest());
 }
-
-const utf8 = new TextEncoder();

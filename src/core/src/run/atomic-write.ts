@@ -20,7 +20,7 @@ export async function withAtomicFile<T>(path: string, write: (handle: FileHandle
   await mkdir(directory, {recursive: true}).catch((error: unknown) => {
     throw fileError(directory, error, 'create directory');
   });
-  const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'wx').catch((error: unknown) => {
@@ -42,10 +42,58 @@ export async function withAtomicFile<T>(path: string, write: (handle: FileHandle
   }
 }
 
+/**
+ * Publishes a directory the same way: `build` fills a hidden temp directory beside `target` (files written with
+ * `writeFileSynced`), which is fsynced and renamed into place, replacing any `target` left by an earlier
+ * failed attempt. A reader, or a process resuming after a kill at any point, sees the whole directory or none.
+ * `beforePublish` runs once everything is on disk, just before the rename (fault injection in tests).
+ */
+export async function publishDirectory(
+  target: string,
+  build: (temp: string) => Promise<void>,
+  options: {readonly beforePublish?: () => Promise<void>} = {},
+): Promise<void> {
+  const parent = dirname(target);
+  await mkdir(parent, {recursive: true}).catch((error: unknown) => {
+    throw fileError(parent, error, 'create directory');
+  });
+  const temp = tempPathFor(target);
+  try {
+    await mkdir(temp);
+    await build(temp);
+    await syncDirectory(temp);
+    await options.beforePublish?.();
+    await rm(target, {recursive: true, force: true});
+    await rename(temp, target);
+    await syncDirectory(parent);
+  } catch (error) {
+    await rm(temp, {recursive: true, force: true}).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Writes a new file (refusing to overwrite one) and fsyncs it: the files of a directory being published. */
+export async function writeFileSynced(path: string, data: string | Uint8Array): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'wx');
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Temp files left by killed writers match this; cleaners and listings ignore them. */
 export const TEMP_FILE_PATTERN = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 
-async function syncDirectory(directory: string): Promise<void> {
+/** A hidden name beside `path`, unique to this process and call, matching `TEMP_FILE_PATTERN`. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Makes a rename or creation inside `directory` durable; a no-op where the file system refuses. */
+export async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, 'r').catch(() => undefined);
   if (!handle) return;
   try {

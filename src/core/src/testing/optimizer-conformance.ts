@@ -8,7 +8,7 @@ import {
   runInvariants,
 } from './conformance-suite.js';
 import {bitwiseEqual, optimizerStateBits} from './float-bits.js';
-import {SeededRandom} from './seeded-random.js';
+import {SeededRandom} from '../random/seeded-random.js';
 
 /**
  * How the optimizer suite builds and reads tensors of the implementation's type `T`, so that core needs no tensor
