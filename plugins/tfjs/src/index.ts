@@ -38,6 +38,13 @@
  *   createSchedule({name: 'constant' | 'warmup-cosine', learningRate, warmupSteps, minLearningRate, totalSteps})
  *   schedule.at(step) → lr for the 0-based update index (pure; no state to checkpoint)
  *
+ * Inference and export (read weights by name; no training graph needed)
+ *   const model = GptInference.create(shape, weights)   // weights: Map<name, Float32Array>, e.g. getWeights()
+ *   model.createSession(): KvCacheDecoder   // append(ids) → logits after the last id; O(context) per token
+ *   model.forward(ids) → logits after the last id, by a full GptModel.forward (the reference)
+ *   exportGpt('hf' | 'onnx', model.weights, {tokens: {bos, eos, pad}, dropout, producerVersion}) → files
+ *     hf: model.safetensors (GPT-2 names), config.json, generation_config.json; onnx: model.onnx (opset 17)
+ *
  * Config
  *   readEngineSettings(resolvedConfig) → typed training.backend / model.* / optimizer.* / schedule.* /
  *   clipNorm / accumulationSteps.
@@ -71,3 +78,8 @@ export {
   trainStep,
 } from './train-step.js';
 export {type ConfigReader, type EngineSettings, readEngineSettings} from './engine-settings.js';
+export {type GptShape, GptWeights} from './inference/gpt-weights.js';
+export {KvCacheDecoder} from './inference/kv-cache-decoder.js';
+export {GptInference} from './inference/gpt-inference.js';
+export {EXPORT_FORMATS, type ExportFormat, exportGpt, type GptExportOptions} from './export/gpt-exporter.js';
+export type {ExportedFile, SpecialTokenIds} from './export/hf-gpt2-export.js';

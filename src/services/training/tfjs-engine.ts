@@ -50,6 +50,19 @@ export async function loadTfjsEngine(
       const optimizer = factory.create(settings.optimizer) as unknown as EngineOptimizer;
       return new TfjsTrainableModel(engine, model, optimizer, settings.clipNorm);
     },
+    async loadInference(vocabSize, weights) {
+      return engine.GptInference.create({...settings.model, vocabSize}, tensorMap(weights));
+    },
+    exportFormats: engine.EXPORT_FORMATS,
+    async exportModel({format, vocabSize, weights, tokens}) {
+      if (!(engine.EXPORT_FORMATS as readonly string[]).includes(format)) throw new RangeError(`unknown export format ${format}`);
+      const model = engine.GptWeights.from({...settings.model, vocabSize}, tensorMap(weights));
+      return engine.exportGpt(format as (typeof engine.EXPORT_FORMATS)[number], model, {
+        tokens,
+        dropout: settings.model.dropout,
+        producerVersion: versions['@codex-ml/plugin-tfjs'] ?? 'unknown',
+      });
+    },
     dispose: () => undefined,
   };
 }
@@ -121,6 +134,10 @@ class TfjsTrainableModel implements TrainableModel {
     this.optimizer.dispose();
     this.model.dispose();
   }
+}
+
+function tensorMap(weights: readonly NamedTensor[]): Map<string, Float32Array> {
+  return new Map(weights.map((tensor) => [tensor.name, tensor.data]));
 }
 
 function allFinite(values: Float32Array): boolean {

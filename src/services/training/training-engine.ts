@@ -1,6 +1,7 @@
 import type {OptimizerState} from '@codex-ml/core';
 import type {TokenBatch} from './batch-sampler.js';
 import type {NamedTensor} from './checkpoint-store.js';
+import type {InferenceModel} from '../generation/inference-model.js';
 
 /** What one optimizer update reports. */
 export interface StepOutcome {
@@ -44,5 +45,31 @@ export interface TrainingEngine {
   /** Learning rate of update number `step` (1-based) out of `totalSteps`. */
   learningRate(step: number, totalSteps: number): number;
   createModel(vocabSize: number): Promise<TrainableModel>;
+  /** Optional: trained weights loaded for generation. Engines without it cannot generate. */
+  loadInference?(vocabSize: number, weights: readonly NamedTensor[]): Promise<InferenceModel>;
+  /** Optional: the export formats this engine writes (`hf`, `onnx`, …) and the writer. */
+  readonly exportFormats?: readonly string[];
+  exportModel?(request: ModelExportRequest): Promise<readonly ExportedFile[]>;
   dispose(): void;
+}
+
+/** Ids of the tokenizer's special tokens, by role, for the exported model's config. */
+export interface SpecialTokenIds {
+  readonly bos?: number;
+  readonly eos?: number;
+  readonly pad?: number;
+}
+
+export interface ModelExportRequest {
+  /** One of `exportFormats`. */
+  readonly format: string;
+  readonly vocabSize: number;
+  readonly weights: readonly NamedTensor[];
+  readonly tokens: SpecialTokenIds;
+}
+
+/** One file of a model export, named relative to the export directory. */
+export interface ExportedFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
 }

@@ -1,0 +1,156 @@
+import {CodexError, ExitCode, type Kernel, type Tokenizer} from '@codex-ml/core';
+import {SeededRng} from '../training/seeded-rng.js';
+import {separatorOf} from '../training/token-cache.js';
+import type {InferenceModel} from './inference-model.js';
+import {type GeneratedSample, TextGenerator} from './text-generator.js';
+import {type SamplingOptions, TokenSampler, validateSampling} from './token-sampler.js';
+import {type LoadedTrainedRun, TrainedRunLoader} from './trained-run-loader.js';
+
+export interface GenerateRequest {
+  /** `latest`, a training run id, a run directory or a checkpoint directory. */
+  readonly model: string;
+  readonly runsDir: string;
+  readonly prompt: string;
+  readonly maxTokens: number;
+  readonly sampling: SamplingOptions;
+  readonly seed: number;
+  readonly stops: readonly string[];
+  readonly numSamples: number;
+  /** Default true; false recomputes the whole window for every token (for checking and benchmarks). */
+  readonly kvCache?: boolean;
+  /** Printable text of sample `index` as it is produced. */
+  readonly onText?: (index: number, chunk: string) => void;
+  readonly onSampleEnd?: (index: number, sample: GeneratedSample) => void;
+  readonly onNotice?: (message: string) => void;
+}
+
+export interface GenerationResult {
+  readonly runId: string;
+  readonly checkpoint: {readonly path: string; readonly step: number};
+  readonly prompt: {
+    readonly text: string;
+    /** The ids the model was given: the end-of-text token that starts a document, then the prompt's ids. */
+    readonly ids: readonly number[];
+    /** Prompt tokens dropped from the left to fit the context window. */
+    readonly truncated: number;
+  };
+  readonly seed: number;
+  readonly sampling: SamplingOptions;
+  readonly kvCache: boolean;
+  readonly samples: readonly (GeneratedSample & {readonly index: number})[];
+  /** Generated tokens per second of decoding (model loading excluded), over all samples. */
+  readonly tokensPerSecond: number;
+  readonly seconds: number;
+}
+
+/**
+ * `codex generate` as a use case: load a trained run's tokenizer and verified checkpoint, encode the prompt
+ * the way training saw documents (after the end-of-text token that separates them), and draw seeded samples.
+ * Special tokens other than end-of-text never occur inside training text, so they are never sampled; the
+ * end-of-text token ends a sample.
+ */
+export class GenerationService {
+  constructor(private readonly kernel: Kernel) {}
+
+  async generate(request: GenerateRequest): Promise<GenerationResult> {
+    validateRequest(request);
+    const loader = new TrainedRunLoader(this.kernel);
+    const run = await loader.load(await loader.locate(request.model, request.runsDir), {onWarning: request.onNotice});
+    const model = await loadInference(run);
+    try {
+      return this.#run(run, model, request);
+    } finally {
+      model.dispose();
+      run.engine.dispose();
+    }
+  }
+
+  /** Samples from an already loaded model (the report reuses one model for several prompts). */
+  #run(run: LoadedTrainedRun, model: InferenceModel, request: GenerateRequest): GenerationResult {
+    const tokenizer = run.tokenizer.tokenizer;
+    const endOfText = separatorOf(tokenizer);
+    const encoded = tokenizer.encode(request.prompt, {addSpecialTokens: false}).ids;
+    const full = endOfText === null ? [...encoded] : [endOfText, ...encoded];
+    if (full.length === 0) {
+      throw new CodexError('E_USAGE', 'the prompt is empty and the tokenizer has no end-of-text token to start from', {
+        hint: 'pass a non-empty --prompt',
+        exitCode: ExitCode.usage,
+      });
+    }
+    const truncated = Math.max(0, full.length - model.contextLength);
+    if (truncated > 0) {
+      request.onNotice?.(
+        `the prompt has ${full.length} tokens, more than the model's context window of ${model.contextLength}: dropped the first ${truncated}`,
+      );
+    }
+    const context = full.slice(truncated);
+    const kvCache = request.kvCache ?? true;
+    const generator = new TextGenerator(
+      model,
+      new TokenSampler(request.sampling, bannedIds(tokenizer, endOfText)),
+      (ids) => tokenizer.decode(ids, {skipSpecialTokens: true}),
+      {
+        maxTokens: request.maxTokens,
+        stops: request.stops,
+        kvCache,
+        endOfText,
+      },
+    );
+    const samples: (GeneratedSample & {index: number})[] = [];
+    const started = performance.now();
+    for (let index = 0; index < request.numSamples; index++) {
+      const rng = SeededRng.fromSeed(request.seed, `generate.${index}`);
+      const sample = generator.generate(context, rng, (chunk) => request.onText?.(index, chunk));
+      samples.push({index, ...sample});
+      request.onSampleEnd?.(index, sample);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const tokens = samples.reduce((sum, sample) => sum + sample.ids.length, 0);
+    return {
+      runId: run.runId,
+      checkpoint: {path: run.checkpoint.path, step: run.checkpoint.step},
+      prompt: {text: request.prompt, ids: context, truncated},
+      seed: request.seed,
+      sampling: request.sampling,
+      kvCache,
+      samples,
+      tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
+      seconds,
+    };
+  }
+}
+
+/** The engine's generation capability over a loaded run's weights; one line naming the engine when it has none. */
+export async function loadInference(run: LoadedTrainedRun): Promise<InferenceModel> {
+  const {engine} = run;
+  if (!engine.loadInference) {
+    throw new CodexError('E_ENGINE_CAPABILITY', `training engine ${engine.description.backend} cannot generate text`, {
+      hint: 'use an engine that implements generation, or export the model and generate elsewhere',
+      exitCode: ExitCode.config,
+    });
+  }
+  return engine.loadInference(run.tokenizer.tokenizer.vocabSize, run.checkpoint.content.weights);
+}
+
+/** Special tokens that are not the end-of-text token: they never appear inside training text. */
+function bannedIds(tokenizer: Tokenizer, endOfText: number | null): Set<number> {
+  const banned = new Set<number>();
+  for (const token of Object.values(tokenizer.specialTokens)) {
+    const id = tokenizer.tokenToId(token);
+    if (id !== undefined && id !== endOfText) banned.add(id);
+  }
+  return banned;
+}
+
+function validateRequest(request: GenerateRequest): void {
+  validateSampling(request.sampling);
+  if (!(Number.isInteger(request.maxTokens) && request.maxTokens >= 1)) {
+    throw new CodexError('E_USAGE', `--max-tokens must be an integer >= 1, got ${request.maxTokens}`, {exitCode: ExitCode.usage});
+  }
+  if (!(Number.isInteger(request.numSamples) && request.numSamples >= 1)) {
+    throw new CodexError('E_USAGE', `--num-samples must be an integer >= 1, got ${request.numSamples}`, {exitCode: ExitCode.usage});
+  }
+  if (!Number.isInteger(request.seed)) {
+    throw new CodexError('E_USAGE', `--seed must be an integer, got ${request.seed}`, {exitCode: ExitCode.usage});
+  }
+}
