@@ -28,7 +28,7 @@ export {closestMatch} from './config/closest-match.js';
 export {configSchema} from './config/schema.js';
 export {type SchemaLeaf, type SchemaNode, schemaLeaves} from './config/schema-node.js';
 export {newRunId, isRunId, assertRunId, runIdTime} from './run/run-id.js';
-export {writeFileAtomic, withAtomicFile, TEMP_FILE_PATTERN} from './run/atomic-write.js';
+export {type DirectoryEntry, writeDirectoryAtomic, writeFileAtomic, withAtomicFile, TEMP_FILE_PATTERN} from './run/atomic-write.js';
 export {type Lock, acquireLock} from './run/lock.js';
 export {RunDirectory, listRunIds} from './run/run-directory.js';
 export {type Checksum, type ParsedChecksum, formatChecksum, parseChecksum} from './manifest/checksum.js';

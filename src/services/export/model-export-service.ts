@@ -1,0 +1,112 @@
+import {readFile} from 'node:fs/promises';
+import {resolve} from 'node:path';
+import {type Checksum, CodexError, ExitCode, type Kernel, type Tokenizer, formatChecksum, writeDirectoryAtomic} from '@codex-ml/core';
+import {TrainedRunLoader} from '../generation/trained-run-loader.js';
+import {hfTokenizerFiles} from '../tokenization/hf-tokenizer-files.js';
+import type {SpecialTokenIds} from '../training/training-engine.js';
+
+export interface ExportRequest {
+  /** A finished training run: its id, its directory, a checkpoint directory of it, or `latest`. */
+  readonly model: string;
+  readonly runsDir: string;
+  /** One of the engine's export formats (`hf`, `onnx` for the TensorFlow.js engine). */
+  readonly format: string;
+  readonly out: string;
+  /** Replace a non-empty `out`. */
+  readonly force?: boolean;
+}
+
+export interface ExportResult {
+  readonly runId: string;
+  readonly step: number;
+  readonly format: string;
+  readonly out: string;
+  readonly files: readonly {readonly name: string; readonly bytes: number; readonly checksum: Checksum}[];
+}
+
+/** Written beside the exported files: where they came from. */
+export const EXPORT_RECORD = 'codex-export.json';
+
+/**
+ * `codex export`: a finished training run's verified newest checkpoint written in a format other tools load —
+ * the engine writes the model files, this service adds the tokenizer (Hugging Face layout) for `hf` and a
+ * record of provenance, and publishes the directory atomically. A run that did not finish, or whose newest
+ * checkpoint fails verification, is refused in one line rather than silently exporting an older state.
+ */
+export class ModelExportService {
+  constructor(private readonly kernel: Kernel) {}
+
+  async export(request: ExportRequest): Promise<ExportResult> {
+    const loader = new TrainedRunLoader(this.kernel);
+    const run = await loader.load(await loader.locate(request.model, request.runsDir), {requireFinished: true, strictCheckpoint: true});
+    try {
+      const {engine} = run;
+      const formats = engine.exportFormats ?? [];
+      if (!engine.exportModel || formats.length === 0) {
+        throw new CodexError('E_ENGINE_CAPABILITY', `training engine ${engine.description.backend} cannot export models`, {
+          hint: 'use an engine that implements export',
+          exitCode: ExitCode.config,
+        });
+      }
+      if (!formats.includes(request.format)) {
+        throw new CodexError(
+          'E_USAGE',
+          `--format ${request.format}: training engine ${engine.description.backend} exports ${formats.join(', ')}`,
+          {
+            hint: `choose one of ${formats.join(', ')}`,
+            exitCode: ExitCode.usage,
+          },
+        );
+      }
+      const tokenizer = run.tokenizer.tokenizer;
+      const modelFiles = await engine.exportModel({
+        format: request.format,
+        vocabSize: tokenizer.vocabSize,
+        weights: run.checkpoint.content.weights,
+        tokens: specialTokenIds(tokenizer),
+      });
+      const contextLength = run.snapshot.config['training'] as {model?: {contextLength?: number}} | undefined;
+      const tokenizerFiles =
+        request.format === 'hf'
+          ? hfTokenizerFiles(await readFile(run.tokenizer.path), tokenizer, {
+              modelMaxLength: contextLength?.model?.contextLength,
+              source: run.tokenizer.path,
+            })
+          : [];
+      const hasher = await this.kernel.bind('hasher');
+      const files = [...modelFiles, ...tokenizerFiles].map((file) => {
+        const state = hasher.create();
+        state.update(file.bytes);
+        return {...file, checksum: formatChecksum(hasher.algorithm, state.digest())};
+      });
+      const out = resolve(request.out);
+      const summary = files.map(({name, bytes, checksum}) => ({name, bytes: bytes.byteLength, checksum}));
+      const record = {
+        schemaVersion: 1,
+        kind: 'model-export',
+        format: request.format,
+        runId: run.runId,
+        step: run.checkpoint.step,
+        checkpoint: run.checkpoint.path,
+        engine: run.snapshot.backend,
+        files: summary,
+      };
+      await writeDirectoryAtomic(out, [...files, {name: EXPORT_RECORD, bytes: `${JSON.stringify(record, null, 2)}\n`}], {
+        replace: request.force === true,
+      });
+      return {runId: run.runId, step: run.checkpoint.step, format: request.format, out, files: summary};
+    } finally {
+      run.engine.dispose();
+    }
+  }
+}
+
+/** bos / eos / pad ids of a tokenizer, by the roles it was trained with. */
+export function specialTokenIds(tokenizer: Tokenizer): SpecialTokenIds {
+  const id = (role: string) => {
+    const token = tokenizer.specialTokens[role];
+    return token === undefined ? undefined : tokenizer.tokenToId(token);
+  };
+  const [bos, eos, pad] = [id('bos'), id('eos'), id('pad')];
+  return {...(bos === undefined ? {} : {bos}), ...(eos === undefined ? {} : {eos}), ...(pad === undefined ? {} : {pad})};
+}
