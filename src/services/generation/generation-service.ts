@@ -6,10 +6,14 @@ import {type GeneratedSample, TextGenerator} from './text-generator.js';
 import {type SamplingOptions, TokenSampler, validateSampling} from './token-sampler.js';
 import {type LoadedTrainedRun, TrainedRunLoader} from './trained-run-loader.js';
 
-export interface GenerateRequest {
+export interface GenerateRequest extends SampleRequest {
   /** `latest`, a training run id, a run directory or a checkpoint directory. */
   readonly model: string;
   readonly runsDir: string;
+}
+
+/** What to draw from a loaded model. */
+export interface SampleRequest {
   readonly prompt: string;
   readonly maxTokens: number;
   readonly sampling: SamplingOptions;
@@ -58,66 +62,67 @@ export class GenerationService {
     const run = await loader.load(await loader.locate(request.model, request.runsDir), {onWarning: request.onNotice});
     const model = await loadInference(run);
     try {
-      return this.#run(run, model, request);
+      return sampleFrom(run, model, request);
     } finally {
       model.dispose();
       run.engine.dispose();
     }
   }
+}
 
-  /** Samples from an already loaded model (the report reuses one model for several prompts). */
-  #run(run: LoadedTrainedRun, model: InferenceModel, request: GenerateRequest): GenerationResult {
-    const tokenizer = run.tokenizer.tokenizer;
-    const endOfText = separatorOf(tokenizer);
-    const encoded = tokenizer.encode(request.prompt, {addSpecialTokens: false}).ids;
-    const full = endOfText === null ? [...encoded] : [endOfText, ...encoded];
-    if (full.length === 0) {
-      throw new CodexError('E_USAGE', 'the prompt is empty and the tokenizer has no end-of-text token to start from', {
-        hint: 'pass a non-empty --prompt',
-        exitCode: ExitCode.usage,
-      });
-    }
-    const truncated = Math.max(0, full.length - model.contextLength);
-    if (truncated > 0) {
-      request.onNotice?.(
-        `the prompt has ${full.length} tokens, more than the model's context window of ${model.contextLength}: dropped the first ${truncated}`,
-      );
-    }
-    const context = full.slice(truncated);
-    const kvCache = request.kvCache ?? true;
-    const generator = new TextGenerator(
-      model,
-      new TokenSampler(request.sampling, bannedIds(tokenizer, endOfText)),
-      (ids) => tokenizer.decode(ids, {skipSpecialTokens: true}),
-      {
-        maxTokens: request.maxTokens,
-        stops: request.stops,
-        kvCache,
-        endOfText,
-      },
-    );
-    const samples: (GeneratedSample & {index: number})[] = [];
-    const started = performance.now();
-    for (let index = 0; index < request.numSamples; index++) {
-      const rng = SeededRng.fromSeed(request.seed, `generate.${index}`);
-      const sample = generator.generate(context, rng, (chunk) => request.onText?.(index, chunk));
-      samples.push({index, ...sample});
-      request.onSampleEnd?.(index, sample);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const tokens = samples.reduce((sum, sample) => sum + sample.ids.length, 0);
-    return {
-      runId: run.runId,
-      checkpoint: {path: run.checkpoint.path, step: run.checkpoint.step},
-      prompt: {text: request.prompt, ids: context, truncated},
-      seed: request.seed,
-      sampling: request.sampling,
-      kvCache,
-      samples,
-      tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
-      seconds,
-    };
+/** Samples from an already loaded run and model (the report loads the model once for its own purposes too). */
+export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request: SampleRequest): GenerationResult {
+  validateRequest(request);
+  const tokenizer = run.tokenizer.tokenizer;
+  const endOfText = separatorOf(tokenizer);
+  const encoded = tokenizer.encode(request.prompt, {addSpecialTokens: false}).ids;
+  const full = endOfText === null ? [...encoded] : [endOfText, ...encoded];
+  if (full.length === 0) {
+    throw new CodexError('E_USAGE', 'the prompt is empty and the tokenizer has no end-of-text token to start from', {
+      hint: 'pass a non-empty --prompt',
+      exitCode: ExitCode.usage,
+    });
   }
+  const truncated = Math.max(0, full.length - model.contextLength);
+  if (truncated > 0) {
+    request.onNotice?.(
+      `the prompt has ${full.length} tokens, more than the model's context window of ${model.contextLength}: dropped the first ${truncated}`,
+    );
+  }
+  const context = full.slice(truncated);
+  const kvCache = request.kvCache ?? true;
+  const generator = new TextGenerator(
+    model,
+    new TokenSampler(request.sampling, bannedIds(tokenizer, endOfText)),
+    (ids) => tokenizer.decode(ids, {skipSpecialTokens: true}),
+    {
+      maxTokens: request.maxTokens,
+      stops: request.stops,
+      kvCache,
+      endOfText,
+    },
+  );
+  const samples: (GeneratedSample & {index: number})[] = [];
+  const started = performance.now();
+  for (let index = 0; index < request.numSamples; index++) {
+    const rng = SeededRng.fromSeed(request.seed, `generate.${index}`);
+    const sample = generator.generate(context, rng, (chunk) => request.onText?.(index, chunk));
+    samples.push({index, ...sample});
+    request.onSampleEnd?.(index, sample);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const tokens = samples.reduce((sum, sample) => sum + sample.ids.length, 0);
+  return {
+    runId: run.runId,
+    checkpoint: {path: run.checkpoint.path, step: run.checkpoint.step},
+    prompt: {text: request.prompt, ids: context, truncated},
+    seed: request.seed,
+    sampling: request.sampling,
+    kvCache,
+    samples,
+    tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
+    seconds,
+  };
 }
 
 /** The engine's generation capability over a loaded run's weights; one line naming the engine when it has none. */
@@ -142,7 +147,7 @@ function bannedIds(tokenizer: Tokenizer, endOfText: number | null): Set<number> 
   return banned;
 }
 
-function validateRequest(request: GenerateRequest): void {
+function validateRequest(request: SampleRequest): void {
   validateSampling(request.sampling);
   if (!(Number.isInteger(request.maxTokens) && request.maxTokens >= 1)) {
     throw new CodexError('E_USAGE', `--max-tokens must be an integer >= 1, got ${request.maxTokens}`, {exitCode: ExitCode.usage});
