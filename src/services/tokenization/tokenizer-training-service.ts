@@ -11,6 +11,7 @@ import {
   type TokenizerTrainOptions,
   writeFileAtomic,
 } from '@codex-ml/core';
+import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {canonicalDigest, digestBytes} from './canonical-digest.js';
 import type {CorpusResolver} from './corpus-resolver.js';
@@ -84,6 +85,16 @@ export class TokenizerTrainingService {
   ) {}
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
+    // Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
+    const leases = await InputLeases.take(request.settings.inputs, request.settings.runsDir);
+    try {
+      return await this.#train(request, observer);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
     const {settings} = request;
     const progress = observer.progress;
     let hashed = 0;
