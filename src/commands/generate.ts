@@ -25,6 +25,7 @@ export default class Generate extends CodexCommand<typeof Generate> {
     prompt: Flags.string({char: 'p', description: 'Text to continue', exclusive: ['prompt-file']}),
     'prompt-file': Flags.string({description: 'Read the prompt from this file (UTF-8)'}),
     'max-tokens': Flags.integer({description: 'Most tokens to generate per sample', default: 128}),
+    'min-tokens': Flags.integer({description: 'Tokens to generate before the end-of-text token may end a sample', default: 0}),
     temperature: Flags.string({description: 'Softmax temperature; 0 = greedy (argmax)', default: '1'}),
     'top-k': Flags.integer({description: 'Sample among the k most likely tokens; 0 = all', default: 0}),
     'top-p': Flags.string({description: 'Nucleus: sample among the most likely tokens holding this probability; 1 = all', default: '1'}),
@@ -50,6 +51,7 @@ export default class Generate extends CodexCommand<typeof Generate> {
       runsDir: config.get<string>('runs.dir'),
       prompt,
       maxTokens: flags['max-tokens'],
+      minTokens: flags['min-tokens'],
       sampling: {
         temperature: numberFlag('--temperature', flags.temperature),
         topK: flags['top-k'],

@@ -124,6 +124,27 @@ test('special tokens never appear: banned ids are never sampled and the text hol
     t.true(end === -1 || (end === sample.ids.length - 1 && sample.finishReason === 'end-of-text'));
   }
   t.deepEqual(out.prompt.ids, [END_OF_TEXT], 'an empty prompt starts a new document');
+  t.true(
+    out.samples.some((sample) => sample.finishReason === 'end-of-text'),
+    'at this temperature some sample ends its document',
+  );
+  const long = await generateJson([
+    runId,
+    '--max-tokens',
+    '40',
+    '--min-tokens',
+    '40',
+    '--num-samples',
+    '8',
+    '--temperature',
+    '1.5',
+    '--seed',
+    '3',
+  ]);
+  for (const sample of long.samples) {
+    t.is(sample.ids.length, 40, '--min-tokens keeps the end-of-text token away');
+    t.false(sample.ids.includes(END_OF_TEXT));
+  }
 });
 
 test('a stop string ends the sample just before it; a prompt from a file or stdin; a long prompt is left-truncated with a notice', async (t) => {
@@ -161,6 +182,7 @@ test('bad flags and bad runs are one-line errors with a non-zero exit code', asy
     [[runId, '--top-p', '1.5'], /--top-p must be in \(0, 1\], got 1.5/, 2],
     [[runId, '--top-k', '-1'], /--top-k must be an integer >= 0, got -1/, 2],
     [[runId, '--max-tokens', '0'], /--max-tokens must be an integer >= 1, got 0/, 2],
+    [[runId, '--max-tokens', '5', '--min-tokens', '6'], /--min-tokens must be an integer in \[0, --max-tokens\], got 6/, 2],
     [['01ARZ3NDEKTSV4RRFFQ69G5FAV', '--prompt', 'x'], /run 01ARZ3NDEKTSV4RRFFQ69G5FAV does not exist in runs/, 4],
     [['no/such/run', '--prompt', 'x'], /no\/such\/run: no such run or checkpoint/, 4],
   ];

@@ -16,6 +16,8 @@ export interface GenerateRequest extends SampleRequest {
 export interface SampleRequest {
   readonly prompt: string;
   readonly maxTokens: number;
+  /** Tokens generated before the end-of-text token may end a sample (default 0). */
+  readonly minTokens?: number;
   readonly sampling: SamplingOptions;
   readonly seed: number;
   readonly stops: readonly string[];
@@ -44,7 +46,10 @@ export interface GenerationResult {
   readonly samples: readonly (GeneratedSample & {readonly index: number})[];
   /** Generated tokens per second of decoding (model loading excluded), over all samples. */
   readonly tokensPerSecond: number;
+  /** Wall time of decoding. */
   readonly seconds: number;
+  /** CPU time (user + system) of this process while decoding: what decoding costs on a shared machine. */
+  readonly cpuSeconds: number;
 }
 
 /**
@@ -97,6 +102,7 @@ export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request
     (ids) => tokenizer.decode(ids, {skipSpecialTokens: true}),
     {
       maxTokens: request.maxTokens,
+      minTokens: request.minTokens ?? 0,
       stops: request.stops,
       kvCache,
       endOfText,
@@ -104,6 +110,7 @@ export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request
   );
   const samples: (GeneratedSample & {index: number})[] = [];
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   for (let index = 0; index < request.numSamples; index++) {
     const rng = SeededRng.fromSeed(request.seed, `generate.${index}`);
     const sample = generator.generate(context, rng, (chunk) => request.onText?.(index, chunk));
@@ -111,6 +118,7 @@ export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request
     request.onSampleEnd?.(index, sample);
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
   const tokens = samples.reduce((sum, sample) => sum + sample.ids.length, 0);
   return {
     runId: run.runId,
@@ -122,6 +130,7 @@ export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request
     samples,
     tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
 }
 
@@ -151,6 +160,10 @@ function validateRequest(request: SampleRequest): void {
   validateSampling(request.sampling);
   if (!(Number.isInteger(request.maxTokens) && request.maxTokens >= 1)) {
     throw new CodexError('E_USAGE', `--max-tokens must be an integer >= 1, got ${request.maxTokens}`, {exitCode: ExitCode.usage});
+  }
+  const minTokens = request.minTokens ?? 0;
+  if (!(Number.isInteger(minTokens) && minTokens >= 0 && minTokens <= request.maxTokens)) {
+    throw new CodexError('E_USAGE', `--min-tokens must be an integer in [0, --max-tokens], got ${minTokens}`, {exitCode: ExitCode.usage});
   }
   if (!(Number.isInteger(request.numSamples) && request.numSamples >= 1)) {
     throw new CodexError('E_USAGE', `--num-samples must be an integer >= 1, got ${request.numSamples}`, {exitCode: ExitCode.usage});

@@ -19,6 +19,8 @@ export interface GeneratedSample {
 
 export interface GenerateOptions {
   readonly maxTokens: number;
+  /** The end-of-text token is not chosen before this many tokens (0: any time). */
+  readonly minTokens: number;
   readonly stops: readonly string[];
   /** Decode with the key/value cache (default) or recompute the whole window for every token. */
   readonly kvCache: boolean;
@@ -57,7 +59,8 @@ export class TextGenerator {
     while (ids.length < this.options.maxTokens) {
       const start = this.#window.start(sequence.length);
       const logits = session ? session.logits(sequence, start) : this.model.forward(sequence.slice(start));
-      const {id, logprob} = this.sampler.sample(logits, rng);
+      const early = ids.length < this.options.minTokens && this.options.endOfText !== null ? this.options.endOfText : undefined;
+      const {id, logprob} = this.sampler.sample(logits, rng, early);
       ids.push(id);
       logprobs.push(logprob);
       if (id === this.options.endOfText) {

@@ -46,17 +46,19 @@ export class TokenSampler {
     this.#banned = banned;
   }
 
-  sample(logits: Float32Array, rng: SeededRng): SampledToken {
-    const id = this.#options.temperature === 0 ? this.#argmax(logits) : this.#draw(logits, rng);
+  /** One token; `alsoBanned` is excluded for this draw only (the end-of-text token before a minimum length). */
+  sample(logits: Float32Array, rng: SeededRng, alsoBanned?: number): SampledToken {
+    const allowed = (id: number) => id !== alsoBanned && !this.#banned.has(id);
+    const id = this.#options.temperature === 0 ? this.#argmax(logits, allowed) : this.#draw(logits, rng, allowed);
     return {id, logprob: logSoftmaxAt(logits, id)};
   }
 
-  #argmax(logits: Float32Array): number {
+  #argmax(logits: Float32Array, allowed: (id: number) => boolean): number {
     let best = -1;
     let bestValue = Number.NEGATIVE_INFINITY;
     for (let id = 0; id < logits.length; id++) {
       const value = logits[id] as number;
-      if (value > bestValue && !this.#banned.has(id)) {
+      if (value > bestValue && allowed(id)) {
         best = id;
         bestValue = value;
       }
@@ -66,10 +68,10 @@ export class TokenSampler {
     return best;
   }
 
-  #draw(logits: Float32Array, rng: SeededRng): number {
+  #draw(logits: Float32Array, rng: SeededRng, allowed: (id: number) => boolean): number {
     const {temperature, topK, topP} = this.#options;
     const ids: number[] = [];
-    for (let id = 0; id < logits.length; id++) if (!this.#banned.has(id) && Number.isFinite(logits[id])) ids.push(id);
+    for (let id = 0; id < logits.length; id++) if (allowed(id) && Number.isFinite(logits[id])) ids.push(id);
     if (ids.length === 0)
       throw new CodexError('E_GENERATE', 'the model gave no finite logit for any allowed token', {exitCode: ExitCode.integrity});
     ids.sort((a, b) => (logits[b] as number) - (logits[a] as number) || a - b);
