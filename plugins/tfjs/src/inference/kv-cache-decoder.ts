@@ -1,6 +1,14 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
 import type {GptWeights} from './gpt-weights.js';
-import {addInPlace, geluInPlace, layerNorm, matrixVector, vectorMatrix} from './vector-kernels.js';
+import {addInPlace, geluInPlace, layerNorm, matrixVector, transposed} from './vector-kernels.js';
+
+/** A block's projections transposed to [out, in], so each output is one contiguous dot product. */
+interface TransposedBlock {
+  readonly qkv: Float32Array;
+  readonly o: Float32Array;
+  readonly fc: Float32Array;
+  readonly proj: Float32Array;
+}
 
 /**
  * Incremental decoding of a GPT with a key/value cache: each appended token runs through every block once,
@@ -16,6 +24,9 @@ export class KvCacheDecoder {
   readonly vocabSize: number;
   readonly contextLength: number;
   readonly #weights: GptWeights;
+  readonly #blocks: readonly TransposedBlock[];
+  /** [vocab, d]: wte when tied, lm_headᵀ otherwise. */
+  readonly #head: Float32Array;
   readonly #keys: Float32Array[];
   readonly #values: Float32Array[];
   #length = 0;
@@ -27,11 +38,18 @@ export class KvCacheDecoder {
   readonly #branch: Float32Array;
   readonly #hidden: Float32Array;
   readonly #scores: Float64Array;
-  readonly #accumulator: Float64Array;
+  readonly #mixedSums: Float64Array;
 
   constructor(weights: GptWeights) {
     const {vocabSize, contextLength, dModel: d, layers} = weights.shape;
     this.#weights = weights;
+    this.#blocks = weights.blocks.map((block) => ({
+      qkv: transposed(block.wqkv, d, 3 * d),
+      o: transposed(block.wo, d, d),
+      fc: transposed(block.wfc, d, 4 * d),
+      proj: transposed(block.wproj, 4 * d, d),
+    }));
+    this.#head = weights.lmHead ? transposed(weights.lmHead, d, vocabSize) : weights.wte;
     this.vocabSize = vocabSize;
     this.contextLength = contextLength;
     this.#keys = Array.from({length: layers}, () => new Float32Array(contextLength * d));
@@ -43,7 +61,7 @@ export class KvCacheDecoder {
     this.#branch = new Float32Array(d);
     this.#hidden = new Float32Array(4 * d);
     this.#scores = new Float64Array(contextLength);
-    this.#accumulator = new Float64Array(Math.max(4 * d, vocabSize));
+    this.#mixedSums = new Float64Array(d / weights.shape.heads);
   }
 
   /** Tokens held in the cache (the position the next token takes). */
@@ -88,15 +106,16 @@ export class KvCacheDecoder {
     const x = this.#x;
     for (let i = 0; i < d; i++) x[i] = (weights.wte[id * d + i] as number) + (weights.wpe[position * d + i] as number);
     weights.blocks.forEach((block, layer) => {
+      const t = this.#blocks[layer] as TransposedBlock;
       layerNorm(x, block.ln1Gamma, block.ln1Beta, this.#normed);
-      vectorMatrix(this.#normed, block.wqkv, block.bqkv, 3 * d, this.#qkv, this.#accumulator);
+      matrixVector(t.qkv, this.#normed, 3 * d, this.#qkv, block.bqkv);
       this.#keys[layer]?.set(this.#qkv.subarray(d, 2 * d), position * d);
       this.#values[layer]?.set(this.#qkv.subarray(2 * d, 3 * d), position * d);
       this.#attend(layer, position);
-      addInPlace(x, vectorMatrix(this.#mixed, block.wo, block.bo, d, this.#branch, this.#accumulator));
+      addInPlace(x, matrixVector(t.o, this.#mixed, d, this.#branch, block.bo));
       layerNorm(x, block.ln2Gamma, block.ln2Beta, this.#normed);
-      geluInPlace(vectorMatrix(this.#normed, block.wfc, block.bfc, 4 * d, this.#hidden, this.#accumulator));
-      addInPlace(x, vectorMatrix(this.#hidden, block.wproj, block.bproj, d, this.#branch, this.#accumulator));
+      geluInPlace(matrixVector(t.fc, this.#normed, 4 * d, this.#hidden, block.bfc));
+      addInPlace(x, matrixVector(t.proj, this.#hidden, d, this.#branch, block.bproj));
     });
     this.#length = position + 1;
   }
@@ -128,11 +147,14 @@ export class KvCacheDecoder {
         scores[j] = e;
         sum += e;
       }
-      for (let c = 0; c < headSize; c++) {
-        let mixed = 0;
-        for (let j = 0; j <= position; j++) mixed += (scores[j] as number) * (values[j * d + column + c] as number);
-        out[column + c] = mixed / sum;
+      // Rows of V are walked in order (each position's head slice is contiguous).
+      const sums = this.#mixedSums.fill(0);
+      for (let j = 0; j <= position; j++) {
+        const p = scores[j] as number;
+        const base = j * d + column;
+        for (let c = 0; c < headSize; c++) sums[c] = (sums[c] as number) + p * (values[base + c] as number);
       }
+      for (let c = 0; c < headSize; c++) out[column + c] = (sums[c] as number) / sum;
     }
   }
 
@@ -140,8 +162,6 @@ export class KvCacheDecoder {
     const weights = this.#weights;
     const {vocabSize, dModel: d} = weights.shape;
     const final = layerNorm(this.#x, weights.lnfGamma, weights.lnfBeta, new Float32Array(d));
-    const logits = new Float32Array(vocabSize);
-    if (weights.lmHead) return vectorMatrix(final, weights.lmHead, undefined, vocabSize, logits, this.#accumulator);
-    return matrixVector(weights.wte, final, vocabSize, logits);
+    return matrixVector(this.#head, final, vocabSize, new Float32Array(vocabSize));
   }
 }
