@@ -158,7 +158,7 @@ test('export refuses an unfinished run, a damaged checkpoint, an unknown format 
 
   const unknown = await codex(['export', runId, '--format', 'tflite', '--out', 'x']);
   t.is(unknown.code, 2);
-  t.regex(unknown.stderr, /--format tflite: training engine \w+ exports hf, onnx/);
+  t.regex(unknown.stderr, /--format tflite: training engine "tfjs" exports hf, onnx/);
 
   // A run killed after its first checkpoint: it has weights but never finished.
   const child = startTraining(dir, ['--set', 'training.steps=6', '--set', 'training.checkpointInterval=2'], {

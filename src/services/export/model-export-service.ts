@@ -1,9 +1,18 @@
 import {readFile} from 'node:fs/promises';
 import {resolve} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type Kernel, type Tokenizer, formatChecksum, writeDirectoryAtomic} from '@codex-ml/core';
+import {
+  type Checksum,
+  CodexError,
+  ExitCode,
+  type Kernel,
+  type SpecialTokenIds,
+  type Tokenizer,
+  formatChecksum,
+  requireCapability,
+  writeDirectoryAtomic,
+} from '@codex-ml/core';
 import {TrainedRunLoader} from '../generation/trained-run-loader.js';
 import {hfTokenizerFiles} from '../tokenization/hf-tokenizer-files.js';
-import type {SpecialTokenIds} from '../training/training-engine.js';
 
 export interface ExportRequest {
   /** A finished training run: its id, its directory, a checkpoint directory of it, or `latest`. */
@@ -40,31 +49,25 @@ export class ModelExportService {
     const loader = new TrainedRunLoader(this.kernel);
     const run = await loader.load(await loader.locate(request.model, request.runsDir), {requireFinished: true, strictCheckpoint: true});
     try {
-      const {engine} = run;
-      const formats = engine.exportFormats ?? [];
-      if (!engine.exportModel || formats.length === 0) {
-        throw new CodexError('E_ENGINE_CAPABILITY', `training engine ${engine.description.backend} cannot export models`, {
-          hint: 'use an engine that implements export',
-          exitCode: ExitCode.config,
-        });
-      }
+      const {engine, model} = run;
+      requireCapability(model, 'exportModel', {
+        subject: `training engine "${engine.name}"`,
+        capability: 'export models',
+        configKey: 'training.engine',
+      });
+      const formats = model.exportFormats ?? [];
       if (!formats.includes(request.format)) {
         throw new CodexError(
           'E_USAGE',
-          `--format ${request.format}: training engine ${engine.description.backend} exports ${formats.join(', ')}`,
+          `--format ${request.format}: training engine "${engine.name}" exports ${formats.join(', ') || 'nothing'}`,
           {
-            hint: `choose one of ${formats.join(', ')}`,
+            hint: formats.length > 0 ? `choose one of ${formats.join(', ')}` : 'use an engine that implements export',
             exitCode: ExitCode.usage,
           },
         );
       }
       const tokenizer = run.tokenizer.tokenizer;
-      const modelFiles = await engine.exportModel({
-        format: request.format,
-        vocabSize: tokenizer.vocabSize,
-        weights: run.checkpoint.content.weights,
-        tokens: specialTokenIds(tokenizer),
-      });
+      const modelFiles = await model.exportModel({format: request.format, tokens: specialTokenIds(tokenizer)});
       const contextLength = run.snapshot.config['training'] as {model?: {contextLength?: number}} | undefined;
       const tokenizerFiles =
         request.format === 'hf'
@@ -96,7 +99,7 @@ export class ModelExportService {
       });
       return {runId: run.runId, step: run.checkpoint.step, format: request.format, out, files: summary};
     } finally {
-      run.engine.dispose();
+      run.model.dispose();
     }
   }
 }

@@ -1,8 +1,7 @@
-import {CodexError, ExitCode, type Kernel, type Tokenizer} from '@codex-ml/core';
+import {CodexError, ExitCode, type Kernel, type Tokenizer, requireCapability} from '@codex-ml/core';
 import {SeededRng} from '../training/seeded-rng.js';
 import {separatorOf} from '../training/token-cache.js';
-import type {InferenceModel} from './inference-model.js';
-import {type GeneratedSample, TextGenerator} from './text-generator.js';
+import {type GeneratedSample, type GenerativeModel, TextGenerator} from './text-generator.js';
 import {type SamplingOptions, TokenSampler, validateSampling} from './token-sampler.js';
 import {type LoadedTrainedRun, TrainedRunLoader} from './trained-run-loader.js';
 
@@ -65,19 +64,19 @@ export class GenerationService {
     validateRequest(request);
     const loader = new TrainedRunLoader(this.kernel);
     const run = await loader.load(await loader.locate(request.model, request.runsDir), {onWarning: request.onNotice});
-    const model = await loadInference(run);
     try {
-      return sampleFrom(run, model, request);
+      return await sampleFrom(run, request);
     } finally {
-      model.dispose();
-      run.engine.dispose();
+      run.model.dispose();
     }
   }
 }
 
-/** Samples from an already loaded run and model (the report loads the model once for its own purposes too). */
-export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request: SampleRequest): GenerationResult {
+/** Samples from an already loaded run (the report loads the model once for its own purposes too). */
+export async function sampleFrom(run: LoadedTrainedRun, request: SampleRequest): Promise<GenerationResult> {
   validateRequest(request);
+  const kvCache = request.kvCache ?? true;
+  const model = generativeModel(run, kvCache);
   const tokenizer = run.tokenizer.tokenizer;
   const endOfText = separatorOf(tokenizer);
   const encoded = tokenizer.encode(request.prompt, {addSpecialTokens: false}).ids;
@@ -95,7 +94,6 @@ export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request
     );
   }
   const context = full.slice(truncated);
-  const kvCache = request.kvCache ?? true;
   const generator = new TextGenerator(
     model,
     new TokenSampler(request.sampling, bannedIds(tokenizer, endOfText)),
@@ -113,7 +111,7 @@ export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request
   const cpuStarted = process.cpuUsage();
   for (let index = 0; index < request.numSamples; index++) {
     const rng = SeededRng.fromSeed(request.seed, `generate.${index}`);
-    const sample = generator.generate(context, rng, (chunk) => request.onText?.(index, chunk));
+    const sample = await generator.generate(context, rng, (chunk) => request.onText?.(index, chunk));
     samples.push({index, ...sample});
     request.onSampleEnd?.(index, sample);
   }
@@ -134,16 +132,20 @@ export function sampleFrom(run: LoadedTrainedRun, model: InferenceModel, request
   };
 }
 
-/** The engine's generation capability over a loaded run's weights; one line naming the engine when it has none. */
-export async function loadInference(run: LoadedTrainedRun): Promise<InferenceModel> {
-  const {engine} = run;
-  if (!engine.loadInference) {
-    throw new CodexError('E_ENGINE_CAPABILITY', `training engine ${engine.description.backend} cannot generate text`, {
-      hint: 'use an engine that implements generation, or export the model and generate elsewhere',
-      exitCode: ExitCode.config,
-    });
+/**
+ * The loaded model as the decoding loop uses it. The capability the loop needs (a decoder with the cache, the
+ * forward pass without) is checked first: an engine without it is one line naming the engine.
+ */
+function generativeModel(run: LoadedTrainedRun, kvCache: boolean): GenerativeModel {
+  const {model, engine, contextLength} = run;
+  const subject = {subject: `training engine "${engine.name}"`, configKey: 'training.engine'};
+  const unused = () => Promise.reject(new Error('not used in this mode'));
+  if (kvCache) {
+    requireCapability(model, 'createDecoder', {...subject, capability: 'generate text (decode incrementally)'});
+    return {contextLength, createDecoder: () => model.createDecoder(), forward: unused};
   }
-  return engine.loadInference(run.tokenizer.tokenizer.vocabSize, run.checkpoint.content.weights);
+  requireCapability(model, 'forward', {...subject, capability: 'generate text without a cache (forward logits)'});
+  return {contextLength, forward: (ids) => model.forward(ids), createDecoder: unused};
 }
 
 /** Special tokens that are not the end-of-text token: they never appear inside training text. */

@@ -1,6 +1,6 @@
+import type {DecodingSession} from '@codex-ml/core';
 import type {SeededRng} from '../training/seeded-rng.js';
 import {ContextWindow} from './context-window.js';
-import type {DecodingSession, InferenceModel} from './inference-model.js';
 import {TextStream} from './text-stream.js';
 import type {TokenSampler} from './token-sampler.js';
 
@@ -31,6 +31,14 @@ export interface GenerateOptions {
 /** Text of token ids, special tokens skipped. */
 export type Detokenize = (ids: readonly number[]) => string;
 
+/** What decoding needs of a model: its window, and the forward pass or a decoder (whichever `kvCache` uses). */
+export interface GenerativeModel {
+  readonly contextLength: number;
+  /** Logits after the last of `ids`, by a full forward pass. */
+  forward(ids: readonly number[]): Promise<Float32Array>;
+  createDecoder(): Promise<DecodingSession>;
+}
+
 /**
  * The decoding loop: feed the context, choose a token, append it, until `maxTokens`, the end-of-text token or
  * a stop string. The context the model sees follows `ContextWindow`; with the cache, a session holds exactly
@@ -40,7 +48,7 @@ export class TextGenerator {
   readonly #window: ContextWindow;
 
   constructor(
-    private readonly model: InferenceModel,
+    private readonly model: GenerativeModel,
     private readonly sampler: TokenSampler,
     private readonly detokenize: Detokenize,
     private readonly options: GenerateOptions,
@@ -49,16 +57,16 @@ export class TextGenerator {
   }
 
   /** One sample continuing `context` (≤ contextLength ids); `onText` receives printable chunks as they come. */
-  generate(context: readonly number[], rng: SeededRng, onText: (chunk: string) => void = () => undefined): GeneratedSample {
+  async generate(context: readonly number[], rng: SeededRng, onText: (chunk: string) => void = () => undefined): Promise<GeneratedSample> {
     const sequence = [...context];
     const ids: number[] = [];
     const logprobs: number[] = [];
     const stream = new TextStream(this.options.stops);
-    const session = this.options.kvCache ? new WindowedSession(this.model.createSession()) : undefined;
+    const session = this.options.kvCache ? new WindowedSession(await this.model.createDecoder()) : undefined;
     let finishReason: FinishReason = 'length';
     while (ids.length < this.options.maxTokens) {
       const start = this.#window.start(sequence.length);
-      const logits = session ? session.logits(sequence, start) : this.model.forward(sequence.slice(start));
+      const logits = session ? await session.logits(sequence, start) : await this.model.forward(sequence.slice(start));
       const early = ids.length < this.options.minTokens && this.options.endOfText !== null ? this.options.endOfText : undefined;
       const {id, logprob} = this.sampler.sample(logits, rng, early);
       ids.push(id);
@@ -87,7 +95,7 @@ class WindowedSession {
 
   constructor(private readonly session: DecodingSession) {}
 
-  logits(sequence: readonly number[], start: number): Float32Array {
+  logits(sequence: readonly number[], start: number): Promise<Float32Array> {
     if (start !== this.#start || this.session.length === 0) {
       this.session.reset();
       this.#start = start;

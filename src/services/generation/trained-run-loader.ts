@@ -1,11 +1,10 @@
 import {readdir, stat} from 'node:fs/promises';
 import {basename, dirname, join, resolve} from 'node:path';
-import {CodexError, ExitCode, type Kernel, isRunId, listRunIds} from '@codex-ml/core';
+import {CodexError, type EngineModel, ExitCode, type Kernel, type TrainingEngine, isRunId, listRunIds} from '@codex-ml/core';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, resumeConfig} from '../training/config-snapshot.js';
-import {loadTfjsEngine} from '../training/tfjs-engine.js';
-import type {TrainingEngine} from '../training/training-engine.js';
+import {bindRunEngine} from '../training/run-engine.js';
 import {type TokenizerInput, loadTokenizerInput} from '../training/training-inputs.js';
 
 const CHECKPOINT_NAME = /^step-\d{9}$/;
@@ -30,7 +29,10 @@ export interface LoadOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-/** Everything needed to use a trained model: its tokenizer, verified weights, and the engine that built them. */
+/**
+ * Everything needed to use a trained model: its tokenizer, and the model built by the engine the run trained
+ * with, holding the verified checkpoint's weights. The caller disposes `model`.
+ */
 export interface LoadedTrainedRun {
   readonly runId: string;
   readonly runPath: string;
@@ -38,6 +40,8 @@ export interface LoadedTrainedRun {
   readonly tokenizer: TokenizerInput;
   readonly checkpoint: {readonly path: string; readonly step: number; readonly content: CheckpointContent};
   readonly engine: TrainingEngine;
+  readonly model: EngineModel;
+  readonly contextLength: number;
 }
 
 /**
@@ -107,12 +111,17 @@ export class TrainedRunLoader {
     const checkpoint = location.checkpoint
       ? {path: location.checkpoint, content: await store.load(location.checkpoint)}
       : await this.#newestCheckpoint(store, snapshot.runId, options.strictCheckpoint === true, warn);
+    // The engine and model shape the run trained with, whatever the current config says.
     const config = await resumeConfig(snapshot, []);
-    const engine = await loadTfjsEngine((key) => config.get(key), {
-      seed: snapshot.seed,
-      totalSteps: snapshot.inputs.totalSteps,
-      optimizer: () => this.kernel.bind('optimizer'),
-    });
+    const engine = await bindRunEngine(this.kernel, config);
+    const contextLength = config.get<number>('training.model.contextLength');
+    const model = await engine.createModel({vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed});
+    try {
+      await model.setWeights(checkpoint.content.weights);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
     return {
       runId: snapshot.runId,
       runPath,
@@ -120,6 +129,8 @@ export class TrainedRunLoader {
       tokenizer,
       checkpoint: {path: checkpoint.path, step: checkpoint.content.step, content: checkpoint.content},
       engine,
+      model,
+      contextLength,
     };
   }
 

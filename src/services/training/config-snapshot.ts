@@ -33,8 +33,10 @@ export interface ConfigSnapshot {
     readonly vocabSize: number;
     readonly totalSteps: number;
   };
-  /** Tool versions and the TensorFlow.js backend that ran. */
+  /** Tool versions, the training engine and what computed inside it (a TensorFlow.js backend). */
   readonly versions: Readonly<Record<string, string>>;
+  /** Absent in snapshots written before engines were a contract: those trained on `tfjs`. */
+  readonly engine?: string;
   readonly backend: string;
   /** The resolved configuration, every key. */
   readonly config: Readonly<Record<string, unknown>>;

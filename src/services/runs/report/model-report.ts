@@ -1,7 +1,7 @@
 import {readFile, stat} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {type Kernel, type Manifest, isCodexError} from '@codex-ml/core';
-import {loadInference, sampleFrom} from '../../generation/generation-service.js';
+import {sampleFrom} from '../../generation/generation-service.js';
 import type {SamplingOptions} from '../../generation/token-sampler.js';
 import {TrainedRunLoader} from '../../generation/trained-run-loader.js';
 import {SNAPSHOT_FILE} from '../../training/config-snapshot.js';
@@ -66,11 +66,10 @@ export class ModelReportService {
       warn(`the report shows no model: ${error.message}`);
       return undefined;
     }
-    const model = await loadInference(run);
     try {
       const result =
         options.samples > 0
-          ? sampleFrom(run, model, {
+          ? await sampleFrom(run, {
               prompt: '',
               maxTokens: options.maxTokens,
               sampling: REPORT_SAMPLING,
@@ -82,7 +81,7 @@ export class ModelReportService {
       const training = await readManifest(runPath);
       return {
         trainingRunId,
-        card: await cardRows(root, training, runPath, model.parameterCount, run.checkpoint.step),
+        card: await cardRows(root, training, runPath, run.model.parameterCount, run.checkpoint.step),
         samples: (result?.samples ?? []).map((sample) => ({
           seed: options.seed,
           prompt: '',
@@ -94,8 +93,7 @@ export class ModelReportService {
         tokenizer: await this.#tokenizerRows(run, warn),
       };
     } finally {
-      model.dispose();
-      run.engine.dispose();
+      run.model.dispose();
     }
   }
 
