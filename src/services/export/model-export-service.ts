@@ -3,6 +3,7 @@ import {resolve} from 'node:path';
 import {
   type Checksum,
   CodexError,
+  type ExportedFile,
   ExitCode,
   type Kernel,
   type SpecialTokenIds,
@@ -11,7 +12,7 @@ import {
   requireCapability,
   writeDirectoryAtomic,
 } from '@codex-ml/core';
-import {TrainedRunLoader} from '../generation/trained-run-loader.js';
+import {type LoadedTrainedRun, TrainedRunLoader} from '../generation/trained-run-loader.js';
 import {hfTokenizerFiles} from '../tokenization/hf-tokenizer-files.js';
 
 export interface ExportRequest {
@@ -49,30 +50,12 @@ export class ModelExportService {
     const loader = new TrainedRunLoader(this.kernel);
     const run = await loader.load(await loader.locate(request.model, request.runsDir), {requireFinished: true, strictCheckpoint: true});
     try {
-      const {engine, model} = run;
-      requireCapability(model, 'exportModel', {
-        subject: `training engine "${engine.name}"`,
-        capability: 'export models',
-        configKey: 'training.engine',
-      });
-      const formats = model.exportFormats ?? [];
-      if (!formats.includes(request.format)) {
-        throw new CodexError(
-          'E_USAGE',
-          `--format ${request.format}: training engine "${engine.name}" exports ${formats.join(', ') || 'nothing'}`,
-          {
-            hint: formats.length > 0 ? `choose one of ${formats.join(', ')}` : 'use an engine that implements export',
-            exitCode: ExitCode.usage,
-          },
-        );
-      }
+      const modelFiles = await modelFilesOf(run, request.format);
       const tokenizer = run.tokenizer.tokenizer;
-      const modelFiles = await model.exportModel({format: request.format, tokens: specialTokenIds(tokenizer)});
-      const contextLength = run.snapshot.config['training'] as {model?: {contextLength?: number}} | undefined;
       const tokenizerFiles =
         request.format === 'hf'
           ? hfTokenizerFiles(await readFile(run.tokenizer.path), tokenizer, {
-              modelMaxLength: contextLength?.model?.contextLength,
+              modelMaxLength: run.contextLength,
               source: run.tokenizer.path,
             })
           : [];
@@ -102,6 +85,27 @@ export class ModelExportService {
       run.model.dispose();
     }
   }
+}
+
+/**
+ * The model's files in `format`, by the engine's export capability: an engine without it, or without that
+ * format, is one line naming the engine.
+ */
+export async function modelFilesOf(run: LoadedTrainedRun, format: string): Promise<ExportedFile[]> {
+  const {engine, model} = run;
+  requireCapability(model, 'exportModel', {
+    subject: `training engine "${engine.name}"`,
+    capability: 'export models',
+    configKey: 'training.engine',
+  });
+  const formats = model.exportFormats ?? [];
+  if (!formats.includes(format)) {
+    throw new CodexError('E_USAGE', `--format ${format}: training engine "${engine.name}" exports ${formats.join(', ') || 'nothing'}`, {
+      hint: formats.length > 0 ? `choose one of ${formats.join(', ')}` : 'use an engine that implements export',
+      exitCode: ExitCode.usage,
+    });
+  }
+  return model.exportModel({format, tokens: specialTokenIds(run.tokenizer.tokenizer)});
 }
 
 /** bos / eos / pad ids of a tokenizer, by the roles it was trained with. */
