@@ -37,11 +37,13 @@ export {type SchemaLeaf, type SchemaNode, schemaLeaves} from './config/schema-no
 export {MASK, maskCredentials, maskSecrets} from './config/mask-credentials.js';
 export {newRunId, isRunId, assertRunId, runIdTime} from './run/run-id.js';
 export {
+  type DirectoryEntry,
   TEMP_FILE_PATTERN,
   publishDirectory,
   syncDirectory,
   tempPathFor,
   withAtomicFile,
+  writeDirectoryAtomic,
   writeFileAtomic,
   writeFileSynced,
 } from './run/atomic-write.js';

@@ -123,7 +123,7 @@ export class CheckpointStore {
           };
           await writeFileSynced(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
         },
-        {beforePublish: () => this.beforePublish(name)},
+        {replace: true, beforePublish: () => this.beforePublish(name)},
       );
     } catch (error) {
       throw isCodexError(error) ? error : fileError(target, error, 'write checkpoint');

@@ -71,8 +71,8 @@ export class SeededRandom {
     return min + this.nextInt(max - min + 1);
   }
 
-  /** Uniform in [0, 1). */
-  next(): number {
+  /** Uniform in [0, 1), in steps of 2⁻³². */
+  nextFloat(): number {
     return this.nextUint32() / 4294967296;
   }
 

@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
-import {type FileHandle, mkdir, open, rename, rm} from 'node:fs/promises';
+import {type FileHandle, mkdir, open, readdir, rename, rm} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
-import {fileError} from '../errors.js';
+import {CodexError, ExitCode, errnoCode, fileError, isCodexError} from '../errors.js';
 
 /**
  * Writes a file so that readers see the old content or the whole new content, never a prefix, even when the
@@ -44,32 +44,74 @@ export async function withAtomicFile<T>(path: string, write: (handle: FileHandle
 
 /**
  * Publishes a directory the same way: `build` fills a hidden temp directory beside `target` (files written with
- * `writeFileSynced`), which is fsynced and renamed into place, replacing any `target` left by an earlier
- * failed attempt. A reader, or a process resuming after a kill at any point, sees the whole directory or none.
- * `beforePublish` runs once everything is on disk, just before the rename (fault injection in tests).
+ * `writeFileSynced`), which is fsynced and renamed into place. A reader, or a process resuming after a kill at
+ * any point, sees the whole directory or none; a killed writer leaves only a temp directory matching
+ * `TEMP_FILE_PATTERN`. An existing non-empty `target` is refused unless `replace`; then it is moved aside,
+ * and deleted only once the new one is in place (put back if publishing fails). `beforePublish` runs once
+ * everything is on disk, just before the rename (fault injection in tests).
  */
 export async function publishDirectory(
   target: string,
   build: (temp: string) => Promise<void>,
-  options: {readonly beforePublish?: () => Promise<void>} = {},
+  options: {readonly replace?: boolean; readonly beforePublish?: () => Promise<void>} = {},
 ): Promise<void> {
   const parent = dirname(target);
   await mkdir(parent, {recursive: true}).catch((error: unknown) => {
     throw fileError(parent, error, 'create directory');
   });
+  const existing = await readdir(target).catch((error: unknown) => {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw fileError(target, error, 'write');
+  });
+  if (existing && existing.length > 0 && !options.replace) {
+    throw new CodexError('E_EXISTS', `${target} already exists and is not empty`, {
+      hint: 'choose another --out directory, or pass --force to replace it',
+      exitCode: ExitCode.input,
+    });
+  }
   const temp = tempPathFor(target);
+  let trash: string | undefined;
   try {
     await mkdir(temp);
     await build(temp);
     await syncDirectory(temp);
     await options.beforePublish?.();
-    await rm(target, {recursive: true, force: true});
+    if (existing) {
+      trash = tempPathFor(target);
+      await rename(target, trash);
+    }
     await rename(temp, target);
     await syncDirectory(parent);
   } catch (error) {
     await rm(temp, {recursive: true, force: true}).catch(() => undefined);
-    throw error;
+    if (trash) await rename(trash, target).catch(() => undefined);
+    throw isCodexError(error) ? error : fileError(target, error, 'write');
   }
+  if (trash) await rm(trash, {recursive: true, force: true});
+}
+
+/** One file of a directory written by `writeDirectoryAtomic`, named relative to the directory. */
+export interface DirectoryEntry {
+  readonly name: string;
+  readonly bytes: string | Uint8Array;
+}
+
+/** `publishDirectory` of a list of files (flat: names without `/`, not hidden). */
+export async function writeDirectoryAtomic(
+  path: string,
+  files: readonly DirectoryEntry[],
+  options: {readonly replace?: boolean} = {},
+): Promise<void> {
+  await publishDirectory(
+    path,
+    async (temp) => {
+      for (const file of files) {
+        if (file.name.includes('/') || file.name.startsWith('.')) throw new RangeError(`invalid file name ${file.name}`);
+        await writeFileSynced(join(temp, file.name), file.bytes);
+      }
+    },
+    options,
+  );
 }
 
 /** Writes a new file (refusing to overwrite one) and fsyncs it: the files of a directory being published. */

@@ -244,7 +244,8 @@ function makeProblem(seed: number): Problem {
     ['dense/kernel', [3, 4]],
     ['dense/bias', [4]],
   ]);
-  const fill = (size: number, low: number, high: number) => Float32Array.from({length: size}, () => low + (high - low) * random.next());
+  const fill = (size: number, low: number, high: number) =>
+    Float32Array.from({length: size}, () => low + (high - low) * random.nextFloat());
   const start = new Map<string, Float32Array>();
   const curvature = new Map<string, Float32Array>();
   const center = new Map<string, Float32Array>();
