@@ -14,7 +14,8 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
     '<%= config.bin %> runs:report 01J0ABCDEFGHJKMNPQRSTVWXYZ',
     '<%= config.bin %> runs:report 01J0ABCDEFGHJKMNPQRSTVWXYZ --out report.html',
   ];
-  static override contracts = ['manifest-store'] as const;
+  // The model part loads the run's checkpoint, verified with the hasher.
+  static override contracts = ['manifest-store', 'hasher'] as const;
   static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
   static override flags = {
     out: Flags.string({description: 'Output file (default: <runs.dir>/<id>/report.html)'}),
@@ -26,7 +27,7 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
   async run(): Promise<RunReport> {
     const kernel = await this.kernel();
     const runsDir = kernel.config.get<string>('runs.dir');
-    const models = new ModelReportService(kernel);
+    const models = kernel.resolve(ModelReportService);
     const report = await kernel.resolve(RunReportService).write(this.args.id, {
       runsDir,
       out: this.flags.out,
@@ -35,6 +36,7 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
           samples: this.flags.samples,
           maxTokens: this.flags['sample-tokens'],
           seed: this.flags.seed,
+          cacheDir: kernel.config.get<string>('cache.dir'),
           onWarning: (message) => this.warnLine(message),
         }),
     });

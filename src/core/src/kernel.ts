@@ -3,6 +3,7 @@ import {type DependencyContainer, type InjectionToken, container as rootContaine
 import {backendOf, loadBackend} from './backend-loader.js';
 import {Backends} from './backends.js';
 import type {ResolvedConfig} from './config/config-resolver.js';
+import {ConfigSchema} from './config/config-schema.js';
 import {BACKEND_CONFIG_KEYS, BACKEND_SHARED_OPTIONS, CONTRACT_TOKENS, type ContractName, type ContractTypes} from './contracts/index.js';
 import {CodexError, ExitCode} from './errors.js';
 import {canonicalJson} from './manifest/canonical-json.js';
@@ -32,6 +33,8 @@ export class Kernel implements Backends {
   ) {
     this.container = parent.createChildContainer();
     this.container.register(Backends, {useValue: this});
+    // Services that read a run's recorded config (a snapshot) resolve it against the same keys.
+    this.container.register(ConfigSchema, {useValue: config.schema});
   }
 
   /** Name of the backend config selects for a contract. */
