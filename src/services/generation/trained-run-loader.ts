@@ -12,6 +12,7 @@ import {
   listRunIds,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
+import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, resumeConfig} from '../training/config-snapshot.js';
@@ -106,7 +107,17 @@ export class TrainedRunLoader {
     return {runId: snapshot.runId, runPath, snapshot, ...(isCheckpoint ? {checkpoint: path} : {})};
   }
 
+  /** Loads under a lease on the run (and its tokenizer's run), so runs:gc cannot remove them mid-read. */
   async load(location: TrainedRunLocation, options: LoadOptions): Promise<LoadedTrainedRun> {
+    const leases = await InputLeases.take([location.runPath, location.snapshot.inputs.tokenizer.path], options.runsDir);
+    try {
+      return await this.#load(location, options);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #load(location: TrainedRunLocation, options: LoadOptions): Promise<LoadedTrainedRun> {
     const warn = options.onWarning ?? (() => undefined);
     const {snapshot, runPath} = location;
     if (options.requireFinished && !(await exists(join(runPath, RUN_MANIFEST_FILE)))) {
