@@ -1,31 +1,15 @@
 import {resolve} from 'node:path';
-import {CodexError, ExitCode, type ResolvedConfig, type SplitRatio} from '@codex-ml/core';
+import {CodexError, ExitCode, type ResolvedConfig, type SplitRatio, parseShard} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
-import {ProgressBar, formatBytes} from '../cli/progress-bar.js';
+import {ProgressBar} from '../cli/progress-bar.js';
 import {bindDataBackends} from '../services/data/data-backends.js';
-import type {DataManifestSplit} from '../services/data/data-manifest.js';
 import type {DatasetFormat} from '../services/data/dataset-item.js';
 import {locateDataset} from '../services/data/dataset-location.js';
-import {PrepareDataService} from '../services/data/prepare-data-service.js';
+import {type PrepareDataRequest, type PrepareDataShardResult, PrepareDataService} from '../services/data/prepare-data-service.js';
+import {type PrepareDataOutput, dataRunOutput, dataRunSummary} from '../cli/data-run-summary.js';
 
-export interface PrepareDataOutput {
-  readonly runId: string;
-  /** Path of the manifest file. */
-  readonly manifest: string;
-  readonly runDir: string;
-  readonly datasetId: string;
-  readonly splitter: string;
-  readonly seed: number;
-  readonly itemCount: number;
-  readonly bytes: number;
-  /** Items per split. */
-  readonly counts: Readonly<Record<string, number>>;
-  readonly splits: readonly DataManifestSplit[];
-  readonly cachedItems: number;
-  /** True when an identical earlier run was reused instead of writing a new one. */
-  readonly cached: boolean;
-}
+export type {PrepareDataOutput};
 
 export default class PrepareData extends CodexCommand<typeof PrepareData> {
   static override summary = 'Split a dataset deterministically and record a verifiable manifest';
@@ -50,9 +34,16 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     groups: Flags.string({description: 'Group mapping file of "<id> <group>" lines (data.groups)'}),
     cache: Flags.boolean({description: 'Trust the stat cache for unchanged files (--no-cache re-hashes all)', allowNo: true}),
     force: Flags.boolean({description: 'Write a new run even when an identical one exists (same dataset, parameters and split)'}),
+    shard: Flags.string({
+      description:
+        'Checksum only shard i of n (items by a stable hash of their id) and write a partial to --out; data:merge records the run',
+      dependsOn: ['out'],
+    }),
+    out: Flags.string({description: 'Partial file written by --shard (atomically)', dependsOn: ['shard']}),
   };
 
-  async run(): Promise<PrepareDataOutput> {
+  async run(): Promise<PrepareDataOutput | PrepareDataShardResult> {
+    const shard = this.flags.shard === undefined ? undefined : parseShard(this.flags.shard);
     const config = this.resolveConfig(this.flagOverrides());
     const kernel = await this.kernel(config);
     const backends = await bindDataBackends(kernel, true);
@@ -60,52 +51,42 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     const location = await locateDataset(config.get<string | null>('data.input'), config.get<DatasetFormat | 'auto'>('data.format'));
     const progress = new ProgressBar('hashing', this.interactive, 'bytes');
     const threads = config.get<number>('data.threads');
-    const result = await kernel
-      .resolve(PrepareDataService)
-      .prepare({
-        dataset: {
-          location,
-          jsonl: {
-            idField: config.get<string>('data.jsonl.idField'),
-            textField: config.get<string>('data.jsonl.textField'),
-            labelField: config.get<string>('data.jsonl.labelField') || null,
-            groupField: config.get<string>('data.jsonl.groupField') || null,
-          },
-          brown: {stripTags: config.get<boolean>('data.brown.stripTags')},
-          labels: pathOrNull(config.get<string | null>('data.labels')),
-          groups: pathOrNull(config.get<string | null>('data.groups')),
+    const request: PrepareDataRequest = {
+      dataset: {
+        location,
+        jsonl: {
+          idField: config.get<string>('data.jsonl.idField'),
+          textField: config.get<string>('data.jsonl.textField'),
+          labelField: config.get<string>('data.jsonl.labelField') || null,
+          groupField: config.get<string>('data.jsonl.groupField') || null,
         },
-        ratios,
-        seed: config.get<number>('data.seed'),
-        runsDir: config.get<string>('runs.dir'),
-        cacheDir: config.get<string>('cache.dir'),
-        useCache: config.get<boolean>('data.cache'),
-        threads: threads > 0 ? threads : undefined,
-        inlineItems: config.get<number>('data.inlineItems'),
-        reuse: !this.flags.force,
-        hasherBackend: backends.hasher,
-        splitterBackend: backends.splitter,
-        tools: {codex: this.config.version, node: process.version, ...backends.versions},
-        config: {hasher: config.get('hasher'), manifestStore: config.get('manifest.store'), data: config.get('data')},
-        onProgress: (done, total) => progress.update(done, total),
-      })
-      .finally(() => progress.stop());
-
-    const output: PrepareDataOutput = {
-      runId: result.runId,
-      manifest: result.manifest,
-      runDir: result.runDir,
-      datasetId: result.datasetId,
-      splitter: backends.splitter.name,
-      seed: result.data.seed,
-      itemCount: result.itemCount,
-      bytes: result.bytes,
-      counts: result.counts,
-      splits: result.splits,
-      cachedItems: result.cachedItems,
-      cached: result.cached,
+        brown: {stripTags: config.get<boolean>('data.brown.stripTags')},
+        labels: pathOrNull(config.get<string | null>('data.labels')),
+        groups: pathOrNull(config.get<string | null>('data.groups')),
+      },
+      ratios,
+      seed: config.get<number>('data.seed'),
+      runsDir: config.get<string>('runs.dir'),
+      cacheDir: config.get<string>('cache.dir'),
+      useCache: config.get<boolean>('data.cache'),
+      threads: threads > 0 ? threads : undefined,
+      inlineItems: config.get<number>('data.inlineItems'),
+      reuse: !this.flags.force,
+      hasherBackend: backends.hasher,
+      splitterBackend: backends.splitter,
+      tools: {codex: this.config.version, node: process.version, ...backends.versions},
+      config: {hasher: config.get('hasher'), manifestStore: config.get('manifest.store'), data: config.get('data')},
+      onProgress: (done, total) => progress.update(done, total),
     };
-    if (!this.jsonEnabled()) this.printSummary(output);
+    const service = kernel.resolve(PrepareDataService);
+    if (shard !== undefined) {
+      const partial = await service.prepareShard(request, shard, this.flags.out as string).finally(() => progress.stop());
+      if (!this.jsonEnabled()) this.log(`shard ${partial.shard}: ${partial.items} of ${partial.datasetItems} items → ${partial.partial}`);
+      return partial;
+    }
+    const result = await service.prepare(request).finally(() => progress.stop());
+    const output = dataRunOutput(result, backends.splitter.name);
+    if (!this.jsonEnabled()) for (const line of dataRunSummary(output)) this.log(line);
     return output;
   }
 
@@ -123,26 +104,6 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     if (flags.groups !== undefined) sets.push(`data.groups=${flags.groups}`);
     if (flags.cache !== undefined) sets.push(`data.cache=${flags.cache}`);
     return sets;
-  }
-
-  private printSummary(output: PrepareDataOutput): void {
-    if (output.cached) this.log(`cache hit: run ${output.runId} has the same dataset, parameters and split (--force writes a new run)`);
-    this.log(
-      `run ${output.runId}  ${output.itemCount} items, ${formatBytes(output.bytes)}  splitter ${output.splitter}, seed ${output.seed}`,
-    );
-    this.log(`dataset ${output.datasetId}`);
-    const rows: string[][] = [['split', 'items', 'bytes', 'share']];
-    for (const split of output.splits) {
-      rows.push([split.name, String(split.items), formatBytes(split.bytes), `${((100 * split.items) / output.itemCount).toFixed(1)}%`]);
-    }
-    this.log(table(rows));
-    const labels = [...new Set(output.splits.flatMap((split) => Object.keys(split.labels ?? {})))].sort();
-    if (labels.length > 0) {
-      const labelRows = [['label', ...output.splits.map((split) => split.name)]];
-      for (const label of labels) labelRows.push([label, ...output.splits.map((split) => String(split.labels?.[label] ?? 0))]);
-      this.log(table(labelRows));
-    }
-    this.log(`manifest ${output.manifest}`);
   }
 }
 
@@ -164,13 +125,4 @@ function ratiosOf(config: ResolvedConfig): SplitRatio[] {
 
 function pathOrNull(value: string | null): string | null {
   return value === null || value === '' ? null : resolve(value);
-}
-
-function table(rows: readonly string[][]): string {
-  const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows
-    .map((row) =>
-      row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  '),
-    )
-    .join('\n');
 }

@@ -4,6 +4,7 @@ import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
 import {wireTrainingService} from '../../services/tokenization/tokenization-wiring.js';
 import {readTrainingSettings} from '../../services/tokenization/tokenizer-settings.js';
 import type {TrainTokenizerResult} from '../../services/tokenization/tokenizer-training-service.js';
+import {readWordCounts} from '../../services/tokenization/word-count-partial.js';
 
 export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> {
   static override summary = 'Train a tokenizer on files, folders or the train split of a data run';
@@ -28,6 +29,11 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     out: Flags.string({description: 'Also write DIR/tokenizer.json'}),
     force: Flags.boolean({description: 'Retrain even when the cache holds this tokenizer'}),
     'allow-drift': Flags.boolean({description: 'Train on data-run files that changed since their manifest, recording the drift'}),
+    'from-counts': Flags.string({
+      description: 'Train on the word-count partials of tokenizer:count --shard (every shard once) instead of reading the corpus',
+      multiple: true,
+      exclusive: ['input'],
+    }),
   };
 
   async run(): Promise<TrainTokenizerResult> {
@@ -41,15 +47,18 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     const config = this.resolveConfig(overrides);
     const settings = readTrainingSettings(config);
     const service = await wireTrainingService(await this.kernel(config), settings);
-    const result = await service.train(
-      {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out},
-      {
-        progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),
-        notice: (message) => {
-          if (!this.jsonEnabled()) process.stderr.write(`${message}\n`);
-        },
+    const request = {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out};
+    const observer = {
+      progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),
+      notice: (message: string) => {
+        if (!this.jsonEnabled()) process.stderr.write(`${message}\n`);
       },
-    );
+    };
+    const fromCounts = flags['from-counts'];
+    const result =
+      fromCounts === undefined
+        ? await service.train(request, observer)
+        : await service.trainFromCounts(request, await Promise.all(fromCounts.map((path) => readWordCounts(path))), observer);
     if (!this.jsonEnabled()) {
       const verb = result.cached ? 'cached' : 'trained';
       this.log(`${verb} ${result.modelType} tokenizer, ${result.vocabSize} tokens: ${result.out ?? result.tokenizer}`);

@@ -38,6 +38,8 @@ export interface Dataset {
   readonly items: readonly DatasetItem[];
   /** Items whose checksum came from the stat cache rather than from reading the file. */
   readonly cachedItems: number;
+  /** When only one shard was read: every id of the dataset, sorted (the items are the shard's share). */
+  readonly listing?: readonly string[];
 }
 
 export function compareIds(a: string, b: string): number {
