@@ -30,7 +30,6 @@ export default class DataMerge extends CodexCommand<typeof DataMerge> {
     const backends = await bindDataBackends(kernel, true);
     const result = await kernel.resolve(PrepareDataService).merge(partials, {
       runsDir: config.get<string>('runs.dir'),
-      inlineItems: config.get<number>('data.inlineItems'),
       reuse: !this.flags.force,
       hasherBackend: backends.hasher,
       splitterBackend: backends.splitter,

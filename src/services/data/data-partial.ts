@@ -18,7 +18,10 @@ export interface DataPartialIdentity {
   readonly splitter: string;
   readonly seed: number;
   readonly ratios: readonly (readonly [string, number])[];
-  /** Every id of the dataset (not only this shard's): how many, and the SHA-256 of the sorted ids, one a line. */
+  /**
+   * Every id of the dataset (not only this shard's): how many, and the SHA-256 of the sorted ids, one a line
+   * (`<id>\t<bytes>` for files, whose contents only their own shard reads).
+   */
   readonly listing: {readonly count: number; readonly digest: Checksum};
 }
 
@@ -37,6 +40,8 @@ export interface DataPartial {
   readonly identity: DataPartialIdentity;
   /** The config snapshot the data manifest records. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** How the run lists its items (`data.inlineItems`), so the merged manifest has the single run's layout. */
+  readonly inlineItems: number;
   readonly items: readonly DatasetItem[];
 }
 
@@ -46,20 +51,21 @@ export interface LoadedDataPartial {
   readonly partial: DataPartial;
 }
 
-export function listingOf(ids: readonly string[]): DataPartialIdentity['listing'] {
+export function listingOf(entries: readonly {readonly id: string; readonly bytes?: number}[]): DataPartialIdentity['listing'] {
   const hash = createHash('sha256');
-  for (const id of ids) hash.update(`${id}\n`);
-  return {count: ids.length, digest: `sha256:${hash.digest('hex')}`};
+  for (const {id, bytes} of entries) hash.update(bytes === undefined ? `${id}\n` : `${id}\t${bytes}\n`);
+  return {count: entries.length, digest: `sha256:${hash.digest('hex')}`};
 }
 
 export function buildDataPartial(
   identity: DataPartialIdentity,
   shard: Shard,
   config: Readonly<Record<string, unknown>>,
+  inlineItems: number,
   items: readonly DatasetItem[],
 ): DataPartial {
   const job = sha256(canonicalJson(identity));
-  const body = {type: DATA_PARTIAL_TYPE, version: DATA_PARTIAL_VERSION, job, shard, identity, config, items} as const;
+  const body = {type: DATA_PARTIAL_TYPE, version: DATA_PARTIAL_VERSION, job, shard, identity, config, inlineItems, items} as const;
   return {...body, id: sha256(canonicalJson(body))};
 }
 

@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {type Checksum, CodexError, ExitCode, type Hasher, type Shard, fileError, formatChecksum, shardOfId} from '@codex-ml/core';
@@ -41,6 +42,7 @@ export class DatasetReader {
     // A shard lists (and validates) every id, but checksums only its own share.
     const mine = (id: string) => shard === undefined || shardOfId(id, shard.count) === shard.index;
     let listing: string[] = [];
+    let sizes: Map<string, number> | undefined;
     let items: DatasetItem[];
     let cachedItems = 0;
     let sourceChecksum: Checksum | undefined;
@@ -51,6 +53,8 @@ export class DatasetReader {
       if (location.format === 'brown' && labelFile === null && applyMappings) labelFile = join(location.path, 'cats.txt');
       listing = all;
       const ids = shard === undefined ? all : all.filter(mine);
+      // A shard checksums only its own files; the sizes of all of them let a merge tell another input apart.
+      if (shard !== undefined) sizes = new Map(all.map((id) => [id, fileSize(join(location.path, id))]));
       const sums = await this.files.checksum(
         ids.map((id) => join(location.path, id)),
         checksumOptions,
@@ -93,7 +97,9 @@ export class DatasetReader {
       ...(labels ? {labels: {path: labels.path, checksum: labels.checksum}} : {}),
       ...(groups ? {groups: {path: groups.path, checksum: groups.checksum}} : {}),
     };
-    return {source, items, cachedItems, ...(shard === undefined ? {} : {listing: listing.sort(compareIds)})};
+    const entries =
+      shard === undefined ? undefined : listing.sort(compareIds).map((id) => (sizes ? {id, bytes: sizes.get(id) as number} : {id}));
+    return {source, items, cachedItems, ...(entries === undefined ? {} : {listing: entries})};
   }
 
   /** Checksum of a mapping or source file's bytes with the bound hasher. */
@@ -163,6 +169,14 @@ export class DatasetReader {
       return value === undefined ? item : {...item, [what]: value};
     });
     return {items: mapped, path, checksum: await this.checksumFile(path)};
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    throw fileError(path, error);
   }
 }
 

@@ -74,10 +74,7 @@ type RecordRequest = Pick<
 >;
 
 /** `data:merge`: where and how to record; seed, ratios, input and config snapshot come from the partials. */
-export type MergeDataRequest = Pick<
-  PrepareDataRequest,
-  'runsDir' | 'inlineItems' | 'reuse' | 'hasherBackend' | 'splitterBackend' | 'tools'
->;
+export type MergeDataRequest = Pick<PrepareDataRequest, 'runsDir' | 'reuse' | 'hasherBackend' | 'splitterBackend' | 'tools'>;
 
 /** `prepare-data --shard i/n --out FILE`. */
 export interface PrepareDataShardResult {
@@ -163,7 +160,7 @@ export class PrepareDataService {
       ratios: request.ratios.map(({name, ratio}) => [name, ratio] as const),
       listing: listingOf(listing),
     };
-    const partial = buildDataPartial(identity, shard, request.config, dataset.items);
+    const partial = buildDataPartial(identity, shard, request.config, request.inlineItems, dataset.items);
     const path = resolve(out);
     await writeDataPartial(path, partial);
     return {
@@ -185,7 +182,7 @@ export class PrepareDataService {
    */
   async merge(partials: readonly LoadedDataPartial[], request: MergeDataRequest): Promise<PrepareDataResult> {
     const ordered = checkDataPartials(partials);
-    const {identity, config} = (ordered[0] as LoadedDataPartial).partial;
+    const {identity, config, inlineItems} = (ordered[0] as LoadedDataPartial).partial;
     if (identity.hasher.algorithm !== this.hasher.algorithm || identity.splitter !== this.splitter.name) {
       throw new CodexError(
         'E_PARTIAL',
@@ -199,6 +196,7 @@ export class PrepareDataService {
       seed: identity.seed,
       ratios: identity.ratios.map(([name, ratio]) => ({name, ratio})),
       config,
+      inlineItems,
     };
     return await this.record(recordRequest, identity.source, items, 0);
   }
