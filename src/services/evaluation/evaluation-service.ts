@@ -1,5 +1,6 @@
 import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, writeFileAtomic} from '@codex-ml/core';
+import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {evaluationBatches} from '../training/batch-sampler.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
@@ -51,9 +52,21 @@ export class EvaluationService {
   constructor(private readonly kernel: Kernel) {}
 
   async evaluate(request: EvaluateRequest): Promise<EvaluationResult> {
-    const warn = request.onWarning ?? (() => undefined);
     const trainingPath = isRunId(request.trainingRun) ? join(resolve(request.runsDir), request.trainingRun) : resolve(request.trainingRun);
+    // The runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
+    const leases = await InputLeases.take([trainingPath], request.runsDir);
+    try {
+      return await this.#evaluate(request, trainingPath, leases);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #evaluate(request: EvaluateRequest, trainingPath: string, leases: InputLeases): Promise<EvaluationResult> {
+    const warn = request.onWarning ?? (() => undefined);
     const snapshot = await readSnapshot(trainingPath);
+    const dataRun = await runDirectoryOf(request.dataRun ?? snapshot.parents.data, request.runsDir);
+    if (dataRun) await leases.add(dataRun);
     const config = await resumeConfig(snapshot, []);
     const get = <T>(key: string): T => config.get<T>(key);
     const hasher = await this.kernel.bind('hasher');

@@ -16,6 +16,7 @@ import {
   shardOfId,
   writeFileAtomic,
 } from '@codex-ml/core';
+import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {canonicalDigest, digestBytes} from './canonical-digest.js';
 import type {CorpusResolver} from './corpus-resolver.js';
@@ -131,6 +132,10 @@ export class TokenizerTrainingService {
   ) {}
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
+    return await this.#leased(request, () => this.#train(request, observer));
+  }
+
+  async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
     const corpus = await this.#resolve(request, observer);
     const configDigest = canonicalDigest(this.hasher, request.settings.training);
     const cacheKey = this.cache.key({corpus: this.cache.corpusDigest(corpus), configDigest, backend: this.#backendIdentity});
@@ -152,6 +157,10 @@ export class TokenizerTrainingService {
    * the backend's word counts, with the settings that cut the words, as a partial to `out` (atomically).
    */
   async countShard(request: CountWordsRequest, observer: TrainingObserver = {}): Promise<CountWordsResult> {
+    return await this.#leased(request, () => this.#countShard(request, observer));
+  }
+
+  async #countShard(request: CountWordsRequest, observer: TrainingObserver): Promise<CountWordsResult> {
     const factory = this.#countingFactory();
     const corpus = await this.#resolve(request, observer);
     const mine = shardOfCorpus(corpus, request.shard);
@@ -201,6 +210,16 @@ export class TokenizerTrainingService {
       train: async (options, progress) => ({tokenizer: await factory.trainFromCounts(merged.words, options, progress), read: merged.read}),
     };
     return await this.#trainCached(request, cacheKey, configDigest, source, observer);
+  }
+
+  /** Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile. */
+  async #leased<T>(request: {settings: TokenizerTrainingSettings}, body: () => Promise<T>): Promise<T> {
+    const leases = await InputLeases.take(request.settings.inputs, request.settings.runsDir);
+    try {
+      return await body();
+    } finally {
+      await leases.release();
+    }
   }
 
   get #backendIdentity(): {plugin: string; version: string} {

@@ -14,6 +14,8 @@ import {
   isRunId,
   listRunIds,
 } from '@codex-ml/core';
+import {pausePoint} from '../pause-point.js';
+import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {manifestStoreOptions} from '../runs/manifest-store-options.js';
 import {recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {canonicalDigest} from '../tokenization/canonical-digest.js';
@@ -80,9 +82,29 @@ export class TrainingService {
   constructor(private readonly kernel: Kernel) {}
 
   async train(request: TrainRequest): Promise<TrainResult> {
+    // Inputs (and a run being resumed) are leased before they are read, so runs:gc cannot remove them meanwhile.
+    const started = request.resume?.snapshot.inputs;
+    const leases = await InputLeases.take(
+      [
+        started?.data.manifest ?? request.config.get<string>('training.data'),
+        started?.tokenizer.path ?? request.config.get<string>('training.tokenizer'),
+        ...(request.resume ? [request.resume.runPath] : []),
+      ],
+      request.config.get<string>('runs.dir'),
+    );
+    try {
+      return await this.#train(request, leases);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #train(request: TrainRequest, leases: InputLeases): Promise<TrainResult> {
     const warn = request.onWarning ?? (() => undefined);
     // A resumed run reads the very files it started with (absolute paths), whatever the working directory.
     const inputs = await this.#checkInputs(request.config, request.resume?.snapshot.inputs);
+    const tokenizerRun = inputs.tokenizer.runId && (await runDirectoryOf(inputs.tokenizer.runId, request.config.get<string>('runs.dir')));
+    if (tokenizerRun) await leases.add(tokenizerRun);
     const engine = await loadTfjsEngine((key) => request.config.get(key), {
       seed: inputs.options.seed,
       totalSteps: inputs.options.steps,
@@ -90,6 +112,7 @@ export class TrainingService {
     });
     const model = await engine.createModel(inputs.tokenizer.tokenizer.vocabSize);
     try {
+      await pausePoint('train:tokenize');
       const cache = await this.#tokenCache(request.config, inputs, warn, request.onTokenizing);
       const total = stepsFor(inputs.options, BatchSampler.windowsPerEpoch(cache.train.length, inputs.options.contextLength));
       if (request.resume && request.resume.snapshot.inputs.tokenCacheKey !== cache.manifest.key) {
