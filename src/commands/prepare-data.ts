@@ -1,12 +1,18 @@
-import {resolve} from 'node:path';
-import {CodexError, ExitCode, type ResolvedConfig, type SplitRatio, parseShard} from '@codex-ml/core';
+import {parseShard} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {ProgressBar} from '../cli/progress-bar.js';
-import {bindDataBackends} from '../services/data/data-backends.js';
-import type {DatasetFormat} from '../services/data/dataset-item.js';
-import {locateDataset} from '../services/data/dataset-location.js';
-import {type PrepareDataRequest, type PrepareDataShardResult, PrepareDataService} from '../services/data/prepare-data-service.js';
+import {type DataBackends, bindDataBackends} from '../services/data/data-backends.js';
+import {readDataPartial} from '../services/data/data-partial.js';
+import {SHARD_TASKS} from '../services/shards/shard-tasks.js';
+import {ShardedWork} from '../services/shards/sharded-work.js';
+import {prepareDataRequest} from '../services/data/prepare-data-request.js';
+import {
+  type PrepareDataRequest,
+  type PrepareDataResult,
+  type PrepareDataShardResult,
+  PrepareDataService,
+} from '../services/data/prepare-data-service.js';
 import {type PrepareDataOutput, dataRunOutput, dataRunSummary} from '../cli/data-run-summary.js';
 
 export type {PrepareDataOutput};
@@ -47,47 +53,41 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     const config = this.resolveConfig(this.flagOverrides());
     const kernel = await this.kernel(config);
     const backends = await bindDataBackends(kernel, true);
-    const ratios = ratiosOf(config);
-    const location = await locateDataset(config.get<string | null>('data.input'), config.get<DatasetFormat | 'auto'>('data.format'));
     const progress = new ProgressBar('hashing', this.interactive, 'bytes');
-    const threads = config.get<number>('data.threads');
-    const request: PrepareDataRequest = {
-      dataset: {
-        location,
-        jsonl: {
-          idField: config.get<string>('data.jsonl.idField'),
-          textField: config.get<string>('data.jsonl.textField'),
-          labelField: config.get<string>('data.jsonl.labelField') || null,
-          groupField: config.get<string>('data.jsonl.groupField') || null,
-        },
-        brown: {stripTags: config.get<boolean>('data.brown.stripTags')},
-        labels: pathOrNull(config.get<string | null>('data.labels')),
-        groups: pathOrNull(config.get<string | null>('data.groups')),
-      },
-      ratios,
-      seed: config.get<number>('data.seed'),
-      runsDir: config.get<string>('runs.dir'),
-      cacheDir: config.get<string>('cache.dir'),
-      useCache: config.get<boolean>('data.cache'),
-      threads: threads > 0 ? threads : undefined,
-      inlineItems: config.get<number>('data.inlineItems'),
+    const request = await prepareDataRequest(config, backends, {
       reuse: !this.flags.force,
-      hasherBackend: backends.hasher,
-      splitterBackend: backends.splitter,
       tools: {codex: this.config.version, node: process.version, ...backends.versions},
-      config: {hasher: config.get('hasher'), manifestStore: config.get('manifest.store'), data: config.get('data')},
       onProgress: (done, total) => progress.update(done, total),
-    };
+    });
     const service = kernel.resolve(PrepareDataService);
     if (shard !== undefined) {
       const partial = await service.prepareShard(request, shard, this.flags.out as string).finally(() => progress.stop());
       if (!this.jsonEnabled()) this.log(`shard ${partial.shard}: ${partial.items} of ${partial.datasetItems} items → ${partial.partial}`);
       return partial;
     }
-    const result = await service.prepare(request).finally(() => progress.stop());
+    const work = new ShardedWork(kernel);
+    const result =
+      work.shards > 1
+        ? await this.sharded(work, service, backends, request)
+        : await service.prepare(request).finally(() => progress.stop());
     const output = dataRunOutput(result, backends.splitter.name);
     if (!this.jsonEnabled()) for (const line of dataRunSummary(output)) this.log(line);
     return output;
+  }
+
+  /** executor.shards > 1: every shard a job on the configured executor, then the merge of their partials. */
+  private async sharded(
+    work: ShardedWork,
+    service: PrepareDataService,
+    backends: DataBackends,
+    request: PrepareDataRequest,
+  ): Promise<PrepareDataResult> {
+    const progress = new ProgressBar('shards', this.interactive, 'items');
+    const shards = await work
+      .run<PrepareDataShardResult>(SHARD_TASKS.data, {record: request.config}, (done, total) => progress.update(done, total))
+      .finally(() => progress.stop());
+    const partials = await Promise.all(shards.map((shard) => readDataPartial(shard.partial)));
+    return await service.merge(partials, {...request, hasherBackend: backends.hasher, splitterBackend: backends.splitter});
   }
 
   /** Command flags are shorthands for config keys; they rank with --set (explicit --set wins). */
@@ -105,24 +105,4 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     if (flags.cache !== undefined) sets.push(`data.cache=${flags.cache}`);
     return sets;
   }
-}
-
-function ratiosOf(config: ResolvedConfig): SplitRatio[] {
-  const names = config.get<string[]>('data.splits');
-  const ratios = config.get<number[]>('data.ratios');
-  if (names.length !== ratios.length) {
-    throw new CodexError(
-      'E_CONFIG',
-      `data.splits names ${names.length} splits (${names.join(', ')}) but data.ratios gives ${ratios.length} ratios`,
-      {
-        hint: 'give one ratio per split name, e.g. --splits train,test --ratios 0.9,0.1',
-        exitCode: ExitCode.config,
-      },
-    );
-  }
-  return names.map((name, i) => ({name, ratio: ratios[i] as number}));
-}
-
-function pathOrNull(value: string | null): string | null {
-  return value === null || value === '' ? null : resolve(value);
 }

@@ -3,7 +3,10 @@ import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
 import {wireTrainingService} from '../../services/tokenization/tokenization-wiring.js';
 import {readTrainingSettings} from '../../services/tokenization/tokenizer-settings.js';
-import type {TrainTokenizerResult} from '../../services/tokenization/tokenizer-training-service.js';
+import type {CountWordsResult, TrainTokenizerResult} from '../../services/tokenization/tokenizer-training-service.js';
+import {ProgressBar} from '../../cli/progress-bar.js';
+import {SHARD_TASKS} from '../../services/shards/shard-tasks.js';
+import {ShardedWork} from '../../services/shards/sharded-work.js';
 import {readWordCounts} from '../../services/tokenization/word-count-partial.js';
 
 export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> {
@@ -46,7 +49,9 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     if (flags['min-frequency'] !== undefined) overrides.push(`tokenizer.minFrequency=${flags['min-frequency']}`);
     const config = this.resolveConfig(overrides);
     const settings = readTrainingSettings(config);
-    const service = await wireTrainingService(await this.kernel(config), settings);
+    const kernel = await this.kernel(config);
+    const service = await wireTrainingService(kernel, settings);
+    const work = new ShardedWork(kernel);
     const request = {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out};
     const observer = {
       progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),
@@ -54,7 +59,17 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
         if (!this.jsonEnabled()) process.stderr.write(`${message}\n`);
       },
     };
-    const fromCounts = flags['from-counts'];
+    let fromCounts = flags['from-counts'];
+    if (fromCounts === undefined && work.shards > 1) {
+      // executor.shards > 1: the word counting runs as shard jobs on the configured executor.
+      const progress = new ProgressBar('shards', this.interactive, 'items');
+      const shards = await work
+        .run<CountWordsResult>(SHARD_TASKS.tokenizer, {allowDrift: flags['allow-drift'] === true}, (done, total) =>
+          progress.update(done, total),
+        )
+        .finally(() => progress.stop());
+      fromCounts = shards.map((shard) => shard.partial);
+    }
     const result =
       fromCounts === undefined
         ? await service.train(request, observer)

@@ -51,10 +51,12 @@ export class Kernel {
     return this.container.resolve(token);
   }
 
-  /** Closes bound backends that hold resources (manifest stores). */
+  /** Closes bound backends that hold resources (manifest stores, executors). */
   async dispose(): Promise<void> {
     const store = this.#bound.get('manifest-store')?.instance as ContractTypes['manifest-store'] | undefined;
     await store?.close();
+    const executor = this.#bound.get('executor')?.instance as ContractTypes['executor'] | undefined;
+    await executor?.close();
     this.#bound.clear();
     this.container.clearInstances();
   }

@@ -1,9 +1,11 @@
+import type {Executor} from './executor.js';
 import type {Hasher} from './hasher.js';
 import type {ManifestStore} from './manifest-store.js';
 import type {OptimizerFactory} from './optimizer.js';
 import type {Splitter} from './splitter.js';
 import type {TokenizerFactory} from './tokenizer.js';
 
+export * from './executor.js';
 export * from './hasher.js';
 export * from './manifest-store.js';
 export * from './optimizer.js';
@@ -17,11 +19,12 @@ export interface ContractTypes {
   tokenizer: TokenizerFactory;
   optimizer: OptimizerFactory;
   'manifest-store': ManifestStore;
+  executor: Executor;
 }
 
 export type ContractName = keyof ContractTypes;
 
-export const CONTRACT_NAMES: readonly ContractName[] = ['hasher', 'splitter', 'tokenizer', 'optimizer', 'manifest-store'];
+export const CONTRACT_NAMES: readonly ContractName[] = ['hasher', 'splitter', 'tokenizer', 'optimizer', 'manifest-store', 'executor'];
 
 /** Config key whose value names the backend bound for each contract. */
 export const BACKEND_CONFIG_KEYS: Readonly<Record<ContractName, string>> = {
@@ -30,6 +33,7 @@ export const BACKEND_CONFIG_KEYS: Readonly<Record<ContractName, string>> = {
   tokenizer: 'tokenizer.model',
   optimizer: 'training.optimizer.name',
   'manifest-store': 'manifest.store',
+  executor: 'executor.name',
 };
 
 /** DI token of each contract, by contract name. */
@@ -39,4 +43,5 @@ export const CONTRACT_TOKENS: Readonly<Record<ContractName, symbol>> = {
   tokenizer: Symbol.for('codex-ml.Tokenizer'),
   optimizer: Symbol.for('codex-ml.Optimizer'),
   'manifest-store': Symbol.for('codex-ml.ManifestStore'),
+  executor: Symbol.for('codex-ml.Executor'),
 };
