@@ -41,6 +41,7 @@ export default class Worker extends CodexCommand<typeof Worker> {
     try {
       await executor.work(
         async (job: ShardJob) => {
+          if (chatty) process.stderr.write(`worker: ${job.task} shard ${formatShard(job.shard)} started\n`);
           const result = await handle(job);
           jobs++;
           if (chatty) process.stderr.write(`worker: ${job.task} shard ${formatShard(job.shard)} done\n`);

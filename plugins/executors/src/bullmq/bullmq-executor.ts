@@ -68,10 +68,11 @@ export class BullmqExecutor implements Executor {
 
   async run(jobs: readonly ShardJob[], _runner: JobRunnerSpec, options: ExecutorRunOptions = {}): Promise<unknown[]> {
     if (jobs.length === 0) return [];
+    await this.#probe();
     const queue = new Queue(this.#queue, {connection: this.#connection()});
     const events = new QueueEvents(this.#queue, {connection: this.#connection()});
     try {
-      await this.#reachable(events.waitUntilReady());
+      await events.waitUntilReady();
       const token = randomUUID();
       const added = await queue.addBulk(
         jobs.map((job, index) => ({
@@ -110,8 +111,8 @@ export class BullmqExecutor implements Executor {
   }
 
   async work(handler: JobHandler, options: {readonly signal: AbortSignal}): Promise<void> {
+    await this.#probe();
     const connection = this.#connection();
-    await this.#reachable(connection.ping());
     const worker = new Worker(
       this.#queue,
       async (job: Job) => {
@@ -152,23 +153,30 @@ export class BullmqExecutor implements Executor {
     return redis;
   }
 
-  /** Fails fast, in one line with the URL masked, when Redis cannot be reached. */
-  async #reachable<T>(ready: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000);
+  /**
+   * Fails fast, in one line with the URL masked, when Redis cannot be reached: the clients BullMQ uses retry
+   * forever (right for a worker riding out a Redis restart, wrong for a first connection to a wrong address).
+   */
+  async #probe(): Promise<void> {
+    const probe = new Redis(this.#url, {lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 10_000});
+    let cause: unknown;
+    probe.on('error', (error: unknown) => {
+      cause ??= error;
     });
     try {
-      return await Promise.race([ready, timeout]);
+      await probe.connect();
+      await probe.ping();
     } catch (error) {
       const secret = safeUrl(this.#url)?.password;
-      const detail = maskSecrets(error instanceof Error ? error.message : String(error), [secret, secret && decodeURIComponent(secret)]);
+      // The socket's own error (ECONNREFUSED …) says more than ioredis's "Connection is closed".
+      const first = cause ?? error;
+      const detail = maskSecrets(first instanceof Error ? first.message : String(first), [secret, secret && decodeURIComponent(secret)]);
       throw new CodexError('E_EXECUTOR', `cannot reach Redis at ${String(maskCredentials(this.#url))}: ${detail}`, {
         hint: 'start Redis or fix executor.bullmq.url',
         exitCode: ExitCode.config,
       });
     } finally {
-      clearTimeout(timer);
+      probe.disconnect();
     }
   }
 }

@@ -6,7 +6,15 @@ import {isDeepStrictEqual} from 'node:util';
 import type {Executor, JobRunnerSpec, ShardJob} from '../contracts/executor.js';
 import {isCodexError} from '../errors.js';
 import type {BackendModule, BackendOptions} from '../registry.js';
-import {type ConformanceTest, type Invariant, type InvariantResult, ensure, registerInvariants, runInvariants, show} from './conformance-suite.js';
+import {
+  type ConformanceTest,
+  type Invariant,
+  type InvariantResult,
+  ensure,
+  registerInvariants,
+  runInvariants,
+  show,
+} from './conformance-suite.js';
 
 export interface ExecutorConformanceOptions {
   /** Names the implementation in test titles, e.g. `executor bullmq`. */
@@ -68,7 +76,10 @@ export function executorInvariants(options: ExecutorConformanceOptions): Invaria
         const expected = input.map((job) => ({shard: job.shard, value: job.payload.value}));
         ensure(isDeepStrictEqual(results, expected), I.results, `results ${show(JSON.stringify(results), 200)}`);
         ensure(
-          isDeepStrictEqual(progress, expected.map((_, index) => `${index + 1}/8`)),
+          isDeepStrictEqual(
+            progress,
+            expected.map((_, index) => `${index + 1}/8`),
+          ),
           I.results,
           `progress ${progress.join(' ')}`,
         );
@@ -104,7 +115,11 @@ export function executorInvariants(options: ExecutorConformanceOptions): Invaria
       name: I.deadWorker,
       check: withExecutor('dead-worker', async (executor, dir) => {
         const results = await executor.run([...jobs('die', 1, {dir}), ...jobs('echo', 3, {value: 1})], runner);
-        ensure(isDeepStrictEqual(results[0], {attempt: 2}), I.deadWorker, `the job after the death gave ${show(JSON.stringify(results[0]))}`);
+        ensure(
+          isDeepStrictEqual(results[0], {attempt: 2}),
+          I.deadWorker,
+          `the job after the death gave ${show(JSON.stringify(results[0]))}`,
+        );
         ensure(results.length === 4, I.deadWorker, `${results.length} results for 4 jobs`);
         ensure((await readdir(dir)).length === 2, I.deadWorker, 'the job was not attempted exactly twice');
       }),
