@@ -1,5 +1,5 @@
 import type {JobHandler, JobRunnerModule, JobRunnerSpec, ShardJob} from '@codex-ml/core';
-import {failureRecord} from '../shard-failure.js';
+import {failureRecord} from '../failure-record.js';
 
 /**
  * A local worker process: builds the job handler from the runner spec its parent sends, then runs one job at a
