@@ -137,7 +137,8 @@ async function overheadBenchmark(redisUrl) {
     export: 'ConformanceJobRunner',
   };
   // A 4-shard command's coordination: its 4 no-op jobs run, end to end, divided by 4.
-  const jobs = (round) => [0, 1, 2, 3].map((index) => ({task: 'echo', key: `overhead-${round}-${index}`, shard: {index, count: 4}, payload: {}}));
+  const jobs = (round) =>
+    [0, 1, 2, 3].map((index) => ({task: 'echo', key: `overhead-${round}-${index}`, shard: {index, count: 4}, payload: {}}));
   const timeRounds = async (executor) => {
     const times = [];
     for (let round = 0; round < rounds; round++) {

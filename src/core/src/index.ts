@@ -21,6 +21,7 @@ export {
   REGISTER_HOOK,
   REGISTRATION_PROTOCOL,
 } from './plugin/define-plugin.js';
+export {type CapabilityRequest, requireCapability} from './plugin/require-capability.js';
 export {type HookOutcome, type HookRunner, type HostPlugin, loadRegistry} from './plugin/plugin-host.js';
 export {type ConfigInputs, ResolvedConfig, envVariableFor, resolveConfig} from './config/config-resolver.js';
 export {type ConfigSource, describeSource} from './config/config-source.js';

@@ -10,6 +10,7 @@ import {packageFiles} from './package-files.js';
 import {type PluginNames, pluginNames} from './plugin-names.js';
 import {splitterTemplate} from './splitter-template.js';
 import {tokenizerTemplate} from './tokenizer-template.js';
+import {trainingEngineTemplate} from './training-engine-template.js';
 
 /** Contracts a skeleton can be generated for; executors are written against the conformance suite directly. */
 const TEMPLATES: Readonly<Partial<Record<ContractName, (names: PluginNames) => ContractTemplate>>> = {
@@ -18,6 +19,7 @@ const TEMPLATES: Readonly<Partial<Record<ContractName, (names: PluginNames) => C
   tokenizer: tokenizerTemplate,
   optimizer: optimizerTemplate,
   'manifest-store': manifestStoreTemplate,
+  'training-engine': trainingEngineTemplate,
 };
 
 export interface PluginRequest {

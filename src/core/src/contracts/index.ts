@@ -4,6 +4,7 @@ import type {ManifestStore} from './manifest-store.js';
 import type {OptimizerFactory} from './optimizer.js';
 import type {Splitter} from './splitter.js';
 import type {TokenizerFactory} from './tokenizer.js';
+import type {TrainingEngine} from './training-engine.js';
 
 export * from './executor.js';
 export * from './hasher.js';
@@ -11,6 +12,7 @@ export * from './manifest-store.js';
 export * from './optimizer.js';
 export * from './splitter.js';
 export * from './tokenizer.js';
+export * from './training-engine.js';
 
 /** What a backend registered under each contract name must provide. */
 export interface ContractTypes {
@@ -19,12 +21,21 @@ export interface ContractTypes {
   tokenizer: TokenizerFactory;
   optimizer: OptimizerFactory;
   'manifest-store': ManifestStore;
+  'training-engine': TrainingEngine;
   executor: Executor;
 }
 
 export type ContractName = keyof ContractTypes;
 
-export const CONTRACT_NAMES: readonly ContractName[] = ['hasher', 'splitter', 'tokenizer', 'optimizer', 'manifest-store', 'executor'];
+export const CONTRACT_NAMES: readonly ContractName[] = [
+  'hasher',
+  'splitter',
+  'tokenizer',
+  'optimizer',
+  'manifest-store',
+  'training-engine',
+  'executor',
+];
 
 /** Config key whose value names the backend bound for each contract. */
 export const BACKEND_CONFIG_KEYS: Readonly<Record<ContractName, string>> = {
@@ -33,6 +44,7 @@ export const BACKEND_CONFIG_KEYS: Readonly<Record<ContractName, string>> = {
   tokenizer: 'tokenizer.model',
   optimizer: 'training.optimizer.name',
   'manifest-store': 'manifest.store',
+  'training-engine': 'training.engine',
   executor: 'executor.name',
 };
 
@@ -43,5 +55,6 @@ export const CONTRACT_TOKENS: Readonly<Record<ContractName, symbol>> = {
   tokenizer: Symbol.for('codex-ml.Tokenizer'),
   optimizer: Symbol.for('codex-ml.Optimizer'),
   'manifest-store': Symbol.for('codex-ml.ManifestStore'),
+  'training-engine': Symbol.for('codex-ml.TrainingEngine'),
   executor: Symbol.for('codex-ml.Executor'),
 };

@@ -16,5 +16,7 @@ export * from './splitter-conformance.js';
 export * from './tokenizer-conformance.js';
 export * from './optimizer-conformance.js';
 export * from './manifest-store-conformance.js';
+export * from './training-engine-conformance.js';
+export * from './float-bits.js';
 export * from './executor-conformance.js';
 export {ConformanceJobRunner} from './conformance-job-runner.js';
