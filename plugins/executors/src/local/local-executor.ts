@@ -115,8 +115,11 @@ export class LocalExecutor implements Executor {
     for (const child of this.#live) this.#end(child);
   }
 
+  /** A worker exits on its own once disconnected (flushing what it must); one that does not is killed. */
   #end(child: ChildProcess): void {
     if (child.connected) child.disconnect();
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => clearTimeout(timer));
   }
 }

@@ -36,14 +36,14 @@ export function shardOfId(id: string, count: number): number {
       hash = Math.imul(hash ^ code, 0x01000193);
       continue;
     }
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < id.length) {
-      const low = id.charCodeAt(i + 1);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const low = code <= 0xdbff && i + 1 < id.length ? id.charCodeAt(i + 1) : 0;
       if (low >= 0xdc00 && low <= 0xdfff) {
         code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
         i++;
+      } else {
+        code = 0xfffd; // a lone surrogate encodes as U+FFFD in UTF-8
       }
-    } else if (code >= 0xd800 && code <= 0xdfff) {
-      code = 0xfffd; // a lone surrogate encodes as U+FFFD in UTF-8
     }
     const bytes =
       code < 0x800
