@@ -1,45 +1,8 @@
-import type {DataManifestSplit} from '../services/data/data-manifest.js';
 import type {PrepareDataResult} from '../services/data/prepare-data-service.js';
 import {formatBytes} from './progress-bar.js';
 
-/** What `prepare-data` and `data:merge` return (and print with `--json`). */
-export interface PrepareDataOutput {
-  readonly runId: string;
-  /** Path of the manifest file. */
-  readonly manifest: string;
-  readonly runDir: string;
-  readonly datasetId: string;
-  readonly splitter: string;
-  readonly seed: number;
-  readonly itemCount: number;
-  readonly bytes: number;
-  /** Items per split. */
-  readonly counts: Readonly<Record<string, number>>;
-  readonly splits: readonly DataManifestSplit[];
-  readonly cachedItems: number;
-  /** True when an identical earlier run was reused instead of writing a new one. */
-  readonly cached: boolean;
-}
-
-export function dataRunOutput(result: PrepareDataResult, splitter: string): PrepareDataOutput {
-  return {
-    runId: result.runId,
-    manifest: result.manifest,
-    runDir: result.runDir,
-    datasetId: result.datasetId,
-    splitter,
-    seed: result.data.seed,
-    itemCount: result.itemCount,
-    bytes: result.bytes,
-    counts: result.counts,
-    splits: result.splits,
-    cachedItems: result.cachedItems,
-    cached: result.cached,
-  };
-}
-
 /** The human summary of a data run: run, dataset id, a table of splits (and of labels), the manifest path. */
-export function dataRunSummary(output: PrepareDataOutput): string[] {
+export function dataRunSummary(output: PrepareDataResult): string[] {
   const lines: string[] = [];
   if (output.cached) lines.push(`cache hit: run ${output.runId} has the same dataset, parameters and split (--force writes a new run)`);
   lines.push(

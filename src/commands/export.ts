@@ -25,7 +25,7 @@ export default class Export extends CodexCommand<typeof Export> {
   };
 
   async run(): Promise<ExportResult> {
-    const config = this.resolveConfig(this.flags['run-dir'] ? [`runs.dir=${this.flags['run-dir']}`] : []);
+    const config = await this.configure(this.flags['run-dir'] ? [`runs.dir=${this.flags['run-dir']}`] : []);
     const result = await new ModelExportService(await this.kernel(config)).export({
       model: this.args.model,
       runsDir: config.get<string>('runs.dir'),

@@ -42,7 +42,7 @@ export default class Generate extends CodexCommand<typeof Generate> {
 
   async run(): Promise<GenerationResult> {
     const {flags} = this;
-    const config = this.resolveConfig(flags['run-dir'] ? [`runs.dir=${flags['run-dir']}`] : []);
+    const config = await this.configure(flags['run-dir'] ? [`runs.dir=${flags['run-dir']}`] : []);
     const kernel = await this.kernel(config);
     const prompt = await this.#prompt();
     const streaming = !this.jsonEnabled();

@@ -1,11 +1,9 @@
 import {parseShard} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
+import {dataRunSummary} from '../cli/data-run-summary.js';
 import {ProgressBar} from '../cli/progress-bar.js';
-import {type DataBackends, bindDataBackends} from '../services/data/data-backends.js';
 import {readDataPartial} from '../services/data/data-partial.js';
-import {SHARD_TASKS} from '../services/shards/shard-tasks.js';
-import {ShardedWork} from '../services/shards/sharded-work.js';
 import {prepareDataRequest} from '../services/data/prepare-data-request.js';
 import {
   type PrepareDataRequest,
@@ -13,9 +11,8 @@ import {
   type PrepareDataShardResult,
   PrepareDataService,
 } from '../services/data/prepare-data-service.js';
-import {type PrepareDataOutput, dataRunOutput, dataRunSummary} from '../cli/data-run-summary.js';
-
-export type {PrepareDataOutput};
+import {SHARD_TASKS} from '../services/shards/shard-tasks.js';
+import {ShardedWork} from '../services/shards/sharded-work.js';
 
 export default class PrepareData extends CodexCommand<typeof PrepareData> {
   static override summary = 'Split a dataset deterministically and record a verifiable manifest';
@@ -29,6 +26,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     '<%= config.bin %> prepare-data --splitter stratified --json',
   ];
   static override defaultConfigFile = 'configs/data/base.yaml';
+  static override contracts = ['hasher', 'splitter', 'manifest-store'] as const;
   static override flags = {
     input: Flags.string({char: 'i', description: 'Dataset: a directory, a .jsonl or a .txt file (data.input)'}),
     format: Flags.string({description: 'How to read --input (data.format)', options: ['auto', 'directory', 'jsonl', 'txt', 'brown']}),
@@ -48,15 +46,13 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     out: Flags.string({description: 'Partial file written by --shard (atomically)', dependsOn: ['shard']}),
   };
 
-  async run(): Promise<PrepareDataOutput | PrepareDataShardResult> {
+  async run(): Promise<PrepareDataResult | PrepareDataShardResult> {
     const shard = this.flags.shard === undefined ? undefined : parseShard(this.flags.shard);
-    const config = this.resolveConfig(this.flagOverrides());
-    const kernel = await this.kernel(config);
-    const backends = await bindDataBackends(kernel, true);
+    const kernel = await this.kernel(await this.configure(this.flagOverrides()));
     const progress = new ProgressBar('hashing', this.interactive, 'bytes');
-    const request = await prepareDataRequest(config, backends, {
+    const request = await prepareDataRequest(kernel.config, {
       reuse: !this.flags.force,
-      tools: {codex: this.config.version, node: process.version, ...backends.versions},
+      tools: {codex: this.config.version, node: process.version},
       onProgress: (done, total) => progress.update(done, total),
     });
     const service = kernel.resolve(PrepareDataService);
@@ -67,27 +63,19 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     }
     const work = new ShardedWork(kernel);
     const result =
-      work.shards > 1
-        ? await this.sharded(work, service, backends, request)
-        : await service.prepare(request).finally(() => progress.stop());
-    const output = dataRunOutput(result, backends.splitter.name);
-    if (!this.jsonEnabled()) for (const line of dataRunSummary(output)) this.log(line);
-    return output;
+      work.shards > 1 ? await this.sharded(work, service, request) : await service.prepare(request).finally(() => progress.stop());
+    if (!this.jsonEnabled()) for (const line of dataRunSummary(result)) this.log(line);
+    return result;
   }
 
   /** executor.shards > 1: every shard a job on the configured executor, then the merge of their partials. */
-  private async sharded(
-    work: ShardedWork,
-    service: PrepareDataService,
-    backends: DataBackends,
-    request: PrepareDataRequest,
-  ): Promise<PrepareDataResult> {
+  private async sharded(work: ShardedWork, service: PrepareDataService, request: PrepareDataRequest): Promise<PrepareDataResult> {
     const progress = new ProgressBar('shards', this.interactive, 'items');
     const shards = await work
       .run<PrepareDataShardResult>(SHARD_TASKS.data, {record: request.config}, (done, total) => progress.update(done, total))
       .finally(() => progress.stop());
     const partials = await Promise.all(shards.map((shard) => readDataPartial(shard.partial)));
-    return await service.merge(partials, {...request, hasherBackend: backends.hasher, splitterBackend: backends.splitter});
+    return await service.merge(partials, request);
   }
 
   /** Command flags are shorthands for config keys; they rank with --set (explicit --set wins). */

@@ -1,7 +1,6 @@
 import {CodexError, ExitCode, type ShardJob, formatShard} from '@codex-ml/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {shardJobHandler} from '../services/shards/shard-job-runner.js';
-import {executorOptions} from '../services/shards/sharded-work.js';
 
 export interface WorkerResult {
   readonly executor: string;
@@ -21,9 +20,11 @@ export default class Worker extends CodexCommand<typeof Worker> {
     'CODEX_EXECUTOR_NAME=bullmq CODEX_EXECUTOR_BULLMQ_URL=redis://queue:6379 <%= config.bin %> worker',
   ];
 
+  static override contracts = ['executor'] as const;
+
   async run(): Promise<WorkerResult> {
     const kernel = await this.kernel();
-    const executor = await kernel.bind('executor', executorOptions(kernel.config));
+    const executor = await kernel.bind('executor');
     if (!executor.work) {
       throw new CodexError('E_USAGE', `executor ${executor.name} runs its shards itself; there is no queue to join`, {
         hint: 'set executor.name to a queue executor such as bullmq (and executor.bullmq.url) on both the command and its workers',

@@ -1,9 +1,8 @@
 import {Args, Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {type PrepareDataOutput, dataRunOutput, dataRunSummary} from '../../cli/data-run-summary.js';
-import {bindDataBackends} from '../../services/data/data-backends.js';
+import {dataRunSummary} from '../../cli/data-run-summary.js';
 import {readDataPartial} from '../../services/data/data-partial.js';
-import {PrepareDataService} from '../../services/data/prepare-data-service.js';
+import {type PrepareDataResult, PrepareDataService} from '../../services/data/prepare-data-service.js';
 
 export default class DataMerge extends CodexCommand<typeof DataMerge> {
   static override summary = 'Record the data run of a sharded prepare-data from its partials';
@@ -16,27 +15,23 @@ export default class DataMerge extends CodexCommand<typeof DataMerge> {
     '<%= config.bin %> data:merge part-0.json part-1.json --json',
   ];
   static override strict = false;
+  static override contracts = ['hasher', 'splitter', 'manifest-store'] as const;
   static override args = {partials: Args.string({description: 'Partial files, one per shard', required: true})};
   static override flags = {
     force: Flags.boolean({description: 'Write a new run even when an identical one exists'}),
   };
 
-  async run(): Promise<PrepareDataOutput> {
+  async run(): Promise<PrepareDataResult> {
     const partials = await Promise.all(this.positional.map((path) => readDataPartial(path)));
     const {identity} = (partials[0] as (typeof partials)[number]).partial;
     // The partials decide the hasher and splitter: the merged run must be the one their shards began.
-    const config = this.resolveConfig([`hasher=${identity.hasher.name}`, `data.splitter=${identity.splitter}`]);
-    const kernel = await this.kernel(config);
-    const backends = await bindDataBackends(kernel, true);
+    const kernel = await this.kernel(await this.configure([`hasher=${identity.hasher.name}`, `data.splitter=${identity.splitter}`]));
     const result = await kernel.resolve(PrepareDataService).merge(partials, {
-      runsDir: config.get<string>('runs.dir'),
+      runsDir: kernel.config.get<string>('runs.dir'),
       reuse: !this.flags.force,
-      hasherBackend: backends.hasher,
-      splitterBackend: backends.splitter,
-      tools: {codex: this.config.version, node: process.version, ...backends.versions},
+      tools: {codex: this.config.version, node: process.version},
     });
-    const output = dataRunOutput(result, backends.splitter.name);
-    if (!this.jsonEnabled()) for (const line of dataRunSummary(output)) this.log(line);
-    return output;
+    if (!this.jsonEnabled()) for (const line of dataRunSummary(result)) this.log(line);
+    return result;
   }
 }

@@ -2,8 +2,7 @@ import {parseShard} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
-import {wireTrainingService} from '../../services/tokenization/tokenization-wiring.js';
-import type {CountWordsResult} from '../../services/tokenization/tokenizer-training-service.js';
+import {type CountWordsResult, TokenizerTrainingService} from '../../services/tokenization/tokenizer-training-service.js';
 import {readTrainingSettings} from '../../services/tokenization/tokenizer-settings.js';
 
 export default class TokenizerCount extends CodexCommand<typeof TokenizerCount> {
@@ -17,6 +16,7 @@ export default class TokenizerCount extends CodexCommand<typeof TokenizerCount> 
     '<%= config.bin %> tokenizer:train --from-counts counts-0.json counts-1.json counts-2.json counts-3.json --out tok/',
   ];
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
+  static override contracts = ['hasher', 'tokenizer', 'manifest-store'] as const;
   static override flags = {
     input: Flags.string({
       char: 'i',
@@ -35,13 +35,14 @@ export default class TokenizerCount extends CodexCommand<typeof TokenizerCount> 
     const overrides: string[] = [];
     if (flags.input) overrides.push(`tokenizer.dataset.inputs=${JSON.stringify(flags.input)}`);
     if (flags.model !== undefined) overrides.push(`tokenizer.model=${flags.model}`);
-    const config = this.resolveConfig(overrides);
-    const settings = readTrainingSettings(config);
-    const service = await wireTrainingService(await this.kernel(config), settings);
-    const result = await service.countShard(
-      {settings, allowDrift: flags['allow-drift'], shard, out: flags.out},
-      {progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'})},
-    );
+    const kernel = await this.kernel(await this.configure(overrides));
+    const settings = readTrainingSettings(kernel.config);
+    const result = await kernel
+      .resolve(TokenizerTrainingService)
+      .countShard(
+        {settings, allowDrift: flags['allow-drift'], shard, out: flags.out},
+        {progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'})},
+      );
     if (!this.jsonEnabled()) {
       this.log(
         `shard ${result.shard}: ${result.sources} sources, ${result.lines} lines, ${result.words} distinct words → ${result.partial}`,

@@ -1,9 +1,18 @@
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {basename} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type Shard, fileError, formatShard, shardOfId, writeFileAtomic} from '@codex-ml/core';
+import {
+  type Checksum,
+  CodexError,
+  ExitCode,
+  type Shard,
+  canonicalJson,
+  fileError,
+  formatShard,
+  shardOfId,
+  writeFileAtomic,
+} from '@codex-ml/core';
 import type {DatasetItem, DatasetSourceRecord} from './dataset-item.js';
-import {canonicalJson} from './manifest-integrity.js';
 
 export const DATA_PARTIAL_TYPE = 'codex-ml.data-partial';
 export const DATA_PARTIAL_VERSION = 1;

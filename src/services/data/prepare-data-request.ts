@@ -1,6 +1,5 @@
 import {resolve} from 'node:path';
 import {CodexError, ExitCode, type ResolvedConfig, type SplitRatio} from '@codex-ml/core';
-import type {DataBackends} from './data-backends.js';
 import type {DatasetFormat} from './dataset-item.js';
 import {locateDataset} from './dataset-location.js';
 import type {PrepareDataRequest} from './prepare-data-service.js';
@@ -16,7 +15,6 @@ export function dataConfigSnapshot(config: ResolvedConfig): Record<string, unkno
  */
 export async function prepareDataRequest(
   config: ResolvedConfig,
-  backends: Pick<DataBackends, 'hasher' | 'splitter'>,
   extras: Pick<PrepareDataRequest, 'reuse' | 'tools' | 'onProgress'> & {readonly config?: Readonly<Record<string, unknown>>},
 ): Promise<PrepareDataRequest> {
   const threads = config.get<number>('data.threads');
@@ -41,8 +39,6 @@ export async function prepareDataRequest(
     threads: threads > 0 ? threads : undefined,
     inlineItems: config.get<number>('data.inlineItems'),
     reuse: extras.reuse,
-    hasherBackend: backends.hasher,
-    splitterBackend: backends.splitter,
     tools: extras.tools,
     config: extras.config ?? dataConfigSnapshot(config),
     onProgress: extras.onProgress,

@@ -8,21 +8,22 @@ import {
   ExitCode,
   Hasher,
   ManifestStore,
-  type RegisteredBackend,
   RunDirectory,
   type Shard,
   type SplitRatio,
   Splitter,
-  formatChecksum,
+  backendOf,
+  checksumOf,
   formatShard,
   writeFileAtomic,
+  type Artifact,
+  utf8,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
 import {
   DATA_MANIFEST_KIND,
   DATA_MANIFEST_VERSION,
   type DataManifest,
-  type DataManifestArtifact,
   type DataManifestItem,
   type DataManifestSplit,
 } from './data-manifest.js';
@@ -42,8 +43,6 @@ import {FileChecksums} from './file-checksums.js';
 import {manifestIntegrity} from './manifest-integrity.js';
 import {StatCache} from './stat-cache.js';
 
-type BackendRef = Pick<RegisteredBackend, 'name' | 'plugin' | 'version'>;
-
 export interface PrepareDataRequest {
   readonly dataset: DatasetSpec;
   readonly ratios: readonly SplitRatio[];
@@ -57,10 +56,7 @@ export interface PrepareDataRequest {
   readonly inlineItems: number;
   /** Return an existing run with the same dataset, parameters and membership instead of writing a new one. */
   readonly reuse?: boolean;
-  /** The hasher backend bound to `Hasher`, so that worker threads can load it too. */
-  readonly hasherBackend: Pick<RegisteredBackend<'hasher'>, 'contract' | 'name' | 'plugin' | 'spec'>;
-  readonly splitterBackend: BackendRef;
-  /** Versions of the tools involved (codex, node, plugins), recorded as given. */
+  /** Versions of the host (codex, node); the plugins of the backends used are added. */
   readonly tools: Readonly<Record<string, string>>;
   /** Config snapshot recorded in the manifest. */
   readonly config: Readonly<Record<string, unknown>>;
@@ -68,13 +64,10 @@ export interface PrepareDataRequest {
 }
 
 /** What recording a run needs beyond the items: everything but how to read the dataset. */
-type RecordRequest = Pick<
-  PrepareDataRequest,
-  'ratios' | 'seed' | 'runsDir' | 'inlineItems' | 'reuse' | 'hasherBackend' | 'splitterBackend' | 'tools' | 'config'
->;
+type RecordRequest = Pick<PrepareDataRequest, 'ratios' | 'seed' | 'runsDir' | 'inlineItems' | 'reuse' | 'tools' | 'config'>;
 
 /** `data:merge`: where and how to record; seed, ratios, input and config snapshot come from the partials. */
-export type MergeDataRequest = Pick<PrepareDataRequest, 'runsDir' | 'reuse' | 'hasherBackend' | 'splitterBackend' | 'tools'>;
+export type MergeDataRequest = Pick<PrepareDataRequest, 'runsDir' | 'reuse' | 'tools'>;
 
 /** `prepare-data --shard i/n --out FILE`. */
 export interface PrepareDataShardResult {
@@ -94,12 +87,16 @@ export interface PrepareDataShardResult {
   readonly cachedItems: number;
 }
 
+/** What `prepare-data` returns (also under `--json`). */
 export interface PrepareDataResult {
   readonly runId: string;
   /** Path of the manifest file in the run directory. */
   readonly manifest: string;
   readonly runDir: string;
   readonly datasetId: string;
+  /** The splitter backend that split it. */
+  readonly splitter: string;
+  readonly seed: number;
   readonly itemCount: number;
   readonly bytes: number;
   /** Items per split, in the requested split order. */
@@ -109,7 +106,6 @@ export interface PrepareDataResult {
   readonly cachedItems: number;
   /** True when an identical earlier run was returned instead of a new one. */
   readonly cached: boolean;
-  readonly data: DataManifest;
 }
 
 /** Manifest file name inside a run directory, whatever the manifest store. */
@@ -154,8 +150,8 @@ export class PrepareDataService {
     }
     const identity: DataPartialIdentity = {
       source: dataset.source,
-      hasher: {name: request.hasherBackend.name, algorithm: this.hasher.algorithm},
-      splitter: request.splitterBackend.name,
+      hasher: {name: this.#backend(this.hasher).name, algorithm: this.hasher.algorithm},
+      splitter: this.#backend(this.splitter).name,
       seed: request.seed,
       ratios: request.ratios.map(({name, ratio}) => [name, ratio] as const),
       listing: listingOf(listing),
@@ -183,10 +179,12 @@ export class PrepareDataService {
   async merge(partials: readonly LoadedDataPartial[], request: MergeDataRequest): Promise<PrepareDataResult> {
     const ordered = checkDataPartials(partials);
     const {identity, config, inlineItems} = (ordered[0] as LoadedDataPartial).partial;
-    if (identity.hasher.algorithm !== this.hasher.algorithm || identity.splitter !== this.splitter.name) {
+    const hasher = this.#backend(this.hasher).name;
+    const splitter = this.#backend(this.splitter).name;
+    if (identity.hasher.algorithm !== this.hasher.algorithm || identity.splitter !== splitter) {
       throw new CodexError(
         'E_PARTIAL',
-        `the partials were made with hasher ${identity.hasher.name} and splitter ${identity.splitter}; this merge has ${request.hasherBackend.name} and ${this.splitter.name}`,
+        `the partials were made with hasher ${identity.hasher.name} and splitter ${identity.splitter}; this merge has ${hasher} and ${splitter}`,
         {hint: 'merge with the hasher and splitter the partials name', exitCode: ExitCode.input},
       );
     }
@@ -202,7 +200,7 @@ export class PrepareDataService {
   }
 
   private async read(request: PrepareDataRequest, shard?: Shard) {
-    const files = new FileChecksums(this.hasher, request.hasherBackend);
+    const files = new FileChecksums(this.hasher);
     const cache = await StatCache.open(request.cacheDir, this.hasher.algorithm);
     return await new DatasetReader(this.hasher, files).read(
       request.dataset,
@@ -278,8 +276,8 @@ export class PrepareDataService {
     const candidates = await this.store.list({kind: DATA_MANIFEST_KIND, datasetId, newestFirst: true});
     const wanted = {
       source,
-      hasher: request.hasherBackend.name,
-      splitter: {name: request.splitterBackend.name, params: splitterParams},
+      hasher: this.#backend(this.hasher).name,
+      splitter: {name: this.#backend(this.splitter).name, params: splitterParams},
       seed: request.seed,
       ratios: request.ratios.map(({name, ratio}) => [name, ratio]),
     };
@@ -309,13 +307,11 @@ export class PrepareDataService {
     datasetId: Checksum,
     splitterParams: Readonly<Record<string, unknown>>,
   ): Promise<DataManifest> {
-    const artifacts: DataManifestArtifact[] = [];
-    const writeArtifact = async (path: string, text: string): Promise<DataManifestArtifact> => {
-      const bytes = Buffer.from(text, 'utf8');
+    const artifacts: Artifact[] = [];
+    const writeArtifact = async (path: string, text: string): Promise<Artifact> => {
+      const bytes = utf8(text);
       await writeFileAtomic(run.file(path), bytes);
-      const state = this.hasher.create();
-      state.update(bytes);
-      const artifact = {path, checksum: formatChecksum(this.hasher.algorithm, state.digest()), bytes: bytes.length};
+      const artifact = {path, checksum: checksumOf(this.hasher, bytes), bytes: bytes.length};
       artifacts.push(artifact);
       return artifact;
     };
@@ -364,18 +360,13 @@ export class PrepareDataService {
       datasetId,
       ...(fileBacked ? {root: source.path} : {}),
       seed: request.seed,
-      splitter: {
-        name: request.splitterBackend.name,
-        plugin: request.splitterBackend.plugin,
-        version: request.splitterBackend.version,
-        params: splitterParams,
-      },
-      hasher: {name: request.hasherBackend.name, algorithm: this.hasher.algorithm},
+      splitter: {...this.#backend(this.splitter), params: splitterParams},
+      hasher: {name: this.#backend(this.hasher).name, algorithm: this.hasher.algorithm},
       itemCount: items.length,
       bytes: items.reduce((sum, item) => sum + item.bytes, 0),
       dataset: source,
       splits,
-      tools: request.tools,
+      tools: {...request.tools, ...this.#pluginVersions()},
       config: request.config,
       artifacts: [...artifacts].sort((a, b) => compareIds(a.path, b.path)),
       ...(membership ? {membership} : {items}),
@@ -386,6 +377,26 @@ export class PrepareDataService {
     if (this.store.name !== 'fs') await writeFileAtomic(run.file(MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   }
+
+  /** Name, plugin and version of an injected backend, as manifests record them. */
+  #backend(instance: Hasher | Splitter): {name: string; plugin: string; version: string} {
+    const backend = backendOf(instance)?.backend;
+    return {
+      name: backend?.name ?? ('name' in instance ? instance.name : instance.algorithm),
+      plugin: backend?.plugin ?? 'unknown',
+      version: backend?.version ?? 'unknown',
+    };
+  }
+
+  /** `<plugin>` → version of every plugin whose backend this run used. */
+  #pluginVersions(): Record<string, string> {
+    const versions: Record<string, string> = {};
+    for (const instance of [this.hasher, this.splitter, this.store]) {
+      const backend = backendOf(instance)?.backend;
+      if (backend?.version !== undefined) versions[backend.plugin] = backend.version;
+    }
+    return versions;
+  }
 }
 
 function summaryOf(manifest: DataManifest, manifestPath: string, cachedItems: number): Omit<PrepareDataResult, 'cached'> {
@@ -394,12 +405,13 @@ function summaryOf(manifest: DataManifest, manifestPath: string, cachedItems: nu
     manifest: manifestPath,
     runDir: dirname(manifestPath),
     datasetId: manifest.datasetId,
+    splitter: manifest.splitter.name,
+    seed: manifest.seed,
     itemCount: manifest.itemCount,
     bytes: manifest.bytes,
     counts: Object.fromEntries(manifest.splits.map((split) => [split.name, split.items])),
     splits: manifest.splits,
     cachedItems,
-    data: manifest,
   };
 }
 

@@ -1,5 +1,5 @@
 import {CodexError, ExitCode, type Kernel, type Tokenizer, requireCapability} from '@codex-ml/core';
-import {SeededRng} from '../training/seeded-rng.js';
+import {SeededRandom} from '@codex-ml/core';
 import {separatorOf} from '../training/token-cache.js';
 import {type GeneratedSample, type GenerativeModel, TextGenerator} from './text-generator.js';
 import {type SamplingOptions, TokenSampler, validateSampling} from './token-sampler.js';
@@ -110,7 +110,7 @@ export async function sampleFrom(run: LoadedTrainedRun, request: SampleRequest):
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   for (let index = 0; index < request.numSamples; index++) {
-    const rng = SeededRng.fromSeed(request.seed, `generate.${index}`);
+    const rng = new SeededRandom(request.seed, `generate.${index}`);
     const sample = await generator.generate(context, rng, (chunk) => request.onText?.(index, chunk));
     samples.push({index, ...sample});
     request.onSampleEnd?.(index, sample);

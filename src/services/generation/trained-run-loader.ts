@@ -99,7 +99,7 @@ export class TrainedRunLoader {
     }
     const hasher = await this.kernel.bind('hasher');
     const runsDir = this.kernel.config.get<string>('runs.dir');
-    const tokenizer = await loadTokenizerInput(snapshot.inputs.tokenizer.path, runsDir, this.kernel.registry, hasher);
+    const tokenizer = await loadTokenizerInput(snapshot.inputs.tokenizer.path, runsDir, this.kernel, hasher);
     if (tokenizer.checksum !== snapshot.inputs.tokenizer.checksum) {
       throw new CodexError(
         'E_DRIFT',
@@ -112,7 +112,7 @@ export class TrainedRunLoader {
       ? {path: location.checkpoint, content: await store.load(location.checkpoint)}
       : await this.#newestCheckpoint(store, snapshot.runId, options.strictCheckpoint === true, warn);
     // The engine and model shape the run trained with, whatever the current config says.
-    const config = await resumeConfig(snapshot, []);
+    const config = await resumeConfig(snapshot, [], this.kernel.config.schema);
     const engine = await bindRunEngine(this.kernel, config);
     const contextLength = config.get<number>('training.model.contextLength');
     const model = await engine.createModel({vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed});

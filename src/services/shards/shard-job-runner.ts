@@ -9,10 +9,9 @@ import {
   type ShardJob,
   resolveConfig,
 } from '@codex-ml/core';
-import {bindDataBackends} from '../data/data-backends.js';
 import {prepareDataRequest} from '../data/prepare-data-request.js';
 import {PrepareDataService} from '../data/prepare-data-service.js';
-import {wireTrainingService} from '../tokenization/tokenization-wiring.js';
+import {TokenizerTrainingService} from '../tokenization/tokenizer-training-service.js';
 import {readTrainingSettings} from '../tokenization/tokenizer-settings.js';
 import {SHARD_TASKS, type ShardPayload} from './shard-tasks.js';
 
@@ -26,19 +25,21 @@ export function shardJobHandler(registry: Registry): JobHandler {
   return async (job: ShardJob) => {
     const payload = job.payload as unknown as ShardPayload;
     if (existsSync(payload.cwd)) process.chdir(payload.cwd);
-    const config = resolveConfig({sets: [...payload.sets, 'manifest.store=fs'], env: {}});
+    const config = resolveConfig({sets: [...payload.sets, 'manifest.store=fs'], env: {}, schema: registry.schema});
     const kernel = new Kernel(registry, config);
     try {
       switch (job.task) {
         case SHARD_TASKS.data: {
-          const backends = await bindDataBackends(kernel, true);
-          const request = await prepareDataRequest(config, backends, {reuse: false, tools: {}, config: payload.record});
+          for (const contract of ['hasher', 'splitter', 'manifest-store'] as const) await kernel.bind(contract);
+          const request = await prepareDataRequest(config, {reuse: false, tools: {}, config: payload.record});
           return await kernel.resolve(PrepareDataService).prepareShard(request, job.shard, payload.out);
         }
         case SHARD_TASKS.tokenizer: {
+          for (const contract of ['hasher', 'tokenizer', 'manifest-store'] as const) await kernel.bind(contract);
           const settings = readTrainingSettings(config);
-          const service = await wireTrainingService(kernel, settings);
-          return await service.countShard({settings, shard: job.shard, out: payload.out, allowDrift: payload.allowDrift});
+          return await kernel
+            .resolve(TokenizerTrainingService)
+            .countShard({settings, shard: job.shard, out: payload.out, allowDrift: payload.allowDrift});
         }
         default:
           throw new CodexError('E_SHARD', `unknown shard task "${job.task}"`, {

@@ -1,8 +1,7 @@
 import {createHash} from 'node:crypto';
 import {mkdir} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
-import {type BackendOptions, type Executor, type Kernel, type ResolvedConfig, type ShardJob, fileError} from '@codex-ml/core';
-import {canonicalJson} from '../tokenization/canonical-digest.js';
+import {type Executor, type Kernel, type ResolvedConfig, type ShardJob, canonicalJson, fileError} from '@codex-ml/core';
 import type {ShardPayload, ShardTask} from './shard-tasks.js';
 
 /**
@@ -25,7 +24,7 @@ export class ShardedWork {
     onProgress?: (done: number, total: number) => void,
   ): Promise<T[]> {
     const {config} = this.kernel;
-    const executor = await this.kernel.bind('executor', executorOptions(config));
+    const executor = await this.kernel.bind('executor');
     const dir = resolve(config.get<string>('executor.dir') || join(config.get<string>('cache.dir'), 'shards'));
     await mkdir(dir, {recursive: true}).catch((error: unknown) => {
       throw fileError(dir, error, 'create directory');
@@ -50,18 +49,6 @@ export class ShardedWork {
       {onProgress},
     )) as T[];
   }
-}
-
-/** The executor's options: the keys every executor reads, plus its own block `executor.<name>.*`. */
-export function executorOptions(config: ResolvedConfig): BackendOptions {
-  const name = config.get<string>('executor.name');
-  const options: Record<string, unknown> = {
-    processes: config.get<number>('executor.processes'),
-    attempts: config.get<number>('executor.attempts'),
-  };
-  const prefix = `executor.${name}.`;
-  for (const key of config.sources.keys()) if (key.startsWith(prefix)) options[key.slice(prefix.length)] = config.get(key);
-  return options;
 }
 
 /**

@@ -13,8 +13,9 @@ import {
   isCodexError,
   parseChecksum,
   writeFileAtomic,
+  canonicalJson,
+  checksumOf,
 } from '@codex-ml/core';
-import {canonicalDigest} from './canonical-digest.js';
 import type {CorpusSource} from './corpus-source.js';
 import {type TokenizerManifest, parseTokenizerManifest} from './tokenizer-manifest.js';
 
@@ -53,15 +54,18 @@ export class TokenizerCache {
    * only, so an edit to a test document must not retrain it.
    */
   key(inputs: CacheKeyInputs): Checksum {
-    return canonicalDigest(this.hasher, {corpus: inputs.corpus, configDigest: inputs.configDigest, backend: inputs.backend});
+    return checksumOf(this.hasher, canonicalJson({corpus: inputs.corpus, configDigest: inputs.configDigest, backend: inputs.backend}));
   }
 
   /** The corpus part of the key: the sorted checksums of its files and of its splits' records. */
   corpusDigest(corpus: Pick<CorpusSource, 'files' | 'records'>): Checksum {
-    return canonicalDigest(this.hasher, {
-      checksums: corpus.files.map((file) => file.checksum).sort(),
-      records: corpus.records.map((set) => [...set.itemChecksums].sort()).sort((a, b) => compare(a.join(), b.join())),
-    });
+    return checksumOf(
+      this.hasher,
+      canonicalJson({
+        checksums: corpus.files.map((file) => file.checksum).sort(),
+        records: corpus.records.map((set) => [...set.itemChecksums].sort()).sort((a, b) => compare(a.join(), b.join())),
+      }),
+    );
   }
 
   entryPath(key: Checksum): string {

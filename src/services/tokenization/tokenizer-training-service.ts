@@ -4,28 +4,33 @@ import {
   type Checksum,
   CodexError,
   ExitCode,
-  type Hasher,
-  type ManifestStore,
+  Hasher,
+  ManifestStore,
   type ProgressSink,
   RunDirectory,
   type Shard,
-  type Tokenizer,
+  Tokenizer,
   type TokenizerFactory,
   type TokenizerTrainOptions,
+  backendOf,
+  canonicalJson,
+  checksumOf,
   formatShard,
   shardOfId,
+  utf8,
   writeFileAtomic,
 } from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
-import {canonicalDigest, digestBytes} from './canonical-digest.js';
-import type {CorpusResolver} from './corpus-resolver.js';
+import {CorpusResolver} from './corpus-resolver.js';
 import type {CorpusDrift, CorpusSource} from './corpus-source.js';
 import {type CorpusReadStats, readCorpusLines} from './corpus-text-reader.js';
+import {FileChecksummer} from './file-checksummer.js';
 import {hfTokenizerFiles} from './hf-tokenizer-files.js';
-import type {TokenizerCache} from './tokenizer-cache.js';
+import {TokenizerCache} from './tokenizer-cache.js';
 import {TOKENIZER_MANIFEST_KIND, TOKENIZER_MANIFEST_VERSION, type TokenizerManifest} from './tokenizer-manifest.js';
-import {type TokenizerTrainingConfig, type TokenizerTrainingSettings, pipelineOptions} from './tokenizer-settings.js';
+import type {TokenizerTrainingConfig, TokenizerTrainingSettings} from './tokenizer-settings.js';
 import {
   type CountedCorpus,
   type CountingSettings,
@@ -110,9 +115,8 @@ interface TrainingSource {
   ): Promise<{tokenizer: Tokenizer; read: {bytes: number; lines: number}}>;
 }
 
-/** The backend that trains: its factory and where it came from (recorded in the manifest and the cache key). */
-export interface TrainingBackend {
-  readonly factory: TokenizerFactory;
+/** The backend that trains and where it came from (recorded in the manifest and the cache key). */
+interface TrainingBackend {
   readonly name: string;
   readonly plugin: string;
   readonly version: string;
@@ -122,34 +126,47 @@ export interface TrainingBackend {
  * Trains a tokenizer with provenance: assemble and verify the corpus, look the (data, config) key up in the
  * cache, train only on a miss (or when forced), then write the artifact, the run manifest and the cache entry.
  */
+@injectable()
 export class TokenizerTrainingService {
+  readonly #backend: TrainingBackend;
+  readonly #hasherFor: (algorithm: string) => Promise<Hasher>;
+
   constructor(
-    private readonly hasher: Hasher,
-    private readonly backend: TrainingBackend,
-    private readonly resolver: CorpusResolver,
-    private readonly cache: TokenizerCache,
-    private readonly store: ManifestStore,
-    private readonly hasherFor: (algorithm: string) => Promise<Hasher>,
-  ) {}
+    @inject(Hasher) private readonly hasher: Hasher,
+    @inject(Tokenizer) private readonly factory: TokenizerFactory,
+    @inject(CorpusResolver) private readonly resolver: CorpusResolver,
+    @inject(FileChecksummer) checksummer: FileChecksummer,
+    @inject(ManifestStore) private readonly store: ManifestStore,
+  ) {
+    const backend = backendOf<'tokenizer'>(factory)?.backend;
+    this.#backend = {
+      name: backend?.name ?? factory.modelType,
+      plugin: backend?.plugin ?? 'unknown',
+      version: backend?.version ?? 'unknown',
+    };
+    this.#hasherFor = (algorithm) => checksummer.hasherFor(algorithm);
+  }
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
     return await this.#leased(request, () => this.#train(request, observer));
   }
 
   async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
+    const cache = this.#cache(request.settings);
     const corpus = await this.#resolve(request, observer);
-    const configDigest = canonicalDigest(this.hasher, request.settings.training);
-    const cacheKey = this.cache.key({corpus: this.cache.corpusDigest(corpus), configDigest, backend: this.#backendIdentity});
+    const configDigest = checksumOf(this.hasher, canonicalJson(request.settings.training));
+    const cacheKey = cache.key({corpus: cache.corpusDigest(corpus), configDigest, backend: this.#backendIdentity});
     const source: TrainingSource = {
       corpus: this.#described(corpus),
       train: async (options, progress) => {
         const stats: CorpusReadStats = {lines: 0, bytes: 0};
-        const tokenizer = await this.backend.factory.train(this.#lines(corpus, stats, progress), options, progress);
+        // Pipeline stages and trainer parameters: the backend's own config block, which it was created with.
+        const tokenizer = await this.factory.train(this.#lines(corpus, stats, progress), options, progress);
         progress?.finish('read');
         return {tokenizer, read: stats};
       },
     };
-    return await this.#trainCached(request, cacheKey, configDigest, source, observer);
+    return await this.#trainCached(request, cache, cacheKey, configDigest, source, observer);
   }
 
   /**
@@ -163,6 +180,7 @@ export class TokenizerTrainingService {
 
   async #countShard(request: CountWordsRequest, observer: TrainingObserver): Promise<CountWordsResult> {
     const factory = this.#countingFactory();
+    const cache = this.#cache(request.settings);
     const corpus = await this.#resolve(request, observer);
     const mine = shardOfCorpus(corpus, request.shard);
     const stats: CorpusReadStats = {lines: 0, bytes: 0};
@@ -173,7 +191,7 @@ export class TokenizerTrainingService {
     observer.progress?.finish('read');
     const counts = buildWordCounts(
       countingSettings(request.settings.training),
-      {...this.#described(corpus), digest: this.cache.corpusDigest(corpus)},
+      {...this.#described(corpus), digest: cache.corpusDigest(corpus)},
       request.shard,
       {bytes: stats.bytes, lines: stats.lines},
       words,
@@ -203,14 +221,15 @@ export class TokenizerTrainingService {
     observer: TrainingObserver = {},
   ): Promise<TrainTokenizerResult> {
     const factory = this.#countingFactory();
+    const cache = this.#cache(request.settings);
     const merged = mergeWordCounts(partials, countingSettings(request.settings.training));
-    const configDigest = canonicalDigest(this.hasher, request.settings.training);
-    const cacheKey = this.cache.key({corpus: merged.corpus.digest, configDigest, backend: this.#backendIdentity});
+    const configDigest = checksumOf(this.hasher, canonicalJson(request.settings.training));
+    const cacheKey = cache.key({corpus: merged.corpus.digest, configDigest, backend: this.#backendIdentity});
     const source: TrainingSource = {
       corpus: merged.corpus,
       train: async (options, progress) => ({tokenizer: await factory.trainFromCounts(merged.words, options, progress), read: merged.read}),
     };
-    return await this.#trainCached(request, cacheKey, configDigest, source, observer);
+    return await this.#trainCached(request, cache, cacheKey, configDigest, source, observer);
   }
 
   /** Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile. */
@@ -223,26 +242,36 @@ export class TokenizerTrainingService {
     }
   }
 
+  #cache(settings: TokenizerTrainingSettings): TokenizerCache {
+    return new TokenizerCache(settings.cacheDir, settings.runsDir, this.hasher, this.#hasherFor);
+  }
+
   get #backendIdentity(): {plugin: string; version: string} {
-    return {plugin: this.backend.plugin, version: this.backend.version};
+    return {plugin: this.#backend.plugin, version: this.#backend.version};
   }
 
   #countingFactory(): Required<Pick<TokenizerFactory, 'countWords' | 'trainFromCounts'>> {
-    const {factory} = this.backend;
+    const {factory} = this;
     if (!factory.countWords || !factory.trainFromCounts) {
-      throw new CodexError('E_TOKENIZER', `tokenizer backend ${this.backend.name} (${this.backend.plugin}) cannot train from word counts`, {
-        hint: 'train on the corpus itself, or choose a backend that counts words (bpe, wordpiece)',
-        exitCode: ExitCode.config,
-      });
+      throw new CodexError(
+        'E_TOKENIZER',
+        `tokenizer backend ${this.#backend.name} (${this.#backend.plugin}) cannot train from word counts`,
+        {
+          hint: 'train on the corpus itself, or choose a backend that counts words (bpe, wordpiece)',
+          exitCode: ExitCode.config,
+        },
+      );
     }
     return {countWords: factory.countWords.bind(factory), trainFromCounts: factory.trainFromCounts.bind(factory)};
   }
 
   async #resolve(request: {settings: TokenizerTrainingSettings; allowDrift?: boolean}, observer: TrainingObserver): Promise<CorpusSource> {
+    const {settings} = request;
     const progress = observer.progress;
     let hashed = 0;
-    const corpus = await this.resolver.resolve(request.settings.inputs, {
-      split: request.settings.trainSplit,
+    const corpus = await this.resolver.resolve(settings.inputs, {
+      split: settings.trainSplit,
+      runsDir: settings.runsDir,
       allowDrift: request.allowDrift,
       onDrift: (drift) =>
         observer.notice?.(`drift accepted: data run ${drift.runId} item ${drift.id}: expected ${drift.expected}, found ${drift.actual}`),
@@ -282,7 +311,7 @@ export class TokenizerTrainingService {
     return readCorpusLines(
       corpus,
       {
-        hasherFor: this.hasherFor,
+        hasherFor: this.#hasherFor,
         allowEmpty,
         onBytes: (bytes) => {
           progress?.advance('read', bytes - reported);
@@ -298,32 +327,31 @@ export class TokenizerTrainingService {
       vocabSize: training.vocabSize,
       minFrequency: training.minFrequency,
       specialTokens:
-        training.specialTokens.length > 0 ? training.specialTokens : (this.backend.factory.defaultSpecialTokens ?? FALLBACK_SPECIAL_TOKENS),
+        training.specialTokens.length > 0 ? training.specialTokens : (this.factory.defaultSpecialTokens ?? FALLBACK_SPECIAL_TOKENS),
       limitAlphabet: training.limitAlphabet ?? undefined,
-      pipeline: pipelineOptions(training),
-      params: training.trainer,
     };
   }
 
   async #trainCached(
     request: TrainTokenizerRequest,
+    cache: TokenizerCache,
     cacheKey: Checksum,
     configDigest: Checksum,
     source: TrainingSource,
     observer: TrainingObserver,
   ): Promise<TrainTokenizerResult> {
-    const keyLock = await this.cache.lock(cacheKey);
+    const keyLock = await cache.lock(cacheKey);
     try {
       if (!request.force) {
-        const found = await this.cache.lookup(cacheKey);
+        const found = await cache.lookup(cacheKey);
         if (found.status === 'hit') {
           observer.notice?.(`cache hit: tokenizer of run ${found.manifest.runId} (same data and config); --force retrains`);
           const out = request.out ? await this.#copyOut(request.out, found.artifact) : null;
-          return this.#result(found.manifest, true, found.artifact, out, this.cache.entryPath(cacheKey));
+          return this.#result(found.manifest, true, found.artifact, out, cache.entryPath(cacheKey));
         }
         if (found.status === 'stale') observer.notice?.(`cache entry is stale and will be rebuilt: ${found.reason}`);
       }
-      return await this.#trainFresh(request, cacheKey, configDigest, source, observer);
+      return await this.#trainFresh(request, cache, cacheKey, configDigest, source, observer);
     } finally {
       await keyLock.release();
     }
@@ -331,6 +359,7 @@ export class TokenizerTrainingService {
 
   async #trainFresh(
     request: TrainTokenizerRequest,
+    cache: TokenizerCache,
     cacheKey: Checksum,
     configDigest: Checksum,
     source: TrainingSource,
@@ -340,10 +369,10 @@ export class TokenizerTrainingService {
     const run = await RunDirectory.create(request.settings.runsDir);
     try {
       const {tokenizer, read} = await source.train(this.#trainOptions(training), observer.progress);
-      const bytes = new TextEncoder().encode(tokenizer.toJSON());
+      const bytes = utf8(tokenizer.toJSON());
       const artifactPath = run.file(TOKENIZER_FILE);
       await writeFileAtomic(artifactPath, bytes);
-      const artifactChecksum = digestBytes(this.hasher, bytes);
+      const artifactChecksum = checksumOf(this.hasher, bytes);
       const {corpus} = source;
       const manifest: TokenizerManifest = {
         schemaVersion: TOKENIZER_MANIFEST_VERSION,
@@ -356,7 +385,7 @@ export class TokenizerTrainingService {
         artifactChecksum,
         modelType: tokenizer.modelType,
         vocabSize: tokenizer.vocabSize,
-        backend: {name: this.backend.name, plugin: this.backend.plugin, version: this.backend.version},
+        backend: this.#backend,
         config: training,
         corpus: {files: corpus.files.length, bytes: read.bytes, lines: read.lines},
         datasetIds: corpus.datasetIds,
@@ -367,7 +396,7 @@ export class TokenizerTrainingService {
       // The run directory holds its manifest whatever the store, like every other run kind.
       if (this.store.name !== 'fs') await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       await this.store.put(manifest);
-      const entry = await this.cache.record(manifest);
+      const entry = await cache.record(manifest);
       const out = request.out ? await this.#writeOut(request.out, bytes, tokenizer) : null;
       return this.#result(manifest, false, artifactPath, out, entry);
     } catch (error) {
@@ -382,7 +411,7 @@ export class TokenizerTrainingService {
 
   async #copyOut(out: string, artifact: string): Promise<string> {
     const bytes = await readFile(artifact);
-    return this.#writeOut(out, bytes, this.backend.factory.load(bytes.toString('utf8'), artifact));
+    return this.#writeOut(out, bytes, this.factory.load(bytes.toString('utf8'), artifact));
   }
 
   /** `<out>/tokenizer.json` plus the two files Hugging Face's `save_pretrained` writes beside it. */
@@ -409,12 +438,15 @@ export class TokenizerTrainingService {
   }
 }
 
-/** The settings that cut a corpus into words, as the partials record them. */
+/**
+ * The settings that cut a corpus into words, as the partials record them: the model and its normalizer and
+ * pre-tokenizer keys (`tokenizer.<model>.*`; absent = the model's default).
+ */
 export function countingSettings(training: TokenizerTrainingConfig): CountingSettings {
   return {
     'tokenizer.model': training.model,
-    'tokenizer.normalizer': training.normalizer,
-    'tokenizer.preTokenizer': training.preTokenizer,
+    [`tokenizer.${training.model}.normalizer`]: training.options.normalizer ?? [],
+    [`tokenizer.${training.model}.preTokenizer`]: training.options.preTokenizer ?? null,
   };
 }
 

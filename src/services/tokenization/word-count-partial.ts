@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {basename} from 'node:path';
 import {type Checksum, CodexError, ExitCode, type Shard, fileError, formatShard, writeFileAtomic} from '@codex-ml/core';
-import {canonicalJson} from './canonical-digest.js';
+import {canonicalJson} from '@codex-ml/core';
 import type {CorpusDrift} from './corpus-source.js';
 import type {ManifestInputFile} from './tokenizer-manifest.js';
 
@@ -14,11 +14,7 @@ export const WORD_COUNTS_VERSION = 1;
  * the normalizer and the pre-tokenizer, named as their config keys. Counts made with other settings are other
  * words, and are never merged with these.
  */
-export interface CountingSettings {
-  readonly 'tokenizer.model': string;
-  readonly 'tokenizer.normalizer': readonly string[];
-  readonly 'tokenizer.preTokenizer': string | null;
-}
+export type CountingSettings = Readonly<Record<string, unknown>>;
 
 /** The corpus every shard of one count reads (each reads only its share of it). */
 export interface CountedCorpus {
@@ -112,7 +108,8 @@ export function mergeWordCounts(
   }
   const name = (entry: LoadedWordCounts) => basename(entry.path);
   for (const entry of loaded) {
-    for (const key of Object.keys(settings) as (keyof CountingSettings)[]) {
+    const keys = [...new Set([...Object.keys(settings), ...Object.keys(entry.counts.settings)])].sort();
+    for (const key of keys) {
       if (canonicalJson(entry.counts.settings[key]) !== canonicalJson(settings[key])) {
         throw mergeError(
           `${name(entry)} was counted with ${key} ${JSON.stringify(entry.counts.settings[key])}, this training uses ${JSON.stringify(settings[key])}`,

@@ -1,5 +1,4 @@
 import {Kernel, type ResolvedConfig, type TrainingEngine} from '@codex-ml/core';
-import {engineOptions} from './training-options.js';
 
 /**
  * The engine a training run was trained with, selected and configured by the run's own config (its
@@ -7,8 +6,6 @@ import {engineOptions} from './training-options.js';
  */
 export async function bindRunEngine(kernel: Kernel, runConfig: ResolvedConfig): Promise<TrainingEngine> {
   const runKernel = new Kernel(kernel.registry, runConfig, kernel.container);
-  return await runKernel.bind(
-    'training-engine',
-    engineOptions((key) => runConfig.get(key)),
-  );
+  // Its config block (`training.<engine>.*`) comes from the run's config.
+  return await runKernel.bind('training-engine');
 }

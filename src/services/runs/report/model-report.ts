@@ -1,6 +1,6 @@
 import {readFile, stat} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
-import {type Kernel, type Manifest, isCodexError} from '@codex-ml/core';
+import {type Kernel, type Manifest, isCodexError, utf8} from '@codex-ml/core';
 import {sampleFrom} from '../../generation/generation-service.js';
 import type {SamplingOptions} from '../../generation/token-sampler.js';
 import {TrainedRunLoader} from '../../generation/trained-run-loader.js';
@@ -109,16 +109,15 @@ export class ModelReportService {
         cacheDir: resolve(this.kernel.config.get<string>('cache.dir')),
         trainSplit: config.training?.trainSplit ?? 'train',
         valSplit,
-        registry: this.kernel.registry,
+        backends: this.kernel,
       });
       const unknownToken = tokenizer.specialTokens['unk'];
       const unknownId = unknownToken === undefined ? undefined : tokenizer.tokenToId(unknownToken);
       let bytes = 0;
       let tokens = 0;
       let unknown = 0;
-      const encoder = new TextEncoder();
       for await (const {text} of data.texts('val')) {
-        bytes += encoder.encode(text).byteLength;
+        bytes += utf8(text).byteLength;
         const ids = tokenizer.encode(text, {addSpecialTokens: false}).ids;
         tokens += ids.length;
         if (unknownId !== undefined) for (const id of ids) if (id === unknownId) unknown++;

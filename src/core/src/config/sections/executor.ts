@@ -31,19 +31,5 @@ export const executorSection = {
       format: String,
       default: '',
     },
-    bullmq: {
-      url: {
-        doc: 'bullmq: Redis URL (redis://[user:password@]host:6379/0). Shown masked.',
-        format: String,
-        default: 'redis://127.0.0.1:6379',
-        sensitive: true,
-      },
-      queue: {doc: 'bullmq: queue name; coordinators and workers of one team share it.', format: String, default: 'codex-ml-shards'},
-      lockMs: {
-        doc: 'bullmq: a job whose worker stops renewing its lock for this long (the worker died) is handed to another worker.',
-        format: positiveInt,
-        default: 30000,
-      },
-    },
   },
 } satisfies Record<string, SchemaNode>;
