@@ -108,11 +108,14 @@ export function mergeWordCounts(
   }
   const name = (entry: LoadedWordCounts) => basename(entry.path);
   for (const entry of loaded) {
-    const keys = [...new Set([...Object.keys(settings), ...Object.keys(entry.counts.settings)])].sort();
+    // The model first: other models have other keys, and the model is the difference worth naming.
+    const keys = [...new Set([...Object.keys(settings), ...Object.keys(entry.counts.settings)])].sort((a, b) =>
+      a === 'tokenizer.model' ? -1 : b === 'tokenizer.model' ? 1 : a < b ? -1 : a > b ? 1 : 0,
+    );
     for (const key of keys) {
       if (canonicalJson(entry.counts.settings[key]) !== canonicalJson(settings[key])) {
         throw mergeError(
-          `${name(entry)} was counted with ${key} ${JSON.stringify(entry.counts.settings[key])}, this training uses ${JSON.stringify(settings[key])}`,
+          `${name(entry)} was counted with ${key} ${JSON.stringify(entry.counts.settings[key]) ?? '(unset)'}, this training uses ${JSON.stringify(settings[key]) ?? '(unset)'}`,
           `count again with these settings, or train with ${key} as the partials were counted`,
         );
       }
