@@ -10,8 +10,9 @@ export interface StageOutcome {
   /** Position of the stage in the job, from 1, and how many stages the job runs: `[index/total]`. */
   readonly index: number;
   readonly total: number;
-  /** Run the stage produced or reused; null for the report, which is a file. */
+  /** Run the stage produced or reused, and its directory; null for the report, which is a file. */
   readonly runId: string | null;
+  readonly runDir: string | null;
   /** True when the stage's output was reused because its inputs did not change. */
   readonly cached: boolean;
   readonly seconds: number;
@@ -29,7 +30,12 @@ export interface StageOutcome {
 export type StageClock = <T>(
   stage: PipelineStage,
   execute: (label: string) => Promise<T>,
-  describe: (output: T) => {readonly runId: string | null; readonly cached: boolean; readonly metrics: Record<string, number>},
+  describe: (output: T) => {
+    readonly runId: string | null;
+    readonly runDir: string | null;
+    readonly cached: boolean;
+    readonly metrics: Record<string, number>;
+  },
 ) => Promise<T>;
 
 export interface InputStagesRequest {
@@ -61,14 +67,19 @@ export async function runInputStages(
   const data = await clock(
     'data',
     (label) => runner.run<PrepareDataResult>('prepare-data', [...request.common, ...force], {label}),
-    (output) => ({runId: output.runId, cached: output.cached === true, metrics: {items: output.itemCount, ...output.counts}}),
+    (output) => ({
+      runId: output.runId,
+      runDir: output.runDir,
+      cached: output.cached === true,
+      metrics: {items: output.itemCount, ...output.counts},
+    }),
   );
   await lease(data.runId);
   if (request.skipTokenizer) return {data, tokenizer: undefined};
   const tokenizer = await clock(
     'tokenizer',
     (label) => runner.run<TrainTokenizerResult>('tokenizer:train', [...request.common, '--input', data.runId, ...force], {label}),
-    (output) => ({runId: output.runId, cached: output.cached, metrics: {vocabSize: output.vocabSize}}),
+    (output) => ({runId: output.runId, runDir: output.runDir, cached: output.cached, metrics: {vocabSize: output.vocabSize}}),
   );
   await lease(tokenizer.runId);
   return {data, tokenizer};

@@ -102,7 +102,7 @@ export class PipelineService {
         [...common, '--set', `training.data=${data.runId}`, '--set', `training.tokenizer=${tokenizer.runId}`],
         {label},
       );
-      return {runId: output.runId, metrics: trainingMetrics(output)};
+      return {runId: output.runId, runDir: output.runDir, metrics: trainingMetrics(output)};
     });
 
     await lease(training.runId);
@@ -115,7 +115,11 @@ export class PipelineService {
     });
     const evaluation = await this.#cachedStage(clock, cache, 'evaluate', evaluateKey, request.force, async (label) => {
       const output = await this.deps.runner.run<EvaluateOutput>('evaluate', [training.runId, '--data', data.runId, ...common], {label});
-      return {runId: output.runId, metrics: {loss: output.loss, perplexity: output.perplexity, tokens: output.tokens}};
+      return {
+        runId: output.runId,
+        runDir: output.runDir,
+        metrics: {loss: output.loss, perplexity: output.perplexity, tokens: output.tokens},
+      };
     });
 
     let report: string | null = null;
@@ -123,7 +127,7 @@ export class PipelineService {
       const output = await clock(
         'report',
         (label) => this.deps.runner.run<ReportOutput>('runs:report', [evaluation.runId, ...common], {label}),
-        () => ({runId: null, cached: false, metrics: {}}),
+        () => ({runId: null, runDir: null, cached: false, metrics: {}}),
       );
       report = output.path;
     }
@@ -144,14 +148,19 @@ export class PipelineService {
     stage: StageName,
     key: ReturnType<StageCache['key']>,
     force: boolean,
-    execute: (label: string) => Promise<{runId: string; metrics: Record<string, number>}>,
+    execute: (label: string) => Promise<{runId: string; runDir: string; metrics: Record<string, number>}>,
   ): Promise<{runId: string}> {
     return await clock(
       stage,
       async (label) => {
         const entry = force ? undefined : await cache.lookup(stage, key);
         if (entry && (await this.#intact(entry.runId))) {
-          return {runId: entry.runId, cached: true, metrics: manifestMetrics(await this.#manifest(entry.runId))};
+          return {
+            runId: entry.runId,
+            runDir: join(resolve(this.deps.runsDir), entry.runId),
+            cached: true,
+            metrics: manifestMetrics(await this.#manifest(entry.runId)),
+          };
         }
         const output = await execute(label);
         await cache.record(stage, key, output.runId);
