@@ -56,6 +56,8 @@ test.serial('data, tokenizer, training and runs commands print JSON their schema
   await json(cwd, ['config:show']);
   await json(cwd, ['backends']);
   await json(cwd, ['hash', 'data']);
+  await writeFile(join(cwd, 'data.b3'), (await runCli(['hash', 'data'], {cwd})).stdout);
+  await json(cwd, ['hash', '--check', 'data.b3']);
   const data = await json<{runId: string}>(cwd, ['prepare-data', '--input', 'data']);
   await json(cwd, ['data:verify', data.runId]);
   await json(cwd, ['prepare-data', '--input', 'data', '--shard', '0/2', '--out', 'p0.json']);
