@@ -55,6 +55,10 @@ test.serial('data, tokenizer, training and runs commands print JSON their schema
   await json(cwd, ['init']);
   await json(cwd, ['config:show']);
   await json(cwd, ['backends']);
+  const doctor = await runCli(['doctor', '--json'], {cwd});
+  const validateDoctor = await validatorOf(schemaFileOf('doctor'));
+  if (!validateDoctor(JSON.parse(doctor.stdout))) throw new Error(`doctor --json: ${ajv.errorsText(validateDoctor.errors)}`);
+  checked.add('doctor');
   await json(cwd, ['hash', 'data']);
   await writeFile(join(cwd, 'data.b3'), (await runCli(['hash', 'data'], {cwd})).stdout);
   await json(cwd, ['hash', '--check', 'data.b3']);
