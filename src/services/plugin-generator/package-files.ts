@@ -26,9 +26,12 @@ export function packageFiles(inputs: PackageInputs): GeneratedFile[] {
   ];
 }
 
-/** The API range a new plugin declares: the running core API's major version. */
-export function apiRange(): string {
-  return `^${API_VERSION.split('.')[0]}.0.0`;
+/**
+ * The API range a new plugin declares: the running core API's major version, or from the version that added
+ * the plugin's contract, so that older hosts refuse it in one line instead of failing to register it.
+ */
+export function apiRange(since?: string): string {
+  return `^${since ?? `${API_VERSION.split('.')[0]}.0.0`}`;
 }
 
 function packageJson({names, template, corePeerRange, coreDevSpec}: PackageInputs): Record<string, unknown> {
@@ -49,7 +52,7 @@ function packageJson({names, template, corePeerRange, coreDevSpec}: PackageInput
       prepack: 'tsc -p tsconfig.json',
     },
     oclif: {hooks: {'codex:register': './dist/src/hooks/register.js'}},
-    codex: {apiRange: apiRange()},
+    codex: {apiRange: apiRange(template.since)},
     peerDependencies: {'@codex-ml/core': corePeerRange, ...template.peerDependencies},
     devDependencies: sortKeys({'@codex-ml/core': coreDevSpec, ...TOOLS, ...template.devDependencies}),
     ava: {files: ['dist/test/**/*.test.js'], workerThreads: false, timeout: '2m'},
@@ -160,7 +163,7 @@ npm publish                                        # then: codex plugins:install
 
 ## Compatibility
 
-\`package.json\` declares \`"codex": {"apiRange": "${apiRange()}"}\`, the plugin API this plugin was built for; codex
+\`package.json\` declares \`"codex": {"apiRange": "${apiRange(template.since)}"}\`, the plugin API this plugin was built for; codex
 refuses the plugin, in one line, when its API version is outside that range. \`@codex-ml/core\` is a peer
 dependency (\`${corePeerRange}\`): codex provides it, so that the plugin and the CLI share one copy.
 `;
