@@ -11,19 +11,19 @@ import {
   type TrainingSetup,
   servedEngine,
 } from '@codex-ml/core';
+import {BigramModel} from './bigram-model.js';
+import {BigramTrainableModel} from './bigram-trainable-model.js';
+import {seededNormals} from './seeded-normal.js';
 
 /**
- * The bigram training engine. Config `training.engine: bigram` selects it, and
- * `training.optimizer.name: bigram-sgd` the optimizer of src/bigram-sgd-optimizer.ts that serves it.
- *
- * Fill in createModel() and createTrainableModel(): models keep their weights as named Float32Arrays (sorted by
- * name), evaluate() returns the mean next-token cross-entropy in nats and changes nothing, and trainStep()
- * averages the gradients of its micro-batches, clips them to setup.clipNorm and hands them to the optimizer
- * (setup.optimizer.create(setup.optimizerOptions)). Derive every random number from spec.seed and the step:
- * resuming from a checkpoint must continue bitwise.
+ * The bigram training engine: bigram language models in plain TypeScript (see `BigramModel`). Config
+ * `training.engine: bigram` selects it, and `training.optimizer.name: bigram-sgd` the optimizer of
+ * src/bigram-sgd-optimizer.ts that serves it. It reads no options of its own, and nothing in it is random
+ * after the seeded initial weights, so a resumed run continues bitwise.
  */
 export class BigramEngine implements TrainingEngine {
   readonly name = 'bigram';
+  /** Nothing but this plugin computes, and the host records every plugin's version already. */
   readonly description: EngineDescription = {engine: 'bigram', backend: 'typescript', versions: {}};
 
   /** Entry point of the registered backend (see src/hooks/register.ts); `options` is the engine's config block. */
@@ -34,13 +34,19 @@ export class BigramEngine implements TrainingEngine {
   constructor(readonly options: BackendOptions) {}
 
   async createModel(spec: ModelSpec): Promise<EngineModel> {
-    throw notImplemented('createModel', spec);
+    return new BigramModel(spec.vocabSize, initialTransitions(spec));
   }
 
   async createTrainableModel(spec: ModelSpec, setup: TrainingSetup): Promise<TrainableModel> {
     assertServesBigram(setup.optimizer);
-    throw notImplemented('createTrainableModel', spec);
+    const optimizer = setup.optimizer.create(setup.optimizerOptions);
+    return new BigramTrainableModel(spec.vocabSize, initialTransitions(spec), optimizer, setup.clipNorm);
   }
+}
+
+/** Small seeded noise around uniform predictions (all-zero logits). */
+function initialTransitions(spec: ModelSpec): Float32Array {
+  return seededNormals(spec.seed, spec.vocabSize * spec.vocabSize, 0.02);
 }
 
 /** Optimizers of this engine update Float32Array parameters in place; those of other engines are refused by name. */
@@ -51,10 +57,4 @@ export function assertServesBigram(factory: OptimizerFactory): asserts factory i
     hint: 'set training.optimizer.name to bigram-sgd',
     exitCode: ExitCode.config,
   });
-}
-
-function notImplemented(method: string, spec: ModelSpec): Error {
-  return new Error(
-    `BigramEngine.${method} is not implemented yet (vocabulary ${spec.vocabSize}, seed ${spec.seed}): fill it in in src/bigram-engine.ts`,
-  );
 }

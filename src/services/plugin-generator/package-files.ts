@@ -114,7 +114,12 @@ function indexFile(template: ContractTemplate): string {
 function readme({names, template, corePeerRange}: PackageInputs): string {
   const key = BACKEND_CONFIG_KEYS[names.contract];
   const [top, ...rest] = key.split('.');
-  const yaml = rest.length === 0 ? `${key}: ${names.backend}` : nestedYaml([top ?? key, ...rest], names.backend);
+  const yaml =
+    names.contract === 'training-engine'
+      ? `training:\n  engine: ${names.backend}\n  optimizer:\n    name: ${names.backend}-sgd   # an optimizer that serves the engine`
+      : rest.length === 0
+        ? `${key}: ${names.backend}`
+        : nestedYaml([top ?? key, ...rest], names.backend);
   const tryIt =
     names.contract === 'hasher'
       ? `codex hash README.md --set ${key}=${names.backend}`
