@@ -32,6 +32,14 @@ import {RunArtifacts} from './run-artifacts.js';
 import {type LoadedTokenCache, TokenCache, type TokenCacheManifest, assertSplitLongEnough} from './token-cache.js';
 import {type DataInput, type TokenizerInput, loadTokenizerInput, resolveDataInput, tokenCacheInputs} from './training-inputs.js';
 import {
+  assertResumeKeepsHistory,
+  continuedSnapshot,
+  copyMetricsThrough,
+  finishedOutcome,
+  forkedSnapshot,
+  readFinishedRun,
+} from './resume-history.js';
+import {
   type RunnerOptions,
   engineOptions,
   optimizerOptions,
@@ -56,6 +64,8 @@ export interface TrainRequest {
   /** Where the run directory goes (`--run-dir`, else `runs.dir`); inputs given by run id are found in `runs.dir`. */
   readonly runsDir: string;
   readonly resume?: ResumeTarget;
+  /** With `resume`: start a new run from the resume point instead of continuing that run. */
+  readonly fork?: boolean;
   readonly onProgress?: (progress: TrainingProgress) => void;
   /** Tokenizing progress (documents done, total) while the token cache entry is built. */
   readonly onTokenizing?: (done: number, total: number) => void;
@@ -133,29 +143,65 @@ export class TrainingService {
           exitCode: ExitCode.integrity,
         });
       }
-      const run = request.resume
-        ? await RunDirectory.open(request.resume.runsDir, request.resume.runId)
-        : await RunDirectory.create(request.runsDir);
+      if (request.resume) await assertResumeKeepsHistory(request.resume, total, request.fork === true);
+      // A fork starts a new run from the resume point and leaves the original untouched; a resume continues it.
+      const continuing = request.fork ? undefined : request.resume;
+      const finished = continuing ? await readFinishedRun(continuing.runPath) : undefined;
+      const run = continuing ? await RunDirectory.open(continuing.runsDir, continuing.runId) : await RunDirectory.create(request.runsDir);
       try {
         const checkpoints = new CheckpointStore(
           run.path,
           run.runId,
           inputs.hasher,
           holdBeforePublish(process.env.CODEX_TEST_HOLD_CHECKPOINT),
+          finished?.checkpoints,
         );
+        // Only run-length keys may differ from the original config; the digest follows them.
+        const settings = {
+          config: request.config.printableValues(),
+          configDigest: canonicalDigest(inputs.hasher, request.config.printableValues()),
+          totalSteps: total,
+        };
         let snapshot: ConfigSnapshot;
         let resumeFrom: Awaited<ReturnType<CheckpointStore['loadLatest']>>;
-        if (request.resume) {
-          // Only run-length keys may differ from the original config; the digest follows them.
-          snapshot = {
-            ...request.resume.snapshot,
-            configDigest: canonicalDigest(inputs.hasher, request.config.printableValues()),
-            inputs: {...request.resume.snapshot.inputs, totalSteps: total},
-            config: request.config.printableValues(),
-          };
-          resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: request.resume.atOrBefore});
+        if (continuing) {
+          resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: continuing.atOrBefore});
+          const done = finishedOutcome(continuing, finished, resumeFrom?.checkpoint.step ?? null, total);
+          if (done) {
+            warn(
+              `run ${run.runId} already finished at step ${done.steps} with these settings; nothing was changed (raise training.steps to extend it)`,
+            );
+            return {
+              runId: run.runId,
+              runDir: run.path,
+              steps: done.steps,
+              finalLoss: done.finalLoss,
+              finalValLoss: done.finalValLoss,
+              stoppedEarly: done.stoppedEarly,
+              resumedFrom: resumeFrom?.checkpoint.step ?? null,
+              tokenCache: {directory: cache.directory, hit: cache.hit},
+            };
+          }
           if (!resumeFrom) warn(`run ${run.runId} has no intact checkpoint; starting it again from step 0`);
           await checkpoints.discardAfter(resumeFrom?.checkpoint.step ?? -1);
+          snapshot = continuedSnapshot(continuing.snapshot, {...settings, fromStep: resumeFrom?.checkpoint.step ?? null});
+        } else if (request.resume) {
+          const source = new CheckpointStore(request.resume.runPath, request.resume.runId, inputs.hasher);
+          resumeFrom = await source.loadLatest(warn, {atOrBefore: request.resume.atOrBefore, readOnly: true});
+          if (!resumeFrom) {
+            throw new CodexError('E_RESUME', `run ${request.resume.runId} has no intact checkpoint to fork from`, {
+              hint: 'start a new run instead',
+              exitCode: ExitCode.integrity,
+            });
+          }
+          if (total <= resumeFrom.checkpoint.step) {
+            throw new CodexError('E_RESUME', `a fork from step ${resumeFrom.checkpoint.step} needs more than ${total} steps`, {
+              hint: `set training.steps above ${resumeFrom.checkpoint.step}`,
+              exitCode: ExitCode.usage,
+            });
+          }
+          snapshot = forkedSnapshot(request.resume.snapshot, {...settings, runId: run.runId, step: resumeFrom.checkpoint.step});
+          await copyMetricsThrough(join(request.resume.runPath, 'metrics.ndjson'), run.file('metrics.ndjson'), resumeFrom.checkpoint.step);
         } else {
           snapshot = await this.#newSnapshot(run.runId, request.config, inputs, cache.manifest, total, engine.description);
         }
@@ -163,7 +209,7 @@ export class TrainingService {
         const reportCheckpoint = (step: number | null) => request.onCheckpoint?.({runId: run.runId, runDir: run.path, step});
         reportCheckpoint(resumeFrom?.checkpoint.step ?? null);
         const metrics = await MetricsLog.open(run.file('metrics.ndjson'), {
-          keepThroughStep: request.resume ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
+          keepThroughStep: continuing ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
         });
         const schedule = scheduleFor(get, total);
         let outcome: RunnerResult;
@@ -301,7 +347,11 @@ export class TrainingService {
       schemaVersion: 1,
       kind: 'training',
       runId: run.runId,
-      parents: [inputs.data.runId, ...(inputs.tokenizer.runId ? [inputs.tokenizer.runId] : [])].sort(),
+      parents: [
+        inputs.data.runId,
+        ...(inputs.tokenizer.runId ? [inputs.tokenizer.runId] : []),
+        ...(snapshot.forkedFrom ? [snapshot.forkedFrom.runId] : []),
+      ].sort(),
       createdAt: snapshot.createdAt,
       seed: inputs.options.seed,
       configDigest: snapshot.configDigest,
@@ -314,6 +364,7 @@ export class TrainingService {
       finalLoss: outcome.finalLoss,
       finalValLoss: outcome.finalValLoss,
       tokenCache: {runId: cache.runId, key: cache.key},
+      ...(snapshot.forkedFrom ? {forkedFrom: snapshot.forkedFrom} : {}),
       artifacts: await new RunArtifacts(run.path, inputs.hasher).list(),
     };
     await recordRunManifest(this.kernel, {path: run.path, runsDir: dirname(run.path)}, manifest, warn);
