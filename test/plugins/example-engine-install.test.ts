@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {readFile, readdir, writeFile} from 'node:fs/promises';
+import {cp, readFile, readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import test from 'ava';
@@ -206,5 +206,32 @@ test.serial('codex pipeline drives the third-party engine through every stage, t
   t.deepEqual(
     (JSON.parse(again.stdout) as typeof result).stages.filter((stage) => stage.stage !== 'report').map((stage) => stage.cached),
     [true, true, true, true],
+  );
+});
+
+test.serial('codex evaluate refuses a run without an intact checkpoint and a changed tokenizer, in one line each', async (t) => {
+  const broken = join(sandbox.path, 'broken', reference.runId);
+  await cp(reference.runDir, broken, {recursive: true});
+  for (const step of ['step-000000009', 'step-000000012']) {
+    const weights = join(broken, 'checkpoints', step, 'weights.bin');
+    const bytes = await readFile(weights);
+    bytes[0] = (bytes[0] as number) ^ 0x01;
+    await writeFile(weights, bytes);
+  }
+  const none = await codex('evaluate', broken, '--split', 'validation');
+  t.is(none.code, 5);
+  t.regex(none.stderr, /warning: checkpoint step-000000012 is unusable \(.*checksum.*\); trying the previous one/);
+  t.regex(none.stderr, new RegExp(`^Error: training run ${reference.runId} has no intact checkpoint to load — `, 'm'));
+  t.true(isOneLineError(none.stderr));
+
+  const tokenizer = join(sandbox.path, 'tok', 'tokenizer.json');
+  const original = await readFile(tokenizer);
+  await writeFile(tokenizer, Buffer.concat([original, Buffer.from('\n')]));
+  t.teardown(() => writeFile(tokenizer, original));
+  const drifted = await codex('evaluate', reference.runDir, '--split', 'validation');
+  t.is(drifted.code, 5);
+  t.regex(
+    drifted.stderr,
+    /^Error: .*tokenizer\.json changed since training run \w+ used it \(expected .*, found .*\) — restore the tokenizer/m,
   );
 });
