@@ -108,7 +108,7 @@ export async function runToy(
       await metrics.close();
     }
   } finally {
-    model.dispose();
+    await model.dispose();
   }
 }
 

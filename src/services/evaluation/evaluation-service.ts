@@ -113,7 +113,7 @@ export class EvaluationService {
         tokens,
       });
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   }
 

@@ -65,7 +65,7 @@ export class TrainedRun {
     try {
       await model.setWeights(checkpoint.weights);
     } catch (error) {
-      model.dispose();
+      await model.dispose();
       throw error;
     }
     return {model, step: checkpoint.step};

@@ -246,7 +246,7 @@ export class TrainingService {
         await run.release();
       }
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   }
 

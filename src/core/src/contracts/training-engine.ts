@@ -73,8 +73,8 @@ export interface EngineModel {
   getWeights(): Promise<NamedTensor[]>;
   /** Replaces every weight; names, shapes and sizes must match exactly, or `E_WEIGHTS` naming the tensor. */
   setWeights(weights: readonly NamedTensor[]): Promise<void>;
-  /** Releases the model's memory. */
-  dispose(): void;
+  /** Releases the model's memory (and any thread or process it runs on); the host awaits it. */
+  dispose(): void | Promise<void>;
 }
 
 /** A model with its optimizer, as the training runner drives it. */
