@@ -235,3 +235,18 @@ test.serial('codex evaluate refuses a run without an intact checkpoint and a cha
     /^Error: .*tokenizer\.json changed since training run \w+ used it \(expected .*, found .*\) — restore the tokenizer/m,
   );
 });
+
+test.serial('uninstalled, the engine is gone: its runs cannot be evaluated, in one line naming the run and the engine', async (t) => {
+  const uninstall = await codex('plugins:uninstall', 'codex-plugin-bigram');
+  t.is(uninstall.code, 0, uninstall.stderr);
+  const evaluated = await codex('evaluate', reference.runDir, '--split', 'validation');
+  t.is(evaluated.code, 3);
+  t.true(isOneLineError(evaluated.stderr), evaluated.stderr);
+  t.regex(
+    evaluated.stderr,
+    new RegExp(
+      `^Error: training\\.engine of training run ${reference.runId} \\(its config\\.snapshot\\): unknown training-engine backend "bigram"; registered: tfjs — `,
+      'm',
+    ),
+  );
+});

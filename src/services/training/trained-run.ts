@@ -56,7 +56,7 @@ export class TrainedRun {
       this.snapshot.runId,
       warn,
     );
-    const engine = await bindRunEngine(this.kernel, this.config);
+    const engine = await bindRunEngine(this.kernel, this.config, this.snapshot.runId);
     const model = await engine.createModel({
       vocabSize: this.tokenizer.tokenizer.vocabSize,
       contextLength: this.contextLength,
