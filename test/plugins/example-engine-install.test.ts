@@ -3,7 +3,7 @@ import {cp, readFile, readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import test from 'ava';
-import {isOneLineError, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
+import {isOneLineError, privateHome, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
 import {jsonResult, startTraining, train, writeCorpus} from '../training/cli_fixtures.js';
 import {deterministicFields} from '../training/runner_fixtures.js';
 
@@ -46,13 +46,7 @@ async function metricsOf(runDir: string): Promise<Array<Record<string, unknown>>
 
 test.before(async () => {
   sandbox = await tempDir('codex-bigram-');
-  // A private HOME and XDG dirs: the plugin lands in <tmp>/data/codex, never in the user's plugins.
-  env = {
-    HOME: sandbox.path,
-    XDG_DATA_HOME: join(sandbox.path, 'data'),
-    XDG_CONFIG_HOME: join(sandbox.path, 'config'),
-    XDG_CACHE_HOME: join(sandbox.path, 'cache'),
-  };
+  env = privateHome(sandbox.path);
   // What the author does: npm pack (its prepack script compiles the plugin).
   const packed = await run('npm', ['pack', '--pack-destination', sandbox.path, '--json'], {cwd: example, env: {...process.env, ...env}});
   const [{filename}] = JSON.parse(packed.stdout) as [{filename: string}];
