@@ -40,6 +40,13 @@
  *   Lower level: computeGradients, clipByGlobalNorm, GradientAccumulator.
  *
  * The learning rate of each step comes from the host's schedule; this plugin has none.
+ *
+ * Inference and export (optional capabilities of the engine's models; weights read by name)
+ *   TfjsModel.forward(ids) → logits after the last id, by a full GptModel.forward (the reference)
+ *   TfjsModel.createDecoder() → KvCacheDecoder: append(ids) → logits after the last id; O(context) per token
+ *   TfjsModel.exportModel({format: 'hf' | 'onnx', tokens: {bos, eos, pad}}) → files
+ *     hf: model.safetensors (GPT-2 names), config.json, generation_config.json; onnx: model.onnx (opset 17)
+ *   Lower level: GptWeights.from(shape, weights), new KvCacheDecoder(weights), exportGpt(format, weights, options)
  */
 export {type LoadedTfBackend, loadTfBackend, TF_BACKEND_NAMES, type TfBackendName} from './backend-loader.js';
 export {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
@@ -59,3 +66,6 @@ export {TFJS_ENGINE, TfjsEngine} from './tfjs-engine.js';
 export {readTfjsEngineOptions, TFJS_ENGINE_DEFAULTS, type TfjsEngineOptions} from './tfjs-engine-options.js';
 export {TfjsModel} from './tfjs-model.js';
 export {TfjsTrainableModel} from './tfjs-trainable-model.js';
+export {type GptShape, GptWeights} from './inference/gpt-weights.js';
+export {KvCacheDecoder} from './inference/kv-cache-decoder.js';
+export {EXPORT_FORMATS, type ExportFormat, exportGpt, type GptExportOptions} from './export/gpt-exporter.js';

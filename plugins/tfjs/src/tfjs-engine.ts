@@ -43,7 +43,7 @@ export class TfjsEngine implements TrainingEngine {
   }
 
   async createModel(spec: ModelSpec): Promise<EngineModel> {
-    return new TfjsModel(this.#network(spec));
+    return new TfjsModel(this.#network(spec), this.description.versions['@codex-ml/plugin-tfjs']);
   }
 
   async createTrainableModel(spec: ModelSpec, setup: TrainingSetup): Promise<TrainableModel> {

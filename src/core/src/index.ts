@@ -30,7 +30,7 @@ export {configSchema} from './config/schema.js';
 export {type SchemaLeaf, type SchemaNode, schemaLeaves} from './config/schema-node.js';
 export {MASK, maskCredentials, maskSecrets} from './config/mask-credentials.js';
 export {newRunId, isRunId, assertRunId, runIdTime} from './run/run-id.js';
-export {writeFileAtomic, withAtomicFile, TEMP_FILE_PATTERN} from './run/atomic-write.js';
+export {type DirectoryEntry, writeDirectoryAtomic, writeFileAtomic, withAtomicFile, TEMP_FILE_PATTERN} from './run/atomic-write.js';
 export {type Lock, type LockOwner, acquireLock, isLive, readOwner} from './run/lock.js';
 export {type Lease, acquireLease, isLeaseFile, liveLeases} from './run/lease.js';
 export {RunDirectory, listRunIds} from './run/run-directory.js';

@@ -1,12 +1,12 @@
 import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, writeFileAtomic} from '@codex-ml/core';
+import {TrainedRunLoader} from '../generation/trained-run-loader.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {evaluationBatches} from '../training/batch-sampler.js';
 import {readSnapshot} from '../training/config-snapshot.js';
 import {RunArtifacts} from '../training/run-artifacts.js';
 import {TokenCache} from '../training/token-cache.js';
-import {TrainedRun} from '../training/trained-run.js';
 import {resolveDataInput, tokenCacheInputs} from '../training/training-inputs.js';
 import {meanLoss} from '../training/training-runner.js';
 
@@ -68,8 +68,6 @@ export class EvaluationService {
     const dataRun = await runDirectoryOf(request.dataRun ?? snapshot.parents.data, request.runsDir);
     if (dataRun) await leases.add(dataRun);
     const hasher = await this.kernel.bind('hasher');
-    const trained = await TrainedRun.open(this.kernel, trainingPath, {runsDir: request.runsDir, hasher});
-    const {tokenizer, contextLength} = trained;
     const data = await resolveDataInput(request.dataRun ?? snapshot.parents.data, {
       runsDir: request.runsDir,
       cacheDir: request.cacheDir,
@@ -79,8 +77,12 @@ export class EvaluationService {
       valSplit: request.split,
       registry: this.kernel.registry,
     });
-    // No optimizer: scoring only reads weights.
-    const {model, step} = await trained.loadModel(warn);
+    // No optimizer: scoring only reads weights, into a model of the engine the run trained with.
+    const loader = new TrainedRunLoader(this.kernel);
+    const {model, tokenizer, contextLength, checkpoint} = await loader.load(await loader.locate(trainingPath, request.runsDir), {
+      onWarning: warn,
+    });
+    const {step} = checkpoint;
     try {
       // The token cache scores the requested split in its "val" slot, tokenized exactly as in training.
       const cache = await new TokenCache(request.cacheDir, hasher).load(tokenCacheInputs(tokenizer, data), warn);

@@ -58,11 +58,47 @@ export interface EngineDescription {
 }
 
 /**
+ * Incremental decoding with a key/value cache: tokens appended call after call share the cache, so each new
+ * token costs one pass over the weights plus attention over the cached positions, not a recompute of the
+ * context. A session holds at most the model's `contextLength` tokens (positions are absolute); `reset`
+ * empties it. Logits are float32 over the vocabulary.
+ *
+ * Invariant: after appending `ids` one by one or all at once, the logits equal those of `EngineModel.forward`
+ * on the same ids, to float32 rounding.
+ */
+export interface DecodingSession {
+  /** Tokens held (the position the next token takes). */
+  readonly length: number;
+  /** Feeds `ids` after the tokens held; returns the logits that follow the last of them. */
+  append(ids: readonly number[]): Promise<Float32Array>;
+  reset(): void;
+}
+
+/** Ids of the tokenizer's special tokens by role, recorded in an exported model's config. */
+export interface SpecialTokenIds {
+  readonly bos?: number;
+  readonly eos?: number;
+  readonly pad?: number;
+}
+
+/** What to export: one of the model's `exportFormats`. */
+export interface ModelExportRequest {
+  readonly format: string;
+  readonly tokens: SpecialTokenIds;
+}
+
+/** One file of a model export, named relative to the export directory (no `/`, no leading dot). */
+export interface ExportedFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
  * A model with weights and no optimizer: what evaluation (and inference) loads a checkpoint into.
  *
- * Optional capabilities (forward logits, incremental decoding, export) are added to this interface as optional
- * members; callers check them with `requireCapability`, so an engine that lacks one fails with a one-line
- * error naming it instead of breaking.
+ * Optional capabilities (forward logits, incremental decoding, export) are optional members; callers check
+ * them with `requireCapability`, so an engine that lacks one fails with a one-line error naming it instead
+ * of breaking. Engines written before a capability existed keep loading.
  */
 export interface EngineModel {
   /** Number of trainable scalars. */
@@ -75,6 +111,18 @@ export interface EngineModel {
   setWeights(weights: readonly NamedTensor[]): Promise<void>;
   /** Releases the model's memory (and any thread or process it runs on); the host awaits it. */
   dispose(): void | Promise<void>;
+  /**
+   * Optional capability (generation): the logits that follow the last of `ids` (at most the spec's
+   * `contextLength` tokens), by a full forward pass with stochastic layers off. The reference that
+   * `createDecoder` must agree with.
+   */
+  forward?(ids: readonly number[]): Promise<Float32Array>;
+  /** Optional capability (generation): a new incremental decoding session over the current weights. */
+  createDecoder?(): Promise<DecodingSession>;
+  /** Optional capability (export): the formats `exportModel` writes, e.g. `hf` and `onnx`. */
+  readonly exportFormats?: readonly string[];
+  /** Optional capability (export): the model's files in `request.format`, from the current weights. */
+  exportModel?(request: ModelExportRequest): Promise<ExportedFile[]>;
 }
 
 /** A model with its optimizer, as the training runner drives it. */
