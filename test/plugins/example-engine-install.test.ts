@@ -185,14 +185,16 @@ test.serial('codex pipeline drives the third-party engine through every stage, t
   ].flatMap((set) => ['--set', set]);
   const pipeline = () => codex('pipeline', '--config', join(repoRoot, 'configs', 'pipeline.yaml'), ...sets, '--json');
   const first = await pipeline();
-  t.is(first.code, 0, first.stderr);
+  t.is(first.code, 0, first.stderr + first.stdout);
   const result = JSON.parse(first.stdout) as {stages: Array<{stage: string; cached: boolean}>; trainingRunId: string; report: string};
   // Data and tokenizer are the ones the other tests made (same input, same settings): their own caches reuse them.
   t.deepEqual(
     result.stages.filter((stage) => stage.stage === 'train' || stage.stage === 'evaluate').map((stage) => stage.cached),
     [false, false],
   );
-  t.true(result.stages.some((stage) => stage.stage === 'report'));
+  // The report of an engine without generation: written, without samples, and saying why.
+  t.true((await readFile(result.report, 'utf8')).length > 1000);
+  t.regex(first.stderr, /the report shows no samples: training engine "bigram" cannot generate text/);
   const manifest = JSON.parse(await readFile(join(sandbox.path, 'runs', result.trainingRunId, 'manifest.json'), 'utf8'));
   t.like(manifest, {engine: 'bigram', steps: 6});
   const again = await pipeline();
