@@ -75,11 +75,12 @@ export class EvaluationService {
       // than tokenizing the (much larger) train split for nothing.
       trainSplit: request.split,
       valSplit: request.split,
-      registry: this.kernel.registry,
+      backends: this.kernel,
     });
     // No optimizer: scoring only reads weights, into a model of the engine the run trained with.
-    const loader = new TrainedRunLoader(this.kernel);
+    const loader = this.kernel.resolve(TrainedRunLoader);
     const {model, tokenizer, contextLength, checkpoint} = await loader.load(await loader.locate(trainingPath, request.runsDir), {
+      runsDir: request.runsDir,
       onWarning: warn,
     });
     const {step} = checkpoint;
