@@ -238,7 +238,7 @@ export class TrainingService {
         await run.release();
       }
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   }
 
