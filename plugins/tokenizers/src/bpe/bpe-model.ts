@@ -202,8 +202,10 @@ export class BpeModel implements Model {
 
   /** Initial symbols of a piece: one per character (byte-level: per code unit), with prefix/suffix applied. */
   #symbols(piece: string): [Int32Array, Int32Array, number] {
-    const ids = new Int32Array(piece.length);
-    const ends = new Int32Array(piece.length);
+    // Byte fallback turns one code unit into up to three byte tokens.
+    const capacity = this.options.byteFallback ? piece.length * 3 : piece.length;
+    const ids = new Int32Array(capacity);
+    const ends = new Int32Array(capacity);
     let count = 0;
     const byteChars = this.#byteCharIds;
     const {continuingSubwordPrefix: prefix, endOfWordSuffix: suffix} = this.options;
