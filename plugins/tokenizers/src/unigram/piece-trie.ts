@@ -27,6 +27,16 @@ export class PieceTrie {
     if (this.#ids[node] === -1) this.#ids[node] = id;
   }
 
+  /** The child of `node` by code unit, −1 when none (0 is the root). */
+  child(node: number, unit: number): number {
+    return this.#children.get(node * 65536 + unit) ?? -1;
+  }
+
+  /** The piece id ending at `node`, −1 when none. */
+  idAt(node: number): number {
+    return this.#ids[node] as number;
+  }
+
   /** Calls `visit(end, id)` for every piece that starts at `start` in `text`, shortest first. */
   forEachPrefix(text: string, start: number, visit: (end: number, id: number) => void): void {
     let node = 0;
