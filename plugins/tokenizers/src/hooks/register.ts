@@ -7,32 +7,12 @@ export default definePlugin((registry) => {
     description: 'Byte-level BPE (GPT-2 style); trains, loads Hugging Face tokenizer.json and tiktoken ranks',
     module: here('bpe/bpe-tokenizer-factory.js'),
     export: 'BpeTokenizerFactory',
-    registry.register('tokenizer', 'unigram', {
-    description: 'SentencePiece-style Unigram (T5, ALBERT style); trains with EM and pruning, loads Unigram tokenizer.json',
-    module: here('unigram/unigram-tokenizer-factory.js'),
-    export: 'UnigramTokenizerFactory',
   });
-  registry.register('tokenizer', 'wordlevel', {
-    description: 'Whole-word vocabulary; trains as Hugging Face WordLevelTrainer, loads WordLevel tokenizer.json',
-    module: here('wordlevel/wordlevel-tokenizer-factory.js'),
-    export: 'WordLevelTokenizerFactory',
-  });
-});
   registry.register('tokenizer', 'wordpiece', {
     description: 'WordPiece (BERT style, [UNK] and ## pieces); trains as Hugging Face does, loads WordPiece tokenizer.json',
     module: here('wordpiece/wordpiece-tokenizer-factory.js'),
     export: 'WordPieceTokenizerFactory',
-    registry.register('tokenizer', 'unigram', {
-    description: 'SentencePiece-style Unigram (T5, ALBERT style); trains with EM and pruning, loads Unigram tokenizer.json',
-    module: here('unigram/unigram-tokenizer-factory.js'),
-    export: 'UnigramTokenizerFactory',
   });
-  registry.register('tokenizer', 'wordlevel', {
-    description: 'Whole-word vocabulary; trains as Hugging Face WordLevelTrainer, loads WordLevel tokenizer.json',
-    module: here('wordlevel/wordlevel-tokenizer-factory.js'),
-    export: 'WordLevelTokenizerFactory',
-  });
-});
   registry.register('tokenizer', 'unigram', {
     description: 'SentencePiece-style Unigram (T5, ALBERT style); trains with EM and pruning, loads Unigram tokenizer.json',
     module: here('unigram/unigram-tokenizer-factory.js'),
