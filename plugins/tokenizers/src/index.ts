@@ -17,6 +17,7 @@ export {
   type TiktokenEncodingName,
   type TiktokenRanks,
   loadTiktokenEncoding,
+  tiktokenEncodingForModel,
   tiktokenPipeline,
 } from './tiktoken/tiktoken-encoding.js';
 export * from './wordpiece/index.js';

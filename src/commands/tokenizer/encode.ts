@@ -3,6 +3,7 @@ import {CodexCommand} from '../../cli/codex-command.js';
 import {writeLine} from '../../cli/line-writer.js';
 import {readEncodeSettings} from '../../services/tokenization/encode-settings.js';
 import {fileChunks} from '../../services/tokenization/file-chunks.js';
+import {OFFSET_UNITS, type OffsetUnit} from '../../services/tokenization/offset-units.js';
 import {singleLine, textLines} from '../../services/tokenization/text-lines.js';
 import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
 import {loadChosenTokenizer} from '../../services/tokenization/tokenization-wiring.js';
@@ -28,7 +29,10 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
   static override args = {text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)'})};
   static override flags = {
     tokenizer: Flags.string({char: 't', description: 'tokenizer.json to encode with'}),
-    tiktoken: Flags.string({description: 'Use shipped tiktoken ranks instead of a file: gpt2 or cl100k_base'}),
+    tiktoken: Flags.string({
+      description: 'Use shipped tiktoken ranks instead of a file: gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base',
+    }),
+    model: Flags.string({description: "Use the tiktoken encoding of an OpenAI model (tiktoken's encoding_for_model), e.g. gpt-4o"}),
     file: Flags.string({char: 'f', description: 'Read inputs from this file, one per line'}),
     output: Flags.string({description: 'Print ids or tokens (tokenizer.encode.output)', options: ['ids', 'tokens']}),
     'add-special': Flags.boolean({description: 'Add BOS/EOS (tokenizer.encode.addSpecialTokens)', allowNo: true}),
@@ -37,6 +41,11 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     'max-length': Flags.integer({description: 'Truncate to N tokens (tokenizer.encode.truncation.maxLength)', min: 1}),
     stride: Flags.integer({description: 'Tokens shared by overflowing windows', min: 0}),
     'truncation-side': Flags.string({description: 'Truncate on the left or right', options: ['left', 'right']}),
+    offsets: Flags.string({
+      description:
+        'Also print each token\'s [start, end) in the input line, counted in UTF-16 code units (JavaScript string indices), UTF-8 bytes, or code points (what Hugging Face\'s Node binding reports)',
+      options: [...OFFSET_UNITS],
+    }),
   };
 
   #streamed = false;
@@ -53,7 +62,7 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     if (flags['truncation-side'] !== undefined) overrides.push(`tokenizer.encode.truncation.side=${flags['truncation-side']}`);
     const config = this.resolveConfig(overrides);
     const settings = readEncodeSettings(config);
-    const loaded = await loadChosenTokenizer(await this.kernel(config), {file: flags.tokenizer, pretrained: flags.tiktoken});
+    const loaded = await loadChosenTokenizer(await this.kernel(config), {file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
     const lines =
       this.args.text !== undefined
         ? singleLine(this.args.text)
@@ -62,11 +71,16 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
           : textLines(stdinUnlessTerminal('TEXT, --file F'), 'stdin');
     let count = 0;
     let tokens = 0;
-    for await (const encoded of new TokenizerEncodeService().encodeLines(loaded.tokenizer, lines, settings.options)) {
+    const unit = flags.offsets as OffsetUnit | undefined;
+    for await (const encoded of new TokenizerEncodeService().encodeLines(loaded.tokenizer, lines, settings.options, unit)) {
       count++;
       tokens += encoded.ids.length;
       if (this.jsonEnabled()) await writeLine(JSON.stringify(encoded));
-      else await writeLine((settings.output === 'ids' ? encoded.ids : encoded.tokens).join(' '));
+      else {
+        const values: readonly (number | string)[] = settings.output === 'ids' ? encoded.ids : encoded.tokens;
+        const spans = encoded.offsets;
+        await writeLine(spans ? values.map((value, i) => `${value}@${spans[i]?.[0]}:${spans[i]?.[1]}`).join(' ') : values.join(' '));
+      }
     }
     this.#streamed = true;
     return {tokenizer: loaded.source, lines: count, tokens};

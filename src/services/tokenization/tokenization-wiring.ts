@@ -59,14 +59,17 @@ async function bindStore(kernel: Kernel, runsDir: string): Promise<ManifestStore
 /** The tokenizer a command works with: a tokenizer.json file or a shipped vocabulary, exactly one. */
 export async function loadChosenTokenizer(
   kernel: Kernel,
-  choice: {readonly file?: string | undefined; readonly pretrained?: string | undefined},
+  choice: {readonly file?: string | undefined; readonly pretrained?: string | undefined; readonly model?: string | undefined},
 ): Promise<LoadedTokenizer> {
-  if ((choice.file === undefined) === (choice.pretrained === undefined)) {
-    throw new CodexError('E_USAGE', 'pass exactly one of --tokenizer FILE and --tiktoken NAME', {
-      hint: 'for example --tokenizer tok/tokenizer.json or --tiktoken gpt2',
+  const given = [choice.file, choice.pretrained, choice.model].filter((value) => value !== undefined).length;
+  if (given !== 1) {
+    throw new CodexError('E_USAGE', 'pass exactly one of --tokenizer FILE, --tiktoken ENCODING and --model NAME', {
+      hint: 'for example --tokenizer tok/tokenizer.json, --tiktoken o200k_base or --model gpt-4o',
       exitCode: ExitCode.usage,
     });
   }
   const loader = wireTokenizerLoader(kernel);
-  return choice.file !== undefined ? loader.loadFile(choice.file) : loader.loadPretrained(choice.pretrained as string);
+  if (choice.file !== undefined) return loader.loadFile(choice.file);
+  if (choice.model !== undefined) return loader.loadForModel(choice.model);
+  return loader.loadPretrained(choice.pretrained as string);
 }

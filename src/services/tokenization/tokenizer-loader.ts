@@ -15,7 +15,7 @@ import {
 const SUPPORTED_VERSIONS = ['1.0'];
 
 /** Larger files are refused before parsing: a tokenizer.json of 200k tokens is ~10 MB. */
-const MAX_TOKENIZER_BYTES = 512 << 20;
+const MAX_TOKENIZER_BYTES = 256 << 20;
 
 /** A loaded tokenizer and the backend that loaded it. */
 export interface LoadedTokenizer {
@@ -40,7 +40,7 @@ export class TokenizerLoader {
       throw fileError(path, error);
     });
     if (!info.isFile()) throw fileError(path, Object.assign(new Error('not a file'), {code: 'EISDIR'}));
-    if (info.size > MAX_TOKENIZER_BYTES) throw invalid(path, `is ${info.size} bytes, more than any tokenizer.json this reads`);
+    if (info.size > MAX_TOKENIZER_BYTES) throw invalid(path, `is ${info.size} bytes, more than the ${MAX_TOKENIZER_BYTES} bytes a tokenizer.json may have`);
     const text = await readFile(path, 'utf8').catch((error: unknown) => {
       throw fileError(path, error);
     });
@@ -73,6 +73,18 @@ export class TokenizerLoader {
       );
     }
     return {tokenizer: await found.factory.loadPretrained(name), backend: found.name, source: `pretrained:${name}`};
+  }
+
+  /** The shipped vocabulary a backend maps a model name to (`gpt-4o` → `o200k_base`), loaded. */
+  async loadForModel(model: string): Promise<LoadedTokenizer> {
+    for (const {factory} of await this.factories()) {
+      const name = await factory.pretrainedForModel?.(model);
+      if (name !== undefined) return {...(await this.loadPretrained(name)), source: `model:${model} (${name})`};
+    }
+    throw new CodexError('E_TOKENIZER', `no tokenizer backend knows the model "${model}"`, {
+      hint: 'name a model such as gpt-4o, gpt-4 or text-davinci-003, or pass --tiktoken ENCODING',
+      exitCode: ExitCode.usage,
+    });
   }
 
   /** Every registered tokenizer backend, loaded once, in name order. */

@@ -24,6 +24,11 @@ export interface BpeOptions {
   readonly mergeRanks?: readonly number[];
   /** Id each merge makes, when the caller already knows it (saves rebuilding and looking up every token). */
   readonly mergeTargets?: readonly number[];
+  /**
+   * Merges to write to tokenizer.json instead of `merges`, when those carry `mergeRanks` the format cannot hold:
+   * one merge per token, in token order (how tiktoken vocabularies are converted).
+   */
+  readonly savedMerges?: readonly (readonly [number, number])[];
 }
 
 /** Pieces longer than this are not cached (they are rare and would crowd out the common ones). */
@@ -42,8 +47,9 @@ const CACHE_CAPACITY = 200_000;
 export class BpeModel implements Model {
   readonly type = 'BPE';
   readonly options: Required<Pick<BpeOptions, 'fuseUnk' | 'byteFallback' | 'ignoreMerges'>> &
-    Omit<BpeOptions, 'mergeRanks' | 'mergeTargets'>;
+    Omit<BpeOptions, 'mergeRanks' | 'mergeTargets' | 'savedMerges'>;
   readonly merges: readonly (readonly [number, number])[];
+  readonly #savedMerges: readonly (readonly [number, number])[] | undefined;
   readonly #vocab: Map<string, number>;
   readonly #tokens: (string | undefined)[];
   readonly #pairs: PairTable;
@@ -63,7 +69,8 @@ export class BpeModel implements Model {
    * @param merges pairs of token ids in rank order; each pair's concatenation must be in the vocabulary.
    */
   constructor(vocab: ReadonlyMap<string, number>, merges: readonly (readonly [number, number])[], options: BpeOptions = {}) {
-    const {mergeRanks: _ranks, mergeTargets: _targets, ...settings} = options;
+    const {mergeRanks: _ranks, mergeTargets: _targets, savedMerges, ...settings} = options;
+    this.#savedMerges = savedMerges;
     this.options = {fuseUnk: false, byteFallback: false, ignoreMerges: false, ...settings};
     this.#vocab = new Map(vocab);
     let size = 0;
@@ -180,7 +187,7 @@ export class BpeModel implements Model {
       byte_fallback: this.options.byteFallback,
       ignore_merges: this.options.ignoreMerges,
       vocab: new OrderedJsonObject(this.vocabEntries()),
-      merges: this.merges.map(([a, b]) => [this.#tokens[a] as string, this.#tokens[b] as string]),
+      merges: (this.#savedMerges ?? this.merges).map(([a, b]) => [this.#tokens[a] as string, this.#tokens[b] as string]),
     };
   }
 

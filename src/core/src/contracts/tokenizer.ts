@@ -124,4 +124,9 @@ export interface TokenizerFactory {
   readonly pretrained?: readonly string[];
   /** Loads one of `pretrained`; throws `E_TOKENIZER` for other names. */
   loadPretrained?(name: string): Promise<Tokenizer>;
+  /**
+   * The `pretrained` name that serves a model name (`gpt-4o` → `o200k_base`, as tiktoken's `encoding_for_model`),
+   * for `--model NAME`; undefined when this backend knows no such model.
+   */
+  pretrainedForModel?(model: string): Promise<string | undefined>;
 }
