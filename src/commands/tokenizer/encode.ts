@@ -4,7 +4,7 @@ import {writeLine} from '../../cli/line-writer.js';
 import {readEncodeSettings} from '../../services/tokenization/encode-settings.js';
 import {fileChunks} from '../../services/tokenization/file-chunks.js';
 import {OFFSET_UNITS, type OffsetUnit} from '../../services/tokenization/offset-units.js';
-import {singleLine, textLines} from '../../services/tokenization/text-lines.js';
+import {INVALID_UTF8_POLICIES, type InvalidUtf8Policy, singleLine, textLines} from '../../services/tokenization/text-lines.js';
 import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
 import {loadChosenTokenizer} from '../../services/tokenization/tokenization-wiring.js';
 import {TokenizerEncodeService} from '../../services/tokenization/tokenizer-encode-service.js';
@@ -41,6 +41,11 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     'max-length': Flags.integer({description: 'Truncate to N tokens (tokenizer.encode.truncation.maxLength)', min: 1}),
     stride: Flags.integer({description: 'Tokens shared by overflowing windows', min: 0}),
     'truncation-side': Flags.string({description: 'Truncate on the left or right', options: ['left', 'right']}),
+    'on-invalid-utf8': Flags.string({
+      description: 'A line that is not valid UTF-8: error (refuse it, naming line and byte), replace (U+FFFD) or skip it',
+      options: [...INVALID_UTF8_POLICIES],
+      default: 'error',
+    }),
     offsets: Flags.string({
       description:
         'Also print each token\'s [start, end) in the input line, counted in UTF-16 code units (JavaScript string indices), UTF-8 bytes, or code points (what Hugging Face\'s Node binding reports)',
@@ -63,12 +68,16 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     const config = this.resolveConfig(overrides);
     const settings = readEncodeSettings(config);
     const loaded = await loadChosenTokenizer(await this.kernel(config), {file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
+    const utf8 = {
+      onInvalidUtf8: flags['on-invalid-utf8'] as InvalidUtf8Policy,
+      onSkip: (line: number, byte: number) => process.stderr.write(`skipped line ${line}: not valid UTF-8 at byte ${byte}\n`),
+    };
     const lines =
       this.args.text !== undefined
         ? singleLine(this.args.text)
         : flags.file !== undefined
-          ? textLines(fileChunks(flags.file), flags.file)
-          : textLines(stdinUnlessTerminal('TEXT, --file F'), 'stdin');
+          ? textLines(fileChunks(flags.file), flags.file, utf8)
+          : textLines(stdinUnlessTerminal('TEXT, --file F'), 'stdin', utf8);
     let count = 0;
     let tokens = 0;
     const unit = flags.offsets as OffsetUnit | undefined;

@@ -14,8 +14,11 @@ import {
 /** tokenizer.json format versions this loader accepts (Hugging Face writes "1.0"). */
 const SUPPORTED_VERSIONS = ['1.0'];
 
-/** Larger files are refused before parsing: a tokenizer.json of 200k tokens is ~10 MB. */
-const MAX_TOKENIZER_BYTES = 256 << 20;
+/**
+ * Larger files are refused before they are read or parsed: a tokenizer.json of 262k tokens with its merges (Gemma
+ * 3) is about 33 MB, and a hostile 10-million-token vocabulary needs far more.
+ */
+const MAX_TOKENIZER_BYTES = 64 << 20;
 
 /** A loaded tokenizer and the backend that loaded it. */
 export interface LoadedTokenizer {

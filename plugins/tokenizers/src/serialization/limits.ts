@@ -4,8 +4,8 @@
  * vocabularies (Gemma, 262,144 tokens) are far inside them.
  */
 export const TOKENIZER_LIMITS = {
-  /** Bytes of a tokenizer.json file. */
-  fileBytes: 256 * 1024 * 1024,
+  /** Bytes of a tokenizer.json file (the largest public ones, Gemma 3's, are about 33 MB). */
+  fileBytes: 64 * 1024 * 1024,
   /** Token ids are below this, and a vocabulary has at most this many entries. */
   vocabSize: 4_194_304,
   /** Merge rules of a BPE model. */
