@@ -108,20 +108,24 @@ export class UnicodeScriptsPreTokenizer implements PreTokenizer {
   readonly type = 'UnicodeScripts';
 
   preTokenize(text: string): PreToken[] {
-    const pieces: PreToken[] = [];
+    // Hugging Face cuts at each change of script and at the first character with a script; whatever comes before
+    // that one (leading spaces) is dropped, as there.
+    const cuts: number[] = [];
     let last: string | undefined;
-    let start = 0;
     for (let i = 0; i < text.length; ) {
       const code = text.codePointAt(i) as number;
       const script = fixedScript(code);
-      if (script !== 'Any' && last !== undefined && last !== 'Any' && last !== script && i > start) {
-        pieces.push({text: text.slice(start, i), start, end: i});
-        start = i;
-      }
+      if (script !== 'Any' && last !== 'Any' && last !== script) cuts.push(i);
       if (script !== 'Any') last = script;
       i += code > 0xffff ? 2 : 1;
     }
-    if (start < text.length) pieces.push({text: text.slice(start), start, end: text.length});
+    cuts.push(text.length);
+    const pieces: PreToken[] = [];
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const start = cuts[k] as number;
+      const end = cuts[k + 1] as number;
+      if (end > start) pieces.push({text: text.slice(start, end), start, end});
+    }
     return pieces;
   }
 

@@ -2,6 +2,7 @@ import {CodexError, ExitCode} from '@codex-ml/core';
 import {byteFallbackIds} from '../pipeline/byte-fallback.js';
 import type {JsonObject, JsonValue} from '../pipeline/json-value.js';
 import type {Model, ModelToken} from '../pipeline/model.js';
+import {unpackTokens} from '../pipeline/packed-tokens.js';
 import {PieceTrie} from './piece-trie.js';
 
 /** Score given to an unknown character: below every piece, as SentencePiece's `kUnkPenalty`. */
@@ -53,15 +54,7 @@ export class UnigramModel implements Model {
   }
 
   tokenize(piece: string): ModelToken[] {
-    const encoded = this.encodePacked(piece);
-    const tokens: ModelToken[] = [];
-    let start = 0;
-    for (let i = 0; i < encoded.length; i += 2) {
-      const end = encoded[i + 1] as number;
-      tokens.push({id: encoded[i] as number, start, end});
-      start = end;
-    }
-    return tokens;
+    return unpackTokens(this.encodePacked(piece));
   }
 
   tokenizeIds(piece: string, out: number[]): void {
