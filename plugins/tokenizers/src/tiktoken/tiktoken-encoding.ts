@@ -69,8 +69,12 @@ export function tiktokenPipeline(ranks: TiktokenRanks): PipelineTokenizer {
       mergeRanks.push(rank);
     }
   });
+  // Special tokens are in the model's vocabulary too: Hugging Face keeps an added token's id only when the model
+  // knows it, and numbers it after the vocabulary otherwise (o200k leaves gaps before its special ids).
+  const savedMerges = canonicalMerges(byRank, vocab);
+  for (const [content, id] of Object.entries(ranks.special_tokens)) vocab.set(content, id);
   // A merge's rank is also the id of the token it makes.
-  const model = new BpeModel(vocab, merges, {ignoreMerges: true, mergeRanks, mergeTargets: mergeRanks, savedMerges: canonicalMerges(byRank, vocab)});
+  const model = new BpeModel(vocab, merges, {ignoreMerges: true, mergeRanks, mergeTargets: mergeRanks, savedMerges});
   const preTokenizer =
     ranks.pat_str === GPT2_PATTERN
       ? new ByteLevelPreTokenizer({addPrefixSpace: false, trimOffsets: false, useRegex: true})
