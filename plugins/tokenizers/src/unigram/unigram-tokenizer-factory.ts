@@ -7,7 +7,7 @@ import {
   type TokenizerTrainOptions,
 } from '@codex-ml/core';
 import {specialToken} from '../pipeline/added-vocabulary.js';
-import {MetaspaceDecoder} from '../pipeline/decoders.js';
+import {ByteFallbackDecoder, MetaspaceDecoder, SequenceDecoder} from '../pipeline/decoders.js';
 import {MetaspacePreTokenizer} from '../pipeline/metaspace-pre-tokenizer.js';
 import {NmtNormalizer} from '../pipeline/nmt-normalizer.js';
 import type {Normalizer} from '../pipeline/normalizer.js';
@@ -82,7 +82,10 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
       normalizer,
       preTokenizer,
       postProcessor: pipeline.postProcessor === 'none' || (!bos && !eos) ? undefined : TemplatePostProcessor.wrap(bos, eos),
-      decoder: new MetaspaceDecoder('▁', 'always', true),
+      // Byte pieces are turned back into characters before the word markers into spaces.
+      decoder: trainer.options.byteFallback
+        ? new SequenceDecoder([new ByteFallbackDecoder(), new MetaspaceDecoder('▁', 'always', true)])
+        : new MetaspaceDecoder('▁', 'always', true),
       addedTokens: specials.map((token, id) => specialToken(id, token)),
       specialTokens: roles,
     });
