@@ -81,7 +81,17 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     let count = 0;
     let tokens = 0;
     const unit = flags.offsets as OffsetUnit | undefined;
-    for await (const encoded of new TokenizerEncodeService().encodeLines(loaded.tokenizer, lines, settings.options, unit)) {
+    const service = new TokenizerEncodeService();
+    if (!this.jsonEnabled() && settings.output === 'ids' && unit === undefined) {
+      for await (const ids of service.encodeLineIds(loaded.tokenizer, lines, settings.options)) {
+        count++;
+        tokens += ids.length;
+        await writeLine(ids.join(' '));
+      }
+      this.#streamed = true;
+      return {tokenizer: loaded.source, lines: count, tokens};
+    }
+    for await (const encoded of service.encodeLines(loaded.tokenizer, lines, settings.options, unit)) {
       count++;
       tokens += encoded.ids.length;
       if (this.jsonEnabled()) await writeLine(JSON.stringify(encoded));

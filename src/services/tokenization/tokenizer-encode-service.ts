@@ -21,6 +21,19 @@ const BATCH = 512;
  * first; every other setting streams in batches.
  */
 export class TokenizerEncodeService {
+  /**
+   * Ids only, one array per line, when nothing else is asked for (no padding, truncation or offsets): through
+   * the tokenizer's ids fast path when it has one, which keeps memory to the ids however long a line is.
+   */
+  async *encodeLineIds(tokenizer: Tokenizer, lines: AsyncIterable<string>, options: EncodeOptions): AsyncGenerator<readonly number[]> {
+    const fast = options.padding === undefined && options.truncation === undefined ? tokenizer.encodeIds?.bind(tokenizer) : undefined;
+    if (fast === undefined) {
+      for await (const encoded of this.encodeLines(tokenizer, lines, options)) yield encoded.ids;
+      return;
+    }
+    for await (const line of lines) yield fast(line, options.addSpecialTokens ?? true);
+  }
+
   async *encodeLines(
     tokenizer: Tokenizer,
     lines: AsyncIterable<string>,

@@ -277,12 +277,14 @@ export class BpeModel implements Model {
   /** Byte token ids of `source`'s UTF-8, or undefined when a byte has no token (the general path decides). */
   #utf8Symbols(source: string): Int32Array | undefined {
     const byteIds = this.#byteIds;
-    const out: number[] = [];
+    // Exactly one slot per UTF-8 byte (lone surrogates count as the 3 bytes of U+FFFD, as Buffer counts them).
+    const out = new Int32Array(Buffer.byteLength(source, 'utf8'));
+    let n = 0;
     let missing = false;
     const push = (byte: number) => {
       const id = byteIds[byte] as number;
       if (id < 0) missing = true;
-      else out.push(id);
+      else out[n++] = id;
     };
     for (let i = 0; i < source.length; i++) {
       let code = source.charCodeAt(i);
@@ -313,7 +315,7 @@ export class BpeModel implements Model {
         push(0x80 | (code & 0x3f));
       }
     }
-    return missing ? undefined : Int32Array.from(out);
+    return missing ? undefined : out.subarray(0, n);
   }
 
   /**
@@ -380,43 +382,49 @@ export class BpeModel implements Model {
       next[i] = i + 1 < count ? i + 1 : -1;
       prev[i] = i - 1;
     }
-    // Heap entries: rank and left position; at most count − 1 initial plus two per merge.
-    const capacity = count * 3;
-    const heapRank = new Int32Array(capacity);
-    const heapPos = new Int32Array(capacity);
+    // Heap of candidate merges keyed rank × 2^27 + position (exact in a double: ranks < 2^23, positions < 2^27
+    // or, past that, compared as two numbers); stale entries are skipped on pop. At most count − 1 initial
+    // entries plus two per merge, and merges are fewer than count.
+    const wide = count >= 1 << 27;
+    const capacity = Math.max(1, count * 3);
+    const heap = new Float64Array(capacity);
+    const heapPos = wide ? new Int32Array(capacity) : undefined;
     let size = 0;
-    const before = (rankA: number, posA: number, j: number) =>
-      rankA !== heapRank[j] ? rankA < (heapRank[j] as number) : posA < (heapPos[j] as number);
+    const key = (rank: number, pos: number) => (wide ? rank : rank * 134217728 + pos);
+    const below = (a: number, aPos: number, j: number) =>
+      heapPos === undefined ? a < (heap[j] as number) : a !== heap[j] ? a < (heap[j] as number) : aPos < (heapPos[j] as number);
     const push = (rank: number, pos: number) => {
+      const value = key(rank, pos);
       let at = size++;
       while (at > 0) {
         const parent = (at - 1) >> 1;
-        if (!before(rank, pos, parent)) break;
-        heapRank[at] = heapRank[parent] as number;
-        heapPos[at] = heapPos[parent] as number;
+        if (!below(value, pos, parent)) break;
+        heap[at] = heap[parent] as number;
+        if (heapPos) heapPos[at] = heapPos[parent] as number;
         at = parent;
       }
-      heapRank[at] = rank;
-      heapPos[at] = pos;
+      heap[at] = value;
+      if (heapPos) heapPos[at] = pos;
     };
-    const pop = (): number => {
-      const top = heapPos[0] as number;
+    const pop = (): [number, number] => {
+      const top = heap[0] as number;
+      const topPos = heapPos ? (heapPos[0] as number) : top % 134217728;
       const last = --size;
-      const rank = heapRank[last] as number;
-      const pos = heapPos[last] as number;
+      const value = heap[last] as number;
+      const valuePos = heapPos ? (heapPos[last] as number) : 0;
       let at = 0;
       for (;;) {
         let child = at * 2 + 1;
         if (child >= last) break;
-        if (child + 1 < last && before(heapRank[child + 1] as number, heapPos[child + 1] as number, child)) child++;
-        if (before(rank, pos, child)) break;
-        heapRank[at] = heapRank[child] as number;
-        heapPos[at] = heapPos[child] as number;
+        if (child + 1 < last && below(heap[child + 1] as number, heapPos ? (heapPos[child + 1] as number) : 0, child)) child++;
+        if (below(value, valuePos, child)) break;
+        heap[at] = heap[child] as number;
+        if (heapPos) heapPos[at] = heapPos[child] as number;
         at = child;
       }
-      heapRank[at] = rank;
-      heapPos[at] = pos;
-      return top;
+      heap[at] = value;
+      if (heapPos) heapPos[at] = valuePos;
+      return [heapPos ? top : Math.floor(top / 134217728), topPos];
     };
     const candidate = (left: number) => {
       const right = next[left] as number;
@@ -426,8 +434,7 @@ export class BpeModel implements Model {
     };
     for (let i = 0; i + 1 < count; i++) candidate(i);
     while (size > 0) {
-      const rank = heapRank[0] as number;
-      const left = pop();
+      const [rank, left] = pop();
       if (ids[left] === -1) continue;
       const right = next[left] as number;
       if (right < 0) continue;
@@ -443,9 +450,15 @@ export class BpeModel implements Model {
       if (previous >= 0) candidate(previous);
       candidate(left);
     }
-    const encoded: number[] = [];
-    for (let i = 0; i >= 0; i = next[i] as number) encoded.push(ids[i] as number, ends[i] as number);
-    return Int32Array.from(encoded);
+    let tokens = 0;
+    for (let i = 0; i >= 0; i = next[i] as number) tokens++;
+    const encoded = new Int32Array(tokens * 2);
+    let k = 0;
+    for (let i = 0; i >= 0; i = next[i] as number) {
+      encoded[k++] = ids[i] as number;
+      encoded[k++] = ends[i] as number;
+    }
+    return encoded;
   }
 }
 

@@ -70,6 +70,11 @@ export interface Tokenizer {
   normalize(text: string): string;
   encode(text: string, options?: EncodeOptions): Encoding;
   encodeBatch(texts: readonly string[], options?: EncodeOptions): Encoding[];
+  /**
+   * Optional fast path: `encode(text, {addSpecialTokens}).ids` without tokens, offsets or masks (no truncation or
+   * padding), for bulk encoding where only ids are wanted.
+   */
+  encodeIds?(text: string, addSpecialTokens?: boolean): number[];
   decode(ids: readonly number[], options?: DecodeOptions): string;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
