@@ -26,7 +26,9 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     'cat notes.txt | <%= config.bin %> tokenizer:encode --tokenizer tok/tokenizer.json --pad-to longest --json',
   ];
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
-  static override args = {text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)'})};
+  // ignoreStdin: oclif would otherwise read whatever stdin holds within 10 ms as TEXT, racing the line reader
+  // (lines went missing under load); stdin is read by the line reader only.
+  static override args = {text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)', ignoreStdin: true})};
   static override flags = {
     tokenizer: Flags.string({char: 't', description: 'tokenizer.json to encode with'}),
     tiktoken: Flags.string({

@@ -76,7 +76,8 @@ export async function* textLines(
       from = at + 1;
     }
     if (from < bytes.length) {
-      parts.push(bytes.subarray(from));
+      // Copied: a stream may reuse a chunk's memory for the next read, and this part outlives the chunk.
+      parts.push(Uint8Array.prototype.slice.call(bytes, from));
       partBytes += bytes.length - from;
     }
     offset += bytes.length;
