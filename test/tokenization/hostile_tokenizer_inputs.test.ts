@@ -24,7 +24,12 @@ function tokenizerDocument(): Record<string, unknown> {
   };
 }
 
-async function refused(t: import('ava').ExecutionContext, document: string | ((path: string) => Promise<void>), pattern: RegExp, input = 'hello'): Promise<void> {
+async function refused(
+  t: import('ava').ExecutionContext,
+  document: string | ((path: string) => Promise<void>),
+  pattern: RegExp,
+  input = 'hello',
+): Promise<void> {
   const dir = await tempDir('codex-hostile-');
   t.teardown(dir.cleanup);
   const file = join(dir.path, 'tokenizer.json');
@@ -69,7 +74,12 @@ test('a Split pattern that backtracks catastrophically is refused when the file 
     type: 'Sequence',
     pretokenizers: [{type: 'Split', pattern: {Regex: '(a+)+$'}, behavior: 'Isolated', invert: false}, {type: 'Whitespace'}],
   };
-  await refused(t, JSON.stringify(document), /pretokenizers\[0\]\.pattern\.Regex: regex "\(a\+\)\+\$": a repetition nested in an unbounded repetition can backtrack catastrophically/, `${'a'.repeat(40)}!`);
+  await refused(
+    t,
+    JSON.stringify(document),
+    /pretokenizers\[0\]\.pattern\.Regex: regex "\(a\+\)\+\$": a repetition nested in an unbounded repetition can backtrack catastrophically/,
+    `${'a'.repeat(40)}!`,
+  );
   document.pre_tokenizer = {type: 'Split', pattern: {Regex: '(?:x|xy)*z'}, behavior: 'Isolated', invert: false};
   await refused(t, JSON.stringify(document), /alternatives starting with the same character/);
 });

@@ -11,7 +11,10 @@ const hf = createRequire(import.meta.url)('tokenizers') as typeof HfNative;
 
 const TEXTS = [...MULTILINGUAL, 'a  b   c', 'Hello-World, 1,234.56 $%& foo_bar', 'x1y22z333 0', '  ▁already▁spaced '];
 
-function document(stages: Record<string, unknown>, model: Record<string, unknown> = {type: 'WordLevel', vocab: {'<unk>': 0}, unk_token: '<unk>'}): string {
+function document(
+  stages: Record<string, unknown>,
+  model: Record<string, unknown> = {type: 'WordLevel', vocab: {'<unk>': 0}, unk_token: '<unk>'},
+): string {
   return JSON.stringify({
     version: '1.0',
     truncation: null,
@@ -59,7 +62,15 @@ const PRE_TOKENIZERS: Record<string, unknown>[] = [
     [false, true].map((invert) => ({type: 'Split', pattern: {Regex: '\\s+|\\p{P}'}, behavior, invert})),
   ),
   {type: 'Split', pattern: {String: ' '}, behavior: 'MergedWithPrevious', invert: false},
-  {type: 'Split', pattern: {Regex: "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"}, behavior: 'Isolated', invert: false},
+  {
+    type: 'Split',
+    pattern: {
+      Regex:
+        "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+    },
+    behavior: 'Isolated',
+    invert: false,
+  },
   {type: 'Split', pattern: {Regex: '\\w+|[^\\w\\s]+|\\h+|\\d'}, behavior: 'Isolated', invert: false},
   {type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true},
   {type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split: false},
@@ -74,7 +85,14 @@ const PRE_TOKENIZERS: Record<string, unknown>[] = [
   {type: 'WhitespaceSplit'},
   {type: 'BertPreTokenizer'},
   {type: 'CharDelimiterSplit', delimiter: '-'},
-  {type: 'Sequence', pretokenizers: [{type: 'WhitespaceSplit'}, {type: 'Digits', individual_digits: true}, {type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split: true}]},
+  {
+    type: 'Sequence',
+    pretokenizers: [
+      {type: 'WhitespaceSplit'},
+      {type: 'Digits', individual_digits: true},
+      {type: 'Metaspace', replacement: '▁', prepend_scheme: 'first', split: true},
+    ],
+  },
 ];
 
 for (const preTokenizer of PRE_TOKENIZERS) {
@@ -83,7 +101,10 @@ for (const preTokenizer of PRE_TOKENIZERS) {
     const ours = loadTokenizerJson(json, 'pre-tokenizer.json').preTokenizer;
     const theirs = hf.Tokenizer.fromString(json).getPreTokenizer() as HfNative.PreTokenizer;
     for (const text of TEXTS) {
-      const mine = (ours?.preTokenize(text) ?? []).map((piece) => [piece.text, [codePoints(text, piece.start), codePoints(text, piece.end)]]);
+      const mine = (ours?.preTokenize(text) ?? []).map((piece) => [
+        piece.text,
+        [codePoints(text, piece.start), codePoints(text, piece.end)],
+      ]);
       t.deepEqual(mine, theirs.preTokenizeString(text), JSON.stringify(text));
     }
   });
@@ -107,7 +128,12 @@ const DECODERS: Record<string, unknown>[] = [
   {type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true},
   {
     type: 'Sequence',
-    decoders: [{type: 'Replace', pattern: {String: '▁'}, content: ' '}, {type: 'ByteFallback'}, {type: 'Fuse'}, {type: 'Strip', content: ' ', start: 1, stop: 0}],
+    decoders: [
+      {type: 'Replace', pattern: {String: '▁'}, content: ' '},
+      {type: 'ByteFallback'},
+      {type: 'Fuse'},
+      {type: 'Strip', content: ' ', start: 1, stop: 0},
+    ],
   },
 ];
 
@@ -118,14 +144,24 @@ for (const decoder of DECODERS) {
     const ours = loadTokenizerJson(json, 'decoder.json');
     const theirs = hf.Tokenizer.fromString(json).getDecoder() as HfNative.Decoder;
     for (const tokens of TOKEN_LISTS) {
-      t.is(ours.decode(tokens.map((token) => vocab[token] as number), {skipSpecialTokens: false}), theirs.decode(tokens), JSON.stringify(tokens));
+      t.is(
+        ours.decode(
+          tokens.map((token) => vocab[token] as number),
+          {skipSpecialTokens: false},
+        ),
+        theirs.decode(tokens),
+        JSON.stringify(tokens),
+      );
     }
   });
 }
 
 test('WordLevel and Unigram models encode as Hugging Face does, unknowns and byte fallback included', async (t) => {
   const words = ['<unk>', 'hello', 'world', 'the', ',', '.', '!'];
-  const wordLevel = document({pre_tokenizer: {type: 'Whitespace'}}, {type: 'WordLevel', vocab: Object.fromEntries(words.map((w, i) => [w, i])), unk_token: '<unk>'});
+  const wordLevel = document(
+    {pre_tokenizer: {type: 'Whitespace'}},
+    {type: 'WordLevel', vocab: Object.fromEntries(words.map((w, i) => [w, i])), unk_token: '<unk>'},
+  );
   const pieces: [string, number][] = [
     ['<unk>', 0],
     ['▁', -2],
@@ -146,7 +182,10 @@ test('WordLevel and Unigram models encode as Hugging Face does, unknowns and byt
   ];
   for (const byteFallback of [false, true]) {
     const unigram = document(
-      {pre_tokenizer: {type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true}, decoder: {type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true}},
+      {
+        pre_tokenizer: {type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true},
+        decoder: {type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true},
+      },
       {type: 'Unigram', unk_id: 0, vocab: pieces, byte_fallback: byteFallback},
     );
     for (const json of [wordLevel, unigram]) {

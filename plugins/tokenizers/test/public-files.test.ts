@@ -39,7 +39,12 @@ function codePointOffsets(text: string, offsets: readonly (readonly [number, num
   return offsets.map(([start, end]) => [at(start), at(end)]);
 }
 
-async function compare(t: import('ava').ExecutionContext, name: string, json: string, texts: readonly string[]): Promise<PipelineTokenizer> {
+async function compare(
+  t: import('ava').ExecutionContext,
+  name: string,
+  json: string,
+  texts: readonly string[],
+): Promise<PipelineTokenizer> {
   const ours = loadTokenizerJson(json, name);
   const theirs = hf.Tokenizer.fromString(json);
   for (const text of texts) {
@@ -50,12 +55,17 @@ async function compare(t: import('ava').ExecutionContext, name: string, json: st
     t.deepEqual(codePointOffsets(text, mine.offsets), reference.getOffsets(), `${name} offsets: ${JSON.stringify(text)}`);
     t.deepEqual(ours.encodeIds(text), reference.getIds(), `${name} bulk ids: ${JSON.stringify(text)}`);
     for (const skip of [true, false]) {
-      t.is(ours.decode([...mine.ids], {skipSpecialTokens: skip}), await theirs.decode(reference.getIds(), skip), `${name} decode: ${JSON.stringify(text)}`);
+      t.is(
+        ours.decode([...mine.ids], {skipSpecialTokens: skip}),
+        await theirs.decode(reference.getIds(), skip),
+        `${name} decode: ${JSON.stringify(text)}`,
+      );
     }
   }
   // Round trip: the file we write loads there with identical ids.
   const again = hf.Tokenizer.fromString(ours.toJSON());
-  for (const text of texts.slice(0, 8)) t.deepEqual((await again.encode(text)).getIds(), [...ours.encode(text).ids], `${name} saved: ${JSON.stringify(text)}`);
+  for (const text of texts.slice(0, 8))
+    t.deepEqual((await again.encode(text)).getIds(), [...ours.encode(text).ids], `${name} saved: ${JSON.stringify(text)}`);
   return ours;
 }
 

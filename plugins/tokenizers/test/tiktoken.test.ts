@@ -40,7 +40,8 @@ for (const name of TIKTOKEN_ENCODINGS) {
       if (name === 'o200k_base' || name === 'p50k_edit') {
         // The exported tokenizer.json (one merge per token, ignore_merges) encodes the same in Hugging Face tokenizers.
         const hf = (createRequire(import.meta.url)('tokenizers') as typeof HfNative).Tokenizer.fromString(ours.toJSON());
-        for (const text of texts) t.deepEqual((await hf.encode(text)).getIds(), Array.from(reference.encode(text, 'all')), `exported: ${text}`);
+        for (const text of texts)
+          t.deepEqual((await hf.encode(text)).getIds(), Array.from(reference.encode(text, 'all')), `exported: ${text}`);
       }
     } finally {
       reference.free();
@@ -55,7 +56,19 @@ test('an unknown tiktoken encoding is refused by name', async (t) => {
 
 test('--model names map to encodings as tiktoken encoding_for_model does', async (t) => {
   const factory = new BpeTokenizerFactory();
-  for (const model of ['gpt-4o', 'gpt-4o-mini', 'o1', 'gpt-4', 'gpt-4-0613', 'gpt-3.5-turbo', 'text-embedding-3-small', 'text-davinci-003', 'text-davinci-edit-001', 'davinci', 'gpt2']) {
+  for (const model of [
+    'gpt-4o',
+    'gpt-4o-mini',
+    'o1',
+    'gpt-4',
+    'gpt-4-0613',
+    'gpt-3.5-turbo',
+    'text-embedding-3-small',
+    'text-davinci-003',
+    'text-davinci-edit-001',
+    'davinci',
+    'gpt2',
+  ]) {
     const reference = encoding_for_model(model as Parameters<typeof encoding_for_model>[0]);
     t.is(await factory.pretrainedForModel(model), reference.name, model);
     reference.free();

@@ -31,10 +31,20 @@ function spm(): Fixture {
   writeFileSync(join(dir, 'corpus.txt'), `${corpus.join('\n')}\n`);
   execFileSync(
     'spm_train',
-    [`--input=${join(dir, 'corpus.txt')}`, `--model_prefix=${join(dir, 'm')}`, '--vocab_size=2000', '--model_type=unigram', '--num_threads=1', '--minloglevel=2'],
+    [
+      `--input=${join(dir, 'corpus.txt')}`,
+      `--model_prefix=${join(dir, 'm')}`,
+      '--vocab_size=2000',
+      '--model_type=unigram',
+      '--num_threads=1',
+      '--minloglevel=2',
+    ],
     {stdio: 'ignore'},
   );
-  const clean = heldOut.slice(0, 400).map((line) => line.replace(/\s+/g, ' ').trim()).filter((line) => line.length > 0);
+  const clean = heldOut
+    .slice(0, 400)
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line.length > 0);
   fixture = {dir, corpus, heldOut: clean, model: readSentencePieceModel(readFileSync(join(dir, 'm.model')))};
   return fixture;
 }
@@ -52,7 +62,15 @@ function convertedJson(model: Fixture['model']): string {
     added_tokens: model.pieces
       .map((piece, id) => ({piece, id}))
       .filter(({piece}) => piece.type === 2 || piece.type === 3)
-      .map(({piece, id}) => ({id, content: piece.piece, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true})),
+      .map(({piece, id}) => ({
+        id,
+        content: piece.piece,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      })),
     normalizer: {
       type: 'Sequence',
       normalizers: [
@@ -78,11 +96,15 @@ test.serial('a SentencePiece Unigram model converted to tokenizer.json encodes a
     t.is(ours.decode([...ours.encode(text).ids]), await theirs.decode(reference.getIds(), true), JSON.stringify(text));
   }
   writeFileSync(join(dir, 'held.txt'), `${heldOut.join('\n')}\n`);
-  const spmIds = execFileSync('spm_encode', [`--model=${join(dir, 'm.model')}`, '--output_format=id', join(dir, 'held.txt')], {encoding: 'utf8'})
+  const spmIds = execFileSync('spm_encode', [`--model=${join(dir, 'm.model')}`, '--output_format=id', join(dir, 'held.txt')], {
+    encoding: 'utf8',
+  })
     .trimEnd()
     .split('\n')
     .map((line) => (line === '' ? [] : line.split(' ').map(Number)));
-  heldOut.forEach((text, i) => t.deepEqual(ours.encodeIds(text, false), spmIds[i], JSON.stringify(text)));
+  heldOut.forEach((text, i) => {
+    t.deepEqual(ours.encodeIds(text, false), spmIds[i], JSON.stringify(text));
+  });
 });
 
 test.serial("the Precompiled normalizer (SentencePiece's compiled nmt_nfkc rules) gives Hugging Face's text", (t) => {
@@ -95,42 +117,58 @@ test.serial("the Precompiled normalizer (SentencePiece's compiled nmt_nfkc rules
   t.deepEqual(JSON.parse(JSON.stringify(ours.toJSON())).precompiled_charsmap, Buffer.from(model.precompiledCharsmap).toString('base64'));
 });
 
-test.serial('Unigram training is deterministic whatever the corpus order and compresses held-out text about as well as spm_train', async (t) => {
-  const {corpus, heldOut, dir} = spm();
-  const options = {vocabSize: 2000, minFrequency: 0, specialTokens: ['<unk>', '<s>', '</s>'], pipeline: {}};
-  const factory = new UnigramTokenizerFactory();
-  const a = await factory.train(asAsync(corpus), options);
-  const shuffled = [...corpus].reverse();
-  shuffled.push(...shuffled.splice(0, 3_000));
-  const b = await factory.train(asAsync(shuffled), options);
-  t.is(a.toJSON(), b.toJSON());
-  t.is(a.vocabSize, 2000);
-  // Saved and loaded back, here and in Hugging Face tokenizers, it encodes the same.
-  const theirs = hf.Tokenizer.fromString(a.toJSON());
-  for (const text of heldOut.slice(0, 60)) t.deepEqual((await theirs.encode(text)).getIds(), [...a.encode(text).ids], text);
-  let bytes = 0;
-  let ours = 0;
-  for (const text of heldOut) {
-    bytes += Buffer.byteLength(text);
-    ours += a.encodeIds(text, false).length;
-  }
-  const spmTokens = execFileSync('spm_encode', [`--model=${join(dir, 'm.model')}`, '--output_format=id', join(dir, 'held.txt')], {encoding: 'utf8'})
-    .trimEnd()
-    .split('\n')
-    .reduce((sum, line) => sum + (line === '' ? 0 : line.split(' ').length), 0);
-  const ratio = bytes / ours / (bytes / spmTokens);
-  t.log(`bytes/token: ours ${(bytes / ours).toFixed(3)}, spm_train ${(bytes / spmTokens).toFixed(3)} (ratio ${ratio.toFixed(3)})`);
-  t.true(ratio > 0.97, `bytes/token ratio ${ratio}`);
-});
+test.serial(
+  'Unigram training is deterministic whatever the corpus order and compresses held-out text about as well as spm_train',
+  async (t) => {
+    const {corpus, heldOut, dir} = spm();
+    const options = {vocabSize: 2000, minFrequency: 0, specialTokens: ['<unk>', '<s>', '</s>'], pipeline: {}};
+    const factory = new UnigramTokenizerFactory();
+    const a = await factory.train(asAsync(corpus), options);
+    const shuffled = [...corpus].reverse();
+    shuffled.push(...shuffled.splice(0, 3_000));
+    const b = await factory.train(asAsync(shuffled), options);
+    t.is(a.toJSON(), b.toJSON());
+    t.is(a.vocabSize, 2000);
+    // Saved and loaded back, here and in Hugging Face tokenizers, it encodes the same.
+    const theirs = hf.Tokenizer.fromString(a.toJSON());
+    for (const text of heldOut.slice(0, 60)) t.deepEqual((await theirs.encode(text)).getIds(), [...a.encode(text).ids], text);
+    let bytes = 0;
+    let ours = 0;
+    for (const text of heldOut) {
+      bytes += Buffer.byteLength(text);
+      ours += a.encodeIds(text, false).length;
+    }
+    const spmTokens = execFileSync('spm_encode', [`--model=${join(dir, 'm.model')}`, '--output_format=id', join(dir, 'held.txt')], {
+      encoding: 'utf8',
+    })
+      .trimEnd()
+      .split('\n')
+      .reduce((sum, line) => sum + (line === '' ? 0 : line.split(' ').length), 0);
+    const ratio = bytes / ours / (bytes / spmTokens);
+    t.log(`bytes/token: ours ${(bytes / ours).toFixed(3)}, spm_train ${(bytes / spmTokens).toFixed(3)} (ratio ${ratio.toFixed(3)})`);
+    t.true(ratio > 0.97, `bytes/token ratio ${ratio}`);
+  },
+);
 
 test('the unigram backend refuses special tokens without an unknown token and unknown trainer keys', async (t) => {
   const factory = new UnigramTokenizerFactory();
   const base = {vocabSize: 100, minFrequency: 0, pipeline: {}};
   await t.throwsAsync(factory.train(asAsync(['a b c']), {...base, specialTokens: ['<s>']}), {message: /lack an unknown token/});
-  await t.throwsAsync(factory.train(asAsync(['a b c']), {...base, specialTokens: [], params: {shrinking: 2}}), {message: /tokenizer\.trainer\.shrinking is not a Unigram trainer parameter/});
-  await t.throwsAsync(factory.train(asAsync(['a b c']), {...base, specialTokens: [], params: {characterCoverage: 2}}), {message: /characterCoverage must be a number in \(0, 1\]/});
+  await t.throwsAsync(factory.train(asAsync(['a b c']), {...base, specialTokens: [], params: {shrinking: 2}}), {
+    message: /tokenizer\.trainer\.shrinking is not a Unigram trainer parameter/,
+  });
+  await t.throwsAsync(factory.train(asAsync(['a b c']), {...base, specialTokens: [], params: {characterCoverage: 2}}), {
+    message: /characterCoverage must be a number in \(0, 1\]/,
+  });
   await t.throwsAsync(factory.train(asAsync(['']), {...base, specialTokens: []}), {message: /no words/});
-  const small = await factory.train(asAsync(['hello world', 'hello there', 'world peace']), {...base, vocabSize: 300, specialTokens: [], params: {byteFallback: true}});
+  const small = await factory.train(asAsync(['hello world', 'hello there', 'world peace']), {
+    ...base,
+    vocabSize: 300,
+    specialTokens: [],
+    params: {byteFallback: true},
+  });
   t.deepEqual(small.decode([...small.encode('hello 東京').ids]), 'hello 東京');
-  t.throws(() => factory.load(JSON.stringify({...JSON.parse(small.toJSON()), model: {type: 'WordLevel', vocab: {a: 0}, unk_token: 'a'}})), {message: /is not Unigram/});
+  t.throws(() => factory.load(JSON.stringify({...JSON.parse(small.toJSON()), model: {type: 'WordLevel', vocab: {a: 0}, unk_token: 'a'}})), {
+    message: /is not Unigram/,
+  });
 });

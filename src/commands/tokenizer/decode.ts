@@ -41,7 +41,11 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
     const overrides = flags['skip-special'] === undefined ? [] : [`tokenizer.decode.skipSpecialTokens=${flags['skip-special']}`];
     const config = this.resolveConfig(overrides);
     const options = {skipSpecialTokens: config.get<boolean>('tokenizer.decode.skipSpecialTokens')};
-    const loaded = await loadChosenTokenizer(await this.kernel(config), {file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
+    const loaded = await loadChosenTokenizer(await this.kernel(config), {
+      file: flags.tokenizer,
+      pretrained: flags.tiktoken,
+      model: flags.model,
+    });
     const [lines, source] =
       this.positional.length > 0
         ? [singleLine(this.positional.join(' ')), 'arguments']

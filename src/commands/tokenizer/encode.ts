@@ -28,7 +28,9 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
   // ignoreStdin: oclif would otherwise read whatever stdin holds within 10 ms as TEXT, racing the line reader
   // (lines went missing under load); stdin is read by the line reader only.
-  static override args = {text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)', ignoreStdin: true})};
+  static override args = {
+    text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)', ignoreStdin: true}),
+  };
   static override flags = {
     tokenizer: Flags.string({char: 't', description: 'tokenizer.json to encode with'}),
     tiktoken: Flags.string({
@@ -50,7 +52,7 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     }),
     offsets: Flags.string({
       description:
-        'Also print each token\'s [start, end) in the input line, counted in UTF-16 code units (JavaScript string indices), UTF-8 bytes, or code points (what Hugging Face\'s Node binding reports)',
+        "Also print each token's [start, end) in the input line, counted in UTF-16 code units (JavaScript string indices), UTF-8 bytes, or code points (what Hugging Face's Node binding reports)",
       options: [...OFFSET_UNITS],
     }),
   };
@@ -69,7 +71,11 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     if (flags['truncation-side'] !== undefined) overrides.push(`tokenizer.encode.truncation.side=${flags['truncation-side']}`);
     const config = this.resolveConfig(overrides);
     const settings = readEncodeSettings(config);
-    const loaded = await loadChosenTokenizer(await this.kernel(config), {file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
+    const loaded = await loadChosenTokenizer(await this.kernel(config), {
+      file: flags.tokenizer,
+      pretrained: flags.tiktoken,
+      model: flags.model,
+    });
     const utf8 = {
       onInvalidUtf8: flags['on-invalid-utf8'] as InvalidUtf8Policy,
       onSkip: (line: number, byte: number) => process.stderr.write(`skipped line ${line}: not valid UTF-8 at byte ${byte}\n`),

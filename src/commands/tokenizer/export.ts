@@ -23,7 +23,11 @@ export default class TokenizerExport extends CodexCommand<typeof TokenizerExport
   async run(): Promise<ExportTokenizerResult> {
     const {flags} = this;
     const config = this.resolveConfig([]);
-    const loaded = await loadChosenTokenizer(await this.kernel(config), {file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
+    const loaded = await loadChosenTokenizer(await this.kernel(config), {
+      file: flags.tokenizer,
+      pretrained: flags.tiktoken,
+      model: flags.model,
+    });
     const result = await new TokenizerExportService().export(loaded.tokenizer, loaded.source, flags.out);
     if (!this.jsonEnabled()) this.log(`wrote ${result.out} (${result.modelType}, ${result.vocabSize} tokens) from ${result.source}`);
     return result;

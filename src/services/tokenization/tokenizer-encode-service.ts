@@ -43,7 +43,8 @@ export class TokenizerEncodeService {
     const padded = options.padding !== undefined;
     const toLongest = options.padding?.length === 'longest';
     let batch: string[] = [];
-    const flush = (texts: string[]) => tokenizer.encodeBatch(texts, options).map((encoding, i) => shape(encoding, padded, texts[i] as string, offsets));
+    const flush = (texts: string[]) =>
+      tokenizer.encodeBatch(texts, options).map((encoding, i) => shape(encoding, padded, texts[i] as string, offsets));
     for await (const line of lines) {
       batch.push(line);
       if (!toLongest && batch.length >= BATCH) {

@@ -43,7 +43,8 @@ export class TokenizerLoader {
       throw fileError(path, error);
     });
     if (!info.isFile()) throw fileError(path, Object.assign(new Error('not a file'), {code: 'EISDIR'}));
-    if (info.size > MAX_TOKENIZER_BYTES) throw invalid(path, `is ${info.size} bytes, more than the ${MAX_TOKENIZER_BYTES} bytes a tokenizer.json may have`);
+    if (info.size > MAX_TOKENIZER_BYTES)
+      throw invalid(path, `is ${info.size} bytes, more than the ${MAX_TOKENIZER_BYTES} bytes a tokenizer.json may have`);
     const text = await readFile(path, 'utf8').catch((error: unknown) => {
       throw fileError(path, error);
     });

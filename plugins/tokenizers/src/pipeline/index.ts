@@ -36,7 +36,12 @@ export {StripNormalizer} from './strip-normalizer.js';
 export {NmtNormalizer} from './nmt-normalizer.js';
 export {PrecompiledNormalizer} from './precompiled-normalizer.js';
 export {MetaspacePreTokenizer} from './metaspace-pre-tokenizer.js';
-export {CharDelimiterSplitPreTokenizer, DigitsPreTokenizer, PunctuationPreTokenizer, UnicodeScriptsPreTokenizer} from './char-class-pre-tokenizers.js';
+export {
+  CharDelimiterSplitPreTokenizer,
+  DigitsPreTokenizer,
+  PunctuationPreTokenizer,
+  UnicodeScriptsPreTokenizer,
+} from './char-class-pre-tokenizers.js';
 export {RobertaPostProcessor} from './roberta-post-processor.js';
 export {SequencePostProcessor} from './sequence-post-processor.js';
 export {type SplitBehavior, SPLIT_BEHAVIORS, splitByMatches} from './split-behavior.js';

@@ -28,7 +28,14 @@ export class NmtNormalizer implements Normalizer {
 }
 
 function nmt(code: number): string | undefined {
-  if ((code >= 0x01 && code <= 0x08) || code === 0x0b || (code >= 0x0e && code <= 0x1f) || code === 0x7f || code === 0x8f || code === 0x9f) {
+  if (
+    (code >= 0x01 && code <= 0x08) ||
+    code === 0x0b ||
+    (code >= 0x0e && code <= 0x1f) ||
+    code === 0x7f ||
+    code === 0x8f ||
+    code === 0x9f
+  ) {
     return '';
   }
   if (

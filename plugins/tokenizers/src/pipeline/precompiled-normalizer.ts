@@ -38,10 +38,14 @@ export class PrecompiledNormalizer implements Normalizer {
     try {
       return new PrecompiledNormalizer(Uint8Array.from(Buffer.from(base64, 'base64')));
     } catch (error) {
-      throw new CodexError('E_TOKENIZER', `${where.source}: ${where.path}.precompiled_charsmap: ${error instanceof Error ? error.message : String(error)}`, {
-        hint: 'fix or regenerate the tokenizer file',
-        exitCode: ExitCode.input,
-      });
+      throw new CodexError(
+        'E_TOKENIZER',
+        `${where.source}: ${where.path}.precompiled_charsmap: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          hint: 'fix or regenerate the tokenizer file',
+          exitCode: ExitCode.input,
+        },
+      );
     }
   }
 

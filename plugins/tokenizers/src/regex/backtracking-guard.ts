@@ -20,7 +20,9 @@ function visit(node: RegexNode, insideUnbounded: boolean): void {
   switch (node.kind) {
     case 'alt':
       if (insideUnbounded && overlappingAlternatives(node.alternatives)) {
-        throw new Catastrophic('alternatives starting with the same character inside an unbounded repetition can backtrack catastrophically');
+        throw new Catastrophic(
+          'alternatives starting with the same character inside an unbounded repetition can backtrack catastrophically',
+        );
       }
       for (const alternative of node.alternatives) visit(alternative, insideUnbounded);
       return;

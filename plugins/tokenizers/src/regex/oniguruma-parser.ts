@@ -206,7 +206,8 @@ class Parser {
     else if (rest.startsWith('(?<=')) [type, this.#at] = ['lookbehind', this.#at + 4];
     else if (rest.startsWith('(?<!')) [type, this.#at] = ['negative-lookbehind', this.#at + 4];
     else if (rest.startsWith('(?>')) [type, this.#at] = ['atomic', this.#at + 3];
-    else if (/^\(\?(<[A-Za-z_]\w*>|'[A-Za-z_]\w*')/.test(rest)) this.#at = this.#source.indexOf(rest[2] === '<' ? '>' : "'", this.#at + 3) + 1;
+    else if (/^\(\?(<[A-Za-z_]\w*>|'[A-Za-z_]\w*')/.test(rest))
+      this.#at = this.#source.indexOf(rest[2] === '<' ? '>' : "'", this.#at + 3) + 1;
     else if (rest.startsWith('(?')) this.#fail(`the group construct "${rest.slice(0, 3)}"`);
     else this.#at++;
     const capture = type === 'atomic' ? ++this.#captures : 0;

@@ -79,7 +79,8 @@ export const DEFAULT_CODECS: ComponentCodecs = {
     NFKD: () => new UnicodeNormalizer('NFKD'),
     Lowercase: () => new LowercaseNormalizer(),
     StripAccents: () => new StripAccentsNormalizer(),
-    Strip: (reader) => new StripNormalizer(reader.field('strip_left').optionalBoolean(true), reader.field('strip_right').optionalBoolean(true)),
+    Strip: (reader) =>
+      new StripNormalizer(reader.field('strip_left').optionalBoolean(true), reader.field('strip_right').optionalBoolean(true)),
     Prepend: (reader) => new PrependNormalizer(reader.field('prepend').string()),
     Replace: (reader) => new ReplaceNormalizer(readPattern(reader), reader.field('content').string()),
     Nmt: () => new NmtNormalizer(),
@@ -97,7 +98,8 @@ export const DEFAULT_CODECS: ComponentCodecs = {
     Whitespace: () => new WhitespacePreTokenizer(),
     WhitespaceSplit: () => new WhitespaceSplitPreTokenizer(),
     BertPreTokenizer: () => new BertPreTokenizer(),
-    Split: (reader) => new SplitPreTokenizer(readPattern(reader), readBehavior(reader, 'Isolated'), reader.field('invert').optionalBoolean(false)),
+    Split: (reader) =>
+      new SplitPreTokenizer(readPattern(reader), readBehavior(reader, 'Isolated'), reader.field('invert').optionalBoolean(false)),
     Metaspace: (reader) => {
       const [replacement, scheme, split] = readMetaspace(reader);
       return new MetaspacePreTokenizer(replacement, scheme, split);
@@ -195,7 +197,8 @@ function readPattern(reader: JsonReader): TextPattern {
   const pattern = reader.field('pattern');
   if (pattern.has('Regex')) {
     const source = pattern.field('Regex').string();
-    if (source.length > TOKENIZER_LIMITS.patternLength) pattern.field('Regex').fail(`a pattern of at most ${TOKENIZER_LIMITS.patternLength} characters`);
+    if (source.length > TOKENIZER_LIMITS.patternLength)
+      pattern.field('Regex').fail(`a pattern of at most ${TOKENIZER_LIMITS.patternLength} characters`);
     return regexPattern(source, `${reader.source}: ${pattern.path}.Regex`);
   }
   return literalPattern(pattern.field('String').string());
@@ -250,7 +253,11 @@ function readUnigramModel(reader: JsonReader): UnigramModel {
     return [(pair[0] as JsonReader).string(), (pair[1] as JsonReader).number()];
   });
   const unk = reader.field('unk_id');
-  return new UnigramModel(pieces, unk.isNull() ? undefined : unk.index(pieces.length), reader.field('byte_fallback').optionalBoolean(false));
+  return new UnigramModel(
+    pieces,
+    unk.isNull() ? undefined : unk.index(pieces.length),
+    reader.field('byte_fallback').optionalBoolean(false),
+  );
 }
 
 function readTemplate(reader: JsonReader): TemplatePostProcessor {

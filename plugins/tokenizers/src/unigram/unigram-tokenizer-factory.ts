@@ -51,7 +51,10 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
     const pipeline = options.pipeline ?? {};
-    const normalizer = 'normalizer' in pipeline && pipeline.normalizer !== undefined ? normalizerFromConfig(listOrNone(pipeline.normalizer)) : sentencePieceNormalizer();
+    const normalizer =
+      'normalizer' in pipeline && pipeline.normalizer !== undefined
+        ? normalizerFromConfig(listOrNone(pipeline.normalizer))
+        : sentencePieceNormalizer();
     const preTokenizer = new MetaspacePreTokenizer('▁', 'always', true);
     const specials = options.specialTokens.length > 0 ? options.specialTokens : UNIGRAM_SPECIAL_TOKENS;
     if (!specials.some((token) => /^(<unk>|\[UNK\])$/i.test(token))) {

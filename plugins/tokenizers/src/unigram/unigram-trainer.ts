@@ -65,7 +65,10 @@ export class UnigramTrainer {
       });
     }
     if (new Set(specialTokens).size !== specialTokens.length) {
-      throw new CodexError('E_TOKENIZER', 'a special token is listed twice', {hint: 'list each special token once', exitCode: ExitCode.config});
+      throw new CodexError('E_TOKENIZER', 'a special token is listed twice', {
+        hint: 'list each special token once',
+        exitCode: ExitCode.config,
+      });
     }
   }
 
@@ -73,7 +76,10 @@ export class UnigramTrainer {
   train(words: ReadonlyMap<string, number>, progress?: ProgressSink): UnigramTrainingResult {
     const sorted = [...words].filter(([word, count]) => word.length > 0 && count > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (sorted.length === 0) {
-      throw new CodexError('E_TOKENIZER', 'the training corpus has no words', {hint: 'train on files that contain text', exitCode: ExitCode.input});
+      throw new CodexError('E_TOKENIZER', 'the training corpus has no words', {
+        hint: 'train on files that contain text',
+        exitCode: ExitCode.input,
+      });
     }
     const required = this.requiredCharacters(sorted);
     const reserved = this.options.specialTokens.length + (this.options.byteFallback ? 256 : 0);
@@ -91,7 +97,7 @@ export class UnigramTrainer {
     progress?.finish('seed');
     const desired = Math.floor(target * 1.1);
     progress?.start('em', 0);
-    for (let round = 0; ; round++) {
+    for (;;) {
       for (let i = 0; i < this.options.subIterations; i++) {
         model = this.maximizationStep(model, this.expectationStep(model, sorted));
         progress?.advance('em', 1);
@@ -177,7 +183,8 @@ export class UnigramTrainer {
     for (const [word, count] of words) {
       if (count < 2) continue;
       const chars = [...word];
-      for (let i = Math.max(0, chars.length - this.options.maxPieceLength); i + 1 < chars.length; i++) consider(chars.slice(i).join(''), count);
+      for (let i = Math.max(0, chars.length - this.options.maxPieceLength); i + 1 < chars.length; i++)
+        consider(chars.slice(i).join(''), count);
     }
     const sorted = [...candidates].sort(byScoreThenText);
     const pieces: [string, number][] = required.map(([char, count]) => [char, count]);
@@ -208,7 +215,10 @@ export class UnigramTrainer {
       sum += count;
     });
     const logSum = digamma(sum);
-    return new PieceScores(pieces, Float64Array.from(counts, (count) => digamma(count) - logSum));
+    return new PieceScores(
+      pieces,
+      Float64Array.from(counts, (count) => digamma(count) - logSum),
+    );
   }
 
   /**
@@ -276,7 +286,9 @@ export class UnigramTrainer {
   /** Required characters (missing ones just below the lowest score), then the best-scored pieces up to the target. */
   finalize(model: PieceScores, required: readonly [string, number][], target: number): UnigramTrainingResult {
     const scores = new Map<string, number>();
-    model.pieces.forEach((piece, id) => scores.set(piece, model.scores[id] as number));
+    model.pieces.forEach((piece, id) => {
+      scores.set(piece, model.scores[id] as number);
+    });
     let minimum = Number.POSITIVE_INFINITY;
     for (const score of model.scores) minimum = Math.min(minimum, score);
     if (minimum === Number.POSITIVE_INFINITY) minimum = 0;
@@ -300,7 +312,7 @@ export class UnigramTrainer {
     const taken = new Set(pieces.map(([piece]) => piece));
     for (const entry of [...final].sort(byScoreThenText)) if (!taken.has(entry[0])) pieces.push(entry);
     const unkId = pieces.findIndex(([piece]) => /^(<unk>|\[UNK\])$/i.test(piece));
-    return {pieces, unkId: unkId < 0 ? 0 : unkId};
+    return {pieces, unkId: Math.max(0, unkId)};
   }
 }
 
@@ -337,10 +349,41 @@ export function digamma(value: number): number {
 }
 
 const SCRIPT_NAMES = [
-  'Latin', 'Greek', 'Cyrillic', 'Armenian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Devanagari', 'Bengali', 'Gurmukhi',
-  'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Thai', 'Lao', 'Tibetan', 'Myanmar',
-  'Georgian', 'Hangul', 'Ethiopic', 'Cherokee', 'Khmer', 'Mongolian', 'Han', 'Hiragana', 'Katakana', 'Bopomofo', 'Yi',
-  'Common', 'Inherited',
+  'Latin',
+  'Greek',
+  'Cyrillic',
+  'Armenian',
+  'Hebrew',
+  'Arabic',
+  'Syriac',
+  'Thaana',
+  'Devanagari',
+  'Bengali',
+  'Gurmukhi',
+  'Gujarati',
+  'Oriya',
+  'Tamil',
+  'Telugu',
+  'Kannada',
+  'Malayalam',
+  'Sinhala',
+  'Thai',
+  'Lao',
+  'Tibetan',
+  'Myanmar',
+  'Georgian',
+  'Hangul',
+  'Ethiopic',
+  'Cherokee',
+  'Khmer',
+  'Mongolian',
+  'Han',
+  'Hiragana',
+  'Katakana',
+  'Bopomofo',
+  'Yi',
+  'Common',
+  'Inherited',
 ];
 const SCRIPT_TESTS = SCRIPT_NAMES.map((name) => [name, new RegExp(`^\\p{Script=${name}}$`, 'u')] as const);
 

@@ -35,10 +35,14 @@ export class WordLevelModel implements Model {
     if (piece.length === 0) return [];
     const id = this.#vocab.get(piece) ?? this.#vocab.get(this.unkToken);
     if (id === undefined) {
-      throw new CodexError('E_TOKENIZER', `WordLevel: "${piece.slice(0, 40)}" is not in the vocabulary and unk_token "${this.unkToken}" is missing`, {
-        hint: 'add the unknown token to the vocabulary',
-        exitCode: ExitCode.input,
-      });
+      throw new CodexError(
+        'E_TOKENIZER',
+        `WordLevel: "${piece.slice(0, 40)}" is not in the vocabulary and unk_token "${this.unkToken}" is missing`,
+        {
+          hint: 'add the unknown token to the vocabulary',
+          exitCode: ExitCode.input,
+        },
+      );
     }
     return [{id, start: 0, end: piece.length}];
   }

@@ -44,7 +44,10 @@ export class WordLevelTokenizerFactory implements TokenizerFactory {
       .filter(([word, count]) => count >= options.minFrequency && !specials.includes(word))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     if (words.length === 0) {
-      throw new CodexError('E_TOKENIZER', 'the training corpus has no words', {hint: 'train on files that contain text', exitCode: ExitCode.input});
+      throw new CodexError('E_TOKENIZER', 'the training corpus has no words', {
+        hint: 'train on files that contain text',
+        exitCode: ExitCode.input,
+      });
     }
     const vocab = new Map<string, number>();
     for (const token of specials) vocab.set(token, vocab.size);
