@@ -58,11 +58,20 @@ export function modelRows(work) {
         writeFileSync(brown, context.brown);
         const out = join(work, 'codex-unigram.json');
         const ours = bestProcess(process.execPath, [here, 'unigram', brown, out]);
-        const spmArgs = (threads) => [`--input=${brown}`, `--model_prefix=${join(work, 'spm')}`, '--vocab_size=8000', '--model_type=unigram', `--num_threads=${threads}`, '--minloglevel=2'];
+        const spmArgs = (threads) => [
+          `--input=${brown}`,
+          `--model_prefix=${join(work, 'spm')}`,
+          '--vocab_size=8000',
+          '--model_type=unigram',
+          `--num_threads=${threads}`,
+          '--minloglevel=2',
+        ];
         const spm1 = bestProcess('spm_train', spmArgs(1));
         const spm2 = bestProcess('spm_train', spmArgs(2));
         context.unigram = {ours, spm1, spm2, out, model: join(work, 'spm.model')};
-        console.log(`  wall: codex ${ours.wall.toFixed(2)} s, spm_train 1 thread ${spm1.wall.toFixed(2)} s, 2 threads ${spm2.wall.toFixed(2)} s`);
+        console.log(
+          `  wall: codex ${ours.wall.toFixed(2)} s, spm_train 1 thread ${spm1.wall.toFixed(2)} s, 2 threads ${spm2.wall.toFixed(2)} s`,
+        );
         return {ours: ours.cpu, theirs: spm1.cpu, unit: 's', higherIsBetter: false, target: 1.0};
       },
     },
@@ -87,7 +96,13 @@ export function modelRows(work) {
           bytes += Buffer.byteLength(text);
           tokens += ours.encodeIds(text, false).length;
         }
-        return {ours: bytes / tokens, theirs: bytes / tokensOf(file, context.unigram.model), unit: 'B/token', higherIsBetter: true, target: 0.99};
+        return {
+          ours: bytes / tokens,
+          theirs: bytes / tokensOf(file, context.unigram.model),
+          unit: 'B/token',
+          higherIsBetter: true,
+          target: 0.99,
+        };
       },
     },
     ...['llama3', 'gemma'].flatMap((model) => encodingRows(model)),
@@ -119,7 +134,7 @@ export function modelRows(work) {
           for (const text of lines) ordinaryTokens += tokenizer.encodeIds(text, false).length;
         }, 1);
         console.log(
-          `  long line: ${long.cpu.toFixed(1)} s CPU (${long.wall.toFixed(1)} s wall), ${longTokens} tokens; ordinary: ${plain.cpu.toFixed(1)} s CPU (${plain.wall.toFixed(1)} s wall), ${ordinaryTokens} tokens; per token ${((long.cpu / longTokens) / (plain.cpu / ordinaryTokens)).toFixed(2)}×`,
+          `  long line: ${long.cpu.toFixed(1)} s CPU (${long.wall.toFixed(1)} s wall), ${longTokens} tokens; ordinary: ${plain.cpu.toFixed(1)} s CPU (${plain.wall.toFixed(1)} s wall), ${ordinaryTokens} tokens; per token ${(long.cpu / longTokens / (plain.cpu / ordinaryTokens)).toFixed(2)}×`,
         );
         return {ours: long.cpu / megabytes, theirs: plain.cpu / megabytes, unit: 'CPU s/MB', higherIsBetter: false, target: 2.0};
       },

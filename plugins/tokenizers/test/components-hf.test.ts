@@ -2,7 +2,8 @@ import {createRequire} from 'node:module';
 import {isCodexError} from '@codex-ml/core';
 import test from 'ava';
 import type * as HfNative from 'tokenizers';
-import {OnigurumaPattern, loadTokenizerJson} from '../src/index.js';
+import {OnigurumaPattern, WordLevelTokenizerFactory, loadTokenizerJson} from '../src/index.js';
+import {asAsync, corpusSentences} from './helpers/bpe-fixture.js';
 import {MULTILINGUAL} from './helpers/multilingual.js';
 
 // Every tokenizer.json stage type, one by one, against Hugging Face tokenizers (Rust through napi) reading the
@@ -205,6 +206,68 @@ test('WordLevel and Unigram models encode as Hugging Face does, unknowns and byt
   }
 });
 
+test('Sequence, ByteLevel, Roberta and Bert post-processors give Hugging Face ids, type-free offsets and masks', async (t) => {
+  const vocab = Object.fromEntries(['<unk>', '<s>', '</s>', 'hello', 'world', ',', '!', 'the'].map((word, id) => [word, id]));
+  const template = {
+    type: 'TemplateProcessing',
+    single: [{SpecialToken: {id: '<s>', type_id: 0}}, {Sequence: {id: 'A', type_id: 0}}, {SpecialToken: {id: '</s>', type_id: 0}}],
+    pair: [{Sequence: {id: 'A', type_id: 0}}, {Sequence: {id: 'B', type_id: 1}}],
+    special_tokens: {'<s>': {id: '<s>', ids: [1], tokens: ['<s>']}, '</s>': {id: '</s>', ids: [2], tokens: ['</s>']}},
+  };
+  for (const processor of [
+    {type: 'Sequence', processors: [{type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false}, template]},
+    {type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 1], trim_offsets: true, add_prefix_space: false},
+    {type: 'BertProcessing', sep: ['</s>', 2], cls: ['<s>', 1]},
+  ]) {
+    const json = document({pre_tokenizer: {type: 'Whitespace'}, post_processor: processor}, {type: 'WordLevel', vocab, unk_token: '<unk>'});
+    const ours = loadTokenizerJson(json, 'post.json');
+    const theirs = hf.Tokenizer.fromString(json);
+    for (const text of ['hello world!', 'the, hello', '']) {
+      const reference = await theirs.encode(text);
+      const mine = ours.encode(text);
+      t.deepEqual([...mine.ids], reference.getIds(), `${processor.type}: ${text}`);
+      t.deepEqual([...mine.specialTokensMask], reference.getSpecialTokensMask(), `${processor.type}: ${text}`);
+      t.deepEqual(
+        mine.offsets.map(([s, e]) => [s, e]),
+        reference.getOffsets(),
+        `${processor.type}: ${text}`,
+      );
+      t.deepEqual(
+        [...ours.encode(text, {addSpecialTokens: false}).ids],
+        (await theirs.encode(text, null, {addSpecialTokens: false})).getIds(),
+      );
+    }
+    t.deepEqual(JSON.parse(loadTokenizerJson(ours.toJSON(), 'again').toJSON()), JSON.parse(ours.toJSON()));
+  }
+});
+
+test('WordLevel training keeps the most frequent words after the special tokens, and Hugging Face loads the result', async (t) => {
+  const factory = new WordLevelTokenizerFactory();
+  const texts = corpusSentences().train.slice(0, 3_000);
+  const trained = await factory.train(asAsync(texts), {vocabSize: 500, minFrequency: 2, specialTokens: [], pipeline: {}});
+  t.is(trained.vocabSize, 500);
+  t.deepEqual(
+    [0, 1, 2, 3].map((id) => trained.idToToken(id)),
+    ['[PAD]', '[BOS]', '[EOS]', '[UNK]'],
+  );
+  const counts = new Map<string, number>();
+  for (const text of texts)
+    for (const word of text.match(/[\p{L}\p{M}\p{Nd}\p{Pc}]+|[^\p{L}\p{M}\p{Nd}\p{Pc}\s]+/gu) ?? [])
+      counts.set(word, (counts.get(word) ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] as string;
+  t.is(trained.tokenToId(top), 4);
+  const theirs = hf.Tokenizer.fromString(trained.toJSON());
+  for (const text of corpusSentences().heldOut.slice(0, 30))
+    t.deepEqual((await theirs.encode(text)).getIds(), [...trained.encode(text).ids]);
+  await t.throwsAsync(factory.train(asAsync(['']), {vocabSize: 10, minFrequency: 1, specialTokens: [], pipeline: {}}), {
+    message: /no words/,
+  });
+  t.throws(() => factory.load(document({}, {type: 'BPE', vocab: {a: 0}, merges: []})), {message: /is not WordLevel/});
+  t.is(factory.load(trained.toJSON()).vocabSize, 500);
+  const missingUnk = document({}, {type: 'WordLevel', vocab: {a: 0}, unk_token: '<unk>'});
+  t.throws(() => loadTokenizerJson(missingUnk, 'x.json').encode('b'), {message: /unk_token "<unk>" is missing/});
+});
+
 test('Oniguruma constructs translate or are refused naming the construct', (t) => {
   const cases: [string, string, string[]][] = [
     ["(?i:'s|'t)x", "'Sx 'tx 'sX", ["'Sx", "'tx"]],
@@ -214,6 +277,9 @@ test('Oniguruma constructs translate or are refused naming the construct', (t) =
     ['[[:alpha:]]+|[^[:alpha:][:space:]]+', 'ab12 c', ['ab', '12', 'c']],
     ['.+', 'a\nb', ['a', 'b']],
     ['\\s+', 'a\u0085b\ufeffc', ['\u0085']],
+    ['(?:\\r\\n|\\n)+|(?:ab|cd)*x', 'a\r\n\nabcdx', ['\r\n\n', 'abcdx']],
+    ['(?<=a)b|(?<!a)c|\\p{^L}+|[\\p{Lu}\\d]+|(?i)q', 'ab c 12 AB Q', ['b', ' ', 'c', ' 12 ', 'AB', ' ', 'Q']],
+    ['\\w+\\b|[\\s\\w]?x{2,}|y{,2}z|(?#note)\\W', 'ab, xxx yyz', ['ab', ',', ' xxx', ' ', 'yyz']],
   ];
   for (const [source, text, expected] of cases) {
     t.deepEqual(text.match(new OnigurumaPattern(source).matcher()), expected, source);
