@@ -31,6 +31,7 @@ export interface BpeOptions {
   readonly savedMerges?: readonly (readonly [number, number])[];
 }
 
+const WORD_MARKER = '\u2581';
 /** Pieces longer than this are not cached (they are rare and would crowd out the common ones). */
 const CACHE_PIECE_LIMIT = 64;
 /** Pieces with more symbols than this merge with a heap (O(n log n)) instead of rescanning (O(n²)). */
@@ -62,6 +63,12 @@ export class BpeModel implements Model {
   /** Encoded pieces by source text (before byte-level spelling); kept apart since the two key spaces overlap. */
   readonly #sourceCache = new PieceCache(CACHE_CAPACITY);
   readonly #unkId: number | undefined;
+  /**
+   * SentencePiece's word marker `▁` when no token has it after another character (Llama 2, Mistral, Gemma): then
+   * no token can span a position where `▁` follows a non-`▁`, so a piece without pre-tokenization (a whole line)
+   * is merged word by word, each word cached, with the same result as merging it whole.
+   */
+  readonly #wordMarker: string | undefined;
   readonly vocabSize: number;
 
   /**
@@ -113,6 +120,17 @@ export class BpeModel implements Model {
         this.#byteIds[byte] = id;
       }
     });
+    this.#wordMarker = this.options.ignoreMerges || !this.#vocab.has(WORD_MARKER) ? undefined : WORD_MARKER;
+    if (this.#wordMarker !== undefined) {
+      for (const token of this.#vocab.keys()) {
+        let lead = 0;
+        while (token[lead] === WORD_MARKER) lead++;
+        if (token.indexOf(WORD_MARKER, lead) >= 0) {
+          this.#wordMarker = undefined;
+          break;
+        }
+      }
+    }
     const unk = options.unkToken;
     this.#unkId = unk === undefined ? undefined : this.#vocab.get(unk);
     if (unk !== undefined && this.#unkId === undefined) {
@@ -195,6 +213,7 @@ export class BpeModel implements Model {
   #encodePiece(piece: string): Int32Array {
     const cached = this.#cache.get(piece);
     if (cached !== undefined) return cached;
+    if (this.#wordMarker !== undefined && piece.length > CACHE_PIECE_LIMIT) return this.#encodeWords(piece, this.#wordMarker);
     let encoded: Int32Array;
     const whole = this.options.ignoreMerges ? this.#vocab.get(piece) : undefined;
     if (whole !== undefined) {
@@ -205,6 +224,41 @@ export class BpeModel implements Model {
     }
     if (piece.length <= CACHE_PIECE_LIMIT && this.#cache.size < CACHE_CAPACITY) this.#cache.set(piece, encoded);
     return encoded;
+  }
+
+  /** A long piece merged word by word (cut where the marker follows another character); ends shifted to the piece. */
+  #encodeWords(piece: string, marker: string): Int32Array {
+    const parts: Int32Array[] = [];
+    const starts: number[] = [];
+    let total = 0;
+    let start = 0;
+    const flush = (end: number) => {
+      const word = piece.slice(start, end);
+      const encoded = word.length > CACHE_PIECE_LIMIT ? this.#encodeWhole(word) : this.#encodePiece(word);
+      parts.push(encoded);
+      starts.push(start);
+      total += encoded.length;
+      start = end;
+    };
+    for (let at = piece.indexOf(marker, 1); at > 0; at = piece.indexOf(marker, at + 1)) {
+      if (piece[at - 1] !== marker) flush(at);
+    }
+    flush(piece.length);
+    const out = new Int32Array(total);
+    let k = 0;
+    parts.forEach((encoded, i) => {
+      const shift = starts[i] as number;
+      for (let j = 0; j < encoded.length; j += 2) {
+        out[k++] = encoded[j] as number;
+        out[k++] = (encoded[j + 1] as number) + shift;
+      }
+    });
+    return out;
+  }
+
+  #encodeWhole(piece: string): Int32Array {
+    const [ids, ends, count] = this.#symbols(piece);
+    return this.#merge(ids, ends, count);
   }
 
   /** Initial symbols of a piece: one per character (byte-level: per code unit), with prefix/suffix applied. */
