@@ -3,29 +3,9 @@ import {CodexError, ExitCode, type ResolvedConfig, type SplitRatio} from '@codex
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {ProgressBar, formatBytes} from '../cli/progress-bar.js';
-import {bindDataBackends} from '../services/data/data-backends.js';
-import type {DataManifestSplit} from '../services/data/data-manifest.js';
 import type {DatasetFormat} from '../services/data/dataset-item.js';
 import {locateDataset} from '../services/data/dataset-location.js';
-import {PrepareDataService} from '../services/data/prepare-data-service.js';
-
-export interface PrepareDataOutput {
-  readonly runId: string;
-  /** Path of the manifest file. */
-  readonly manifest: string;
-  readonly runDir: string;
-  readonly datasetId: string;
-  readonly splitter: string;
-  readonly seed: number;
-  readonly itemCount: number;
-  readonly bytes: number;
-  /** Items per split. */
-  readonly counts: Readonly<Record<string, number>>;
-  readonly splits: readonly DataManifestSplit[];
-  readonly cachedItems: number;
-  /** True when an identical earlier run was reused instead of writing a new one. */
-  readonly cached: boolean;
-}
+import {PrepareDataService, type PrepareDataResult} from '../services/data/prepare-data-service.js';
 
 export default class PrepareData extends CodexCommand<typeof PrepareData> {
   static override summary = 'Split a dataset deterministically and record a verifiable manifest';
@@ -39,6 +19,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     '<%= config.bin %> prepare-data --splitter stratified --json',
   ];
   static override defaultConfigFile = 'configs/data/base.yaml';
+  static override contracts = ['hasher', 'splitter', 'manifest-store'] as const;
   static override flags = {
     input: Flags.string({char: 'i', description: 'Dataset: a directory, a .jsonl or a .txt file (data.input)'}),
     format: Flags.string({description: 'How to read --input (data.format)', options: ['auto', 'directory', 'jsonl', 'txt', 'brown']}),
@@ -52,10 +33,9 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     force: Flags.boolean({description: 'Write a new run even when an identical one exists (same dataset, parameters and split)'}),
   };
 
-  async run(): Promise<PrepareDataOutput> {
-    const config = this.resolveConfig(this.flagOverrides());
-    const kernel = await this.kernel(config);
-    const backends = await bindDataBackends(kernel, true);
+  async run(): Promise<PrepareDataResult> {
+    const kernel = await this.kernel(await this.configure(this.flagOverrides()));
+    const {config} = kernel;
     const ratios = ratiosOf(config);
     const location = await locateDataset(config.get<string | null>('data.input'), config.get<DatasetFormat | 'auto'>('data.format'));
     const progress = new ProgressBar('hashing', this.interactive, 'bytes');
@@ -83,30 +63,14 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
         threads: threads > 0 ? threads : undefined,
         inlineItems: config.get<number>('data.inlineItems'),
         reuse: !this.flags.force,
-        hasherBackend: backends.hasher,
-        splitterBackend: backends.splitter,
-        tools: {codex: this.config.version, node: process.version, ...backends.versions},
+        tools: {codex: this.config.version, node: process.version},
         config: {hasher: config.get('hasher'), manifestStore: config.get('manifest.store'), data: config.get('data')},
         onProgress: (done, total) => progress.update(done, total),
       })
       .finally(() => progress.stop());
 
-    const output: PrepareDataOutput = {
-      runId: result.runId,
-      manifest: result.manifest,
-      runDir: result.runDir,
-      datasetId: result.datasetId,
-      splitter: backends.splitter.name,
-      seed: result.data.seed,
-      itemCount: result.itemCount,
-      bytes: result.bytes,
-      counts: result.counts,
-      splits: result.splits,
-      cachedItems: result.cachedItems,
-      cached: result.cached,
-    };
-    if (!this.jsonEnabled()) this.printSummary(output);
-    return output;
+    if (!this.jsonEnabled()) this.printSummary(result);
+    return result;
   }
 
   /** Command flags are shorthands for config keys; they rank with --set (explicit --set wins). */
@@ -125,7 +89,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     return sets;
   }
 
-  private printSummary(output: PrepareDataOutput): void {
+  private printSummary(output: PrepareDataResult): void {
     if (output.cached) this.log(`cache hit: run ${output.runId} has the same dataset, parameters and split (--force writes a new run)`);
     this.log(
       `run ${output.runId}  ${output.itemCount} items, ${formatBytes(output.bytes)}  splitter ${output.splitter}, seed ${output.seed}`,

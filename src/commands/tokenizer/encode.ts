@@ -6,7 +6,7 @@ import {fileChunks} from '../../services/tokenization/file-chunks.js';
 import {OFFSET_UNITS, type OffsetUnit} from '../../services/tokenization/offset-units.js';
 import {INVALID_UTF8_POLICIES, type InvalidUtf8Policy, singleLine, textLines} from '../../services/tokenization/text-lines.js';
 import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
-import {loadChosenTokenizer} from '../../services/tokenization/tokenization-wiring.js';
+import {TokenizerLoader} from '../../services/tokenization/tokenizer-loader.js';
 import {TokenizerEncodeService} from '../../services/tokenization/tokenizer-encode-service.js';
 
 export interface EncodeSummary {
@@ -69,13 +69,12 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     if (flags['max-length'] !== undefined) overrides.push(`tokenizer.encode.truncation.maxLength=${flags['max-length']}`);
     if (flags.stride !== undefined) overrides.push(`tokenizer.encode.truncation.stride=${flags.stride}`);
     if (flags['truncation-side'] !== undefined) overrides.push(`tokenizer.encode.truncation.side=${flags['truncation-side']}`);
-    const config = this.resolveConfig(overrides);
+    const kernel = await this.kernel(await this.configure(overrides));
+    const {config} = kernel;
     const settings = readEncodeSettings(config);
-    const loaded = await loadChosenTokenizer(await this.kernel(config), {
-      file: flags.tokenizer,
-      pretrained: flags.tiktoken,
-      model: flags.model,
-    });
+    const loaded = await kernel
+      .resolve(TokenizerLoader)
+      .loadChosen({file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
     const utf8 = {
       onInvalidUtf8: flags['on-invalid-utf8'] as InvalidUtf8Policy,
       onSkip: (line: number, byte: number) => process.stderr.write(`skipped line ${line}: not valid UTF-8 at byte ${byte}\n`),

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {loadChosenTokenizer} from '../../services/tokenization/tokenization-wiring.js';
+import {TokenizerLoader} from '../../services/tokenization/tokenizer-loader.js';
 import {type ExportTokenizerResult, TokenizerExportService} from '../../services/tokenization/tokenizer-export-service.js';
 
 export default class TokenizerExport extends CodexCommand<typeof TokenizerExport> {
@@ -22,12 +22,10 @@ export default class TokenizerExport extends CodexCommand<typeof TokenizerExport
 
   async run(): Promise<ExportTokenizerResult> {
     const {flags} = this;
-    const config = this.resolveConfig([]);
-    const loaded = await loadChosenTokenizer(await this.kernel(config), {
-      file: flags.tokenizer,
-      pretrained: flags.tiktoken,
-      model: flags.model,
-    });
+    const kernel = await this.kernel(await this.configure([]));
+    const loaded = await kernel
+      .resolve(TokenizerLoader)
+      .loadChosen({file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
     const result = await new TokenizerExportService().export(loaded.tokenizer, loaded.source, flags.out);
     if (!this.jsonEnabled()) this.log(`wrote ${result.out} (${result.modelType}, ${result.vocabSize} tokens) from ${result.source}`);
     return result;

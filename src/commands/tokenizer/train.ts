@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
-import {wireTrainingService} from '../../services/tokenization/tokenization-wiring.js';
 import {readTrainingSettings} from '../../services/tokenization/tokenizer-settings.js';
-import type {TrainTokenizerResult} from '../../services/tokenization/tokenizer-training-service.js';
+import {TokenizerTrainingService, type TrainTokenizerResult} from '../../services/tokenization/tokenizer-training-service.js';
 
 export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> {
   static override summary = 'Train a tokenizer on files, folders or the train split of a data run';
@@ -16,6 +15,7 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     '<%= config.bin %> tokenizer:train --input 01JD3Z8XK2M4N5P6Q7R8S9T0VW --model wordpiece --json',
   ];
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
+  static override contracts = ['hasher', 'tokenizer', 'manifest-store'] as const;
   static override flags = {
     input: Flags.string({
       char: 'i',
@@ -40,10 +40,9 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     if (flags.model !== undefined) overrides.push(`tokenizer.model=${flags.model}`);
     if (flags['vocab-size'] !== undefined) overrides.push(`tokenizer.vocabSize=${flags['vocab-size']}`);
     if (flags['min-frequency'] !== undefined) overrides.push(`tokenizer.minFrequency=${flags['min-frequency']}`);
-    const config = this.resolveConfig(overrides);
-    const settings = readTrainingSettings(config);
-    const service = await wireTrainingService(await this.kernel(config), settings);
-    const result = await service.train(
+    const kernel = await this.kernel(await this.configure(overrides));
+    const settings = readTrainingSettings(kernel.config);
+    const result = await kernel.resolve(TokenizerTrainingService).train(
       {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out},
       {
         progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),

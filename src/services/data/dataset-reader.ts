@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type Hasher, fileError, formatChecksum} from '@codex-ml/core';
+import {type Checksum, CodexError, ExitCode, type Hasher, fileError, utf8, checksumOf} from '@codex-ml/core';
 import {type Dataset, type DatasetItem, type DatasetSourceRecord, compareIds} from './dataset-item.js';
 import type {DatasetLocation} from './dataset-location.js';
 import {type DatasetRecord, type JsonlFields, readJsonlRecords, readTextLineRecords} from './dataset-records.js';
@@ -98,21 +98,16 @@ export class DatasetReader {
     } catch (error) {
       throw fileError(path, error);
     }
-    const state = this.hasher.create();
-    state.update(bytes);
-    return formatChecksum(this.hasher.algorithm, state.digest());
+    return checksumOf(this.hasher, bytes);
   }
 
   private recordItems(records: readonly DatasetRecord[], path: string): DatasetItem[] {
-    const encoder = new TextEncoder();
     const items = records.map((record) => {
-      const bytes = encoder.encode(record.line);
-      const state = this.hasher.create();
-      state.update(bytes);
+      const bytes = utf8(record.line);
       return {
         id: record.id,
         bytes: bytes.length,
-        checksum: formatChecksum(this.hasher.algorithm, state.digest()),
+        checksum: checksumOf(this.hasher, bytes),
         ...(record.label === undefined ? {} : {label: record.label}),
         ...(record.group === undefined ? {} : {group: record.group}),
       };

@@ -8,19 +8,20 @@ import {
   ExitCode,
   Hasher,
   ManifestStore,
-  type RegisteredBackend,
   RunDirectory,
   type SplitRatio,
   Splitter,
-  formatChecksum,
+  backendOf,
+  checksumOf,
   writeFileAtomic,
+  type Artifact,
+  utf8,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
 import {
   DATA_MANIFEST_KIND,
   DATA_MANIFEST_VERSION,
   type DataManifest,
-  type DataManifestArtifact,
   type DataManifestItem,
   type DataManifestSplit,
 } from './data-manifest.js';
@@ -31,8 +32,6 @@ import {DatasetReader, type DatasetSpec} from './dataset-reader.js';
 import {FileChecksums} from './file-checksums.js';
 import {manifestIntegrity} from './manifest-integrity.js';
 import {StatCache} from './stat-cache.js';
-
-type BackendRef = Pick<RegisteredBackend, 'name' | 'plugin' | 'version'>;
 
 export interface PrepareDataRequest {
   readonly dataset: DatasetSpec;
@@ -47,22 +46,23 @@ export interface PrepareDataRequest {
   readonly inlineItems: number;
   /** Return an existing run with the same dataset, parameters and membership instead of writing a new one. */
   readonly reuse?: boolean;
-  /** The hasher backend bound to `Hasher`, so that worker threads can load it too. */
-  readonly hasherBackend: Pick<RegisteredBackend<'hasher'>, 'contract' | 'name' | 'plugin' | 'spec'>;
-  readonly splitterBackend: BackendRef;
-  /** Versions of the tools involved (codex, node, plugins), recorded as given. */
+  /** Versions of the host (codex, node); the plugins of the backends used are added. */
   readonly tools: Readonly<Record<string, string>>;
   /** Config snapshot recorded in the manifest. */
   readonly config: Readonly<Record<string, unknown>>;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** What `prepare-data` returns (also under `--json`). */
 export interface PrepareDataResult {
   readonly runId: string;
   /** Path of the manifest file in the run directory. */
   readonly manifest: string;
   readonly runDir: string;
   readonly datasetId: string;
+  /** The splitter backend that split it. */
+  readonly splitter: string;
+  readonly seed: number;
   readonly itemCount: number;
   readonly bytes: number;
   /** Items per split, in the requested split order. */
@@ -72,7 +72,6 @@ export interface PrepareDataResult {
   readonly cachedItems: number;
   /** True when an identical earlier run was returned instead of a new one. */
   readonly cached: boolean;
-  readonly data: DataManifest;
 }
 
 /** Manifest file name inside a run directory, whatever the manifest store. */
@@ -92,7 +91,7 @@ export class PrepareDataService {
   ) {}
 
   async prepare(request: PrepareDataRequest): Promise<PrepareDataResult> {
-    const files = new FileChecksums(this.hasher, request.hasherBackend);
+    const files = new FileChecksums(this.hasher);
     const cache = await StatCache.open(request.cacheDir, this.hasher.algorithm);
     const dataset = await new DatasetReader(this.hasher, files).read(request.dataset, {
       cache,
@@ -165,8 +164,8 @@ export class PrepareDataService {
     const candidates = await this.store.list({kind: DATA_MANIFEST_KIND, datasetId, newestFirst: true});
     const wanted = {
       source,
-      hasher: request.hasherBackend.name,
-      splitter: {name: request.splitterBackend.name, params: splitterParams},
+      hasher: this.#backend(this.hasher).name,
+      splitter: {name: this.#backend(this.splitter).name, params: splitterParams},
       seed: request.seed,
       ratios: request.ratios.map(({name, ratio}) => [name, ratio]),
     };
@@ -196,13 +195,11 @@ export class PrepareDataService {
     datasetId: Checksum,
     splitterParams: Readonly<Record<string, unknown>>,
   ): Promise<DataManifest> {
-    const artifacts: DataManifestArtifact[] = [];
-    const writeArtifact = async (path: string, text: string): Promise<DataManifestArtifact> => {
-      const bytes = Buffer.from(text, 'utf8');
+    const artifacts: Artifact[] = [];
+    const writeArtifact = async (path: string, text: string): Promise<Artifact> => {
+      const bytes = utf8(text);
       await writeFileAtomic(run.file(path), bytes);
-      const state = this.hasher.create();
-      state.update(bytes);
-      const artifact = {path, checksum: formatChecksum(this.hasher.algorithm, state.digest()), bytes: bytes.length};
+      const artifact = {path, checksum: checksumOf(this.hasher, bytes), bytes: bytes.length};
       artifacts.push(artifact);
       return artifact;
     };
@@ -251,18 +248,13 @@ export class PrepareDataService {
       datasetId,
       ...(fileBacked ? {root: source.path} : {}),
       seed: request.seed,
-      splitter: {
-        name: request.splitterBackend.name,
-        plugin: request.splitterBackend.plugin,
-        version: request.splitterBackend.version,
-        params: splitterParams,
-      },
-      hasher: {name: request.hasherBackend.name, algorithm: this.hasher.algorithm},
+      splitter: {...this.#backend(this.splitter), params: splitterParams},
+      hasher: {name: this.#backend(this.hasher).name, algorithm: this.hasher.algorithm},
       itemCount: items.length,
       bytes: items.reduce((sum, item) => sum + item.bytes, 0),
       dataset: source,
       splits,
-      tools: request.tools,
+      tools: {...request.tools, ...this.#pluginVersions()},
       config: request.config,
       artifacts: [...artifacts].sort((a, b) => compareIds(a.path, b.path)),
       ...(membership ? {membership} : {items}),
@@ -273,6 +265,26 @@ export class PrepareDataService {
     if (this.store.name !== 'fs') await writeFileAtomic(run.file(MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   }
+
+  /** Name, plugin and version of an injected backend, as manifests record them. */
+  #backend(instance: Hasher | Splitter): {name: string; plugin: string; version: string} {
+    const backend = backendOf(instance)?.backend;
+    return {
+      name: backend?.name ?? ('name' in instance ? instance.name : instance.algorithm),
+      plugin: backend?.plugin ?? 'unknown',
+      version: backend?.version ?? 'unknown',
+    };
+  }
+
+  /** `<plugin>` → version of every plugin whose backend this run used. */
+  #pluginVersions(): Record<string, string> {
+    const versions: Record<string, string> = {};
+    for (const instance of [this.hasher, this.splitter, this.store]) {
+      const backend = backendOf(instance)?.backend;
+      if (backend?.version !== undefined) versions[backend.plugin] = backend.version;
+    }
+    return versions;
+  }
 }
 
 function summaryOf(manifest: DataManifest, manifestPath: string, cachedItems: number): Omit<PrepareDataResult, 'cached'> {
@@ -281,12 +293,13 @@ function summaryOf(manifest: DataManifest, manifestPath: string, cachedItems: nu
     manifest: manifestPath,
     runDir: dirname(manifestPath),
     datasetId: manifest.datasetId,
+    splitter: manifest.splitter.name,
+    seed: manifest.seed,
     itemCount: manifest.itemCount,
     bytes: manifest.bytes,
     counts: Object.fromEntries(manifest.splits.map((split) => [split.name, split.items])),
     splits: manifest.splits,
     cachedItems,
-    data: manifest,
   };
 }
 

@@ -13,8 +13,9 @@ import {
   isCodexError,
   parseChecksum,
   writeFileAtomic,
+  canonicalJson,
+  checksumOf,
 } from '@codex-ml/core';
-import {canonicalDigest} from './canonical-digest.js';
 import type {CorpusSource} from './corpus-source.js';
 import {type TokenizerManifest, parseTokenizerManifest} from './tokenizer-manifest.js';
 
@@ -52,12 +53,15 @@ export class TokenizerCache {
    * only, so an edit to a test document must not retrain it.
    */
   key(inputs: CacheKeyInputs): Checksum {
-    return canonicalDigest(this.hasher, {
-      checksums: inputs.corpus.files.map((file) => file.checksum).sort(),
-      records: inputs.corpus.records.map((set) => [...set.itemChecksums].sort()).sort((a, b) => compare(a.join(), b.join())),
-      configDigest: inputs.configDigest,
-      backend: inputs.backend,
-    });
+    return checksumOf(
+      this.hasher,
+      canonicalJson({
+        checksums: inputs.corpus.files.map((file) => file.checksum).sort(),
+        records: inputs.corpus.records.map((set) => [...set.itemChecksums].sort()).sort((a, b) => compare(a.join(), b.join())),
+        configDigest: inputs.configDigest,
+        backend: inputs.backend,
+      }),
+    );
   }
 
   entryPath(key: Checksum): string {

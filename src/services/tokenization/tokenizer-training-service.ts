@@ -2,25 +2,30 @@ import {readFile, rm} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {
   type Checksum,
-  type Hasher,
-  type ManifestStore,
+  Hasher,
+  ManifestStore,
   type ProgressSink,
   RunDirectory,
-  type Tokenizer,
+  Tokenizer,
   type TokenizerFactory,
   type TokenizerTrainOptions,
+  backendOf,
+  canonicalJson,
+  checksumOf,
   writeFileAtomic,
+  utf8,
 } from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
-import {canonicalDigest, digestBytes} from './canonical-digest.js';
-import type {CorpusResolver} from './corpus-resolver.js';
+import {CorpusResolver} from './corpus-resolver.js';
 import type {CorpusDrift, CorpusSource} from './corpus-source.js';
 import {type CorpusReadStats, readCorpusLines} from './corpus-text-reader.js';
+import {FileChecksummer} from './file-checksummer.js';
 import {hfTokenizerFiles} from './hf-tokenizer-files.js';
-import type {TokenizerCache} from './tokenizer-cache.js';
+import {TokenizerCache} from './tokenizer-cache.js';
 import {TOKENIZER_MANIFEST_KIND, TOKENIZER_MANIFEST_VERSION, type TokenizerManifest} from './tokenizer-manifest.js';
-import {type TokenizerTrainingSettings, pipelineOptions} from './tokenizer-settings.js';
+import type {TokenizerTrainingSettings} from './tokenizer-settings.js';
 
 /** The artifact's name inside its run directory and inside `--out`. */
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -62,9 +67,8 @@ export interface TrainTokenizerResult {
   readonly drift: readonly CorpusDrift[];
 }
 
-/** The backend that trains: its factory and where it came from (recorded in the manifest and the cache key). */
-export interface TrainingBackend {
-  readonly factory: TokenizerFactory;
+/** The backend that trains and where it came from (recorded in the manifest and the cache key). */
+interface TrainingBackend {
   readonly name: string;
   readonly plugin: string;
   readonly version: string;
@@ -74,15 +78,26 @@ export interface TrainingBackend {
  * Trains a tokenizer with provenance: assemble and verify the corpus, look the (data, config) key up in the
  * cache, train only on a miss (or when forced), then write the artifact, the run manifest and the cache entry.
  */
+@injectable()
 export class TokenizerTrainingService {
+  readonly #backend: TrainingBackend;
+  readonly #hasherFor: (algorithm: string) => Promise<Hasher>;
+
   constructor(
-    private readonly hasher: Hasher,
-    private readonly backend: TrainingBackend,
-    private readonly resolver: CorpusResolver,
-    private readonly cache: TokenizerCache,
-    private readonly store: ManifestStore,
-    private readonly hasherFor: (algorithm: string) => Promise<Hasher>,
-  ) {}
+    @inject(Hasher) private readonly hasher: Hasher,
+    @inject(Tokenizer) private readonly factory: TokenizerFactory,
+    @inject(CorpusResolver) private readonly resolver: CorpusResolver,
+    @inject(FileChecksummer) checksummer: FileChecksummer,
+    @inject(ManifestStore) private readonly store: ManifestStore,
+  ) {
+    const backend = backendOf<'tokenizer'>(factory)?.backend;
+    this.#backend = {
+      name: backend?.name ?? factory.modelType,
+      plugin: backend?.plugin ?? 'unknown',
+      version: backend?.version ?? 'unknown',
+    };
+    this.#hasherFor = (algorithm) => checksummer.hasherFor(algorithm);
+  }
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
     // Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
@@ -97,9 +112,11 @@ export class TokenizerTrainingService {
   async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
     const {settings} = request;
     const progress = observer.progress;
+    const cache = new TokenizerCache(settings.cacheDir, settings.runsDir, this.hasher, this.#hasherFor);
     let hashed = 0;
     const corpus = await this.resolver.resolve(settings.inputs, {
       split: settings.trainSplit,
+      runsDir: settings.runsDir,
       allowDrift: request.allowDrift,
       onDrift: (drift) =>
         observer.notice?.(`drift accepted: data run ${drift.runId} item ${drift.id}: expected ${drift.expected}, found ${drift.actual}`),
@@ -111,21 +128,21 @@ export class TokenizerTrainingService {
       },
     });
     progress?.finish('checksum');
-    const configDigest = canonicalDigest(this.hasher, settings.training);
-    const backendIdentity = {plugin: this.backend.plugin, version: this.backend.version};
-    const cacheKey = this.cache.key({corpus, configDigest, backend: backendIdentity});
-    const keyLock = await this.cache.lock(cacheKey);
+    const configDigest = checksumOf(this.hasher, canonicalJson(settings.training));
+    const backendIdentity = {plugin: this.#backend.plugin, version: this.#backend.version};
+    const cacheKey = cache.key({corpus, configDigest, backend: backendIdentity});
+    const keyLock = await cache.lock(cacheKey);
     try {
       if (!request.force) {
-        const found = await this.cache.lookup(cacheKey);
+        const found = await cache.lookup(cacheKey);
         if (found.status === 'hit') {
           observer.notice?.(`cache hit: tokenizer of run ${found.manifest.runId} (same data and config); --force retrains`);
           const out = request.out ? await this.#copyOut(request.out, found.artifact) : null;
-          return this.#result(found.manifest, true, found.artifact, out, this.cache.entryPath(cacheKey));
+          return this.#result(found.manifest, true, found.artifact, out, cache.entryPath(cacheKey));
         }
         if (found.status === 'stale') observer.notice?.(`cache entry is stale and will be rebuilt: ${found.reason}`);
       }
-      return await this.#trainFresh(request, corpus, cacheKey, configDigest, observer);
+      return await this.#trainFresh(request, corpus, cache, cacheKey, configDigest, observer);
     } finally {
       await keyLock.release();
     }
@@ -134,6 +151,7 @@ export class TokenizerTrainingService {
   async #trainFresh(
     request: TrainTokenizerRequest,
     corpus: CorpusSource,
+    cache: TokenizerCache,
     cacheKey: Checksum,
     configDigest: Checksum,
     observer: TrainingObserver,
@@ -149,7 +167,7 @@ export class TokenizerTrainingService {
       const lines = readCorpusLines(
         corpus,
         {
-          hasherFor: this.hasherFor,
+          hasherFor: this.#hasherFor,
           onBytes: (bytes) => {
             progress?.advance('read', bytes - reported);
             reported = bytes;
@@ -161,19 +179,16 @@ export class TokenizerTrainingService {
         vocabSize: training.vocabSize,
         minFrequency: training.minFrequency,
         specialTokens:
-          training.specialTokens.length > 0
-            ? training.specialTokens
-            : (this.backend.factory.defaultSpecialTokens ?? FALLBACK_SPECIAL_TOKENS),
+          training.specialTokens.length > 0 ? training.specialTokens : (this.factory.defaultSpecialTokens ?? FALLBACK_SPECIAL_TOKENS),
         limitAlphabet: training.limitAlphabet ?? undefined,
-        pipeline: pipelineOptions(training),
-        params: training.trainer,
       };
-      const tokenizer = await this.backend.factory.train(lines, options, progress);
+      // Pipeline stages and trainer parameters: the backend's own config block, which it was created with.
+      const tokenizer = await this.factory.train(lines, options, progress);
       progress?.finish('read');
-      const bytes = new TextEncoder().encode(tokenizer.toJSON());
+      const bytes = utf8(tokenizer.toJSON());
       const artifactPath = run.file(TOKENIZER_FILE);
       await writeFileAtomic(artifactPath, bytes);
-      const artifactChecksum = digestBytes(this.hasher, bytes);
+      const artifactChecksum = checksumOf(this.hasher, bytes);
       const manifest: TokenizerManifest = {
         schemaVersion: TOKENIZER_MANIFEST_VERSION,
         kind: TOKENIZER_MANIFEST_KIND,
@@ -185,7 +200,7 @@ export class TokenizerTrainingService {
         artifactChecksum,
         modelType: tokenizer.modelType,
         vocabSize: tokenizer.vocabSize,
-        backend: {name: this.backend.name, plugin: this.backend.plugin, version: this.backend.version},
+        backend: this.#backend,
         config: training,
         corpus: {files: corpus.files.length + corpus.records.length, bytes: stats.bytes, lines: stats.lines},
         datasetIds: corpus.datasetIds,
@@ -199,7 +214,7 @@ export class TokenizerTrainingService {
       // The run directory holds its manifest whatever the store, like every other run kind.
       if (this.store.name !== 'fs') await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       await this.store.put(manifest);
-      const entry = await this.cache.record(manifest);
+      const entry = await cache.record(manifest);
       const out = request.out ? await this.#writeOut(request.out, bytes, tokenizer) : null;
       return this.#result(manifest, false, artifactPath, out, entry);
     } catch (error) {
@@ -214,7 +229,7 @@ export class TokenizerTrainingService {
 
   async #copyOut(out: string, artifact: string): Promise<string> {
     const bytes = await readFile(artifact);
-    return this.#writeOut(out, bytes, this.backend.factory.load(bytes.toString('utf8'), artifact));
+    return this.#writeOut(out, bytes, this.factory.load(bytes.toString('utf8'), artifact));
   }
 
   /** `<out>/tokenizer.json` plus the two files Hugging Face's `save_pretrained` writes beside it. */

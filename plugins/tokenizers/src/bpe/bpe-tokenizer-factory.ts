@@ -14,6 +14,7 @@ import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
 import {TIKTOKEN_ENCODINGS, loadTiktokenEncoding, tiktokenEncodingForModel} from '../tiktoken/tiktoken-encoding.js';
 import {specialRoles} from '../pipeline/special-token-roles.js';
+import {configuredPipeline} from '../tokenizer-config.js';
 import {BpeModel} from './bpe-model.js';
 import {byteLevelPreTokenizerFromConfig, normalizerFromConfig} from './bpe-pipeline-config.js';
 import {BpeTrainer} from './bpe-trainer.js';
@@ -37,12 +38,15 @@ export class BpeTokenizerFactory implements TokenizerFactory {
   readonly modelType = 'BPE';
   readonly defaultSpecialTokens: readonly string[] = DEFAULT_BPE_SPECIAL_TOKENS;
 
-  static create(_options: BackendOptions = {}): BpeTokenizerFactory {
-    return new BpeTokenizerFactory();
+  /** `configured`: the pipeline choices `tokenizer.bpe.*` makes, used when `train` is given none. */
+  constructor(private readonly configured: Readonly<Record<string, unknown>> = {}) {}
+
+  static create(options: BackendOptions = {}): BpeTokenizerFactory {
+    return new BpeTokenizerFactory(configuredPipeline(options));
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
-    const pipeline = options.pipeline ?? {};
+    const pipeline = options.pipeline ?? this.configured;
     const normalizer = normalizerFromConfig(pipeline.normalizer);
     const preTokenizer = byteLevelPreTokenizerFromConfig(pipeline.preTokenizer, pipeline.addPrefixSpace === true);
     const specials = options.specialTokens ?? this.defaultSpecialTokens;

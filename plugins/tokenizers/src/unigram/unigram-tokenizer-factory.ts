@@ -22,13 +22,14 @@ import {regexPattern} from '../pipeline/text-pattern.js';
 import {UnicodeNormalizer} from '../pipeline/unicode-normalizer.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
 import {normalizerFromConfig} from '../bpe/bpe-pipeline-config.js';
+import {configuredParams, configuredPipeline} from '../tokenizer-config.js';
 import {UnigramModel} from './unigram-model.js';
 import {UnigramTrainer, type UnigramTrainerOptions} from './unigram-trainer.js';
 
 /** Special tokens of a new Unigram tokenizer unless configured (SentencePiece's T5-style set). */
 export const UNIGRAM_SPECIAL_TOKENS = ['<pad>', '<s>', '</s>', '<unk>'] as const;
 
-/** Trainer parameters read from `options.params` (config `tokenizer.trainer`). */
+/** Trainer parameters read from `options.params` (config `tokenizer.unigram.*`). */
 const PARAMS = ['characterCoverage', 'maxPieceLength', 'seedSize', 'shrinkingFactor', 'subIterations', 'byteFallback'] as const;
 type TrainerParams = Pick<UnigramTrainerOptions, (typeof PARAMS)[number]>;
 
@@ -45,12 +46,15 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
   readonly modelType = 'Unigram';
   readonly defaultSpecialTokens: readonly string[] = UNIGRAM_SPECIAL_TOKENS;
 
-  static create(_options: BackendOptions = {}): UnigramTokenizerFactory {
-    return new UnigramTokenizerFactory();
+  /** `configured`: the block `tokenizer.unigram.*`, used for what `train` is not given. */
+  constructor(private readonly configured: BackendOptions = {}) {}
+
+  static create(options: BackendOptions = {}): UnigramTokenizerFactory {
+    return new UnigramTokenizerFactory(options);
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
-    const pipeline = options.pipeline ?? {};
+    const pipeline = options.pipeline ?? configuredPipeline(this.configured);
     const normalizer =
       'normalizer' in pipeline && pipeline.normalizer !== undefined
         ? normalizerFromConfig(listOrNone(pipeline.normalizer))
@@ -63,7 +67,11 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
         exitCode: ExitCode.config,
       });
     }
-    const trainer = new UnigramTrainer({...readParams(options.params ?? {}), vocabSize: options.vocabSize, specialTokens: specials});
+    const trainer = new UnigramTrainer({
+      ...readParams(options.params ?? configuredParams(this.configured)),
+      vocabSize: options.vocabSize,
+      specialTokens: specials,
+    });
     const counter = new PreTokenCounter(normalizer, preTokenizer);
     progress?.start('count', 0);
     for await (const text of corpus) {
@@ -124,7 +132,7 @@ function listOrNone(value: unknown): unknown {
 function readParams(params: Readonly<Record<string, unknown>>): TrainerParams {
   const out: {-readonly [K in keyof TrainerParams]: TrainerParams[K]} = {};
   const fail = (key: string, expected: string): never => {
-    throw new CodexError('E_CONFIG', `tokenizer.trainer.${key} must be ${expected}, got ${JSON.stringify(params[key])}`, {
+    throw new CodexError('E_CONFIG', `tokenizer.unigram.${key} must be ${expected}, got ${JSON.stringify(params[key])}`, {
       hint: `Unigram reads ${PARAMS.join(', ')}`,
       exitCode: ExitCode.config,
     });
@@ -147,7 +155,7 @@ function readParams(params: Readonly<Record<string, unknown>>): TrainerParams {
         out.byteFallback = value as boolean;
         break;
       default:
-        throw new CodexError('E_CONFIG', `tokenizer.trainer.${key} is not a Unigram trainer parameter`, {
+        throw new CodexError('E_CONFIG', `tokenizer.unigram.${key} is not a Unigram trainer parameter`, {
           hint: `Unigram reads ${PARAMS.join(', ')}`,
           exitCode: ExitCode.config,
         });

@@ -14,6 +14,7 @@ import {specialRoles} from '../pipeline/special-token-roles.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {WhitespacePreTokenizer} from '../pipeline/whitespace-pre-tokenizer.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
+import {configuredPipeline} from '../tokenizer-config.js';
 import {WordLevelModel} from './wordlevel-model.js';
 
 export const WORDLEVEL_SPECIAL_TOKENS = ['[PAD]', '[BOS]', '[EOS]', '[UNK]'] as const;
@@ -27,12 +28,15 @@ export class WordLevelTokenizerFactory implements TokenizerFactory {
   readonly modelType = 'WordLevel';
   readonly defaultSpecialTokens: readonly string[] = WORDLEVEL_SPECIAL_TOKENS;
 
-  static create(_options: BackendOptions = {}): WordLevelTokenizerFactory {
-    return new WordLevelTokenizerFactory();
+  /** `configured`: the block `tokenizer.wordlevel.*`, used for what `train` is not given. */
+  constructor(private readonly configured: BackendOptions = {}) {}
+
+  static create(options: BackendOptions = {}): WordLevelTokenizerFactory {
+    return new WordLevelTokenizerFactory(options);
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
-    const pipeline = options.pipeline ?? {};
+    const pipeline = options.pipeline ?? configuredPipeline(this.configured);
     const normalizer = normalizerFromConfig(pipeline.normalizer);
     const preTokenizer = new WhitespacePreTokenizer();
     const specials = options.specialTokens.length > 0 ? options.specialTokens : WORDLEVEL_SPECIAL_TOKENS;

@@ -43,6 +43,25 @@ export const BACKEND_CONFIG_KEYS: Readonly<Record<ContractName, string>> = {
   'training-engine': 'training.engine',
 };
 
+/**
+ * Where each contract's backends keep their own config keys: backend `<name>` owns `<block>.<name>.*`
+ * (`manifest.sqlite.path`, `training.optimizer.adamw.beta1`, `tokenizer.wordpiece.unkToken`).
+ */
+export const BACKEND_CONFIG_BLOCKS: Readonly<Record<ContractName, string>> = {
+  hasher: 'hashers',
+  splitter: 'data',
+  tokenizer: 'tokenizer',
+  optimizer: 'training.optimizer',
+  'manifest-store': 'manifest',
+  'training-engine': 'training',
+};
+
+/** Cross-cutting config keys a contract hands every one of its backends as options: option name → key. */
+export const BACKEND_SHARED_OPTIONS: Readonly<Partial<Record<ContractName, Readonly<Record<string, string>>>>> = {
+  // Stores keep manifests in or beside the runs directory.
+  'manifest-store': {dir: 'runs.dir'},
+};
+
 /** DI token of each contract, by contract name. */
 export const CONTRACT_TOKENS: Readonly<Record<ContractName, symbol>> = {
   hasher: Symbol.for('codex-ml.Hasher'),

@@ -97,8 +97,12 @@ export interface TokenizerTrainOptions {
   readonly specialTokens: readonly string[];
   /** Keep at most this many initial characters (most frequent first); undefined = no limit. */
   readonly limitAlphabet?: number;
-  /** Pipeline stage choices, resolved from config (`normalizer`, `preTokenizer`, `postProcessor`, …). */
-  readonly pipeline: Readonly<Record<string, unknown>>;
+  /**
+   * Pipeline stage choices (`normalizer`, `preTokenizer`, `postProcessor`, …). Absent: the choices of the
+   * backend's own config block (`tokenizer.<model>.*`), which its `create(options)` received.
+   */
+  readonly pipeline?: Readonly<Record<string, unknown>>;
+  /** Trainer parameters; absent: those of the backend's config block. */
   readonly params?: Readonly<Record<string, unknown>>;
 }
 
