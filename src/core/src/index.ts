@@ -35,6 +35,7 @@ export {closestMatch} from './config/closest-match.js';
 export {configSchema} from './config/schema.js';
 export {type SchemaLeaf, type SchemaNode, schemaLeaves} from './config/schema-node.js';
 export {MASK, maskCredentials, maskSecrets} from './config/mask-credentials.js';
+export {type Shard, formatShard, parseShard, shardOfId} from './sharding/shard.js';
 export {newRunId, isRunId, assertRunId, runIdTime} from './run/run-id.js';
 export {
   type DirectoryEntry,

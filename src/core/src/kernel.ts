@@ -114,7 +114,7 @@ export class Kernel implements Backends {
     return this.container.resolve(token);
   }
 
-  /** Closes every manifest store this kernel created (bound or opened). */
+  /** Closes every manifest store and executor this kernel created (bound or opened). */
   async dispose(): Promise<void> {
     const instances = [...[...this.#bound.values()].map((binding) => binding.instance)];
     for (const opening of this.#opened.values()) instances.push(await opening.catch(() => undefined));
@@ -124,6 +124,9 @@ export class Kernel implements Backends {
     for (const instance of instances) {
       if (instance !== undefined && backendOf(instance as ContractTypes[ContractName])?.backend.contract === 'manifest-store') {
         await (instance as ContractTypes['manifest-store']).close();
+      }
+      if (instance !== undefined && backendOf(instance as ContractTypes[ContractName])?.backend.contract === 'executor') {
+        await (instance as ContractTypes['executor']).close();
       }
     }
   }

@@ -46,6 +46,30 @@ export class BpeTokenizerFactory implements TokenizerFactory {
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
+    return await this.trainFromCounts(await this.countWords(corpus, options, progress), options, progress);
+  }
+
+  /** Byte-level words (GPT-2 pieces spelled in the byte alphabet) and their occurrences. */
+  async countWords(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>> {
+    const pipeline = options.pipeline ?? this.configured;
+    const counter = new WordCounter(
+      normalizerFromConfig(pipeline.normalizer),
+      byteLevelPreTokenizerFromConfig(pipeline.preTokenizer, pipeline.addPrefixSpace === true),
+    );
+    progress?.start('count', 0);
+    for await (const text of corpus) {
+      counter.add(text);
+      progress?.advance('count', 1);
+    }
+    progress?.finish('count');
+    return counter.words();
+  }
+
+  async trainFromCounts(
+    words: ReadonlyMap<string, number>,
+    options: TokenizerTrainOptions,
+    progress?: ProgressSink,
+  ): Promise<PipelineTokenizer> {
     const pipeline = options.pipeline ?? this.configured;
     const normalizer = normalizerFromConfig(pipeline.normalizer);
     const preTokenizer = byteLevelPreTokenizerFromConfig(pipeline.preTokenizer, pipeline.addPrefixSpace === true);
@@ -57,16 +81,8 @@ export class BpeTokenizerFactory implements TokenizerFactory {
       limitAlphabet: options.limitAlphabet,
       initialAlphabet: byteLevelAlphabet(),
     });
-    const counter = new WordCounter(normalizer, preTokenizer);
-    progress?.start('count', 0);
-    for await (const text of corpus) {
-      counter.add(text);
-      progress?.advance('count', 1);
-    }
-    progress?.finish('count');
-    const words = counter.words();
     if (words.size === 0) {
-      throw new CodexError('E_TOKENIZER', `the training corpus is empty (${counter.texts} texts, no words)`, {
+      throw new CodexError('E_TOKENIZER', 'the training corpus is empty (no words)', {
         hint: 'train on files that contain text',
         exitCode: ExitCode.input,
       });

@@ -57,31 +57,25 @@ export class WordPieceTokenizerFactory implements TokenizerFactory {
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
-    const pipeline = options.pipeline ?? configuredPipeline(this.configured);
-    const normalizer = 'normalizer' in pipeline ? normalizerFromConfig(listOrNone(pipeline.normalizer)) : new BertNormalizer();
-    const preTokenizer = preTokenizerFromConfig(pipeline.preTokenizer);
-    const specials = options.specialTokens.length > 0 ? options.specialTokens : WORDPIECE_SPECIAL_TOKENS;
-    const params = readParams(options.params ?? configuredParams(this.configured));
-    const unkToken = params.unkToken ?? '[UNK]';
-    if (!specials.includes(unkToken)) {
-      throw new CodexError(
-        'E_CONFIG',
-        `tokenizer.specialTokens ${JSON.stringify(specials)} lack the unknown token ${JSON.stringify(unkToken)}`,
-        {
-          hint: `add ${unkToken} to tokenizer.specialTokens, or name another of them in tokenizer.wordpiece.unkToken`,
-          exitCode: ExitCode.config,
-        },
-      );
-    }
-    const trainer = new WordPieceTrainer({
-      ...params,
-      vocabSize: options.vocabSize,
-      minFrequency: options.minFrequency,
-      specialTokens: specials,
-      limitAlphabet: options.limitAlphabet,
-    });
+    // Options are checked before the corpus is read: a bad unknown token must not cost a full count.
+    this.#trainer(options);
+    return await this.trainFromCounts(await this.countWords(corpus, options, progress), options, progress);
+  }
 
-    const counts = await countWords(corpus, normalizer, preTokenizer, progress);
+  /** Words as the pipeline's normalizer and pre-tokenizer cut them, with their occurrences. */
+  async countWords(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>> {
+    const {normalizer, preTokenizer} = pipelineStages(options.pipeline ?? configuredPipeline(this.configured));
+    return await countWords(corpus, normalizer, preTokenizer, progress);
+  }
+
+  async trainFromCounts(
+    counts: ReadonlyMap<string, number>,
+    options: TokenizerTrainOptions,
+    progress?: ProgressSink,
+  ): Promise<PipelineTokenizer> {
+    const pipeline = options.pipeline ?? configuredPipeline(this.configured);
+    const {normalizer, preTokenizer} = pipelineStages(pipeline);
+    const {trainer, specials} = this.#trainer(options);
     if (counts.size === 0) {
       throw new CodexError('E_TOKENIZER', 'the training corpus has no words', {
         hint: 'train on files that contain text',
@@ -107,6 +101,30 @@ export class WordPieceTokenizerFactory implements TokenizerFactory {
     });
   }
 
+  #trainer(options: TokenizerTrainOptions): {trainer: WordPieceTrainer; specials: readonly string[]} {
+    const specials = options.specialTokens.length > 0 ? options.specialTokens : WORDPIECE_SPECIAL_TOKENS;
+    const params = readParams(options.params ?? configuredParams(this.configured));
+    const unkToken = params.unkToken ?? '[UNK]';
+    if (!specials.includes(unkToken)) {
+      throw new CodexError(
+        'E_CONFIG',
+        `tokenizer.specialTokens ${JSON.stringify(specials)} lack the unknown token ${JSON.stringify(unkToken)}`,
+        {
+          hint: `add ${unkToken} to tokenizer.specialTokens, or name another of them in tokenizer.wordpiece.unkToken`,
+          exitCode: ExitCode.config,
+        },
+      );
+    }
+    const trainer = new WordPieceTrainer({
+      ...params,
+      vocabSize: options.vocabSize,
+      minFrequency: options.minFrequency,
+      specialTokens: specials,
+      limitAlphabet: options.limitAlphabet,
+    });
+    return {trainer, specials};
+  }
+
   /** Loads a tokenizer.json whose model is WordPiece; `source` names the file in errors. */
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
     const tokenizer = loadTokenizerJson(json, source, CODECS);
@@ -121,6 +139,14 @@ export class WordPieceTokenizerFactory implements TokenizerFactory {
 }
 
 const CODECS = extendCodecs(DEFAULT_CODECS, WORDPIECE_CODECS);
+
+/** The normalizer and pre-tokenizer of the pipeline: BERT's unless configured. */
+function pipelineStages(pipeline: Readonly<Record<string, unknown>>): {normalizer: Normalizer | undefined; preTokenizer: PreTokenizer} {
+  return {
+    normalizer: 'normalizer' in pipeline ? normalizerFromConfig(listOrNone(pipeline.normalizer)) : new BertNormalizer(),
+    preTokenizer: preTokenizerFromConfig(pipeline.preTokenizer),
+  };
+}
 
 /** Word → occurrences over the corpus, as the pipeline's normalizer and pre-tokenizer cut it. */
 async function countWords(

@@ -122,6 +122,15 @@ export interface TokenizerFactory {
   readonly defaultSpecialTokens?: readonly string[];
   train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Tokenizer>;
   /**
+   * Optional, with `trainFromCounts`: the words training sees (as the configured normalizer and pre-tokenizer
+   * cut them, spelled in the model's alphabet) with their occurrences, so counting can be split over shards and
+   * machines. Invariant: for any partition of a corpus, `trainFromCounts` of the summed counts of the parts
+   * gives a `toJSON()` byte-identical to `train` on the whole corpus.
+   */
+  countWords?(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>>;
+  /** Trains on word counts made by `countWords` (summed over any number of parts) with the same options. */
+  trainFromCounts?(words: ReadonlyMap<string, number>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Tokenizer>;
+  /**
    * Loads a tokenizer.json document whose model this factory handles; throws `E_TOKENIZER` otherwise.
    * `source` names the document in error messages (a file path); default `tokenizer.json`.
    */

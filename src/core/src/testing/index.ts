@@ -19,3 +19,5 @@ export * from './optimizer-conformance.js';
 export * from './manifest-store-conformance.js';
 export * from './training-engine-conformance.js';
 export * from './float-bits.js';
+export * from './executor-conformance.js';
+export {ConformanceJobRunner} from './conformance-job-runner.js';
