@@ -5,7 +5,13 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import type * as HfNative from 'tokenizers';
-import {PrecompiledNormalizer, NormalizedText, UnigramTokenizerFactory, loadTokenizerJson} from '../src/index.js';
+import {
+  NormalizedText,
+  PrecompiledNormalizer,
+  UnigramTokenizerFactory,
+  WordLevelTokenizerFactory,
+  loadTokenizerJson,
+} from '../src/index.js';
 import {asAsync, corpusSentences} from './helpers/bpe-fixture.js';
 import {MULTILINGUAL} from './helpers/multilingual.js';
 import {readSentencePieceModel} from './helpers/sentencepiece-model.js';
@@ -150,12 +156,25 @@ test.serial(
   },
 );
 
+test('Unigram and WordLevel train the same from counts summed over parts of the corpus as from the whole', async (t) => {
+  const texts = corpusSentences().train.slice(0, 3_000);
+  const options = {vocabSize: 600, minFrequency: 1, specialTokens: [], pipeline: {}};
+  for (const factory of [new UnigramTokenizerFactory(), new WordLevelTokenizerFactory()]) {
+    const whole = await factory.train(asAsync(texts), options);
+    const summed = new Map<string, number>();
+    for (const part of [texts.slice(0, 1_000), texts.slice(1_000)]) {
+      for (const [word, count] of await factory.countWords(asAsync(part), options)) summed.set(word, (summed.get(word) ?? 0) + count);
+    }
+    t.is((await factory.trainFromCounts(summed, options)).toJSON(), whole.toJSON(), factory.modelType);
+  }
+});
+
 test('the unigram backend refuses special tokens without an unknown token and unknown trainer keys', async (t) => {
   const factory = new UnigramTokenizerFactory();
   const base = {vocabSize: 100, minFrequency: 0, pipeline: {}};
   await t.throwsAsync(factory.train(asAsync(['a b c']), {...base, specialTokens: ['<s>']}), {message: /lack an unknown token/});
   await t.throwsAsync(factory.train(asAsync(['a b c']), {...base, specialTokens: [], params: {shrinking: 2}}), {
-    message: /tokenizer\.trainer\.shrinking is not a Unigram trainer parameter/,
+    message: /tokenizer\.unigram\.shrinking is not a Unigram trainer parameter/,
   });
   await t.throwsAsync(factory.train(asAsync(['a b c']), {...base, specialTokens: [], params: {characterCoverage: 2}}), {
     message: /characterCoverage must be a number in \(0, 1\]/,

@@ -54,11 +54,28 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
+    return await this.trainFromCounts(await this.countWords(corpus, options, progress), options, progress);
+  }
+
+  /** Words as the normalizer and Metaspace cut them (`▁` included), with their occurrences. */
+  async countWords(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>> {
+    const counter = new PreTokenCounter(this.#normalizer(options), new MetaspacePreTokenizer('▁', 'always', true));
+    progress?.start('count', 0);
+    for await (const text of corpus) {
+      counter.add(text);
+      if ((counter.texts & 1023) === 0) progress?.advance('count', 1024);
+    }
+    progress?.finish('count');
+    return counter.words();
+  }
+
+  async trainFromCounts(
+    words: ReadonlyMap<string, number>,
+    options: TokenizerTrainOptions,
+    progress?: ProgressSink,
+  ): Promise<PipelineTokenizer> {
     const pipeline = options.pipeline ?? configuredPipeline(this.configured);
-    const normalizer =
-      'normalizer' in pipeline && pipeline.normalizer !== undefined
-        ? normalizerFromConfig(listOrNone(pipeline.normalizer))
-        : sentencePieceNormalizer();
+    const normalizer = this.#normalizer(options);
     const preTokenizer = new MetaspacePreTokenizer('▁', 'always', true);
     const specials = options.specialTokens.length > 0 ? options.specialTokens : UNIGRAM_SPECIAL_TOKENS;
     if (!specials.some((token) => /^(<unk>|\[UNK\])$/i.test(token))) {
@@ -72,14 +89,7 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
       vocabSize: options.vocabSize,
       specialTokens: specials,
     });
-    const counter = new PreTokenCounter(normalizer, preTokenizer);
-    progress?.start('count', 0);
-    for await (const text of corpus) {
-      counter.add(text);
-      if ((counter.texts & 1023) === 0) progress?.advance('count', 1024);
-    }
-    progress?.finish('count');
-    const {pieces, unkId} = trainer.train(counter.words(), progress);
+    const {pieces, unkId} = trainer.train(words, progress);
     const model = new UnigramModel(pieces, unkId, trainer.options.byteFallback);
     const roles = specialRoles(specials);
     const pick = (role: string) => {
@@ -100,6 +110,13 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
       addedTokens: specials.map((token, id) => specialToken(id, token)),
       specialTokens: roles,
     });
+  }
+
+  #normalizer(options: TokenizerTrainOptions): Normalizer | undefined {
+    const pipeline = options.pipeline ?? configuredPipeline(this.configured);
+    return 'normalizer' in pipeline && pipeline.normalizer !== undefined
+      ? normalizerFromConfig(listOrNone(pipeline.normalizer))
+      : sentencePieceNormalizer();
   }
 
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {

@@ -36,15 +36,29 @@ export class WordLevelTokenizerFactory implements TokenizerFactory {
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
+    return await this.trainFromCounts(await this.countWords(corpus, options, progress), options, progress);
+  }
+
+  /** Words as the normalizer and the Whitespace pre-tokenizer cut them, with their occurrences. */
+  async countWords(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>> {
+    const pipeline = options.pipeline ?? configuredPipeline(this.configured);
+    const counter = new PreTokenCounter(normalizerFromConfig(pipeline.normalizer), new WhitespacePreTokenizer());
+    progress?.start('count', 0);
+    for await (const text of corpus) counter.add(text);
+    progress?.finish('count');
+    return counter.words();
+  }
+
+  async trainFromCounts(
+    counts: ReadonlyMap<string, number>,
+    options: TokenizerTrainOptions,
+    _progress?: ProgressSink,
+  ): Promise<PipelineTokenizer> {
     const pipeline = options.pipeline ?? configuredPipeline(this.configured);
     const normalizer = normalizerFromConfig(pipeline.normalizer);
     const preTokenizer = new WhitespacePreTokenizer();
     const specials = options.specialTokens.length > 0 ? options.specialTokens : WORDLEVEL_SPECIAL_TOKENS;
-    const counter = new PreTokenCounter(normalizer, preTokenizer);
-    progress?.start('count', 0);
-    for await (const text of corpus) counter.add(text);
-    progress?.finish('count');
-    const words = [...counter.words()]
+    const words = [...counts]
       .filter(([word, count]) => count >= options.minFrequency && !specials.includes(word))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     if (words.length === 0) {
