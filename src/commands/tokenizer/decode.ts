@@ -7,6 +7,11 @@ import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
 import {TokenizerLoader} from '../../services/tokenization/tokenizer-loader.js';
 import {TokenizerDecodeService} from '../../services/tokenization/tokenizer-decode-service.js';
 
+/** One line of `tokenizer:decode --json` output: the text of one id sequence. */
+export interface DecodedLine {
+  readonly text: string;
+}
+
 export interface DecodeSummary {
   readonly tokenizer: string;
   readonly lines: number;
@@ -54,7 +59,7 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
     let count = 0;
     for await (const text of new TokenizerDecodeService().decodeLines(loaded.tokenizer, lines, source, options)) {
       count++;
-      await writeLine(this.jsonEnabled() ? JSON.stringify({text}) : text);
+      await writeLine(this.jsonEnabled() ? JSON.stringify({text} satisfies DecodedLine) : text);
     }
     this.#streamed = true;
     return {tokenizer: loaded.source, lines: count};

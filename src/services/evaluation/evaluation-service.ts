@@ -2,7 +2,7 @@ import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, writeFileAtomic} from '@codex-ml/core';
 import {TrainedRunLoader} from '../generation/trained-run-loader.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
-import {recordRunManifest} from '../runs/run-manifest-recorder.js';
+import {RUN_MANIFEST_FILE, recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {evaluationBatches} from '../training/batch-sampler.js';
 import {readSnapshot} from '../training/config-snapshot.js';
 import {RunArtifacts} from '../training/run-artifacts.js';
@@ -28,6 +28,8 @@ export interface EvaluateRequest {
 export interface EvaluationResult {
   readonly runId: string;
   readonly runDir: string;
+  /** The run's manifest file, `<runDir>/manifest.json`. */
+  readonly manifest: string;
   readonly trainingRunId: string;
   readonly dataRunId: string;
   readonly split: string;
@@ -122,7 +124,7 @@ export class EvaluationService {
 
   async #record(
     request: EvaluateRequest,
-    result: Omit<EvaluationResult, 'runId' | 'runDir'> & {readonly datasetIds: readonly string[]},
+    result: Omit<EvaluationResult, 'runId' | 'runDir' | 'manifest'> & {readonly datasetIds: readonly string[]},
   ): Promise<EvaluationResult> {
     const hasher = await this.kernel.bind('hasher');
     const run = await RunDirectory.create(request.runsDir);
@@ -145,7 +147,7 @@ export class EvaluationService {
         manifest,
         request.onWarning ?? (() => undefined),
       );
-      return {runId: run.runId, runDir: run.path, ...summary};
+      return {runId: run.runId, runDir: run.path, manifest: join(run.path, RUN_MANIFEST_FILE), ...summary};
     } finally {
       await run.release();
     }
