@@ -31,7 +31,10 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
   static override strict = false;
   static override flags = {
     tokenizer: Flags.string({char: 't', description: 'tokenizer.json the ids come from'}),
-    tiktoken: Flags.string({description: 'Use shipped tiktoken ranks instead of a file: gpt2 or cl100k_base'}),
+    tiktoken: Flags.string({
+      description: 'Use shipped tiktoken ranks instead of a file: gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base',
+    }),
+    model: Flags.string({description: "Use the tiktoken encoding of an OpenAI model (tiktoken's encoding_for_model), e.g. gpt-4o"}),
     file: Flags.string({char: 'f', description: 'Read id sequences from this file, one per line'}),
     'skip-special': Flags.boolean({description: 'Drop special tokens (tokenizer.decode.skipSpecialTokens)', allowNo: true}),
   };
@@ -44,7 +47,9 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
     const kernel = await this.kernel(await this.configure(overrides));
     const {config} = kernel;
     const options = {skipSpecialTokens: config.get<boolean>('tokenizer.decode.skipSpecialTokens')};
-    const loaded = await kernel.resolve(TokenizerLoader).loadChosen({file: flags.tokenizer, pretrained: flags.tiktoken});
+    const loaded = await kernel
+      .resolve(TokenizerLoader)
+      .loadChosen({file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
     const [lines, source] =
       this.positional.length > 0
         ? [singleLine(this.positional.join(' ')), 'arguments']

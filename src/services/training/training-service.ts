@@ -242,7 +242,7 @@ export class TrainingService {
         await run.release();
       }
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   }
 
