@@ -17,6 +17,7 @@ import {configLayers, describeLayers} from './config-discovery.js';
 import {describeProblem} from './problem.js';
 import {usageError} from './usage-error.js';
 import {progressEnabled} from './progress-bar.js';
+import {runLabelOverrides} from './run-label-flags.js';
 
 export type CodexFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CodexCommand)['baseFlags'] & T['flags']>;
 export type CodexArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -93,7 +94,22 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
       this.#layersShown = true;
       process.stderr.write(`${describeLayers(files)}\n`);
     }
-    return resolveConfig({files, baseDir, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])], schema});
+    return resolveConfig({
+      files,
+      baseDir,
+      env: process.env,
+      sets: [...overrides, ...this.labelOverrides(), ...(this.flags.set ?? [])],
+      schema,
+    });
+  }
+
+  /** `run.name` / `run.tags` from `--name` / `--tag`, on the commands that declare them (those that create runs). */
+  protected labelOverrides(): string[] {
+    const flags = this.flags as {name?: unknown; tag?: unknown};
+    return runLabelOverrides({
+      name: typeof flags.name === 'string' ? flags.name : undefined,
+      tag: Array.isArray(flags.tag) ? flags.tag.map(String) : undefined,
+    });
   }
 
   /**

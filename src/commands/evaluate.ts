@@ -1,4 +1,6 @@
 import {Args, Flags} from '@oclif/core';
+import {runLabelFlags} from '../cli/run-label-flags.js';
+import {resolveRunReference} from '../services/runs/run-reference.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {formatCount} from '../cli/format.js';
 import {ProgressBar} from '../cli/progress-bar.js';
@@ -15,8 +17,11 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
     '<%= config.bin %> evaluate runs/01J… --split validation --json',
   ];
   static override defaultConfigFile = 'configs/pipeline.yaml';
-  static override args = {run: Args.string({description: 'Training run id or directory', required: true})};
+  static override args = {
+    run: Args.string({description: 'Training run: a run id, a unique prefix of one, latest, or its directory', required: true}),
+  };
   static override flags = {
+    ...runLabelFlags,
     split: Flags.string({description: 'Split to score (evaluation.split)'}),
     data: Flags.string({description: "Data run whose split is scored (default: the training run's data run)"}),
     'run-dir': Flags.string({description: 'Runs directory (runs.dir)'}),
@@ -32,10 +37,11 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
     const progress = new ProgressBar('evaluating', this.interactive, 'items');
     const result = await new EvaluationService(kernel)
       .evaluate({
-        trainingRun: this.args.run,
+        trainingRun: await resolveRunReference(this.args.run, config.get<string>('runs.dir'), 'training'),
         runsDir: config.get<string>('runs.dir'),
         cacheDir: config.get<string>('cache.dir'),
-        dataRun: this.flags.data,
+        dataRun:
+          this.flags.data === undefined ? undefined : await resolveRunReference(this.flags.data, config.get<string>('runs.dir'), 'data'),
         split: config.get<string>('evaluation.split'),
         batchSize: config.get<number>('evaluation.batchSize'),
         maxBatches: config.get<number>('evaluation.maxBatches'),

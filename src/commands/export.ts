@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {formatBytes} from '../cli/format.js';
+import {resolveRunReference} from '../services/runs/run-reference.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {type ExportResult, ModelExportService} from '../services/export/model-export-service.js';
 
@@ -30,7 +31,7 @@ export default class Export extends CodexCommand<typeof Export> {
   async run(): Promise<ExportResult> {
     const config = await this.configure(this.flags['run-dir'] ? [`runs.dir=${this.flags['run-dir']}`] : []);
     const result = await (await this.kernel(config)).resolve(ModelExportService).export({
-      model: this.args.model,
+      model: await resolveRunReference(this.args.model, config.get<string>('runs.dir'), 'training'),
       runsDir: config.get<string>('runs.dir'),
       format: this.flags.format,
       out: this.flags.out,

@@ -1,6 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import {Args, Flags} from '@oclif/core';
 import {CodexError, ExitCode, fileError} from '@codex-ml/core';
+import {resolveRunReference} from '../services/runs/run-reference.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {type GenerationResult, GenerationService} from '../services/generation/generation-service.js';
 
@@ -49,7 +50,7 @@ export default class Generate extends CodexCommand<typeof Generate> {
     const prompt = await this.#prompt();
     const streaming = !this.jsonEnabled();
     const result = await kernel.resolve(GenerationService).generate({
-      model: this.args.model,
+      model: await resolveRunReference(this.args.model, config.get<string>('runs.dir'), 'training'),
       runsDir: config.get<string>('runs.dir'),
       prompt,
       maxTokens: flags['max-tokens'],

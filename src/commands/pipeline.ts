@@ -1,6 +1,7 @@
 import {join} from 'node:path';
 import {Hasher, ManifestStore} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
+import {runLabelFlags} from '../cli/run-label-flags.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {CliStageRunner} from '../cli/cli-stage-runner.js';
 import {stageLine} from '../cli/stage-line.js';
@@ -23,6 +24,7 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
   static override defaultConfigFile = 'configs/pipeline.yaml';
   static override contracts = ['hasher', 'manifest-store'] as const;
   static override flags = {
+    ...runLabelFlags,
     seed: Flags.integer({description: 'Seed of the split and of training (data.seed and training.seed)'}),
     force: Flags.boolean({description: 'Re-run every stage even when its inputs did not change'}),
   };
@@ -46,7 +48,7 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
     const result = await service.run({
       // Stages layer the pipeline's packaged defaults under the same project file (or --config files) it read.
       configArgs: this.stageConfigArgs(),
-      sets: [...overrides, ...(this.flags.set ?? [])],
+      sets: [...overrides, ...this.labelOverrides(), ...(this.flags.set ?? [])],
       cacheDir: config.get<string>('cache.dir'),
       trainingConfig: {hasher: config.get('hasher'), training},
       evaluationConfig: config.get<Record<string, unknown>>('evaluation'),

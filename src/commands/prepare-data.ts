@@ -1,6 +1,7 @@
 import {parseShard} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {formatCount} from '../cli/format.js';
+import {runLabelFlags} from '../cli/run-label-flags.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {dataRunSummary} from '../cli/data-run-summary.js';
 import {ProgressBar} from '../cli/progress-bar.js';
@@ -32,6 +33,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
   static override defaultConfigFile = 'configs/data/base.yaml';
   static override contracts = ['hasher', 'splitter', 'manifest-store'] as const;
   static override flags = {
+    ...runLabelFlags,
     input: Flags.string({char: 'i', description: 'Dataset: a directory, a .jsonl or a .txt file (data.input)'}),
     format: Flags.string({description: 'How to read --input (data.format)', options: ['auto', 'directory', 'jsonl', 'txt', 'brown']}),
     seed: Flags.integer({description: 'Seed of the split (data.seed)'}),

@@ -2,6 +2,8 @@ import {join} from 'node:path';
 import {Flags} from '@oclif/core';
 import {CliStageRunner} from '../cli/cli-stage-runner.js';
 import {formatCount} from '../cli/format.js';
+import {runLabelFlags} from '../cli/run-label-flags.js';
+import {resolveRunReference} from '../services/runs/run-reference.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {stageLine} from '../cli/stage-line.js';
 import {InterruptionNotice} from '../cli/interruption-notice.js';
@@ -29,6 +31,7 @@ export default class Train extends CodexCommand<typeof Train> {
   ];
   static override defaultConfigFile = 'configs/training/base.yaml';
   static override flags = {
+    ...runLabelFlags,
     resume: Flags.string({
       description: 'Continue a run: latest (default when the flag is bare), a run id, a run directory or a checkpoint directory',
     }),
@@ -56,7 +59,9 @@ export default class Train extends CodexCommand<typeof Train> {
     const runsDir = this.flags['run-dir'] ?? config.get<string>('runs.dir');
     if (this.flags.resume !== undefined) {
       if (this.flags.config !== undefined) this.warnLine('--config is ignored with --resume: the run continues with its config.snapshot');
-      resume = await locateResume(runsDir, this.flags.resume);
+      // latest is locateResume's own (the newest training run, finished or not); a prefix names one.
+      const named = this.flags.resume === 'latest' ? 'latest' : await resolveRunReference(this.flags.resume, runsDir, 'training');
+      resume = await locateResume(runsDir, named);
       config = await resumeConfig(resume.snapshot, this.flags.set ?? [], config.schema);
     } else if (config.get<string>('training.data') === '') {
       config = await this.configure(await this.#embeddedInputs(config.get<string>('training.tokenizer') !== ''));
@@ -112,7 +117,8 @@ export default class Train extends CodexCommand<typeof Train> {
       );
     }
     const runner = new CliStageRunner(join(this.config.root, 'bin', 'run.js'), this.interactive);
-    const common = [...this.stageConfigArgs('configs/pipeline.yaml'), ...(this.flags.set ?? []).flatMap((set) => ['--set', set])];
+    const sets = [...this.labelOverrides(), ...(this.flags.set ?? [])];
+    const common = [...this.stageConfigArgs('configs/pipeline.yaml'), ...sets.flatMap((set) => ['--set', set])];
     const clock = stageClock(tokenizerGiven ? 1 : 2, (outcome) => {
       if (!this.jsonEnabled()) process.stderr.write(`${stageLine(outcome)}\n`);
     });

@@ -102,6 +102,7 @@ test.serial('data, tokenizer, training and runs commands print JSON their schema
   await json(cwd, ['generate', training.runId, '--prompt', 'the', '--max-tokens', '3']);
   await json(cwd, ['export', training.runId, '--format', 'hf', '--out', 'exported']);
   await json(cwd, ['runs:list']);
+  await json(cwd, ['runs:compare', data.runId, training.runId, '--out', 'compare.html']);
   await json(cwd, ['runs:show', training.runId]);
   await json(cwd, ['runs:verify', training.runId]);
   await json(cwd, ['runs:report', training.runId, '--samples', '0']);

@@ -78,5 +78,5 @@ test('runs:show lists config, metrics summary, artifacts with checksums, parents
   t.regex(details.artifacts[0].checksum, /^blake3:[0-9a-f]{64}$/);
   const human = await runCli(['runs:show', training.runId, '--set', 'manifest.store=sqlite'], {cwd: dir.path});
   t.regex(human.stdout, /metrics\s+20 train lines, 2 evals, last step 20/);
-  t.regex(human.stdout, /sha256:[0-9a-f]{64}\s+4096\s+checkpoints\/step-000040\/weights\.bin/);
+  t.regex(human.stdout, /sha256:[0-9a-f]{64}\s+4\.1 KB\s+checkpoints\/step-000040\/weights\.bin/);
 });

@@ -1,4 +1,6 @@
+import {runLabels} from '../../services/runs/run-labels.js';
 import {Args, Flags} from '@oclif/core';
+import {runLabelFlags} from '../../cli/run-label-flags.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {dataRunSummary} from '../../cli/data-run-summary.js';
 import {readDataPartial} from '../../services/data/data-partial.js';
@@ -18,6 +20,7 @@ export default class DataMerge extends CodexCommand<typeof DataMerge> {
   static override contracts = ['hasher', 'splitter', 'manifest-store'] as const;
   static override args = {partials: Args.string({description: 'Partial files, one per shard', required: true})};
   static override flags = {
+    ...runLabelFlags,
     force: Flags.boolean({description: 'Write a new run even when an identical one exists'}),
   };
 
@@ -30,6 +33,7 @@ export default class DataMerge extends CodexCommand<typeof DataMerge> {
       runsDir: kernel.config.get<string>('runs.dir'),
       reuse: !this.flags.force,
       tools: {codex: this.config.version, node: process.version},
+      labels: runLabels(kernel.config),
     });
     if (!this.jsonEnabled()) for (const line of dataRunSummary(result)) this.log(line);
     return result;

@@ -2,6 +2,7 @@ import {resolve} from 'node:path';
 import {ExitCode} from '@codex-ml/core';
 import {Args, Flags} from '@oclif/core';
 import {formatCount} from '../../cli/format.js';
+import {resolveRunReference} from '../../services/runs/run-reference.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBar} from '../../cli/progress-bar.js';
 import {DataManifestReader} from '../../services/data/data-manifest-reader.js';
@@ -30,7 +31,8 @@ export default class DataVerify extends CodexCommand<typeof DataVerify> {
   async run(): Promise<VerifyDataResult> {
     const kernel = await this.kernel(await this.configure(this.flags.cache === undefined ? [] : [`data.cache=${this.flags.cache}`]));
     const {config} = kernel;
-    const data = await DataManifestReader.open(this.args.run, {runsDir: config.get<string>('runs.dir')});
+    const runsDir = config.get<string>('runs.dir');
+    const data = await DataManifestReader.open(await resolveRunReference(this.args.run, runsDir, 'data'), {runsDir});
     const progress = new ProgressBar('verifying', this.interactive, 'bytes');
     const threads = config.get<number>('data.threads');
     const result = await kernel

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {formatBytes, formatCount} from '../../cli/format.js';
+import {resolveRunReference} from '../../services/runs/run-reference.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {type CollectOptions, type CollectPlan, RunCollector} from '../../services/runs/run-collector.js';
 import {explainStoreFailure} from '../../services/runs/store-coverage.js';
@@ -37,7 +38,7 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
     });
     const options: CollectOptions = {
       runsDir,
-      keep: this.flags.keep ?? [],
+      keep: await Promise.all((this.flags.keep ?? []).map((reference) => resolveRunReference(reference, runsDir))),
       keepLast: this.flags['keep-last'],
       orphans: this.flags.orphans === true,
     };

@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core';
+import {resolveRunReference} from '../../services/runs/run-reference.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ModelReportService} from '../../services/runs/report/model-report.js';
 import {type RunReport, RunReportService} from '../../services/runs/report/run-report-service.js';
@@ -16,7 +17,7 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
   ];
   // The model part loads the run's checkpoint, verified with the hasher.
   static override contracts = ['manifest-store', 'hasher'] as const;
-  static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
+  static override args = {id: Args.string({description: 'Run: a run id, a unique prefix of one, or latest', required: true})};
   static override flags = {
     out: Flags.string({description: 'Output file (default: <runs.dir>/<id>/report.html)'}),
     samples: Flags.integer({description: 'Sample generations shown for a training or evaluation run (0: none)', default: 3, min: 0}),
@@ -28,7 +29,7 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
     const kernel = await this.kernel();
     const runsDir = kernel.config.get<string>('runs.dir');
     const models = kernel.resolve(ModelReportService);
-    const report = await kernel.resolve(RunReportService).write(this.args.id, {
+    const report = await kernel.resolve(RunReportService).write(await resolveRunReference(this.args.id, runsDir), {
       runsDir,
       out: this.flags.out,
       model: (root) =>

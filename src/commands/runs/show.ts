@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core';
 import {formatBytes} from '../../cli/format.js';
+import {resolveRunReference} from '../../services/runs/run-reference.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {RunCatalog, type RunDetails} from '../../services/runs/run-catalog.js';
 
@@ -10,11 +11,12 @@ export default class RunsShow extends CodexCommand<typeof RunsShow> {
     '<%= config.bin %> runs:show 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
   ];
   static override contracts = ['manifest-store'] as const;
-  static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
+  static override args = {id: Args.string({description: 'Run: a run id, a unique prefix of one, or latest', required: true})};
 
   async run(): Promise<RunDetails> {
     const kernel = await this.kernel();
-    const details = await kernel.resolve(RunCatalog).show(this.args.id, kernel.config.get<string>('runs.dir'));
+    const runsDir = kernel.config.get<string>('runs.dir');
+    const details = await kernel.resolve(RunCatalog).show(await resolveRunReference(this.args.id, runsDir), runsDir);
     if (!this.jsonEnabled()) this.print(details);
     return details;
   }

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {ExitCode} from '@codex-ml/core';
+import {resolveRunReference} from '../../services/runs/run-reference.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {formatBytes, formatCount} from '../../cli/format.js';
 import {ProgressBar} from '../../cli/progress-bar.js';
@@ -15,7 +16,7 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
     '<%= config.bin %> runs:verify 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
   ];
   static override contracts = ['manifest-store'] as const;
-  static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
+  static override args = {id: Args.string({description: 'Run: a run id, a unique prefix of one, or latest', required: true})};
   static override flags = {threads: Flags.integer({description: 'Hashing threads (default: all cores)', min: 1})};
 
   async run(): Promise<VerifyReport> {
@@ -23,7 +24,7 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
     const progress = new ProgressBar('verifying', this.interactive, 'bytes');
     const report = await kernel
       .resolve(RunVerifier)
-      .verify(this.args.id, {
+      .verify(await resolveRunReference(this.args.id, kernel.config.get<string>('runs.dir')), {
         runsDir: kernel.config.get<string>('runs.dir'),
         threads: this.flags.threads,
         onProgress: (done, total) => progress.update(done, total),

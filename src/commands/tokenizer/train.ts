@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core';
 import {formatCount} from '../../cli/format.js';
+import {runLabelFlags} from '../../cli/run-label-flags.js';
+import {runLabels} from '../../services/runs/run-labels.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBar} from '../../cli/progress-bar.js';
 import {SHARD_TASKS} from '../../services/shards/shard-tasks.js';
@@ -26,6 +28,7 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
   static override contracts = ['hasher', 'tokenizer', 'manifest-store'] as const;
   static override flags = {
+    ...runLabelFlags,
     input: Flags.string({
       char: 'i',
       description: 'Files, folders or data run ids (repeatable; overrides tokenizer.dataset.inputs)',
@@ -57,7 +60,7 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     const kernel = await this.kernel(await this.configure(overrides));
     const settings = readTrainingSettings(kernel.config);
     const service = kernel.resolve(TokenizerTrainingService);
-    const request = {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out};
+    const request = {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out, labels: runLabels(kernel.config)};
     const observer = {
       progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),
       notice: (message: string) => {

@@ -1,3 +1,4 @@
+import {resolveRunReference} from '../runs/run-reference.js';
 import {createHash} from 'node:crypto';
 import {readFile, stat} from 'node:fs/promises';
 import {dirname, join, resolve} from 'node:path';
@@ -38,7 +39,8 @@ export class DataManifestReader {
   ) {}
 
   /** Opens a run by id (in `runsDir`), by its directory, or by the path of its manifest.json. */
-  static async open(ref: string, options: {readonly runsDir?: string} = {}): Promise<DataManifestReader> {
+  static async open(reference: string, options: {readonly runsDir?: string} = {}): Promise<DataManifestReader> {
+    const ref = await resolveRunReference(reference, options.runsDir ?? 'runs', 'data');
     let path: string;
     if (isRunId(ref)) path = join(resolve(options.runsDir ?? 'runs'), ref, 'manifest.json');
     else {

@@ -53,6 +53,8 @@ export const DATA_MANIFEST_SCHEMA = {
     runId: {...runId, description: 'ULID of the prepare-data run.'},
     parents: {type: 'array', items: runId, description: 'Runs whose outputs this run consumed (none for data runs).'},
     createdAt: {type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$'},
+    name: {type: 'string', description: 'The name given with --name.'},
+    tags: {type: 'array', items: {type: 'string'}, description: 'The tags given with --tag, sorted.'},
     datasetId: {...checksum, description: 'Digest of the sorted "<id>\\0<checksum>\\n" list of all items.'},
     root: {type: 'string', description: 'Absolute dataset root for file-backed formats: item files are <root>/<id>.'},
     seed: {type: 'integer'},

@@ -43,6 +43,8 @@ export type DataManifest = {
   readonly runId: string;
   readonly parents: readonly string[];
   readonly createdAt: string;
+  readonly name?: string;
+  readonly tags?: readonly string[];
   readonly datasetId: Checksum;
   /** Absolute dataset root for file-backed formats (directory, brown): item files are `<root>/<id>`. */
   readonly root?: string;

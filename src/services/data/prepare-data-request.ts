@@ -1,3 +1,4 @@
+import {runLabels} from '../runs/run-labels.js';
 import {resolve} from 'node:path';
 import {CodexError, ExitCode, type ResolvedConfig, type SplitRatio} from '@codex-ml/core';
 import type {DatasetFormat} from './dataset-item.js';
@@ -41,6 +42,7 @@ export async function prepareDataRequest(
     reuse: extras.reuse,
     tools: extras.tools,
     config: extras.config ?? dataConfigSnapshot(config),
+    labels: runLabels(config),
     onProgress: extras.onProgress,
   };
 }

@@ -1,3 +1,4 @@
+import type {RunLabels} from '../runs/run-labels.js';
 import {createHash} from 'node:crypto';
 import {rm} from 'node:fs/promises';
 import {dirname, resolve} from 'node:path';
@@ -58,16 +59,18 @@ export interface PrepareDataRequest {
   readonly reuse?: boolean;
   /** Versions of the host (codex, node); the plugins of the backends used are added. */
   readonly tools: Readonly<Record<string, string>>;
+  /** Name and tags the run records (`--name`, `--tag`). */
+  readonly labels?: RunLabels;
   /** Config snapshot recorded in the manifest. */
   readonly config: Readonly<Record<string, unknown>>;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** What recording a run needs beyond the items: everything but how to read the dataset. */
-type RecordRequest = Pick<PrepareDataRequest, 'ratios' | 'seed' | 'runsDir' | 'inlineItems' | 'reuse' | 'tools' | 'config'>;
+type RecordRequest = Pick<PrepareDataRequest, 'ratios' | 'seed' | 'runsDir' | 'inlineItems' | 'reuse' | 'tools' | 'config' | 'labels'>;
 
 /** `data:merge`: where and how to record; seed, ratios, input and config snapshot come from the partials. */
-export type MergeDataRequest = Pick<PrepareDataRequest, 'runsDir' | 'reuse' | 'tools'>;
+export type MergeDataRequest = Pick<PrepareDataRequest, 'runsDir' | 'reuse' | 'tools' | 'labels'>;
 
 /** `prepare-data --shard i/n --out FILE`. */
 export interface PrepareDataShardResult {
@@ -357,6 +360,7 @@ export class PrepareDataService {
       runId: run.runId,
       parents: [],
       createdAt: new Date().toISOString(),
+      ...request.labels,
       datasetId,
       ...(fileBacked ? {root: source.path} : {}),
       seed: request.seed,

@@ -1,3 +1,4 @@
+import {runLabels} from '../runs/run-labels.js';
 import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, writeFileAtomic} from '@codex-ml/core';
 import {TrainedRunLoader} from '../generation/trained-run-loader.js';
@@ -139,6 +140,7 @@ export class EvaluationService {
         runId: run.runId,
         parents: [result.dataRunId, result.trainingRunId].sort(),
         createdAt: new Date().toISOString(),
+        ...runLabels(this.kernel.config),
         datasetIds,
         ...summary,
         artifacts: await new RunArtifacts(run.path, hasher).list(),

@@ -1,6 +1,7 @@
 import {join} from 'node:path';
 import {inject, injectable} from 'tsyringe';
-import {type Manifest, type ManifestQuery, ManifestStore, type ManifestSummary, assertRunId, type Artifact} from '@codex-ml/core';
+import {type Manifest, type ManifestQuery, ManifestStore, assertRunId, type Artifact} from '@codex-ml/core';
+import {type RunRow, runRowOf} from './run-listing.js';
 import {METRICS_FILE, type MetricsSummary, readMetrics, summarizeMetrics} from './metrics-file.js';
 import {artifactsOf, runDirectoryOf} from './run-artifacts.js';
 import {runConfigOf} from './run-config.js';
@@ -8,10 +9,18 @@ import {runNotFound} from './run-not-found.js';
 import {RUN_MANIFEST_FILE} from './run-manifest-recorder.js';
 import {checkStoreCoverage} from './store-coverage.js';
 
-/** What `runs:list` returns: the store's name and the summaries matching the query. */
+/** What `runs:list` returns: the store's name and the runs matching the query, with labels and key figures. */
 export interface RunList {
   readonly store: string;
-  readonly runs: readonly ManifestSummary[];
+  readonly runs: readonly RunRow[];
+}
+
+/** Filters the store does not index: read from each run's manifest. */
+export interface RunFilters {
+  /** Runs with this tag. */
+  readonly tag?: string;
+  /** Runs created at or after this time (ms since the epoch). */
+  readonly since?: number;
 }
 
 /** A related run as `runs:show` lists it; `stored` is false for a parent whose manifest is gone. */
@@ -45,8 +54,24 @@ export interface RunDetails {
 export class RunCatalog {
   constructor(@inject(ManifestStore) private readonly store: ManifestStore) {}
 
-  async list(query: ManifestQuery): Promise<RunList> {
-    return {store: this.store.name, runs: await this.store.list(query)};
+  async list(query: ManifestQuery, filters: RunFilters = {}): Promise<RunList> {
+    const filtered = filters.tag !== undefined || filters.since !== undefined;
+    // A limit counts matching runs: with filters of its own, the store lists all and the limit applies after.
+    const summaries = await this.store.list(filtered ? {...query, limit: undefined} : query);
+    const since = filters.since;
+    const candidates = since === undefined ? summaries : summaries.filter((summary) => Date.parse(summary.createdAt) >= since);
+    const runs: RunRow[] = [];
+    // Manifests are read a batch at a time: thousands of runs list without thousands of open files.
+    for (let start = 0; start < candidates.length; start += 64) {
+      const batch = candidates.slice(start, start + 64);
+      const manifests = await Promise.all(batch.map((summary) => this.store.get(summary.runId).catch(() => undefined)));
+      for (const [index, summary] of batch.entries()) {
+        const row = runRowOf(summary, manifests[index]);
+        if (filters.tag === undefined || row.tags.includes(filters.tag)) runs.push(row);
+      }
+      if (filtered && query.limit !== undefined && runs.length >= query.limit) break;
+    }
+    return {store: this.store.name, runs: filtered && query.limit !== undefined ? runs.slice(0, query.limit) : runs};
   }
 
   /**

@@ -1,3 +1,4 @@
+import {resolveRunReference} from '../runs/run-reference.js';
 import {stat} from 'node:fs/promises';
 import {basename, relative, sep} from 'node:path';
 import {type Checksum, CodexError, ExitCode, canonicalJson, checksumOf, isRunId} from '@codex-ml/core';
@@ -48,7 +49,9 @@ export class CorpusResolver {
       });
     }
     const parts: Part[] = [];
-    for (const input of inputs) {
+    for (const reference of inputs) {
+      // A prefix of a run id or `latest` names a data run too (a file of that name wins).
+      const input = await resolveRunReference(reference, options.runsDir, 'data');
       const dataRun = (isRunId(input) && !(await exists(input))) || (await isDataRunPath(input));
       parts.push(dataRun ? await this.#fromDataRun(input, options) : await this.#fromPath(input, options));
     }

@@ -25,6 +25,8 @@ export type TokenizerManifest = {
   /** Data run ids the corpus came from (none for plain files and folders). */
   readonly parents: readonly string[];
   readonly createdAt: string;
+  readonly name?: string;
+  readonly tags?: readonly string[];
   /** Digest of (dataset ids, file checksums, config digest): what the cache is keyed by. */
   readonly cacheKey: Checksum;
   /** Digest of `config` (canonical JSON). */

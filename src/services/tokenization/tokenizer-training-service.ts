@@ -1,3 +1,4 @@
+import type {RunLabels} from '../runs/run-labels.js';
 import {readFile, rm} from 'node:fs/promises';
 import {dirname, join, resolve} from 'node:path';
 import {
@@ -53,6 +54,8 @@ export interface TrainTokenizerRequest {
   readonly allowDrift?: boolean;
   /** Also write the tokenizer to `<out>/`: tokenizer.json, tokenizer_config.json, special_tokens_map.json. */
   readonly out?: string;
+  /** Name and tags a new run records (`--name`, `--tag`); a cached tokenizer keeps its own. */
+  readonly labels?: RunLabels;
 }
 
 /** Hooks for progress and notices; all optional, none required for correctness. */
@@ -384,6 +387,7 @@ export class TokenizerTrainingService {
         runId: run.runId,
         parents: corpus.parents,
         createdAt: new Date().toISOString(),
+        ...request.labels,
         cacheKey,
         configDigest,
         artifactChecksum,

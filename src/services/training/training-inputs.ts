@@ -1,3 +1,4 @@
+import {resolveRunReference} from '../runs/run-reference.js';
 import {readFile, stat} from 'node:fs/promises';
 import {basename, dirname, join, resolve} from 'node:path';
 import {
@@ -31,7 +32,8 @@ export interface TokenizerInput {
  * Loads `training.tokenizer`: a tokenizer.json, the directory holding it, or a tokenizer run id (its file in
  * `<runsDir>/<id>/tokenizer.json`). The backend is the one whose model type matches the file's `model.type`.
  */
-export async function loadTokenizerInput(spec: string, runsDir: string, backends: Backends, hasher: Hasher): Promise<TokenizerInput> {
+export async function loadTokenizerInput(reference: string, runsDir: string, backends: Backends, hasher: Hasher): Promise<TokenizerInput> {
+  const spec = await resolveRunReference(reference, runsDir, 'tokenizer');
   let path = isRunId(spec) ? join(runsDir, spec, 'tokenizer.json') : resolve(spec);
   const info = await stat(path).catch((error: unknown) => {
     throw configInputError('training.tokenizer', spec, fileError(path, error).message);

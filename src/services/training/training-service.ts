@@ -1,3 +1,4 @@
+import {labelsOf} from '../runs/run-labels.js';
 import {stat} from 'node:fs/promises';
 import {createRequire} from 'node:module';
 import {basename, dirname, join, resolve} from 'node:path';
@@ -349,6 +350,7 @@ export class TrainingService {
         ...(snapshot.forkedFrom ? [snapshot.forkedFrom.runId] : []),
       ].sort(),
       createdAt: snapshot.createdAt,
+      ...labelsOf(snapshot.config),
       seed: inputs.options.seed,
       configDigest: snapshot.configDigest,
       datasetIds: inputs.data.datasetIds,

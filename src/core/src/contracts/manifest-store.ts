@@ -13,6 +13,10 @@ export interface ManifestHeader {
   readonly parents: readonly string[];
   /** ISO-8601 UTC. */
   readonly createdAt: string;
+  /** A person's name for the run (`--name`), absent when none was given. */
+  readonly name?: string;
+  /** Labels to find and compare runs by (`--tag`, repeatable), sorted; absent when none were given. */
+  readonly tags?: readonly string[];
 }
 
 export type Manifest = ManifestHeader & Readonly<Record<string, unknown>>;

@@ -34,6 +34,9 @@ function headerProblem(value: unknown): string | undefined {
   if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) {
     return `createdAt ${JSON.stringify(createdAt)} is not an ISO-8601 time`;
   }
+  const {name, tags} = value as Record<string, unknown>;
+  if (name !== undefined && typeof name !== 'string') return `name ${JSON.stringify(name)} is not a string`;
+  if (tags !== undefined && (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string'))) return 'tags is not a list of strings';
   return undefined;
 }
 

@@ -9,7 +9,7 @@ import {type ChartSeries, renderLineChart} from './svg-line-chart.js';
 /** The report's sections, in page order; those without data are left out. */
 export type ReportSection = 'summary' | 'model' | 'samples' | 'curves' | 'splits' | 'tokenizer' | 'lineage' | 'artifacts' | 'config';
 
-const STYLE = `
+export const REPORT_STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1000px;padding:0 1rem;color:#1d2330;background:#fff}
 h1{font-size:1.4rem;margin:0 0 .2rem}h2{font-size:1.1rem;margin:2rem 0 .6rem;border-bottom:1px solid #dde2ea;padding-bottom:.2rem}
 code,pre,.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
@@ -89,7 +89,7 @@ export function renderHtmlReport(data: RunReportData, model?: ModelReport): {htm
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>codex run ${escapeHtml(data.runId)} (${escapeHtml(data.kind)})</title>
-<style>${STYLE}</style>
+<style>${REPORT_STYLE}</style>
 </head>
 <body data-run="${escapeHtml(data.runId)}">
 <h1>${escapeHtml(data.kind)} run <span class="id">${escapeHtml(data.runId)}</span></h1>

@@ -1,5 +1,11 @@
 import type {SchemaNode} from '../schema-node.js';
 
+function tagList(value: unknown): void {
+  if (!Array.isArray(value) || value.some((tag) => typeof tag !== 'string' || !/^[\w.:/-]+$/.test(tag))) {
+    throw new Error(`must be a list of tags (letters, digits, ".", "_", "-", ":", "/"), got ${JSON.stringify(value)}`);
+  }
+}
+
 /** Keys shared by every command. */
 export const coreSection = {
   hasher: {
@@ -16,6 +22,14 @@ export const coreSection = {
       format: String,
       default: 'runs',
       path: true,
+    },
+  },
+  run: {
+    name: {doc: 'Name recorded in the manifest of every run a command creates (--name); empty = none.', format: String, default: ''},
+    tags: {
+      doc: 'Tags recorded in the manifest of every run a command creates (--tag, repeatable), to filter runs:list by.',
+      format: tagList,
+      default: [],
     },
   },
   cache: {
