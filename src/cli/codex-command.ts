@@ -15,6 +15,7 @@ import {
 } from '@codex-ml/core';
 import {configLayers, describeLayers} from './config-discovery.js';
 import {describeProblem} from './problem.js';
+import {usageError} from './usage-error.js';
 import {progressEnabled} from './progress-bar.js';
 
 export type CodexFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CodexCommand)['baseFlags'] & T['flags']>;
@@ -162,7 +163,12 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const problem = describeProblem(error);
+    const {flags, args} = this.ctor;
+    // A parse that failed was still a parse: oclif would otherwise add a warning for developers after the error.
+    this.parsed = true;
+    const problem = describeProblem(
+      usageError(error, {id: this.id ?? this.ctor.id, flags: {...CodexCommand.baseFlags, ...flags}, args: args ?? {}}) ?? error,
+    );
     process.exitCode = problem.exitCode;
     const showStack = this.flags?.verbose || Boolean(process.env.DEBUG);
     if (this.jsonEnabled()) {
