@@ -40,6 +40,8 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
         'YAML config file, layered over the command’s packaged defaults instead of the project’s codex.yaml (repeatable; later wins)',
       helpGroup: 'CONFIG',
       multiple: true,
+      // Repeat the flag for more files: a greedy list would swallow the positional arguments that follow it.
+      multipleNonGreedy: true,
     }),
     set: Flags.string({
       description: 'Override a config key, e.g. --set hasher=sha256 (repeatable; wins over file and env)',
