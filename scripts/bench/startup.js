@@ -34,6 +34,8 @@ for (const [label, args, checked] of rows) {
   const m = best(args);
   const verdict = checked ? (m.wall < target ? `  < ${target * 1000} ms: yes` : `  < ${target * 1000} ms: NO`) : '';
   if (checked && m.wall >= target) failed = true;
-  console.log(`  ${label.padEnd(20)} ${(m.wall * 1000).toFixed(0).padStart(5)} ms wall  ${(m.cpu * 1000).toFixed(0).padStart(5)} ms cpu${verdict}`);
+  console.log(
+    `  ${label.padEnd(20)} ${(m.wall * 1000).toFixed(0).padStart(5)} ms wall  ${(m.cpu * 1000).toFixed(0).padStart(5)} ms cpu${verdict}`,
+  );
 }
 if (failed) console.log('(on a busy machine wall time includes waiting for a core: compare the cpu column, or rerun when idle)');

@@ -7,6 +7,8 @@ export const runLabelFlags = {
     description: 'Tag the run(s) this creates, recorded in the manifest (run.tags; repeatable); runs:list --tag finds them',
     helpGroup: 'RUN',
     multiple: true,
+    // Repeat the flag for more tags: a greedy list would swallow the run argument that follows it.
+    multipleNonGreedy: true,
   }),
 };
 
