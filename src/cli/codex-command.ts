@@ -54,6 +54,7 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
       description: 'Packaged defaults to layer under the project config, in place of the command’s own',
       hidden: true,
       multiple: true,
+      multipleNonGreedy: true,
     }),
   };
 
