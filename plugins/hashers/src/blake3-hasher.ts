@@ -7,8 +7,8 @@ import {WasmBlake3Hasher} from './wasm-blake3-hasher.js';
  * else the WASM build. Both give the same digests, so checksums never depend on which one ran; `codex
  * backends` says which. Worker threads choose the same way.
  */
-export class Blake3Hasher {
-  static async create(): Promise<Hasher> {
+export const Blake3Hasher = {
+  async create(): Promise<Hasher> {
     return await NativeBlake3Hasher.create().catch(() => WasmBlake3Hasher.create());
-  }
-}
+  },
+};

@@ -3,8 +3,8 @@ import {NativeXxh3Hasher} from './native-xxh3-hasher.js';
 import {WasmXxh3Hasher} from './wasm-xxh3-hasher.js';
 
 /** `xxh3`: the native addon when it loads, else the WASM build; the same digests either way (see `Blake3Hasher`). */
-export class Xxh3Hasher {
-  static async create(): Promise<Hasher> {
+export const Xxh3Hasher = {
+  async create(): Promise<Hasher> {
     return await NativeXxh3Hasher.create().catch(() => WasmXxh3Hasher.create());
-  }
-}
+  },
+};
