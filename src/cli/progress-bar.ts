@@ -2,8 +2,8 @@ import {formatBytes, formatCount, formatSeconds} from './format.js';
 
 export {formatBytes} from './format.js';
 
-/** What a bar counts: bytes are shown as sizes with a rate, items and steps as counts. */
-export type ProgressUnit = 'bytes' | 'items' | 'steps';
+/** What a bar counts: bytes are shown as sizes with a rate, the others as counts (steps and batches named). */
+export type ProgressUnit = 'bytes' | 'items' | 'steps' | 'batches';
 
 /**
  * Whether progress may be drawn: only for a person at a terminal. Never under `--json` (unless a parent codex
@@ -52,7 +52,7 @@ export class ProgressBar {
     const amount =
       this.unit === 'bytes'
         ? `${formatBytes(done)}/${formatBytes(total)}  ${formatBytes(rate)}/s`
-        : `${formatCount(done)}/${formatCount(total)}${this.unit === 'steps' ? ' steps' : ''}`;
+        : `${formatCount(done)}/${formatCount(total)}${this.unit === 'items' ? '' : ` ${this.unit}`}`;
     const parts = [
       `${this.#prefix}${this.label}`,
       total > 0 ? `${bar(fraction)} ${`${Math.floor(fraction * 100)}%`.padStart(4)}` : '',

@@ -34,7 +34,7 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
     ];
     const config = await this.configure(overrides);
     const kernel = await this.kernel(config);
-    const progress = new ProgressBar('evaluating', this.interactive, 'items');
+    const progress = new ProgressBar('evaluating', this.interactive, 'batches');
     const result = await new EvaluationService(kernel)
       .evaluate({
         trainingRun: await resolveRunReference(this.args.run, config.get<string>('runs.dir'), 'training'),
@@ -49,7 +49,7 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
           progress.stop();
           this.warnLine(message);
         },
-        onProgress: (done, total) => progress.update(done, total, 'batches'),
+        onProgress: (done, total) => progress.update(done, total),
       })
       .finally(() => progress.stop());
     if (!this.jsonEnabled()) {

@@ -106,6 +106,12 @@ test('topics take a space as well as a colon: codex runs list is codex runs:list
   const missing = await runCli(['data', 'verify'], {cwd: dir.path});
   t.is(missing.code, 2, 'a usage error, not the topic help with exit 0');
   t.regex(missing.stderr, /missing argument RUN/);
+  const typo = await runCli(['runs', 'lst'], {cwd: dir.path});
+  t.is(typo.code, 127);
+  t.regex(typo.stderr, /"runs:lst" is not a codex command\. Did you mean "runs:list"\?/);
+  const topic = await runCli(['runs'], {cwd: dir.path});
+  t.is(topic.code, 0, 'a topic alone still shows its help');
+  t.regex(topic.stdout, /runs:compare/);
 });
 
 test('the README’s claim about global flags holds for every codex command', async (t) => {
