@@ -1,5 +1,6 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
+import {registerSimdKernels} from './kernels/simd-kernels.js';
 import {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
 
 /** Backends `training.backend` may name. */
@@ -23,7 +24,8 @@ export interface LoadedTfBackend {
 
 /**
  * Makes `name` the current TensorFlow.js backend, loading its package on demand, and returns once it is ready.
- * The wasm backend gets the `UnsortedSegmentSum` kernel it lacks (the gradient of `gather`). Selecting a
+ * The wasm backend gets the `UnsortedSegmentSum` kernel it lacks (the gradient of `gather`) and the model's SIMD
+ * kernels (`registerSimdKernels`). Selecting a
  * native backend whose package is not installed is a one-line error with the install command.
  */
 export async function loadTfBackend(name: TfBackendName = 'wasm'): Promise<LoadedTfBackend> {
@@ -37,6 +39,7 @@ export async function loadTfBackend(name: TfBackendName = 'wasm'): Promise<Loade
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmSegmentSum();
     await activate('wasm', name);
+    await registerSimdKernels();
     return {name, tfName: 'wasm', package: '@tensorflow/tfjs-backend-wasm'};
   }
   if (name === 'cpu') {

@@ -44,7 +44,8 @@
  */
 export {type LoadedTfBackend, loadTfBackend, TF_BACKEND_NAMES, type TfBackendName} from './backend-loader.js';
 export {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
-export {setJsKernels, useJsKernels} from './ops/kernel-policy.js';
+export {type KernelPath, kernelPath, setJsKernels, setKernelPath, useJsKernels} from './ops/kernel-policy.js';
+export {registerSimdKernels, simdKernelsReady} from './kernels/simd-kernels.js';
 export {type GptConfig, validateGptConfig} from './gpt-config.js';
 export {type ForwardOptions, GptModel} from './gpt-model.js';
 export {SeededRandom, mixSeed} from './seeded-random.js';
