@@ -61,29 +61,32 @@ test.serial('a gemm row does not depend on the rows around it: the same row in t
 const ODD: GptConfig = {vocabSize: 37, contextLength: 11, layers: 2, heads: 3, dModel: 18, dropout: 0, tiedEmbeddings: true, seed: 3};
 
 for (const tiedEmbeddings of [true, false]) {
-  test.serial(`SIMD, JavaScript and tensor paths give the same loss and gradients (${tiedEmbeddings ? 'tied' : 'untied'} output)`, async (t) => {
-    await loadTfBackend('wasm');
-    const model = GptModel.create({...ODD, tiedEmbeddings});
-    const batch = toyBatch(ODD.vocabSize, 3, ODD.contextLength);
-    const results = (['simd', 'js', 'tensor'] as const).map((path) => {
-      setKernelPath(path);
-      return computeGradients(model, batch, 0);
-    });
-    setKernelPath(undefined);
-    const [simd, js, tensor] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
-    t.true(Math.abs(simd.loss - js.loss) < 1e-5 && Math.abs(simd.loss - tensor.loss) < 1e-5, `${simd.loss} ${js.loss} ${tensor.loss}`);
-    for (const [name, grad] of simd.grads) {
-      t.true(relativeError(grad, js.grads.get(name) as tf.Tensor) < 1e-4, `${name} vs js`);
-      t.true(relativeError(grad, tensor.grads.get(name) as tf.Tensor) < 1e-4, `${name} vs tensor`);
-    }
-    // The forward pass alone (what generation compares against) agrees to float32 round-off.
-    const contexts = tf.tensor2d(batch.contexts, [3, ODD.contextLength], 'int32');
-    setKernelPath('simd');
-    const simdLogits = model.forward(contexts);
-    setKernelPath('tensor');
-    const tensorLogits = model.forward(contexts);
-    setKernelPath(undefined);
-    t.true(maxAbsDiff(simdLogits.dataSync(), tensorLogits.dataSync()) < 1e-5);
-    model.dispose();
-  });
+  test.serial(
+    `SIMD, JavaScript and tensor paths give the same loss and gradients (${tiedEmbeddings ? 'tied' : 'untied'} output)`,
+    async (t) => {
+      await loadTfBackend('wasm');
+      const model = GptModel.create({...ODD, tiedEmbeddings});
+      const batch = toyBatch(ODD.vocabSize, 3, ODD.contextLength);
+      const results = (['simd', 'js', 'tensor'] as const).map((path) => {
+        setKernelPath(path);
+        return computeGradients(model, batch, 0);
+      });
+      setKernelPath(undefined);
+      const [simd, js, tensor] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
+      t.true(Math.abs(simd.loss - js.loss) < 1e-5 && Math.abs(simd.loss - tensor.loss) < 1e-5, `${simd.loss} ${js.loss} ${tensor.loss}`);
+      for (const [name, grad] of simd.grads) {
+        t.true(relativeError(grad, js.grads.get(name) as tf.Tensor) < 1e-4, `${name} vs js`);
+        t.true(relativeError(grad, tensor.grads.get(name) as tf.Tensor) < 1e-4, `${name} vs tensor`);
+      }
+      // The forward pass alone (what generation compares against) agrees to float32 round-off.
+      const contexts = tf.tensor2d(batch.contexts, [3, ODD.contextLength], 'int32');
+      setKernelPath('simd');
+      const simdLogits = model.forward(contexts);
+      setKernelPath('tensor');
+      const tensorLogits = model.forward(contexts);
+      setKernelPath(undefined);
+      t.true(maxAbsDiff(simdLogits.dataSync(), tensorLogits.dataSync()) < 1e-5);
+      model.dispose();
+    },
+  );
 }
