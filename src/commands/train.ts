@@ -23,11 +23,13 @@ export default class Train extends CodexCommand<typeof Train> {
   static override description =
     'Tokenizes the train and val splits (cached), then trains with seeded, exactly resumable steps. Writes ' +
     'config.snapshot, metrics.ndjson, checksummed checkpoints and a run manifest into <runs dir>/<run id>/. ' +
-    '--resume continues a run from its newest intact checkpoint (bare --resume means latest).';
+    '--resume continues a run from its newest intact checkpoint (bare --resume means latest); a run is only ever ' +
+    'extended, never shortened or rewound — --fork starts a new run from the resume point instead.';
   static override examples = [
     '<%= config.bin %> train --config configs/training/base.yaml --set training.data=<data run id> --set training.tokenizer=tok/tokenizer.json',
     '<%= config.bin %> train --resume latest',
     '<%= config.bin %> train --resume runs/01J…/checkpoints/step-000000100 --set training.steps=400 --json',
+    '<%= config.bin %> train --resume runs/01J…/checkpoints/step-000000100 --fork --set training.steps=150',
   ];
   static override defaultConfigFile = 'configs/training/base.yaml';
   static override flags = {
@@ -35,6 +37,12 @@ export default class Train extends CodexCommand<typeof Train> {
       description: 'Continue a run: latest (default when the flag is bare), a run id, a run directory or a checkpoint directory',
     }),
     'run-dir': Flags.string({description: 'Directory where this run is created or looked up by --resume (default: runs.dir)'}),
+    fork: Flags.boolean({
+      description:
+        'With --resume: start a new run from that run or checkpoint instead of continuing it (the original is left as it is); ' +
+        'needed to shorten a run or to continue from a checkpoint older than its newest',
+      dependsOn: ['resume'],
+    }),
   };
 
   override async init(): Promise<void> {
@@ -64,6 +72,7 @@ export default class Train extends CodexCommand<typeof Train> {
         config,
         runsDir,
         resume,
+        fork: this.flags.fork,
         onTokenizing: (done, total) => {
           tokenizing.update(done, total);
           if (done === total) tokenizing.stop();

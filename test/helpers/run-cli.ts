@@ -67,3 +67,62 @@ export function isOneLineError(stderr: string): boolean {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('warning:'));
   return lines.length === 1 && !/\n\s+at /.test(stderr) && !stderr.includes('    at ');
 }
+
+/** A running CLI child, for tests that interleave commands or signal them. */
+export interface CliChild {
+  readonly child: import('node:child_process').ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stderr contains `text`; rejects if the child exits first. */
+  waitForStderr(text: string, timeoutMs?: number): Promise<void>;
+  readonly exited: Promise<CliResult>;
+}
+
+/** Starts `codex <args>` like `runCli` (same environment rules) without waiting for it. */
+export function startCli(args: readonly string[], options: Omit<CliOptions, 'input' | 'timeoutMs'> = {}): CliChild {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('CODEX_') && key !== 'DEBUG') env[key] = value;
+  }
+  env.NO_COLOR = '1';
+  env.FORCE_COLOR = '0';
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  const child = spawn(process.execPath, [cliPath, ...args], {cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe']});
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<() => void> = [];
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    for (const waiter of waiters.splice(0)) waiter();
+  });
+  const exited = new Promise<CliResult>((resolvePromise) =>
+    child.on('close', (code, signal) => resolvePromise({code, signal, stdout, stderr})),
+  );
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForStderr: (text, timeoutMs = 120_000) =>
+      new Promise<void>((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for "${text}"; stderr: ${stderr}`)), timeoutMs);
+        const check = () => {
+          if (stderr.includes(text)) {
+            clearTimeout(timer);
+            resolvePromise();
+          } else waiters.push(check);
+        };
+        check();
+        void exited.then(() => {
+          clearTimeout(timer);
+          if (!stderr.includes(text)) reject(new Error(`exited before "${text}"; stderr: ${stderr}`));
+        });
+      }),
+  };
+}

@@ -1,4 +1,6 @@
 import {existsSync} from 'node:fs';
+import {readdir} from 'node:fs/promises';
+import {hostname} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import fc from 'fast-check';
@@ -82,7 +84,7 @@ test('runs:gc never removes an ancestor of a kept run, and removes everything el
   t.pass();
 });
 
-test('runs:gc through the CLI: dry run by default, --apply removes only unreachable runs, a run being written stops it', async (t) => {
+test('runs:gc through the CLI: dry run by default, --apply removes only unreachable runs, a run being written stays with its parents', async (t) => {
   const dir = await tempDir();
   t.teardown(dir.cleanup);
   const runsDir = join(dir.path, 'runs');
@@ -107,13 +109,20 @@ test('runs:gc through the CLI: dry run by default, --apply removes only unreacha
   );
   t.true(existsSync(join(runsDir, oldData.runId)), 'a dry run removes nothing');
 
-  // While another process writes a run, gc must not guess its parents.
+  // A run another process is writing is in use: it stays, and so do its parents; the rest goes.
   const lock = await acquireLock(join(runsDir, abandoned.runId, '.lock'), 'test');
   const locked = await cli('--keep-last', '0', '--keep', training.runId, '--apply');
   await lock.release();
-  t.is(locked.code, 6);
-  t.is((JSON.parse(locked.stdout) as {error: {code: string}}).error.code, 'E_LOCKED');
-  t.true(existsSync(join(runsDir, oldData.runId)), 'a refused gc removes nothing');
+  t.is(locked.code, 0, locked.stderr);
+  const lockedResult = JSON.parse(locked.stdout) as {inUse: {runId: string; pid: number; as: string}[]; remove: {runId: string}[]};
+  t.deepEqual(lockedResult.inUse, [{runId: abandoned.runId, pid: process.pid, host: hostname(), as: 'writer'}]);
+  t.deepEqual(
+    lockedResult.remove.map((run) => run.runId),
+    [newestData.runId],
+  );
+  t.true(existsSync(join(runsDir, abandoned.runId, 'tokenizer.json')), 'the run in use stays');
+  t.true(existsSync(join(runsDir, oldData.runId)), 'so does its parent');
+  t.false(existsSync(join(runsDir, newestData.runId)));
 
   // Default: the newest run of each kind is kept, with its ancestors — the old data run feeding the newest tokenizer stays.
   const applied = await cli('--apply');
@@ -124,6 +133,11 @@ test('runs:gc through the CLI: dry run by default, --apply removes only unreacha
   t.is(explicit.code, 0, explicit.stderr);
   for (const id of [data.runId, tokenizer.runId, training.runId]) t.true(existsSync(join(runsDir, id, 'manifest.json')), `${id} kept`);
   for (const id of [oldData.runId, abandoned.runId, newestData.runId]) t.false(existsSync(join(runsDir, id)), `${id} removed`);
+  t.deepEqual(
+    (await readdir(runsDir)).filter((name) => name.startsWith('.')),
+    [],
+    'no hidden leftovers',
+  );
   const listed = await runCli(['runs:list', '--json'], {cwd: dir.path});
   t.deepEqual(
     (JSON.parse(listed.stdout) as {runs: {runId: string}[]}).runs.map((run) => run.runId),

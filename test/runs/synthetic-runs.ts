@@ -57,6 +57,8 @@ export class SyntheticRuns {
       ...spec.fields,
       artifacts,
     };
+    // Like the producing commands: the run directory holds its own manifest, and the store indexes it.
+    if (this.store.name !== 'fs') await writeFile(join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await this.store.put(manifest);
     return manifest;
   }

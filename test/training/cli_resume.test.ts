@@ -104,7 +104,7 @@ test.serial('SIGKILL during a checkpoint write: the partial checkpoint is never 
   await assertSameAsReference(t, runDir);
 });
 
-test.serial('a corrupted newest checkpoint is skipped with a warning; resuming from a checkpoint path works', async (t) => {
+test.serial('a corrupted newest checkpoint is skipped with a warning; --fork continues from a checkpoint path as a new run', async (t) => {
   const first = await train(workspace.path, [...RUN, '--run-dir', 'corrupted', '--json']);
   t.is(first.code, 0, first.stderr);
   const {runDir} = jsonResult(first.stdout);
@@ -122,15 +122,15 @@ test.serial('a corrupted newest checkpoint is skipped with a warning; resuming f
   t.is(jsonResult(resumed.stdout).resumedFrom, 9);
   await assertSameAsReference(t, runDir);
 
-  const fromPath = await train(workspace.path, [
-    '--resume',
-    join(runDir, 'checkpoints', 'step-000000009'),
-    '--set',
-    'training.steps=12',
-    '--json',
-  ]);
+  // Continuing from an older checkpoint would discard the newer ones: refused; --fork continues it as a new run.
+  const step9 = join(runDir, 'checkpoints', 'step-000000009');
+  const rewound = await train(workspace.path, ['--resume', step9, '--set', 'training.steps=12', '--json']);
+  t.is(rewound.code, 2, rewound.stdout);
+  const fromPath = await train(workspace.path, ['--resume', step9, '--fork', '--set', 'training.steps=12', '--json']);
   t.is(fromPath.code, 0, fromPath.stderr);
   t.is(jsonResult(fromPath.stdout).resumedFrom, 9);
+  t.not(jsonResult(fromPath.stdout).runDir, runDir);
+  await assertSameAsReference(t, jsonResult(fromPath.stdout).runDir);
   await assertSameAsReference(t, runDir);
 });
 

@@ -1,4 +1,4 @@
-import {CONTRACT_NAMES, BACKEND_CONFIG_KEYS, configSchema, schemaLeaves} from '@codex-ml/core';
+import {BACKEND_CONFIG_KEYS, CONTRACT_NAMES, configSchema, maskCredentials, schemaLeaves} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 
 export interface ConfigEntry {
@@ -33,7 +33,7 @@ export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
     }
     const entries = schemaLeaves(configSchema).map(([key, leaf]) => ({
       key,
-      value: config.get(key),
+      value: leaf.sensitive ? maskCredentials(config.get(key), true) : config.get(key),
       source: config.sourceOf(key),
       doc: leaf.doc,
     }));
@@ -45,6 +45,6 @@ export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
         this.log(`${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  # ${entry.source}${marker}`);
       }
     }
-    return {file: config.file ?? null, values: config.values, entries};
+    return {file: config.file ?? null, values: config.printableValues(), entries};
   }
 }

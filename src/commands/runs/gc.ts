@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
 import {type CollectOptions, type CollectPlan, RunCollector} from '../../services/runs/run-collector.js';
+import {bindCheckedManifestStore} from '../../services/runs/store-coverage.js';
 
 export interface RunsGcResult extends CollectPlan {
   readonly applied: boolean;
@@ -11,8 +11,10 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
   static override summary = 'Remove runs that no kept run depends on (dry run unless --apply)';
   static override description =
     'Kept runs are those named with --keep plus the newest --keep-last runs of every kind (default 1). A kept run keeps ' +
-    'all its ancestors (the runs it consumed, transitively), however old. Everything else is listed, and removed ' +
-    '(manifest and run directory) only with --apply. gc refuses to run while another process is writing a run.';
+    'all its ancestors (the runs it consumed, transitively), however old. gc reads each run directory’s own manifest, ' +
+    'never only the index; runs in use by another command (writing them, or reading them as inputs) and unfinished ' +
+    'runs stay, with their ancestors. Everything else is listed, and removed (manifest and run directory) only with ' +
+    '--apply. A manifest store that cannot be read or lists no runs while run directories exist stops gc.';
   static override examples = [
     '<%= config.bin %> runs:gc',
     '<%= config.bin %> runs:gc --keep 01J0ABCDEFGHJKMNPQRSTVWXYZ --keep-last 0 --apply',
@@ -27,19 +29,24 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
   async run(): Promise<RunsGcResult> {
     const config = this.resolveConfig();
     const kernel = await this.kernel(config);
-    await bindManifestStore(kernel);
+    const runsDir = config.get<string>('runs.dir');
+    await bindCheckedManifestStore(kernel, runsDir);
     const options: CollectOptions = {
-      runsDir: config.get<string>('runs.dir'),
+      runsDir,
       keep: this.flags.keep ?? [],
       keepLast: this.flags['keep-last'],
       orphans: this.flags.orphans === true,
     };
     const collector = kernel.resolve(RunCollector);
-    const plan = await collector.plan(options);
-    if (this.flags.apply) await collector.apply(plan, options);
+    const planned = await collector.plan(options);
+    const plan = this.flags.apply ? await collector.apply(planned, options) : planned;
+    for (const warning of plan.warnings) this.warnLine(warning);
     if (!this.jsonEnabled()) {
       const verb = this.flags.apply ? 'removed' : 'would remove';
-      for (const run of plan.remove) this.log(`${verb}  ${run.runId}  ${run.kind ?? '(no manifest)'}  ${run.bytes} bytes`);
+      for (const run of plan.inUse)
+        this.log(`in use   ${run.runId}  ${run.as === 'writer' ? 'written' : 'read'} by process ${run.pid} on ${run.host}`);
+      for (const run of plan.remove)
+        this.log(`${verb}  ${run.runId}  ${run.kind ?? '(no manifest)'}  ${run.bytes} bytes${run.indexOnly ? ' (index entry only)' : ''}`);
       this.log(
         `${plan.kept.length} kept, ${plan.retained.length} retained with their ancestors; ${verb} ${plan.remove.length} runs (${plan.bytes} bytes)` +
           (this.flags.apply || plan.remove.length === 0 ? '' : ' — pass --apply to remove them'),

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core';
 import type {ManifestSummary} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
 import {RunCatalog} from '../../services/runs/run-catalog.js';
+import {bindCheckedManifestStore, checkStoreCoverage} from '../../services/runs/store-coverage.js';
 
 export interface RunsListResult {
   readonly store: string;
@@ -27,14 +27,22 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
 
   async run(): Promise<RunsListResult> {
     const kernel = await this.kernel();
-    const store = await bindManifestStore(kernel);
-    const runs = await kernel.resolve(RunCatalog).list({
+    const runsDir = kernel.config.get<string>('runs.dir');
+    const store = await bindCheckedManifestStore(kernel, runsDir);
+    const query = {
       kind: this.flags.kind,
       datasetId: this.flags.dataset,
       parent: this.flags.parent,
       newestFirst: this.flags.newest,
       limit: this.flags.limit,
-    });
+    };
+    const runs = await kernel.resolve(RunCatalog).list(query);
+    // An index that lists nothing while run directories exist is never shown as "no runs".
+    const unfiltered = query.kind === undefined && query.datasetId === undefined && query.parent === undefined && query.limit === undefined;
+    if (unfiltered || runs.length === 0) {
+      const warning = await checkStoreCoverage(store, runsDir, unfiltered ? {listed: runs.length} : {});
+      if (warning) this.warnLine(warning);
+    }
     if (!this.jsonEnabled()) {
       if (runs.length === 0) this.log('no runs');
       const width = Math.max(4, ...runs.map((run) => run.kind.length));

@@ -1,6 +1,7 @@
 import {join, resolve} from 'node:path';
 import type {Hasher, Manifest, ManifestStore, Registry} from '@codex-ml/core';
 import {DataManifestReader} from '../data/data-manifest-reader.js';
+import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import type {RunVerifier} from '../runs/run-verifier.js';
 import {canonicalDigest} from '../tokenization/canonical-digest.js';
 import {StageCache, type StageName} from './stage-cache.js';
@@ -94,6 +95,20 @@ export class PipelineService {
   constructor(private readonly deps: PipelineDependencies) {}
 
   async run(request: PipelineRequest): Promise<PipelineResult> {
+    // Each stage's output is leased until the job ends, so runs:gc cannot remove it before the next stage reads it.
+    const leases = await InputLeases.take([], this.deps.runsDir);
+    try {
+      return await this.#run(request, leases);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #run(request: PipelineRequest, leases: InputLeases): Promise<PipelineResult> {
+    const lease = async (runId: string) => {
+      const directory = await runDirectoryOf(runId, this.deps.runsDir);
+      if (directory) await leases.add(directory);
+    };
     const common = [...(request.configFile ? ['--config', request.configFile] : []), ...request.sets.flatMap((set) => ['--set', set])];
     const force = request.force ? ['--force'] : [];
     this.#onStage = request.onStage;
@@ -111,12 +126,15 @@ export class PipelineService {
       }),
     );
 
+    await lease(data.runId);
+
     const tokenizer = await this.#stage(
       'tokenizer',
       () => this.deps.runner.run<TokenizerOutput>('tokenizer:train', [...common, '--input', data.runId, ...force]),
       (output) => ({runId: output.runId, cached: output.cached, detail: `${output.modelType}, ${output.vocabSize} tokens`}),
     );
 
+    await lease(tokenizer.runId);
     const splits = await this.#splitDigests(data.runId);
     const trainKey = cache.key('train', {
       tokenizer: tokenizer.artifactChecksum,
@@ -135,6 +153,7 @@ export class PipelineService {
       return {runId: output.runId, detail: `${output.steps} steps, final loss ${output.finalLoss?.toFixed(4) ?? 'n/a'}`};
     });
 
+    await lease(training.runId);
     const trained = await this.#manifest(training.runId);
     const evaluateKey = cache.key('evaluate', {
       model: canonicalDigest(this.deps.hasher, (trained?.['artifacts'] as unknown) ?? null),

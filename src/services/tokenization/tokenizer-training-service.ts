@@ -6,15 +6,18 @@ import {
   type ManifestStore,
   type ProgressSink,
   RunDirectory,
+  type Tokenizer,
   type TokenizerFactory,
   type TokenizerTrainOptions,
   writeFileAtomic,
 } from '@codex-ml/core';
+import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {canonicalDigest, digestBytes} from './canonical-digest.js';
 import type {CorpusResolver} from './corpus-resolver.js';
 import type {CorpusDrift, CorpusSource} from './corpus-source.js';
 import {type CorpusReadStats, readCorpusLines} from './corpus-text-reader.js';
+import {hfTokenizerFiles} from './hf-tokenizer-files.js';
 import type {TokenizerCache} from './tokenizer-cache.js';
 import {TOKENIZER_MANIFEST_KIND, TOKENIZER_MANIFEST_VERSION, type TokenizerManifest} from './tokenizer-manifest.js';
 import {type TokenizerTrainingSettings, pipelineOptions} from './tokenizer-settings.js';
@@ -30,7 +33,7 @@ export interface TrainTokenizerRequest {
   readonly force?: boolean;
   /** Accept data-run files that changed since their manifest, recording the drift. */
   readonly allowDrift?: boolean;
-  /** Also write the tokenizer to `<out>/tokenizer.json`. */
+  /** Also write the tokenizer to `<out>/`: tokenizer.json, tokenizer_config.json, special_tokens_map.json. */
   readonly out?: string;
 }
 
@@ -82,6 +85,16 @@ export class TokenizerTrainingService {
   ) {}
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
+    // Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
+    const leases = await InputLeases.take(request.settings.inputs, request.settings.runsDir);
+    try {
+      return await this.#train(request, observer);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
     const {settings} = request;
     const progress = observer.progress;
     let hashed = 0;
@@ -187,7 +200,7 @@ export class TokenizerTrainingService {
       if (this.store.name !== 'fs') await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       await this.store.put(manifest);
       const entry = await this.cache.record(manifest);
-      const out = request.out ? await this.#writeOut(request.out, bytes) : null;
+      const out = request.out ? await this.#writeOut(request.out, bytes, tokenizer) : null;
       return this.#result(manifest, false, artifactPath, out, entry);
     } catch (error) {
       // No half-written run: a failed training leaves no run directory behind.
@@ -200,13 +213,14 @@ export class TokenizerTrainingService {
   }
 
   async #copyOut(out: string, artifact: string): Promise<string> {
-    return this.#writeOut(out, await readFile(artifact));
+    const bytes = await readFile(artifact);
+    return this.#writeOut(out, bytes, this.backend.factory.load(bytes.toString('utf8'), artifact));
   }
 
-  async #writeOut(out: string, bytes: Uint8Array): Promise<string> {
-    const path = resolve(out, TOKENIZER_FILE);
-    await writeFileAtomic(path, bytes);
-    return path;
+  /** `<out>/tokenizer.json` plus the two files Hugging Face's `save_pretrained` writes beside it. */
+  async #writeOut(out: string, bytes: Uint8Array, tokenizer: Tokenizer): Promise<string> {
+    for (const file of hfTokenizerFiles(bytes, tokenizer)) await writeFileAtomic(resolve(out, file.name), file.bytes);
+    return resolve(out, TOKENIZER_FILE);
   }
 
   #result(manifest: TokenizerManifest, cached: boolean, tokenizer: string, out: string | null, entry: string): TrainTokenizerResult {

@@ -6,6 +6,7 @@ import {
   CodexError,
   ExitCode,
   type Hasher,
+  type NamedTensor,
   type OptimizerState,
   errnoCode,
   fileError,
@@ -13,13 +14,6 @@ import {
   isCodexError,
   parseChecksum,
 } from '@codex-ml/core';
-
-/** One named float32 tensor (a model weight or an optimizer slot), raw values in row-major order. */
-export interface NamedTensor {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-}
 
 /** JSON that the runner stores next to the tensors: sampler and RNG state, early stopping, metrics position. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | {readonly [key: string]: JsonValue};
@@ -94,6 +88,8 @@ export class CheckpointStore {
     private readonly hasher: Hasher,
     /** Called with every file written but before the rename that publishes the checkpoint (fault injection). */
     private readonly beforePublish: (name: string) => Promise<void> = async () => undefined,
+    /** Checkpoints `prune` never removes. */
+    private readonly retain: ReadonlySet<string> = new Set(),
   ) {
     this.directory = join(runPath, 'checkpoints');
   }
@@ -166,7 +162,7 @@ export class CheckpointStore {
    */
   async loadLatest(
     warn: (message: string) => void,
-    options: {readonly atOrBefore?: number} = {},
+    options: {readonly atOrBefore?: number; readonly readOnly?: boolean} = {},
   ): Promise<{checkpoint: StoredCheckpoint; content: CheckpointContent} | undefined> {
     const candidates = (await this.list()).filter(
       (checkpoint) => options.atOrBefore === undefined || checkpoint.step <= options.atOrBefore,
@@ -177,7 +173,7 @@ export class CheckpointStore {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         warn(`checkpoint ${checkpoint.name} is unusable (${reason}); falling back to the previous one`);
-        await this.remove(checkpoint.name);
+        if (!options.readOnly) await this.remove(checkpoint.name);
       }
     }
     return undefined;
@@ -209,10 +205,13 @@ export class CheckpointStore {
     return content;
   }
 
-  /** Deletes all but the newest `keep` checkpoints (by step). */
+  /**
+   * Deletes all but the newest `keep` checkpoints (by step), except those `retain` names: checkpoints a
+   * finished run's manifest records stay when the run is extended, so its recorded history stays whole.
+   */
   async prune(keep: number): Promise<void> {
     const stale = (await this.list()).slice(keep);
-    for (const checkpoint of stale) await this.remove(checkpoint.name);
+    for (const checkpoint of stale) if (!this.retain.has(checkpoint.name)) await this.remove(checkpoint.name);
   }
 
   /** Deletes checkpoints after `step` (left by a killed run past the one being resumed) and temp directories. */

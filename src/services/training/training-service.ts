@@ -3,17 +3,22 @@ import {createRequire} from 'node:module';
 import {basename, dirname, join, resolve} from 'node:path';
 import {
   CodexError,
+  type EngineDescription,
   ExitCode,
   type Hasher,
   type Kernel,
   type Manifest,
+  type OptimizerFactory,
   type Registry,
   type ResolvedConfig,
   RunDirectory,
+  type TrainingEngine,
   instantiateBackend,
   isRunId,
   listRunIds,
 } from '@codex-ml/core';
+import {pausePoint} from '../pause-point.js';
+import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {manifestStoreOptions} from '../runs/manifest-store-options.js';
 import {recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {canonicalDigest} from '../tokenization/canonical-digest.js';
@@ -21,12 +26,27 @@ import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
 import {MetricsLog} from './metrics-log.js';
+import {scheduleFor} from './learning-rate-schedule.js';
+import {requireOptimizerOfEngine} from './optimizer-pairing.js';
 import {RunArtifacts} from './run-artifacts.js';
-import {loadTfjsEngine} from './tfjs-engine.js';
 import {type LoadedTokenCache, TokenCache, type TokenCacheManifest, assertSplitLongEnough} from './token-cache.js';
-import type {EngineDescription} from './training-engine.js';
 import {type DataInput, type TokenizerInput, loadTokenizerInput, resolveDataInput, tokenCacheInputs} from './training-inputs.js';
-import {type RunnerOptions, readRunnerOptions, requireInputs, totalSteps as stepsFor} from './training-options.js';
+import {
+  assertResumeKeepsHistory,
+  continuedSnapshot,
+  copyMetricsThrough,
+  finishedOutcome,
+  forkedSnapshot,
+  readFinishedRun,
+} from './resume-history.js';
+import {
+  type RunnerOptions,
+  engineOptions,
+  optimizerOptions,
+  readRunnerOptions,
+  requireInputs,
+  totalSteps as stepsFor,
+} from './training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from './training-runner.js';
 
 /** A run to continue, found by `locateResume`. */
@@ -44,6 +64,8 @@ export interface TrainRequest {
   /** Where the run directory goes (`--run-dir`, else `runs.dir`); inputs given by run id are found in `runs.dir`. */
   readonly runsDir: string;
   readonly resume?: ResumeTarget;
+  /** With `resume`: start a new run from the resume point instead of continuing that run. */
+  readonly fork?: boolean;
   readonly onProgress?: (progress: TrainingProgress) => void;
   /** Tokenizing progress (documents done, total) while the token cache entry is built. */
   readonly onTokenizing?: (done: number, total: number) => void;
@@ -66,6 +88,8 @@ export interface TrainResult {
 /** Inputs and settings checked before any work. */
 interface CheckedInputs {
   readonly options: RunnerOptions;
+  readonly engine: TrainingEngine;
+  readonly optimizer: OptimizerFactory;
   readonly hasher: Hasher;
   readonly tokenizer: TokenizerInput;
   readonly data: DataInput;
@@ -80,16 +104,37 @@ export class TrainingService {
   constructor(private readonly kernel: Kernel) {}
 
   async train(request: TrainRequest): Promise<TrainResult> {
+    // Inputs (and a run being resumed) are leased before they are read, so runs:gc cannot remove them meanwhile.
+    const started = request.resume?.snapshot.inputs;
+    const leases = await InputLeases.take(
+      [
+        started?.data.manifest ?? request.config.get<string>('training.data'),
+        started?.tokenizer.path ?? request.config.get<string>('training.tokenizer'),
+        ...(request.resume ? [request.resume.runPath] : []),
+      ],
+      request.config.get<string>('runs.dir'),
+    );
+    try {
+      return await this.#train(request, leases);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #train(request: TrainRequest, leases: InputLeases): Promise<TrainResult> {
     const warn = request.onWarning ?? (() => undefined);
     // A resumed run reads the very files it started with (absolute paths), whatever the working directory.
     const inputs = await this.#checkInputs(request.config, request.resume?.snapshot.inputs);
-    const engine = await loadTfjsEngine((key) => request.config.get(key), {
-      seed: inputs.options.seed,
-      totalSteps: inputs.options.steps,
-      optimizer: () => this.kernel.bind('optimizer'),
-    });
-    const model = await engine.createModel(inputs.tokenizer.tokenizer.vocabSize);
+    const tokenizerRun = inputs.tokenizer.runId && (await runDirectoryOf(inputs.tokenizer.runId, request.config.get<string>('runs.dir')));
+    if (tokenizerRun) await leases.add(tokenizerRun);
+    const get = <T>(key: string): T => request.config.get<T>(key);
+    const {engine} = inputs;
+    const model = await engine.createTrainableModel(
+      {vocabSize: inputs.tokenizer.tokenizer.vocabSize, contextLength: inputs.options.contextLength, seed: inputs.options.seed},
+      {optimizer: inputs.optimizer, optimizerOptions: optimizerOptions(get), clipNorm: get<number>('training.clipNorm')},
+    );
     try {
+      await pausePoint('train:tokenize');
       const cache = await this.#tokenCache(request.config, inputs, warn, request.onTokenizing);
       const total = stepsFor(inputs.options, BatchSampler.windowsPerEpoch(cache.train.length, inputs.options.contextLength));
       if (request.resume && request.resume.snapshot.inputs.tokenCacheKey !== cache.manifest.key) {
@@ -98,29 +143,65 @@ export class TrainingService {
           exitCode: ExitCode.integrity,
         });
       }
-      const run = request.resume
-        ? await RunDirectory.open(request.resume.runsDir, request.resume.runId)
-        : await RunDirectory.create(request.runsDir);
+      if (request.resume) await assertResumeKeepsHistory(request.resume, total, request.fork === true);
+      // A fork starts a new run from the resume point and leaves the original untouched; a resume continues it.
+      const continuing = request.fork ? undefined : request.resume;
+      const finished = continuing ? await readFinishedRun(continuing.runPath) : undefined;
+      const run = continuing ? await RunDirectory.open(continuing.runsDir, continuing.runId) : await RunDirectory.create(request.runsDir);
       try {
         const checkpoints = new CheckpointStore(
           run.path,
           run.runId,
           inputs.hasher,
           holdBeforePublish(process.env.CODEX_TEST_HOLD_CHECKPOINT),
+          finished?.checkpoints,
         );
+        // Only run-length keys may differ from the original config; the digest follows them.
+        const settings = {
+          config: request.config.printableValues(),
+          configDigest: canonicalDigest(inputs.hasher, request.config.printableValues()),
+          totalSteps: total,
+        };
         let snapshot: ConfigSnapshot;
         let resumeFrom: Awaited<ReturnType<CheckpointStore['loadLatest']>>;
-        if (request.resume) {
-          // Only run-length keys may differ from the original config; the digest follows them.
-          snapshot = {
-            ...request.resume.snapshot,
-            configDigest: canonicalDigest(inputs.hasher, request.config.values),
-            inputs: {...request.resume.snapshot.inputs, totalSteps: total},
-            config: request.config.values,
-          };
-          resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: request.resume.atOrBefore});
+        if (continuing) {
+          resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: continuing.atOrBefore});
+          const done = finishedOutcome(continuing, finished, resumeFrom?.checkpoint.step ?? null, total);
+          if (done) {
+            warn(
+              `run ${run.runId} already finished at step ${done.steps} with these settings; nothing was changed (raise training.steps to extend it)`,
+            );
+            return {
+              runId: run.runId,
+              runDir: run.path,
+              steps: done.steps,
+              finalLoss: done.finalLoss,
+              finalValLoss: done.finalValLoss,
+              stoppedEarly: done.stoppedEarly,
+              resumedFrom: resumeFrom?.checkpoint.step ?? null,
+              tokenCache: {directory: cache.directory, hit: cache.hit},
+            };
+          }
           if (!resumeFrom) warn(`run ${run.runId} has no intact checkpoint; starting it again from step 0`);
           await checkpoints.discardAfter(resumeFrom?.checkpoint.step ?? -1);
+          snapshot = continuedSnapshot(continuing.snapshot, {...settings, fromStep: resumeFrom?.checkpoint.step ?? null});
+        } else if (request.resume) {
+          const source = new CheckpointStore(request.resume.runPath, request.resume.runId, inputs.hasher);
+          resumeFrom = await source.loadLatest(warn, {atOrBefore: request.resume.atOrBefore, readOnly: true});
+          if (!resumeFrom) {
+            throw new CodexError('E_RESUME', `run ${request.resume.runId} has no intact checkpoint to fork from`, {
+              hint: 'start a new run instead',
+              exitCode: ExitCode.integrity,
+            });
+          }
+          if (total <= resumeFrom.checkpoint.step) {
+            throw new CodexError('E_RESUME', `a fork from step ${resumeFrom.checkpoint.step} needs more than ${total} steps`, {
+              hint: `set training.steps above ${resumeFrom.checkpoint.step}`,
+              exitCode: ExitCode.usage,
+            });
+          }
+          snapshot = forkedSnapshot(request.resume.snapshot, {...settings, runId: run.runId, step: resumeFrom.checkpoint.step});
+          await copyMetricsThrough(join(request.resume.runPath, 'metrics.ndjson'), run.file('metrics.ndjson'), resumeFrom.checkpoint.step);
         } else {
           snapshot = await this.#newSnapshot(run.runId, request.config, inputs, cache.manifest, total, engine.description);
         }
@@ -128,15 +209,17 @@ export class TrainingService {
         const reportCheckpoint = (step: number | null) => request.onCheckpoint?.({runId: run.runId, runDir: run.path, step});
         reportCheckpoint(resumeFrom?.checkpoint.step ?? null);
         const metrics = await MetricsLog.open(run.file('metrics.ndjson'), {
-          keepThroughStep: request.resume ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
+          keepThroughStep: continuing ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
         });
+        const schedule = scheduleFor(get, total);
         let outcome: RunnerResult;
         try {
           outcome = await new TrainingRunner().run({
             options: inputs.options,
             totalSteps: total,
             model,
-            learningRate: (step) => engine.learningRate(step, total),
+            // The schedule counts updates from 0; the runner numbers them from 1.
+            learningRate: (step) => schedule.at(step - 1),
             train: cache.train,
             val: cache.val,
             checkpoints,
@@ -148,7 +231,7 @@ export class TrainingService {
         } finally {
           await metrics.close();
         }
-        await this.#writeManifest(run, snapshot, inputs, cache.manifest, outcome, total, engine.description.backend, warn);
+        await this.#writeManifest(run, snapshot, inputs, cache.manifest, outcome, total, engine.description, warn);
         return {
           runId: run.runId,
           runDir: run.path,
@@ -164,7 +247,6 @@ export class TrainingService {
       }
     } finally {
       model.dispose();
-      engine.dispose();
     }
   }
 
@@ -174,7 +256,13 @@ export class TrainingService {
     const options = readRunnerOptions(get);
     requireInputs(options);
     // Unknown backends fail here with the registered names, before anything is loaded.
+    this.kernel.selectedBackend('training-engine');
     this.kernel.selectedBackend('optimizer');
+    const optimizer = await this.kernel.bind('optimizer');
+    await requireOptimizerOfEngine(this.kernel, optimizer);
+    // Built now so that a bad schedule setting fails before any work; rebuilt once the run length is known.
+    scheduleFor(get, options.steps);
+    const engine = await this.kernel.bind('training-engine', engineOptions(get));
     const hasher = await this.kernel.bind('hasher');
     const inputRuns = get<string>('runs.dir');
     const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.kernel.registry, hasher);
@@ -193,7 +281,7 @@ export class TrainingService {
       valSplit: get<string>('training.valSplit'),
       registry: this.kernel.registry,
     });
-    return {options, hasher, tokenizer, data};
+    return {options, engine, optimizer, hasher, tokenizer, data};
   }
 
   /** The token ids of both splits, from the cache or tokenized now; splits too short for one window are refused. */
@@ -228,7 +316,7 @@ export class TrainingService {
       runId,
       createdAt: new Date().toISOString(),
       seed: inputs.options.seed,
-      configDigest: canonicalDigest(inputs.hasher, config.values),
+      configDigest: canonicalDigest(inputs.hasher, config.printableValues()),
       parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.runId},
       inputs: {
         tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
@@ -238,8 +326,9 @@ export class TrainingService {
         totalSteps,
       },
       versions: {...(await hostVersions(this.kernel.registry)), ...engine.versions},
+      engine: engine.engine,
       backend: engine.backend,
-      config: config.values,
+      config: config.printableValues(),
     };
   }
 
@@ -251,25 +340,31 @@ export class TrainingService {
     cache: TokenCacheManifest,
     outcome: RunnerResult,
     totalSteps: number,
-    backend: string,
+    engine: EngineDescription,
     warn: (message: string) => void,
   ): Promise<void> {
     const manifest: Manifest = {
       schemaVersion: 1,
       kind: 'training',
       runId: run.runId,
-      parents: [inputs.data.runId, ...(inputs.tokenizer.runId ? [inputs.tokenizer.runId] : [])].sort(),
+      parents: [
+        inputs.data.runId,
+        ...(inputs.tokenizer.runId ? [inputs.tokenizer.runId] : []),
+        ...(snapshot.forkedFrom ? [snapshot.forkedFrom.runId] : []),
+      ].sort(),
       createdAt: snapshot.createdAt,
       seed: inputs.options.seed,
       configDigest: snapshot.configDigest,
       datasetIds: inputs.data.datasetIds,
-      backend,
+      engine: engine.engine,
+      backend: engine.backend,
       steps: outcome.steps,
       totalSteps,
       stoppedEarly: outcome.stoppedEarly,
       finalLoss: outcome.finalLoss,
       finalValLoss: outcome.finalValLoss,
       tokenCache: {runId: cache.runId, key: cache.key},
+      ...(snapshot.forkedFrom ? {forkedFrom: snapshot.forkedFrom} : {}),
       artifacts: await new RunArtifacts(run.path, inputs.hasher).list(),
     };
     await recordRunManifest(this.kernel, {path: run.path, runsDir: dirname(run.path)}, manifest, warn);

@@ -3,6 +3,7 @@ import convict from 'convict';
 import {parseDocument} from 'yaml';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
 import {closestMatch} from './closest-match.js';
+import {maskCredentials} from './mask-credentials.js';
 import {type ConfigSource, describeSource} from './config-source.js';
 import {configSchema} from './schema.js';
 import {type SchemaLeaf, type SchemaNode, schemaLeaves} from './schema-node.js';
@@ -24,7 +25,24 @@ export class ResolvedConfig {
     readonly values: Readonly<Record<string, unknown>>,
     readonly sources: ReadonlyMap<string, ConfigSource>,
     readonly file: string | undefined,
+    /** Keys whose schema marks them `sensitive` (credentials): shown and recorded only masked. */
+    readonly sensitiveKeys: ReadonlySet<string> = new Set(),
   ) {}
+
+  /**
+   * The values safe to print or record in a manifest: every sensitive key masked (a URL keeps all but its
+   * password). Use this, not `values`, for anything a person or a file will see.
+   */
+  printableValues(): Record<string, unknown> {
+    const copy = structuredClone(this.values) as Record<string, unknown>;
+    for (const key of this.sensitiveKeys) {
+      const parts = key.split('.');
+      const last = parts.pop() as string;
+      const parent = parts.reduce<unknown>((node, part) => (isRecord(node) ? node[part] : undefined), copy);
+      if (isRecord(parent) && last in parent) parent[last] = maskCredentials(parent[last], true);
+    }
+    return copy;
+  }
 
   /** Value of a dotted key (a leaf or a whole section); throws for keys the schema does not declare. */
   get<T = unknown>(key: string): T {
@@ -113,7 +131,8 @@ export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
   } catch (error) {
     throw validationError(error, sources, leaves);
   }
-  return new ResolvedConfig(config.getProperties(), sources, inputs.file);
+  const sensitive = new Set([...leaves].filter(([, leaf]) => leaf.sensitive === true).map(([key]) => key));
+  return new ResolvedConfig(config.getProperties(), sources, inputs.file, sensitive);
 }
 
 function readYamlConfig(path: string, leaves: ReadonlyMap<string, SchemaLeaf>): Map<string, unknown> {

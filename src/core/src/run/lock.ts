@@ -1,9 +1,12 @@
+import {randomBytes} from 'node:crypto';
 import {readFileSync, rmSync} from 'node:fs';
-import {open, readFile, rm} from 'node:fs/promises';
+import {link, readFile, rm, writeFile} from 'node:fs/promises';
 import {hostname} from 'node:os';
+import {basename, dirname, join} from 'node:path';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
 
-interface LockOwner {
+/** Who holds a lock or a lease: written into the file when it is created. */
+export interface LockOwner {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
@@ -19,36 +22,54 @@ const held = new Set<string>();
 let exitHookInstalled = false;
 
 /**
- * Takes an exclusive lock by creating `path` with O_EXCL. A lock whose owner process is gone (same host, pid
- * not alive) is stale and taken over, so a SIGKILLed run does not block the next one forever.
+ * Takes an exclusive lock by creating `path` with its owner already inside: the owner is written to a temp
+ * file that is then hard-linked to `path`, which fails if `path` exists. A reader therefore never sees an
+ * empty lock file, so a live owner is never mistaken for a dead one. A lock whose owner process is gone (same
+ * host, pid not alive) is stale and taken over, so a SIGKILLed run does not block the next one forever.
  */
 export async function acquireLock(path: string, what: string): Promise<Lock> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      const owner: LockOwner = {pid: process.pid, host: hostname(), since: new Date().toISOString()};
-      await handle.writeFile(JSON.stringify(owner));
-      await handle.close();
-      held.add(path);
-      installExitHook();
-      return {path, release: () => releaseLock(path)};
-    } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') throw fileError(path, error, 'create lock');
+    const created = await createOwnedFile(path).catch((error: unknown) => {
+      throw fileError(path, error, 'create lock');
+    });
+    if (created) {
+      holdUntilExit(path);
+      return {path, release: () => releaseHeld(path)};
     }
     const owner = await readOwner(path);
-    if (owner && (owner.host !== hostname() || isAlive(owner.pid))) {
+    if (owner && isLive(owner)) {
       throw new CodexError('E_LOCKED', `${what} is locked by process ${owner.pid} on ${owner.host} since ${owner.since}`, {
         hint: `wait for it to finish; if that process is gone, delete ${path}`,
         exitCode: ExitCode.locked,
       });
     }
-    // Stale or unreadable (its writer died between create and write): remove and try again.
+    // Stale, or written by an older version that created the file before filling it.
     await rm(path, {force: true});
   }
   throw new CodexError('E_LOCKED', `${what}: could not take the lock ${path}`, {hint: 'retry', exitCode: ExitCode.locked});
 }
 
-async function readOwner(path: string): Promise<LockOwner | undefined> {
+/**
+ * Creates `path` holding this process as owner, atomically; false when it already exists. Other failures
+ * (ENOENT when its directory is gone) are thrown as they come, for the caller to word.
+ */
+export async function createOwnedFile(path: string): Promise<boolean> {
+  const owner: LockOwner = {pid: process.pid, host: hostname(), since: new Date().toISOString()};
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, JSON.stringify(owner), {flag: 'wx'});
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(temp, {force: true}).catch(() => undefined);
+  }
+}
+
+/** The owner recorded in a lock or lease file; undefined when the file is missing or unreadable. */
+export async function readOwner(path: string): Promise<LockOwner | undefined> {
   try {
     const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
     const owner = parsed as Partial<LockOwner>;
@@ -58,18 +79,32 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether the owner may still be running. Another host's process cannot be checked, so it counts as live. */
+export function isLive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
   try {
-    process.kill(pid, 0);
+    process.kill(owner.pid, 0);
     return true;
   } catch (error) {
     return errnoCode(error) === 'EPERM';
   }
 }
 
-async function releaseLock(path: string): Promise<void> {
+/** Removes `path` at process exit unless released before (and only while it still names this process). */
+export function holdUntilExit(path: string): void {
+  held.add(path);
+  installExitHook();
+}
+
+/** Forgets and removes a file registered with `holdUntilExit`; a no-op the second time. */
+export async function releaseHeld(path: string): Promise<void> {
   if (!held.delete(path)) return;
   await rm(path, {force: true});
+}
+
+/** Registers a lock file that now lives at `to` (its directory was renamed) in place of `from`. */
+export function moveHeld(from: string, to: string): void {
+  if (held.delete(from)) held.add(to);
 }
 
 function installExitHook(): void {

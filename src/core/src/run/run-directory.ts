@@ -1,7 +1,8 @@
-import {mkdir, readdir, stat} from 'node:fs/promises';
+import {randomBytes} from 'node:crypto';
+import {mkdir, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
-import {type Lock, acquireLock} from './lock.js';
+import {type Lock, acquireLock, moveHeld, releaseHeld} from './lock.js';
 import {assertRunId, isRunId, newRunId} from './run-id.js';
 
 /** A run's directory (`<runsDir>/<ULID>/`), locked for writing while this process owns it. */
@@ -12,14 +13,29 @@ export class RunDirectory {
     private readonly lock: Lock,
   ) {}
 
-  /** Creates a new run with a fresh ULID and takes its lock. */
+  /**
+   * Creates a new run with a fresh ULID and takes its lock. The directory appears under its run id with the
+   * lock already inside (built under a hidden name, then renamed), so no one ever sees it unlocked and empty.
+   */
   static async create(runsDir: string): Promise<RunDirectory> {
+    const root = resolve(runsDir);
     const runId = newRunId();
-    const path = join(resolve(runsDir), runId);
-    await mkdir(path, {recursive: true}).catch((error: unknown) => {
-      throw fileError(path, error, 'create run directory');
+    const path = join(root, runId);
+    const staging = join(root, `.${runId}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    await mkdir(staging, {recursive: true}).catch((error: unknown) => {
+      throw fileError(root, error, 'create run directory in');
     });
-    return new RunDirectory(runId, path, await acquireLock(join(path, '.lock'), `run ${runId}`));
+    const lock = await acquireLock(join(staging, '.lock'), `run ${runId}`);
+    try {
+      await rename(staging, path);
+    } catch (error) {
+      await lock.release();
+      await rm(staging, {recursive: true, force: true}).catch(() => undefined);
+      throw fileError(path, error, 'create run directory');
+    }
+    const lockPath = join(path, '.lock');
+    moveHeld(lock.path, lockPath);
+    return new RunDirectory(runId, path, {path: lockPath, release: () => releaseHeld(lockPath)});
   }
 
   /** Opens an existing run for writing (resume); fails clearly when another process holds it. */

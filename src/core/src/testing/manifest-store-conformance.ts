@@ -33,7 +33,9 @@ export interface ManifestStoreConformanceOptions {
    * (truncated JSON, say), so the suite can check that `get` reports it as `E_MANIFEST` naming the run.
    */
   readonly corrupt: (directory: string, runId: string) => Promise<void>;
-  /** Manifests each of the two writer processes puts; default 200. */
+  /** Writer processes putting at once; default 2. */
+  readonly writerProcesses?: number;
+  /** Manifests each writer process puts; default 200. */
   readonly writesPerProcess?: number;
   /** Seed of shuffles and payloads; a failure reproduces from it. */
   readonly seed?: number;
@@ -49,7 +51,7 @@ export const MANIFEST_STORE_INVARIANTS = {
   filters: 'list filters by kind, parent and dataset id',
   persistence: 'manifests survive close and reopen; close is idempotent',
   concurrentCalls: 'concurrent puts in one process lose nothing',
-  concurrentProcesses: 'two writer processes lose nothing',
+  concurrentProcesses: 'concurrent writer processes lose nothing',
   atomic: 'readers never see a partial manifest, even when the writer is killed',
   corrupt: 'a corrupt entry fails get with E_MANIFEST naming the run',
 } as const;
@@ -60,6 +62,7 @@ type Open = (directory: string) => Promise<ManifestStore>;
 export function manifestStoreInvariants(options: ManifestStoreConformanceOptions): Invariant[] {
   const seed = options.seed ?? 20_240_601;
   const writes = options.writesPerProcess ?? 200;
+  const writerTags = Array.from({length: Math.max(2, options.writerProcesses ?? 2)}, (_, index) => String.fromCharCode(97 + index));
   const open: Open = async (directory) => {
     const module = (await import(options.backend.module)) as Record<string, Partial<BackendModule<ManifestStore>> | undefined>;
     const factory = module[options.backend.export];
@@ -249,7 +252,7 @@ export function manifestStoreInvariants(options: ManifestStoreConformanceOptions
           // Create the store first so both writers open an existing one (creation itself is not what is tested).
           await (await open(directory)).close();
           const spec = {backend: options.backend, options: options.options(directory)};
-          const writers = ['a', 'b'].map((tag) => startWriter({...spec, mode: 'append', count: writes, tag}));
+          const writers = writerTags.map((tag) => startWriter({...spec, mode: 'append', count: writes, tag}));
           const outcomes = await Promise.all(writers.map((writer) => writer.exit));
           for (const [index, outcome] of outcomes.entries()) {
             ensure(outcome.code === 0, I.concurrentProcesses, `writer ${index} exited ${outcome.code}: ${show(outcome.stderr, 300)}`);
@@ -257,7 +260,12 @@ export function manifestStoreInvariants(options: ManifestStoreConformanceOptions
           const store = await open(directory);
           try {
             const listed = await store.list();
-            ensure(listed.length === 2 * writes, I.concurrentProcesses, `${2 * writes} puts from two processes, ${listed.length} listed`);
+            const total = writerTags.length * writes;
+            ensure(
+              listed.length === total,
+              I.concurrentProcesses,
+              `${total} puts from ${writerTags.length} processes, ${listed.length} listed`,
+            );
             const runIds = listed.map((summary) => summary.runId);
             ensure(isDeepStrictEqual(runIds, [...runIds].sort()), I.concurrentProcesses, 'the listing is not in run id order');
             const byWriter = new Map<string, number>();
@@ -267,7 +275,7 @@ export function manifestStoreInvariants(options: ManifestStoreConformanceOptions
               byWriter.set(tag, (byWriter.get(tag) ?? 0) + 1);
             }
             ensure(
-              byWriter.get('a') === writes && byWriter.get('b') === writes,
+              writerTags.every((tag) => byWriter.get(tag) === writes),
               I.concurrentProcesses,
               `per writer: ${show([...byWriter])}`,
             );

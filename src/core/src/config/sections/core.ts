@@ -16,6 +16,15 @@ export const coreSection = {
         default: '',
       },
     },
+    postgres: {
+      url: {
+        doc: 'Connection URL of the postgres manifest store (postgres://user@host:5432/db); empty means the PG* environment variables. Shown masked.',
+        format: String,
+        default: '',
+        sensitive: true,
+      },
+      schema: {doc: 'PostgreSQL schema holding the postgres store tables.', format: String, default: 'codex_ml'},
+    },
   },
   runs: {
     dir: {doc: 'Directory holding run directories (runs/<ULID>/…), relative to the working directory.', format: String, default: 'runs'},
