@@ -4,4 +4,5 @@ export {layerNormBackward, layerNormForward} from './layer-norm';
 export {geluBackward, geluForward} from './gelu';
 export {crossEntropyBackward, softmaxCrossEntropy} from './softmax';
 export {attentionBackward, attentionForward} from './attention';
-export {columnSums, scatterRows} from './reductions';
+export {columnSums, scatterRows, sumOfSquares} from './reductions';
+export {adamUpdate} from './adam';

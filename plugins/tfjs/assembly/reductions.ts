@@ -29,3 +29,22 @@ export function scatterRows(dy: usize, ids: usize, table: usize, n: i32, vocab: 
     for (let c = vectorEnd; c < d; c++) store<f32>(at(to, c), load<f32>(at(to, c)) + load<f32>(at(from, c)));
   }
 }
+
+/** Σ x² over n floats, in float64 (two lanes summed in order, then the tail). */
+export function sumOfSquares(x: usize, n: i32): f64 {
+  let low = f64x2.splat(0);
+  let high = f64x2.splat(0);
+  const vectorEnd = n & ~3;
+  for (let i = 0; i < vectorEnd; i += 4) {
+    const v = v128.load(at(x, i));
+    const squares = f32x4.mul(v, v);
+    low = f64x2.add(low, f64x2.promote_low_f32x4(squares));
+    high = f64x2.add(high, f64x2.promote_low_f32x4(i32x4.shuffle(squares, squares, 2, 3, 0, 1)));
+  }
+  let total = f64x2.extract_lane(low, 0) + f64x2.extract_lane(low, 1) + f64x2.extract_lane(high, 0) + f64x2.extract_lane(high, 1);
+  for (let i = vectorEnd; i < n; i++) {
+    const value = load<f32>(at(x, i));
+    total += <f64>(value * value);
+  }
+  return total;
+}

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import {computeGradients, type GptConfig, GptModel, kernelPath, loadTfBackend, setKernelPath, simdKernelsReady} from '../src/index.js';
 import {simdColumnSums, simdMatMul} from '../src/kernels/simd-ops.js';
-import {maxAbsDiff, toyBatch} from './toy-data.js';
+import {adamUpdate} from '../src/optimizers/adam-update.js';
+import {bitwiseEqual, maxAbsDiff, toyBatch} from './toy-data.js';
 
 function relativeError(actual: tf.Tensor, expected: tf.Tensor): number {
   const e = expected.dataSync();
@@ -90,3 +91,21 @@ for (const tiedEmbeddings of [true, false]) {
     },
   );
 }
+
+test.serial('the one-pass Adam(W) kernel gives the bits of the elementwise tensor ops', async (t) => {
+  await loadTfBackend('wasm');
+  const shape = [7, 13];
+  const [param, grad, m] = [1, 2, 3].map((seed) => tf.randomNormal(shape, 0, 1, 'float32', seed));
+  const v = tf.abs(tf.randomNormal(shape, 0, 1, 'float32', 4));
+  const hyper = {beta1: 0.9, beta2: 0.99, epsilon: 1e-8};
+  for (const decay of [1, 1 - 0.003 * 0.1]) {
+    const updates = (['simd', 'tensor'] as const).map((path) => {
+      setKernelPath(path);
+      const {value, m: m1, v: v1} = adamUpdate(param as tf.Tensor, grad as tf.Tensor, m as tf.Tensor, v, 0.003, 5, hyper, decay);
+      return [value, m1, v1].map((tensor) => tensor.dataSync() as Float32Array);
+    });
+    setKernelPath(undefined);
+    const [simd, tensor] = updates as [Float32Array[], Float32Array[]];
+    simd.forEach((values, i) => t.true(bitwiseEqual(values, tensor[i] as Float32Array), `decay ${decay}, output ${i}`));
+  }
+});

@@ -182,7 +182,6 @@ test.serial('global-norm clipping scales the summed gradient by maxNorm / norm a
   ]);
   const model = {params} as unknown as GptModel;
   const layout = new ParameterLayout(params);
-  // The sum is spent by clipping (scaled in place): each call gets its own.
   const sum = () => Float32Array.from([3, 0, 0, 4]);
   const clipped = applySummedGradient(model, new SgdOptimizer({learningRate: 1}), layout, sum(), 0.5, {lr: 1, clipNorm: 1});
   t.deepEqual(clipped, {gradNorm: 5, finite: true});

@@ -15,6 +15,7 @@ export const SimdKernel = {
   causalAttentionGrad: 'CodexCausalAttentionGrad',
   columnSums: 'CodexColumnSums',
   scatterRows: 'CodexScatterRows',
+  adamUpdate: 'CodexAdamUpdate',
 } as const;
 
 /** The wasm module's heap: its memory and its allocator. */
@@ -64,6 +65,12 @@ export async function registerSimdKernels(): Promise<boolean> {
 /** Whether the SIMD kernels serve the current backend. */
 export function simdKernelsReady(): boolean {
   return bound !== undefined && bound.backend === tf.backend();
+}
+
+/** Σ x² of a float32 tensor on the current backend's heap, in float64; undefined without the SIMD kernels. */
+export function simdSumOfSquares(tensor: tf.Tensor): number | undefined {
+  if (!bound || bound.backend !== tf.backend()) return undefined;
+  return bound.exports.sumOfSquares(pointer(bound.backend, tensor), tensor.size);
 }
 
 function heapOf(module: object): WasmHeap | undefined {
@@ -274,6 +281,32 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
     const table = k.backend.makeOutput([vocab, d], 'float32');
     k.exports.scatterRows(pointer(k.backend, dy), pointer(k.backend, ids), pointer(k.backend, table), n, vocab, d);
     return table;
+  },
+  [SimdKernel.adamUpdate]: (args) => {
+    const k = kernels();
+    const param = input(args, 'param');
+    const outs = [0, 1, 2].map(() => k.backend.makeOutput([...param.shape], 'float32'));
+    const [value, m, v] = outs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+    const p = (info: tf.TensorInfo) => pointer(k.backend, info);
+    k.exports.adamUpdate(
+      p(param),
+      p(input(args, 'grad')),
+      p(input(args, 'm')),
+      p(input(args, 'v')),
+      p(value),
+      p(m),
+      p(v),
+      size(param),
+      attr(args, 'decay'),
+      attr(args, 'beta1'),
+      attr(args, 'oneMinusBeta1'),
+      attr(args, 'beta2'),
+      attr(args, 'oneMinusBeta2'),
+      attr(args, 'c2'),
+      attr(args, 'epsilon'),
+      attr(args, 'stepSize'),
+    );
+    return outs;
   },
 };
 

@@ -67,6 +67,25 @@ export interface SimdExports {
   ): void;
   columnSums(x: number, out: number, rows: number, columns: number): void;
   scatterRows(dy: number, ids: number, table: number, n: number, vocab: number, d: number): void;
+  sumOfSquares(x: number, n: number): number;
+  adamUpdate(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    outP: number,
+    outM: number,
+    outV: number,
+    n: number,
+    decay: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    c2: number,
+    epsilon: number,
+    stepSize: number,
+  ): void;
 }
 
 /** `triangle` argument of `gemm`: which part of the product the caller needs or which operand is triangular. */
@@ -106,5 +125,7 @@ export function instantiateSimdModule(module: WebAssembly.Module, memory: WebAss
     attentionBackward: fn('attentionBackward'),
     columnSums: fn('columnSums'),
     scatterRows: fn('scatterRows'),
+    adamUpdate: fn('adamUpdate'),
+    sumOfSquares: fn('sumOfSquares'),
   };
 }

@@ -67,3 +67,26 @@ export function simdColumnSums(x: tf.Tensor): tf.Tensor1D {
 export function simdScatterRows(dy: tf.Tensor, ids: tf.Tensor, vocab: number): tf.Tensor2D {
   return tf.engine().runKernel(SimdKernel.scatterRows, {dy, ids}, {vocab});
 }
+
+/** Scalars of one Adam update, each already what the tensor ops would round it to (see `assembly/adam.ts`). */
+export interface AdamScalars {
+  readonly decay: number;
+  readonly beta1: number;
+  readonly oneMinusBeta1: number;
+  readonly beta2: number;
+  readonly oneMinusBeta2: number;
+  readonly c2: number;
+  readonly epsilon: number;
+  readonly stepSize: number;
+}
+
+/** [new parameter, m, v] of one Adam(W) update in one kernel. */
+export function simdAdamUpdate(
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  scalars: AdamScalars,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(SimdKernel.adamUpdate, {param, grad, m, v}, {...scalars});
+}
