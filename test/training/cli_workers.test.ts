@@ -87,7 +87,10 @@ test.serial('a worker that crashes ends the run with one line and leaves a resum
   const runDir = await onlyRun(runsDir);
   const checkpoints = await readdir(join(runDir, 'checkpoints'));
   t.deepEqual(checkpoints.sort(), ['step-000000003', 'step-000000006'], 'no half-written checkpoint');
-  t.true((await metricsOf(runDir)).every((line) => (line as {step: number}).step <= 7), 'nothing of the failed step was logged');
+  t.true(
+    (await metricsOf(runDir)).every((line) => (line as {step: number}).step <= 7),
+    'nothing of the failed step was logged',
+  );
 
   // Resumed on one worker: the count may change, the result may not.
   const resumed = await train(workspace.path, ['--resume', '--run-dir', 'crashed', ...workers(1), '--json']);

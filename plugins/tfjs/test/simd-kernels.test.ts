@@ -106,6 +106,6 @@ test.serial('the one-pass Adam(W) kernel gives the bits of the elementwise tenso
     });
     setKernelPath(undefined);
     const [simd, tensor] = updates as [Float32Array[], Float32Array[]];
-    simd.forEach((values, i) => t.true(bitwiseEqual(values, tensor[i] as Float32Array), `decay ${decay}, output ${i}`));
+    for (const [i, values] of simd.entries()) t.true(bitwiseEqual(values, tensor[i] as Float32Array), `decay ${decay}, output ${i}`);
   }
 });
