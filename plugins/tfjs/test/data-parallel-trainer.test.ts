@@ -1,7 +1,4 @@
-import {setFlagsFromString} from 'node:v8';
-import {runInNewContext} from 'node:vm';
 import {isCodexError, type TokenBatch} from '@codex-ml/core';
-import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import {AdamWOptimizer, type GptConfig, GptModel, loadTfBackend, trainStep} from '../src/index.js';
 import {DataParallelTrainer} from '../src/parallel/data-parallel-trainer.js';
@@ -122,34 +119,4 @@ test.serial('a worker that throws fails the step with one error naming it, appli
     optimizer.dispose();
     model.dispose();
   }
-});
-
-test.serial('tensor count, wasm heap and RSS stay flat over 1,000 steps', async (t) => {
-  await loadTfBackend('wasm');
-  const config: GptConfig = {vocabSize: 20, contextLength: 8, layers: 1, heads: 2, dModel: 16, dropout: 0, tiedEmbeddings: true, seed: 1};
-  const model = GptModel.create(config);
-  const optimizer = new AdamWOptimizer({learningRate: 0.001});
-  const batch = toyBatch(config.vocabSize, 4, config.contextLength);
-  const heap = () => (tf.backend() as unknown as {wasm: {HEAPU8: Uint8Array}}).wasm.HEAPU8.length;
-  // A full collection before each RSS reading, so that garbage not yet collected does not count as growth.
-  setFlagsFromString('--expose-gc');
-  const gc: () => void = runInNewContext('gc');
-  for (let i = 0; i < 100; i++) trainStep(model, optimizer, [batch], {lr: 0.001, clipNorm: 1});
-  const tensors = tf.memory().numTensors;
-  const bytes = tf.memory().numBytes;
-  const heapBytes = heap();
-  gc();
-  const rss = process.memoryUsage().rss;
-  for (let i = 0; i < 900; i++) {
-    trainStep(model, optimizer, [batch], {lr: 0.001, clipNorm: 1});
-    if (i % 100 === 0) t.is(tf.memory().numTensors, tensors, `tensor count after ${100 + i} steps`);
-  }
-  t.is(tf.memory().numTensors, tensors);
-  t.is(tf.memory().numBytes, bytes);
-  t.is(heap(), heapBytes, 'the wasm heap did not grow');
-  gc();
-  const growth = (process.memoryUsage().rss - rss) / 2 ** 20;
-  t.true(growth < 8, `RSS grew by ${growth.toFixed(1)} MiB over 900 steps`);
-  optimizer.dispose();
-  model.dispose();
 });
