@@ -20,8 +20,8 @@ import {existsSync} from 'node:fs';
 import {availableParallelism, loadavg} from 'node:os';
 import {join, resolve} from 'node:path';
 import {parseArgs} from 'node:util';
-import {resolveConfig} from '@codex-ml/core';
-import {AdamWOptimizer, DataParallelTrainer, GptModel, loadTfBackend, readTfjsEngineOptions} from '@codex-ml/plugin-tfjs';
+import {ConfigSchema, configSchema, resolveConfig} from '@codex-ml/core';
+import {ADAM_CONFIG, AdamWOptimizer, loadTfBackend, TFJS_CONFIG, TfjsEngine} from '@codex-ml/plugin-tfjs';
 import * as tf from '@tensorflow/tfjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -50,26 +50,29 @@ const seed = 1337;
 const python = '/usr/bin/python3';
 const pytorchScript = join(root, 'scripts', 'bench', 'train_pytorch.py');
 
-/** A preset's settings as the engine and the runner read them. */
+/** A preset's settings as the engine and the runner read them (the plugin's keys contributed as it registers them). */
 function presetSettings(name) {
   const file = PRESETS[name];
   if (!file) throw new Error(`unknown preset "${name}": choose from ${Object.keys(PRESETS).join(', ')}`);
-  const config = resolveConfig({file: join(root, file)});
-  const get = (key) => config.get(key);
-  const engine = readTfjsEngineOptions({...get('training')});
-  const shape = {...engine.model, contextLength: get('training.model.contextLength')};
+  const schema = new ConfigSchema(configSchema);
+  schema.contribute('@codex-ml/plugin-tfjs', 'training.tfjs', TFJS_CONFIG);
+  schema.contribute('@codex-ml/plugin-tfjs', 'training.optimizer.adamw', ADAM_CONFIG);
+  const training = resolveConfig({file: join(root, file), schema}).get('training');
+  const {tfjs, optimizer} = training;
+  const backend = flags.backend ?? tfjs.backend;
   return {
     name,
     file,
-    backend: flags.backend ?? engine.backend,
-    shape,
-    batchSize: get('training.batchSize'),
-    clipNorm: get('training.clipNorm'),
+    backend,
+    engineOptions: {...tfjs, backend},
+    shape: {layers: tfjs.layers, heads: tfjs.heads, dModel: tfjs.dModel, contextLength: training.model.contextLength},
+    batchSize: training.batchSize,
+    clipNorm: training.clipNorm,
     steps: Number(name === 'small' ? flags['small-steps'] : flags.steps),
     optimizer: {
-      learningRate: get('training.optimizer.learningRate'),
-      weightDecay: get('training.optimizer.weightDecay'),
-      params: {beta1: get('training.optimizer.beta1'), beta2: get('training.optimizer.beta2'), epsilon: get('training.optimizer.epsilon')},
+      learningRate: optimizer.learningRate,
+      weightDecay: optimizer.weightDecay,
+      params: {beta1: optimizer.adamw.beta1, beta2: optimizer.adamw.beta2, epsilon: optimizer.adamw.epsilon},
     },
   };
 }
@@ -123,30 +126,32 @@ function matmulGflops() {
   return {wall: (2 * 1024 ** 3) / wall / 1e6, cpu: (2 * 1024 ** 3) / cpu / 1e6};
 }
 
-/** `steps` timed updates through the engine's data-parallel step on `threads` workers, after `warmup` untimed ones. */
+/**
+ * `steps` timed updates of a trainable model of the engine, driven through the TrainingEngine contract as
+ * `codex train` drives it, on `threads` workers, after `warmup` untimed ones (which start the workers).
+ */
 async function runCodex(preset, data, threads) {
-  const model = GptModel.create({...preset.shape, vocabSize, seed});
-  const optimizer = new AdamWOptimizer(preset.optimizer);
-  const trainer = new DataParallelTrainer(model, optimizer, {workers: threads, clipNorm: preset.clipNorm, backend: preset.backend});
+  const engine = await TfjsEngine.create(preset.engineOptions);
+  const model = await engine.createTrainableModel(
+    {vocabSize, contextLength: preset.shape.contextLength, seed},
+    {optimizer: AdamWOptimizer.create(), optimizerOptions: preset.optimizer, clipNorm: preset.clipNorm, workers: threads},
+  );
   const lr = preset.optimizer.learningRate;
   try {
-    // Warm-up steps start the workers and compile the kernels.
-    for (let i = 0; i < warmup; i++) await trainer.step([data[i]], i + 1, lr);
+    for (let i = 0; i < warmup; i++) await model.trainStep([data[i]], i + 1, lr);
     const start = performance.now();
     const startCpu = cpuMs();
     let loss = 0;
-    for (let i = 0; i < preset.steps; i++) loss = (await trainer.step([data[warmup + i]], warmup + i + 1, lr)).loss;
+    for (let i = 0; i < preset.steps; i++) loss = (await model.trainStep([data[warmup + i]], warmup + i + 1, lr)).loss;
     return {
       seconds: (performance.now() - start) / 1000,
       cpuSeconds: (cpuMs() - startCpu) / 1000,
       loss,
-      flopsPerToken: model.trainFlopsPerToken,
+      flopsPerToken: model.network.trainFlopsPerToken,
       parameters: model.parameterCount,
     };
   } finally {
-    await trainer.dispose();
-    optimizer.dispose();
-    model.dispose();
+    await model.dispose();
   }
 }
 

@@ -10,7 +10,7 @@ import {deterministicFields} from './runner_fixtures.js';
 const RUN = [
   'training.steps=20',
   'training.batchSize=32',
-  'training.model.dropout=0.1',
+  'training.tfjs.dropout=0.1',
   'training.evalInterval=10',
   'training.checkpointInterval=3',
   'training.keepLast=2',

@@ -1,8 +1,15 @@
-import type {NamedTensor, Optimizer, OptimizerState, StepOutcome, TokenBatch, TrainableModel} from '@codex-ml/core';
+import {
+  type NamedTensor,
+  type Optimizer,
+  type OptimizerState,
+  type StepOutcome,
+  type TokenBatch,
+  type TrainableModel,
+  mixSeed,
+} from '@codex-ml/core';
 import type * as tf from '@tensorflow/tfjs';
 import type {GptModel} from './gpt-model.js';
 import {DataParallelTrainer, type DataParallelOptions} from './parallel/data-parallel-trainer.js';
-import {mixSeed} from './seeded-random.js';
 import {TfjsModel} from './tfjs-model.js';
 import {computeGradients} from './train-step.js';
 

@@ -1,13 +1,7 @@
 import {Flags} from '@oclif/core';
-import type {ManifestSummary} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {RunCatalog} from '../../services/runs/run-catalog.js';
-import {bindCheckedManifestStore, checkStoreCoverage} from '../../services/runs/store-coverage.js';
-
-export interface RunsListResult {
-  readonly store: string;
-  readonly runs: readonly ManifestSummary[];
-}
+import {RunCatalog, type RunList} from '../../services/runs/run-catalog.js';
+import {explainStoreFailure} from '../../services/runs/store-coverage.js';
 
 export default class RunsList extends CodexCommand<typeof RunsList> {
   static override summary = 'List runs from the manifest store, oldest first';
@@ -17,6 +11,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
     '<%= config.bin %> runs:list --kind training --newest --limit 5',
     '<%= config.bin %> runs:list --parent 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
   ];
+  static override contracts = ['manifest-store'] as const;
   static override flags = {
     kind: Flags.string({description: 'Only runs of this kind (data, tokenizer, training, …)'}),
     dataset: Flags.string({description: 'Only runs that record this dataset id'}),
@@ -25,10 +20,13 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
     limit: Flags.integer({description: 'At most this many runs', min: 1}),
   };
 
-  async run(): Promise<RunsListResult> {
-    const kernel = await this.kernel();
-    const runsDir = kernel.config.get<string>('runs.dir');
-    const store = await bindCheckedManifestStore(kernel, runsDir);
+  async run(): Promise<RunList> {
+    const config = await this.configure();
+    const runsDir = config.get<string>('runs.dir');
+    const kernel = await this.kernel(config).catch(async (error: unknown) => {
+      throw await explainStoreFailure(error, config.get<string>('manifest.store'), runsDir);
+    });
+    const catalog = kernel.resolve(RunCatalog);
     const query = {
       kind: this.flags.kind,
       datasetId: this.flags.dataset,
@@ -36,11 +34,12 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
       newestFirst: this.flags.newest,
       limit: this.flags.limit,
     };
-    const runs = await kernel.resolve(RunCatalog).list(query);
+    const result = await catalog.list(query);
+    const {runs} = result;
     // An index that lists nothing while run directories exist is never shown as "no runs".
     const unfiltered = query.kind === undefined && query.datasetId === undefined && query.parent === undefined && query.limit === undefined;
     if (unfiltered || runs.length === 0) {
-      const warning = await checkStoreCoverage(store, runsDir, unfiltered ? {listed: runs.length} : {});
+      const warning = await catalog.coverageWarning(runsDir, unfiltered ? runs.length : undefined);
       if (warning) this.warnLine(warning);
     }
     if (!this.jsonEnabled()) {
@@ -52,7 +51,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
         this.log(`${run.runId}  ${run.kind.padEnd(width)}  ${run.createdAt}${datasets}${parents}`);
       }
     }
-    return {store: store.name, runs};
+    return result;
   }
 
   /**

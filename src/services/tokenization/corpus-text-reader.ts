@@ -9,6 +9,8 @@ export interface CorpusReadOptions {
   readonly hasherFor: (algorithm: string) => Promise<Hasher>;
   /** Called with the bytes read so far across all files. */
   readonly onBytes?: (bytes: number) => void;
+  /** A shard of a corpus may hold no text; the whole corpus may not. */
+  readonly allowEmpty?: boolean;
 }
 
 /** Counts filled in while the corpus is read. */
@@ -50,7 +52,7 @@ export async function* readCorpusLines(
       }
     }
   }
-  if (stats.lines === 0) {
+  if (stats.lines === 0 && !options.allowEmpty) {
     const count = corpus.files.length + corpus.records.length;
     throw new CodexError('E_EMPTY_CORPUS', `the corpus (${count} source${count === 1 ? '' : 's'}) holds no text`, {
       hint: 'pass files with at least one non-empty line',

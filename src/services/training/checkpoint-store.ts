@@ -1,18 +1,20 @@
-import {randomBytes} from 'node:crypto';
-import {type FileHandle, mkdir, open, readFile, readdir, rename, rm} from 'node:fs/promises';
+import {readFile, readdir, rename, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {
-  type Checksum,
   CodexError,
   ExitCode,
   type Hasher,
   type NamedTensor,
   type OptimizerState,
+  checksumOf,
   errnoCode,
   fileError,
-  formatChecksum,
   isCodexError,
   parseChecksum,
+  publishDirectory,
+  tempPathFor,
+  writeFileSynced,
+  type Artifact,
 } from '@codex-ml/core';
 
 /** JSON that the runner stores next to the tensors: sampler and RNG state, early stopping, metrics position. */
@@ -26,12 +28,6 @@ export interface CheckpointContent {
   readonly trainer: {readonly [key: string]: JsonValue};
 }
 
-export interface CheckpointFileEntry {
-  readonly path: string;
-  readonly checksum: Checksum;
-  readonly bytes: number;
-}
-
 /** `manifest.json` of a checkpoint: written last, so its presence plus matching checksums means complete. */
 export interface CheckpointManifest {
   readonly schemaVersion: 1;
@@ -39,7 +35,7 @@ export interface CheckpointManifest {
   readonly runId: string;
   readonly step: number;
   readonly createdAt: string;
-  readonly files: readonly CheckpointFileEntry[];
+  readonly files: readonly Artifact[];
 }
 
 export interface StoredCheckpoint {
@@ -98,43 +94,38 @@ export class CheckpointStore {
     return `step-${String(step).padStart(9, '0')}`;
   }
 
-  /** Writes a checkpoint atomically and returns where it landed. */
+  /** Writes a checkpoint atomically (core's `publishDirectory`, manifest last) and returns where it landed. */
   async write(content: CheckpointContent): Promise<StoredCheckpoint> {
-    await mkdir(this.directory, {recursive: true}).catch((error: unknown) => {
-      throw fileError(this.directory, error, 'create directory');
-    });
     const name = CheckpointStore.nameOf(content.step);
-    const temp = join(this.directory, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const target = join(this.directory, name);
     try {
-      await mkdir(temp);
-      const {weights, optimizer, state} = encodeCheckpoint(content);
-      const entries: CheckpointFileEntry[] = [];
-      for (const [file, bytes] of [
-        ['weights.bin', weights],
-        ['optimizer.bin', optimizer],
-        ['state.json', state],
-      ] as const) {
-        await writeSynced(join(temp, file), bytes);
-        entries.push({path: file, checksum: this.checksum(bytes), bytes: bytes.byteLength});
-      }
-      const manifest: CheckpointManifest = {
-        schemaVersion: 1,
-        kind: 'checkpoint',
-        runId: this.runId,
-        step: content.step,
-        createdAt: new Date().toISOString(),
-        files: entries,
-      };
-      await writeSynced(join(temp, 'manifest.json'), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
-      await syncDirectory(temp);
-      await this.beforePublish(name);
-      // A checkpoint of the same step can only be a leftover that failed verification: replace it.
-      await rm(target, {recursive: true, force: true});
-      await rename(temp, target);
-      await syncDirectory(this.directory);
+      // A checkpoint of the same step can only be a leftover that failed verification: it is replaced.
+      await publishDirectory(
+        target,
+        async (temp) => {
+          const {weights, optimizer, state} = encodeCheckpoint(content);
+          const entries: Artifact[] = [];
+          for (const [file, bytes] of [
+            ['weights.bin', weights],
+            ['optimizer.bin', optimizer],
+            ['state.json', state],
+          ] as const) {
+            await writeFileSynced(join(temp, file), bytes);
+            entries.push({path: file, checksum: checksumOf(this.hasher, bytes), bytes: bytes.byteLength});
+          }
+          const manifest: CheckpointManifest = {
+            schemaVersion: 1,
+            kind: 'checkpoint',
+            runId: this.runId,
+            step: content.step,
+            createdAt: new Date().toISOString(),
+            files: entries,
+          };
+          await writeFileSynced(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        },
+        {replace: true, beforePublish: () => this.beforePublish(name)},
+      );
     } catch (error) {
-      await rm(temp, {recursive: true, force: true}).catch(() => undefined);
       throw isCodexError(error) ? error : fileError(target, error, 'write checkpoint');
     }
     return {name, path: target, step: content.step};
@@ -190,7 +181,7 @@ export class CheckpointStore {
       const {algorithm} = parseChecksum(entry.checksum, `${path}/manifest.json files.${entry.path}`);
       if (algorithm !== this.hasher.algorithm)
         throw corrupt(`${file} was checksummed with ${algorithm}, this run uses ${this.hasher.algorithm}`);
-      const actual = this.checksum(bytes);
+      const actual = checksumOf(this.hasher, bytes);
       if (actual !== entry.checksum) throw corrupt(`${file} checksum ${actual} does not match the manifest's ${entry.checksum}`);
       files.set(entry.path, bytes);
     }
@@ -224,7 +215,7 @@ export class CheckpointStore {
 
   /** Renamed away first, so a half-deleted directory never carries a checkpoint's name. */
   async remove(name: string): Promise<void> {
-    const trash = join(this.directory, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const trash = tempPathFor(join(this.directory, name));
     try {
       await rename(join(this.directory, name), trash);
     } catch (error) {
@@ -232,12 +223,6 @@ export class CheckpointStore {
       throw fileError(join(this.directory, name), error, 'delete checkpoint');
     }
     await rm(trash, {recursive: true, force: true});
-  }
-
-  private checksum(bytes: Uint8Array): Checksum {
-    const state = this.hasher.create();
-    state.update(bytes);
-    return formatChecksum(this.hasher.algorithm, state.digest());
   }
 }
 
@@ -359,29 +344,6 @@ function float32View(bytes: Buffer, file: string): Float32Array {
   const aligned = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(aligned.buffer).set(bytes);
   return aligned;
-}
-
-async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(path, 'wx');
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle?.close();
-  }
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on directories; the rename stays atomic there.
-  } finally {
-    await handle.close();
-  }
 }
 
 async function readOrFail(path: string): Promise<Buffer> {

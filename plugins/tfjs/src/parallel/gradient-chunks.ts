@@ -1,5 +1,4 @@
-import type {TokenBatch} from '@codex-ml/core';
-import {mixSeed} from '../seeded-random.js';
+import {mixSeed, type TokenBatch} from '@codex-ml/core';
 
 /**
  * Tokens a gradient chunk holds (rounded up to whole rows): large enough that per-chunk overhead stays small,
