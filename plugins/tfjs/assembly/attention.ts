@@ -3,7 +3,7 @@
 
 import {gemm, TRIANGLE_LOWER_A, TRIANGLE_LOWER_OUT, TRIANGLE_UPPER_A} from './gemm';
 import {softmaxRow} from './softmax';
-import {at, lanesSum} from './vector-math';
+import {at, V} from './vector-math';
 
 /**
  * out [batch·time, d] = softmax(q·kᵀ·scale + causal mask)·v per head; probs [batch, heads, time, time] keeps the
@@ -99,7 +99,7 @@ function softmaxBackwardRow(p: usize, g: usize, n: i32, width: i32, scale: f32):
   const vectorEnd = n & ~3;
   let w4 = f32x4.splat(0);
   for (let j = 0; j < vectorEnd; j += 4) w4 = f32x4.add(w4, f32x4.mul(v128.load(at(p, j)), v128.load(at(g, j))));
-  let weighted = lanesSum(w4);
+  let weighted = V.sum(w4);
   for (let j = vectorEnd; j < n; j++) weighted += load<f32>(at(p, j)) * load<f32>(at(g, j));
   const weighted4 = f32x4.splat(weighted);
   const s4 = f32x4.splat(scale);

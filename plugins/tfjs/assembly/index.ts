@@ -1,4 +1,5 @@
 // Entry point of the SIMD kernels module: every export the TypeScript side calls.
+export {constantsBytes, setConstants} from './vector-math';
 export {gemm, gemmWorkBytes} from './gemm';
 export {layerNormBackward, layerNormForward} from './layer-norm';
 export {geluBackward, geluForward} from './gelu';

@@ -1,6 +1,6 @@
 // Layer normalisation over rows of d floats, forward and backward, one pass over each row per sweep.
 
-import {at, lanesSum} from './vector-math';
+import {at, V} from './vector-math';
 
 const EPSILON: f32 = 1e-5;
 
@@ -16,7 +16,7 @@ export function layerNormForward(x: usize, gamma: usize, beta: usize, y: usize, 
     const yr = at(y, r * d);
     let sum = f32x4.splat(0);
     for (let j = 0; j < vectorEnd; j += 4) sum = f32x4.add(sum, v128.load(at(xr, j)));
-    let total = lanesSum(sum);
+    let total = V.sum(sum);
     for (let j = vectorEnd; j < d; j++) total += load<f32>(at(xr, j));
     const mean = total * inverse;
     const m4 = f32x4.splat(mean);
@@ -25,7 +25,7 @@ export function layerNormForward(x: usize, gamma: usize, beta: usize, y: usize, 
       const centred = f32x4.sub(v128.load(at(xr, j)), m4);
       squares = f32x4.add(squares, f32x4.mul(centred, centred));
     }
-    let variance = lanesSum(squares);
+    let variance = V.sum(squares);
     for (let j = vectorEnd; j < d; j++) {
       const centred = load<f32>(at(xr, j)) - mean;
       variance += centred * centred;
@@ -83,8 +83,8 @@ export function layerNormBackward(
       v128.store(at(dgamma, j), f32x4.add(v128.load(at(dgamma, j)), f32x4.mul(g, xhat)));
       v128.store(at(dbeta, j), f32x4.add(v128.load(at(dbeta, j)), g));
     }
-    let sum1 = lanesSum(s1);
-    let sum2 = lanesSum(s2);
+    let sum1 = V.sum(s1);
+    let sum2 = V.sum(s2);
     for (let j = vectorEnd; j < d; j++) {
       const g = load<f32>(at(gr, j));
       const xhat = (load<f32>(at(xr, j)) - mean) * rstd;

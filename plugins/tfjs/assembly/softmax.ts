@@ -1,6 +1,6 @@
 // Row softmax: the probabilities of a row, plus what a log-softmax needs.
 
-import {at, expv, lanesMax, lanesSum} from './vector-math';
+import {at, V} from './vector-math';
 
 /**
  * One row of `n` scores at `x` (each multiplied by `scale`) → probabilities at `y` (may equal x). Returns the
@@ -10,19 +10,19 @@ export function softmaxRow(x: usize, y: usize, n: i32, scale: f32, scratch: usiz
   const vectorEnd = n & ~3;
   const s4 = f32x4.splat(scale);
   let m4 = f32x4.splat(-Infinity);
-  for (let j = 0; j < vectorEnd; j += 4) m4 = f32x4.max(m4, f32x4.mul(v128.load(at(x, j)), s4));
-  let maximum = lanesMax(m4);
+  for (let j = 0; j < vectorEnd; j += 4) m4 = f32x4.pmax(m4, f32x4.mul(v128.load(at(x, j)), s4));
+  let maximum = V.max(m4);
   for (let j = vectorEnd; j < n; j++) maximum = max(maximum, load<f32>(at(x, j)) * scale);
   const max4 = f32x4.splat(maximum);
   let sum4 = f32x4.splat(0);
   for (let j = 0; j < vectorEnd; j += 4) {
-    const e = expv(f32x4.sub(f32x4.mul(v128.load(at(x, j)), s4), max4));
+    const e = V.exp(f32x4.sub(f32x4.mul(v128.load(at(x, j)), s4), max4));
     v128.store(at(y, j), e);
     sum4 = f32x4.add(sum4, e);
   }
-  let sum = lanesSum(sum4);
+  let sum = V.sum(sum4);
   for (let j = vectorEnd; j < n; j++) {
-    const e = f32x4.extract_lane(expv(f32x4.splat(load<f32>(at(x, j)) * scale - maximum)), 0);
+    const e = f32x4.extract_lane(V.exp(f32x4.splat(load<f32>(at(x, j)) * scale - maximum)), 0);
     store<f32>(at(y, j), e);
     sum += e;
   }

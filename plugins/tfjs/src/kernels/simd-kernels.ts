@@ -54,6 +54,7 @@ export async function registerSimdKernels(): Promise<boolean> {
   } catch {
     return false;
   }
+  exports.setConstants(heap.malloc(exports.constantsBytes()));
   bound = {backend, exports, heap, work: heap.malloc(exports.gemmWorkBytes()), scratch: {pointer: 0, bytes: 0}};
   for (const [kernelName, kernelFunc] of Object.entries(KERNELS)) {
     if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');

@@ -6,6 +6,9 @@ import {readFile} from 'node:fs/promises';
  * computes.
  */
 export interface SimdExports {
+  /** Bytes of the constants block, which `setConstants` writes at a caller-allocated address and then uses. */
+  constantsBytes(): number;
+  setConstants(base: number): void;
   gemm(
     a: number,
     lda: number,
@@ -113,6 +116,8 @@ export function instantiateSimdModule(module: WebAssembly.Module, memory: WebAss
     return value as ExportedFunction;
   };
   return {
+    constantsBytes: fn('constantsBytes'),
+    setConstants: fn('setConstants'),
     gemm: fn('gemm'),
     gemmWorkBytes: fn('gemmWorkBytes'),
     layerNormForward: fn('layerNormForward'),
