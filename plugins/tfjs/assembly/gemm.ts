@@ -113,13 +113,37 @@ function packB(b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: 
         }
       }
     } else {
-      // B stored N × K: element (k, j) is b[j·ldb + k]; read eight rows side by side.
-      for (let k = 0; k < kc; k++) {
+      // B stored N × K: element (k, j) is b[j·ldb + k]. Full panels go four k at a time, a 4 × 4 transpose of
+      // each half of the eight rows; the rest one element at a time.
+      let k = 0;
+      if (valid === 8) {
+        const row = at(b, j * ldb + k0);
+        const step = (<usize>ldb) << 2;
+        for (; k + 4 <= kc; k += 4) {
+          const p = row + ((<usize>k) << 2);
+          transposeStore(v128.load(p), v128.load(p + step), v128.load(p + 2 * step), v128.load(p + 3 * step), out);
+          transposeStore(v128.load(p + 4 * step), v128.load(p + 5 * step), v128.load(p + 6 * step), v128.load(p + 7 * step), out + 16);
+          out += 128;
+        }
+      }
+      for (; k < kc; k++) {
         for (let q = 0; q < 8; q++) store<f32>(out + ((<usize>q) << 2), q < valid ? load<f32>(at(b, (j + q) * ldb + k0 + k)) : 0);
         out += 32;
       }
     }
   }
+}
+
+/** Rows r0..r3 (four k each) → four k rows of four columns, at `out`, `out + 32`, `out + 64`, `out + 96`. */
+function transposeStore(r0: v128, r1: v128, r2: v128, r3: v128, out: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(out, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(out, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32);
+  v128.store(out, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64);
+  v128.store(out, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96);
 }
 
 /** One 4 × 8 tile of C at (i, j): k from `from` to `to` over the packed panel. */

@@ -109,3 +109,16 @@ test.serial('the one-pass Adam(W) kernel gives the bits of the elementwise tenso
     for (const [i, values] of simd.entries()) t.true(bitwiseEqual(values, tensor[i] as Float32Array), `decay ${decay}, output ${i}`);
   }
 });
+
+test.serial('on wasm a clone shares its data: counted once, and alive after the original is disposed', async (t) => {
+  await loadTfBackend('wasm');
+  const before = tf.memory();
+  const original = tf.tensor1d([1, 2, 3]);
+  const clone = tf.clone(original);
+  t.is(tf.memory().numBytes - before.numBytes, 12, 'one buffer for both');
+  original.dispose();
+  t.deepEqual(Array.from(clone.dataSync()), [1, 2, 3]);
+  clone.dispose();
+  t.is(tf.memory().numBytes, before.numBytes);
+  t.is(tf.memory().numTensors, before.numTensors);
+});
