@@ -16,9 +16,10 @@ export class CliStageRunner implements StageRunner {
     private readonly showProgress: boolean,
   ) {}
 
-  run<T>(command: string, args: readonly string[]): Promise<T> {
+  run<T>(command: string, args: readonly string[], options: {readonly label?: string} = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const env = {...process.env, ...(this.showProgress ? {CODEX_PROGRESS: 'stderr'} : {})};
+      const progress = this.showProgress ? {CODEX_PROGRESS: 'stderr', CODEX_PROGRESS_LABEL: options.label ?? command} : {};
+      const env = {...process.env, ...progress};
       const child = spawn(process.execPath, [this.bin, command, ...args, '--json'], {stdio: ['ignore', 'pipe', 'inherit'], env});
       const chunks: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -141,13 +141,13 @@ export class TrainedRunLoader {
       : await this.#newestCheckpoint(store, snapshot.runId, options.strictCheckpoint === true, warn);
     // The engine and model shape the run trained with, whatever the current config says.
     const config = await resumeConfig(snapshot, [], this.schema);
-    const engine = await bindRunEngine(this.backends, config);
+    const engine = await bindRunEngine(this.backends, config, snapshot.runId);
     const contextLength = config.get<number>('training.model.contextLength');
     const model = await engine.createModel({vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed});
     try {
       await model.setWeights(checkpoint.content.weights);
     } catch (error) {
-      model.dispose();
+      await model.dispose();
       throw error;
     }
     return {

@@ -20,7 +20,7 @@ import {
 } from '@codex-ml/core';
 import {pausePoint} from '../pause-point.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
-import {recordRunManifest} from '../runs/run-manifest-recorder.js';
+import {RUN_MANIFEST_FILE, recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
@@ -69,6 +69,8 @@ export interface TrainRequest {
 export interface TrainResult {
   readonly runId: string;
   readonly runDir: string;
+  /** The run's manifest file, `<runDir>/manifest.json`. */
+  readonly manifest: string;
   readonly steps: number;
   readonly finalLoss: number | null;
   readonly finalValLoss: number | null;
@@ -171,6 +173,7 @@ export class TrainingService {
             return {
               runId: run.runId,
               runDir: run.path,
+              manifest: join(run.path, RUN_MANIFEST_FILE),
               steps: done.steps,
               finalLoss: done.finalLoss,
               finalValLoss: done.finalValLoss,
@@ -232,6 +235,7 @@ export class TrainingService {
         return {
           runId: run.runId,
           runDir: run.path,
+          manifest: join(run.path, RUN_MANIFEST_FILE),
           steps: outcome.steps,
           finalLoss: outcome.finalLoss,
           finalValLoss: outcome.finalValLoss,
@@ -243,7 +247,7 @@ export class TrainingService {
         await run.release();
       }
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   }
 
