@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-import {execute, settings} from '@oclif/core';
+import {Config, execute, settings} from '@oclif/core';
+import {joinSpacedTopics} from '../dist/src/cli/spaced-topics.js';
 
 // Plugins ship compiled ESM: never try to transpile a linked plugin's TypeScript (oclif warns on every command).
 settings.enableAutoTranspile = false;
 
-await execute({dir: import.meta.url});
+const config = await Config.load(import.meta.url);
+await execute({args: joinSpacedTopics(config, process.argv.slice(2)), loadOptions: config});

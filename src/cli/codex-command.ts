@@ -15,6 +15,7 @@ import {
 } from '@codex-ml/core';
 import {configLayers, describeLayers} from './config-discovery.js';
 import {describeProblem} from './problem.js';
+import {usageError} from './usage-error.js';
 import {progressEnabled} from './progress-bar.js';
 
 export type CodexFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CodexCommand)['baseFlags'] & T['flags']>;
@@ -38,6 +39,8 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
         'YAML config file, layered over the command’s packaged defaults instead of the project’s codex.yaml (repeatable; later wins)',
       helpGroup: 'CONFIG',
       multiple: true,
+      // Repeat the flag for more files: a greedy list would swallow the positional arguments that follow it.
+      multipleNonGreedy: true,
     }),
     set: Flags.string({
       description: 'Override a config key, e.g. --set hasher=sha256 (repeatable; wins over file and env)',
@@ -162,7 +165,12 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const problem = describeProblem(error);
+    const {flags, args} = this.ctor;
+    // A parse that failed was still a parse: oclif would otherwise add a warning for developers after the error.
+    this.parsed = true;
+    const problem = describeProblem(
+      usageError(error, {id: this.id ?? this.ctor.id, flags: {...CodexCommand.baseFlags, ...flags}, args: args ?? {}}) ?? error,
+    );
     process.exitCode = problem.exitCode;
     const showStack = this.flags?.verbose || Boolean(process.env.DEBUG);
     if (this.jsonEnabled()) {

@@ -79,7 +79,7 @@ function bar(fraction: number): string {
 
 /** The line cut to the terminal's width, so a redraw never wraps, then its bar coloured (unless NO_COLOR). */
 function fitToTerminal(line: string): string {
-  const columns = process.stderr.columns ?? 80;
+  const columns = process.stderr.columns || 80;
   const cut = line.length >= columns ? line.slice(0, Math.max(0, columns - 1)) : line;
   if (process.env.NO_COLOR !== undefined || process.env.FORCE_COLOR === '0') return cut;
   return cut.replace(/\[(#*)(\.*)\]/, (_, done: string, rest: string) => `[\u001b[36m${done}\u001b[2m${rest}\u001b[0m]`);

@@ -1,4 +1,4 @@
-import {API_VERSION, CONTRACT_NAMES, type ContractName, type PluginProblem} from '@codex-ml/core';
+import {API_VERSION, CONTRACT_NAMES, type ContractName, type PluginProblem, type RegisteredBackend, loadBackend} from '@codex-ml/core';
 import {CodexCommand} from '../cli/codex-command.js';
 
 export interface BackendRow {
@@ -9,6 +9,8 @@ export interface BackendRow {
   readonly apiRange: string;
   /** True for the backend the resolved config selects. */
   readonly selected: boolean;
+  /** What runs when it is chosen (hashers say whether their native addon or the WASM build loaded here). */
+  readonly implementation: string | null;
 }
 
 /** Backends by contract; `apiVersion` is the plugin API this codex provides, which every `apiRange` must include. */
@@ -21,6 +23,12 @@ export default class Backends extends CodexCommand<typeof Backends> {
   async run(): Promise<BackendsResult> {
     const kernel = await this.kernel();
     const result = {apiVersion: API_VERSION, problems: kernel.registry.problems} as BackendsResult;
+    // Hashers are small to load; other backends (an engine) can take seconds, so they are not loaded here.
+    const hashers = new Map(
+      await Promise.all(
+        kernel.registry.list('hasher').map(async (backend) => [backend.name, await hasherImplementation(backend)] as const),
+      ),
+    );
     for (const contract of CONTRACT_NAMES) {
       const selected = kernel.backendName(contract);
       result[contract] = kernel.registry.list(contract).map((backend) => ({
@@ -30,6 +38,7 @@ export default class Backends extends CodexCommand<typeof Backends> {
         version: backend.version,
         apiRange: backend.apiRange,
         selected: backend.name === selected,
+        implementation: contract === 'hasher' ? (hashers.get(backend.name) ?? null) : null,
       }));
     }
     if (!this.jsonEnabled()) {
@@ -40,7 +49,8 @@ export default class Backends extends CodexCommand<typeof Backends> {
         const width = Math.max(0, ...rows.map((row) => row.name.length));
         for (const row of rows) {
           this.log(
-            `  ${row.selected ? '*' : ' '} ${row.name.padEnd(width)}  ${row.description}  [${row.plugin}@${row.version}, api ${row.apiRange}]`,
+            `  ${row.selected ? '*' : ' '} ${row.name.padEnd(width)}  ${row.description}  [${row.plugin}@${row.version}, api ${row.apiRange}]` +
+              (row.implementation === null ? '' : `\n    ${' '.repeat(width)}  runs: ${row.implementation}`),
           );
         }
       }
@@ -48,5 +58,15 @@ export default class Backends extends CodexCommand<typeof Backends> {
       for (const problem of result.problems) this.log(`! ${problem.plugin}: ${problem.message}`);
     }
     return result;
+  }
+}
+
+/** The implementation a hasher backend reports once created, or why it cannot be created here. */
+async function hasherImplementation(backend: RegisteredBackend): Promise<string> {
+  try {
+    const hasher = (await loadBackend(backend)) as {implementation?: string};
+    return hasher.implementation ?? 'as described';
+  } catch (error) {
+    return `unavailable: ${error instanceof Error ? error.message : String(error)}`;
   }
 }

@@ -1,5 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
+import {formatCount} from '../cli/format.js';
+import {ProgressBar} from '../cli/progress-bar.js';
 import {EvaluationService, type EvaluationResult} from '../services/evaluation/evaluation-service.js';
 
 export default class Evaluate extends CodexCommand<typeof Evaluate> {
@@ -27,20 +29,27 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
     ];
     const config = await this.configure(overrides);
     const kernel = await this.kernel(config);
-    const result = await new EvaluationService(kernel).evaluate({
-      trainingRun: this.args.run,
-      runsDir: config.get<string>('runs.dir'),
-      cacheDir: config.get<string>('cache.dir'),
-      dataRun: this.flags.data,
-      split: config.get<string>('evaluation.split'),
-      batchSize: config.get<number>('evaluation.batchSize'),
-      maxBatches: config.get<number>('evaluation.maxBatches'),
-      onWarning: (message) => this.warnLine(message),
-    });
+    const progress = new ProgressBar('evaluating', this.interactive, 'items');
+    const result = await new EvaluationService(kernel)
+      .evaluate({
+        trainingRun: this.args.run,
+        runsDir: config.get<string>('runs.dir'),
+        cacheDir: config.get<string>('cache.dir'),
+        dataRun: this.flags.data,
+        split: config.get<string>('evaluation.split'),
+        batchSize: config.get<number>('evaluation.batchSize'),
+        maxBatches: config.get<number>('evaluation.maxBatches'),
+        onWarning: (message) => {
+          progress.stop();
+          this.warnLine(message);
+        },
+        onProgress: (done, total) => progress.update(done, total, 'batches'),
+      })
+      .finally(() => progress.stop());
     if (!this.jsonEnabled()) {
       this.log(
         `evaluation ${result.runId}: ${result.split} loss ${result.loss.toFixed(4)}, perplexity ${result.perplexity.toFixed(2)} ` +
-          `over ${result.tokens} tokens (training run ${result.trainingRunId}, step ${result.step})`,
+          `over ${formatCount(result.tokens)} tokens (training run ${result.trainingRunId}, step ${result.step})`,
       );
     }
     return result;

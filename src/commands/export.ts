@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core';
+import {formatBytes} from '../cli/format.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {type ExportResult, ModelExportService} from '../services/export/model-export-service.js';
 
@@ -37,7 +38,7 @@ export default class Export extends CodexCommand<typeof Export> {
     });
     if (!this.jsonEnabled()) {
       this.log(`exported run ${result.runId} (step ${result.step}) as ${result.format} to ${result.out}`);
-      for (const file of result.files) this.log(`  ${file.name.padEnd(24)} ${String(file.bytes).padStart(10)} bytes`);
+      for (const file of result.files) this.log(`  ${file.name.padEnd(24)} ${formatBytes(file.bytes).padStart(10)}`);
     }
     return result;
   }

@@ -1,5 +1,6 @@
 import {parseShard} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
+import {formatCount} from '../cli/format.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {dataRunSummary} from '../cli/data-run-summary.js';
 import {ProgressBar} from '../cli/progress-bar.js';
@@ -61,7 +62,10 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     const service = kernel.resolve(PrepareDataService);
     if (shard !== undefined) {
       const partial = await service.prepareShard(request, shard, this.flags.out as string).finally(() => progress.stop());
-      if (!this.jsonEnabled()) this.log(`shard ${partial.shard}: ${partial.items} of ${partial.datasetItems} items → ${partial.partial}`);
+      if (!this.jsonEnabled())
+        this.log(
+          `shard ${partial.shard}: ${formatCount(partial.items)} of ${formatCount(partial.datasetItems)} items → ${partial.partial}`,
+        );
       return partial;
     }
     const work = new ShardedWork(kernel);

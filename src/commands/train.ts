@@ -1,6 +1,7 @@
 import {join} from 'node:path';
 import {Flags} from '@oclif/core';
 import {CliStageRunner} from '../cli/cli-stage-runner.js';
+import {formatCount} from '../cli/format.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {stageLine} from '../cli/stage-line.js';
 import {InterruptionNotice} from '../cli/interruption-notice.js';
@@ -90,7 +91,9 @@ export default class Train extends CodexCommand<typeof Train> {
       const loss = result.finalLoss === null ? 'n/a' : result.finalLoss.toFixed(4);
       const val = result.finalValLoss === null ? '' : `, val loss ${result.finalValLoss.toFixed(4)}`;
       const resumed = result.resumedFrom === null ? '' : ` (resumed from step ${result.resumedFrom})`;
-      this.log(`run ${result.runId}: ${result.steps} steps${resumed}, loss ${loss}${val}${result.stoppedEarly ? ', stopped early' : ''}`);
+      this.log(
+        `run ${result.runId}: ${formatCount(result.steps)} steps${resumed}, loss ${loss}${val}${result.stoppedEarly ? ', stopped early' : ''}`,
+      );
       this.log(`artifacts in ${result.runDir}`);
       this.log(`token cache ${result.tokenCache.hit ? 'reused' : 'built'}: ${result.tokenCache.directory}`);
     }

@@ -120,7 +120,7 @@ test('an unknown hasher fails with the registered names and the plugin command',
   t.true(isOneLineError(result.stderr), result.stderr);
   t.regex(
     result.stderr,
-    /hasher \(from --set\): unknown hasher backend "md5"; registered: blake3, blake3-native, sha256, xxh3, xxh3-native/,
+    /hasher \(from --set\): unknown hasher backend "md5"; registered: blake3, blake3-native, blake3-wasm, sha256, xxh3, xxh3-native, xxh3-wasm/,
   );
   t.regex(result.stderr, /codex plugins:install/);
   const json = await runCli(['hash', 'package.json', '--set', 'hasher=md5', '--json']);

@@ -55,7 +55,13 @@ test.serial('data, tokenizer, training and runs commands print JSON their schema
   await json(cwd, ['init']);
   await json(cwd, ['config:show']);
   await json(cwd, ['backends']);
+  const doctor = await runCli(['doctor', '--json'], {cwd});
+  const validateDoctor = await validatorOf(schemaFileOf('doctor'));
+  if (!validateDoctor(JSON.parse(doctor.stdout))) throw new Error(`doctor --json: ${ajv.errorsText(validateDoctor.errors)}`);
+  checked.add('doctor');
   await json(cwd, ['hash', 'data']);
+  await writeFile(join(cwd, 'data.b3'), (await runCli(['hash', 'data'], {cwd})).stdout);
+  await json(cwd, ['hash', '--check', 'data.b3']);
   const data = await json<{runId: string}>(cwd, ['prepare-data', '--input', 'data']);
   await json(cwd, ['data:verify', data.runId]);
   await json(cwd, ['prepare-data', '--input', 'data', '--shard', '0/2', '--out', 'p0.json']);
@@ -74,6 +80,7 @@ test.serial('data, tokenizer, training and runs commands print JSON their schema
   ]);
   await json(cwd, ['tokenizer:encode', '--tokenizer', tokenizer.tokenizer], {input: 'the cat\nsat on the mat\n'});
   await json(cwd, ['tokenizer:decode', '--tokenizer', tokenizer.tokenizer], {input: '[5, 6, 7]\n[8]\n'});
+  await json(cwd, ['tokenizer:export', '--tokenizer', tokenizer.tokenizer, '--out', 'exported-tokenizer']);
   const tiny = ['training.tfjs.layers=1', 'training.tfjs.dModel=32', 'training.tfjs.heads=2', 'training.model.contextLength=16']
     .concat([
       'training.batchSize=2',

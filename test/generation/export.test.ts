@@ -107,7 +107,7 @@ test("onnx export: onnxruntime-node gives codex generate's log-probabilities and
   const {dir, runId} = (await workspace) as TrainedWorkspace;
   const result = await codex(['export', runId, '--format', 'onnx', '--out', 'onnx']);
   t.is(result.code, 0, result.stderr);
-  t.regex(result.stdout, /exported run \w+ \(step 40\) as onnx to .*onnx\n\s+model.onnx\s+\d+ bytes/);
+  t.regex(result.stdout, /exported run \w+ \(step 40\) as onnx to .*onnx\n\s+model.onnx\s+[\d.]+ [KMG]?B/);
   const path = join(dir, 'onnx', 'model.onnx');
   const session = await ort.InferenceSession.create(path);
   t.teardown(() => session.release());

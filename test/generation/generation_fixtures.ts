@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {Blake3Hasher} from '@codex-ml/plugin-hashers';
+import {WasmBlake3Hasher} from '@codex-ml/plugin-hashers';
 import {CheckpointStore} from '../../src/services/training/checkpoint-store.js';
 import {createWorkspace, jsonResult, train} from '../training/cli_fixtures.js';
 
@@ -22,7 +22,7 @@ export async function trainedWorkspace(dir: string, steps = 40): Promise<Trained
 
 /** The newest checkpoint's weights, read with the run's hasher (blake3, the default). */
 export async function checkpointWeights(runDir: string, runId: string): Promise<{step: number; weights: Map<string, Float32Array>}> {
-  const store = new CheckpointStore(runDir, runId, Blake3Hasher.create());
+  const store = new CheckpointStore(runDir, runId, WasmBlake3Hasher.create());
   const [newest] = await store.list();
   if (!newest) throw new Error(`no checkpoint in ${runDir}`);
   const content = await store.load(newest.path);

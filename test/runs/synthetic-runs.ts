@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {type Manifest, type ManifestStore, newRunId, runIdTime} from '@codex-ml/core';
-import {Blake3Hasher} from '@codex-ml/plugin-hashers';
+import {WasmBlake3Hasher} from '@codex-ml/plugin-hashers';
 import {FsManifestStore} from '@codex-ml/plugin-manifest-stores';
 import {SqliteManifestStore} from '@codex-ml/plugin-sqlite-store';
 
@@ -137,7 +137,7 @@ export class SyntheticRuns {
 
 function checksum(bytes: Uint8Array, algorithm: 'sha256' | 'blake3'): `${string}:${string}` {
   if (algorithm === 'sha256') return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  const state = Blake3Hasher.create().create();
+  const state = WasmBlake3Hasher.create().create();
   state.update(bytes);
   return `blake3:${state.digest()}`;
 }

@@ -114,8 +114,8 @@ test('a corrupted cache artifact is detected and rebuilt, never used', async (t)
   t.is(second.artifactChecksum, first.artifactChecksum);
 
   // A truncated cache entry is unreadable: reported and rebuilt.
-  const entry = await readFile(second.manifest, 'utf8');
-  await writeFile(second.manifest, entry.slice(0, entry.length / 2));
+  const entry = await readFile(second.cacheEntry, 'utf8');
+  await writeFile(second.cacheEntry, entry.slice(0, entry.length / 2));
   const truncated = await runCli(['tokenizer:train', '--input', corpus, '--vocab-size', '300'], {cwd: dir.path});
   t.is(truncated.code, 0, truncated.stderr);
   t.regex(truncated.stderr, /stale.*is unreadable/);
@@ -129,7 +129,7 @@ test('a second trainer of the same key is locked out with one line naming the ho
   const train = () => runCli(['tokenizer:train', '--input', corpus, '--vocab-size', '300', '--force', '--json'], {cwd: dir.path});
   const first = parseJson<TrainJson>((await train()).stdout);
   // A live process (this test) holds the key's lock, as a concurrent trainer would.
-  const lock = `${first.manifest}.lock`;
+  const lock = `${first.cacheEntry}.lock`;
   await writeFile(lock, JSON.stringify({pid: process.pid, host: hostname(), since: new Date().toISOString()}));
   const locked = await runCli(['tokenizer:train', '--input', corpus, '--vocab-size', '300', '--force'], {cwd: dir.path});
   t.is(locked.code, 6);

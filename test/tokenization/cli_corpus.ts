@@ -30,7 +30,10 @@ export interface TrainJson {
   vocabSize: number;
   tokenizer: string;
   out: string | null;
+  /** The run's manifest. */
   manifest: string;
+  /** The tokenizer cache entry (the key's manifest) the run wrote or reused. */
+  cacheEntry: string;
   artifactChecksum: string;
   datasetIds: string[];
   parents: string[];

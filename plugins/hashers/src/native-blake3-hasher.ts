@@ -10,6 +10,7 @@ interface NativeBlake3 {
 export class NativeBlake3Hasher implements Hasher {
   readonly algorithm = 'blake3';
   readonly digestBytes = 32;
+  readonly implementation = 'native (@napi-rs/blake-hash)';
 
   private constructor(private readonly Native: new () => NativeBlake3) {}
 

@@ -14,6 +14,7 @@ interface XxhashModule {
 export class NativeXxh3Hasher implements Hasher {
   readonly algorithm = 'xxh3';
   readonly digestBytes = 8;
+  readonly implementation = 'native (@node-rs/xxhash)';
 
   private constructor(private readonly module: XxhashModule) {}
 

@@ -5,6 +5,7 @@ import type {HashState, Hasher} from '@codex-ml/core';
 export class Sha256Hasher implements Hasher {
   readonly algorithm = 'sha256';
   readonly digestBytes = 32;
+  readonly implementation = 'native (node:crypto, OpenSSL)';
 
   static create(): Sha256Hasher {
     return new Sha256Hasher();

@@ -1,35 +1,10 @@
-import type {HashState, Hasher} from '@codex-ml/core';
-import {type IHasher, createXXHash3} from 'hash-wasm';
+import type {Hasher} from '@codex-ml/core';
+import {NativeXxh3Hasher} from './native-xxh3-hasher.js';
+import {WasmXxh3Hasher} from './wasm-xxh3-hasher.js';
 
-/**
- * XXH3-64 through hash-wasm. Not cryptographic: detects accidental change only. Matches `xxhsum -H3`.
- *
- * hash-wasm instances are created asynchronously while `Hasher.create` is synchronous, so one instance
- * serves every state: each state keeps its own saved internal state and swaps it in around `update`.
- */
-export class Xxh3Hasher implements Hasher {
-  readonly algorithm = 'xxh3';
-  readonly digestBytes = 8;
-
-  private constructor(private readonly engine: IHasher) {}
-
-  static async create(): Promise<Xxh3Hasher> {
-    return new Xxh3Hasher(await createXXHash3());
-  }
-
-  create(): HashState {
-    let saved: Uint8Array | undefined = this.engine.init().save();
-    return {
-      update: (bytes) => {
-        if (!saved) throw new Error('update() after digest() on an xxh3 state');
-        saved = this.engine.load(saved).update(bytes).save();
-      },
-      digest: () => {
-        if (!saved) throw new Error('digest() already called on this xxh3 state');
-        const hex = this.engine.load(saved).digest('hex');
-        saved = undefined;
-        return hex;
-      },
-    };
+/** `xxh3`: the native addon when it loads, else the WASM build; the same digests either way (see `Blake3Hasher`). */
+export class Xxh3Hasher {
+  static async create(): Promise<Hasher> {
+    return await NativeXxh3Hasher.create().catch(() => WasmXxh3Hasher.create());
   }
 }

@@ -64,8 +64,16 @@ const backends = await Promise.all(
 
 test.after.always(() => rmSync(directory, {recursive: true, force: true}));
 
-test('the plugin registers the five hashers', (t) => {
-  t.deepEqual(backends.map((backend) => backend.name).sort(), ['blake3', 'blake3-native', 'sha256', 'xxh3', 'xxh3-native']);
+test('the plugin registers the seven hashers', (t) => {
+  t.deepEqual(backends.map((backend) => backend.name).sort(), [
+    'blake3',
+    'blake3-native',
+    'blake3-wasm',
+    'sha256',
+    'xxh3',
+    'xxh3-native',
+    'xxh3-wasm',
+  ]);
 });
 
 for (const {name, create, algorithm} of backends) {

@@ -145,7 +145,7 @@ if (PostgresCluster.binDir() === undefined) {
       t.is(failed.code, 3, failed.stderr);
       t.false(failed.stderr.includes(PASSWORD), failed.stderr);
       t.regex(
-        failed.stderr.split('\n')[0] ?? '',
+        failed.stderr.split('\n').find((line) => line.startsWith('Error:')) ?? '',
         /^Error: (cannot open postgres:\/\/codex(:\*\*\*)?@127\.0\.0\.1:1\/postgres|manifest\.postgres\.url is not usable)/,
       );
     }

@@ -1,6 +1,7 @@
 import {resolve} from 'node:path';
 import {ExitCode} from '@codex-ml/core';
 import {Args, Flags} from '@oclif/core';
+import {formatCount} from '../../cli/format.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBar} from '../../cli/progress-bar.js';
 import {DataManifestReader} from '../../services/data/data-manifest-reader.js';
@@ -66,7 +67,7 @@ export default class DataVerify extends CodexCommand<typeof DataVerify> {
     }
     const verdict = result.ok ? 'ok' : 'DRIFT';
     this.log(
-      `${verdict}: run ${result.runId}, ${result.checked} items checked (${result.cachedItems} from the stat cache), dataset ${result.currentDatasetId}`,
+      `${verdict}: run ${result.runId}, ${formatCount(result.checked)} items checked (${formatCount(result.cachedItems)} from the stat cache), dataset ${result.currentDatasetId}`,
     );
   }
 }

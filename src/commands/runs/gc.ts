@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core';
+import {formatBytes, formatCount} from '../../cli/format.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {type CollectOptions, type CollectPlan, RunCollector} from '../../services/runs/run-collector.js';
 import {explainStoreFailure} from '../../services/runs/store-coverage.js';
@@ -49,9 +50,11 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
       for (const run of plan.inUse)
         this.log(`in use   ${run.runId}  ${run.as === 'writer' ? 'written' : 'read'} by process ${run.pid} on ${run.host}`);
       for (const run of plan.remove)
-        this.log(`${verb}  ${run.runId}  ${run.kind ?? '(no manifest)'}  ${run.bytes} bytes${run.indexOnly ? ' (index entry only)' : ''}`);
+        this.log(
+          `${verb}  ${run.runId}  ${run.kind ?? '(no manifest)'}  ${formatBytes(run.bytes)}${run.indexOnly ? ' (index entry only)' : ''}`,
+        );
       this.log(
-        `${plan.kept.length} kept, ${plan.retained.length} retained with their ancestors; ${verb} ${plan.remove.length} runs (${plan.bytes} bytes)` +
+        `${formatCount(plan.kept.length)} kept, ${formatCount(plan.retained.length)} retained with their ancestors; ${verb} ${formatCount(plan.remove.length)} runs (${formatBytes(plan.bytes)})` +
           (this.flags.apply || plan.remove.length === 0 ? '' : ' — pass --apply to remove them'),
       );
     }

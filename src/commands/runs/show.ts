@@ -1,4 +1,5 @@
 import {Args} from '@oclif/core';
+import {formatBytes} from '../../cli/format.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {RunCatalog, type RunDetails} from '../../services/runs/run-catalog.js';
 
@@ -38,7 +39,8 @@ export default class RunsShow extends CodexCommand<typeof RunsShow> {
       );
     }
     this.log(details.artifacts.length === 0 ? 'artifacts (none)' : 'artifacts');
-    for (const artifact of details.artifacts) this.log(`  ${artifact.checksum}  ${String(artifact.bytes).padStart(12)}  ${artifact.path}`);
+    for (const artifact of details.artifacts)
+      this.log(`  ${artifact.checksum}  ${formatBytes(artifact.bytes).padStart(10)}  ${artifact.path}`);
     this.log('config');
     const text = JSON.stringify(details.config, null, 2) ?? 'null';
     for (const line of text.split('\n')) this.log(`  ${line}`);

@@ -1,6 +1,8 @@
 import {Args, Flags} from '@oclif/core';
 import {ExitCode} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
+import {formatBytes, formatCount} from '../../cli/format.js';
+import {ProgressBar} from '../../cli/progress-bar.js';
 import {RunVerifier, type VerifyReport} from '../../services/runs/run-verifier.js';
 
 export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
@@ -18,9 +20,15 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
 
   async run(): Promise<VerifyReport> {
     const kernel = await this.kernel();
+    const progress = new ProgressBar('verifying', this.interactive, 'bytes');
     const report = await kernel
       .resolve(RunVerifier)
-      .verify(this.args.id, {runsDir: kernel.config.get<string>('runs.dir'), threads: this.flags.threads});
+      .verify(this.args.id, {
+        runsDir: kernel.config.get<string>('runs.dir'),
+        threads: this.flags.threads,
+        onProgress: (done, total) => progress.update(done, total),
+      })
+      .finally(() => progress.stop());
     if (!this.jsonEnabled()) {
       for (const run of report.runs) {
         if (!run.manifestFound) {
@@ -33,7 +41,9 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
           this.log(`  ${status}  ${artifact.path}${artifact.found ? `  (${artifact.found})` : ''}`);
         }
       }
-      this.log(`${report.ok ? 'verified' : 'FAILED'}: ${report.artifacts} artifacts, ${report.bytes} bytes, ${report.runs.length} runs`);
+      this.log(
+        `${report.ok ? 'verified' : 'FAILED'}: ${formatCount(report.artifacts)} artifacts, ${formatBytes(report.bytes)}, ${formatCount(report.runs.length)} runs`,
+      );
     }
     if (!report.ok) {
       // The report is the result (also under --json); the exit code and one line on stderr say it failed.

@@ -1,5 +1,6 @@
 import {parseShard} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
+import {formatCount} from '../../cli/format.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
 import {type CountWordsResult, TokenizerTrainingService} from '../../services/tokenization/tokenizer-training-service.js';
@@ -45,7 +46,7 @@ export default class TokenizerCount extends CodexCommand<typeof TokenizerCount> 
       );
     if (!this.jsonEnabled()) {
       this.log(
-        `shard ${result.shard}: ${result.sources} sources, ${result.lines} lines, ${result.words} distinct words → ${result.partial}`,
+        `shard ${result.shard}: ${formatCount(result.sources)} sources, ${formatCount(result.lines)} lines, ${formatCount(result.words)} distinct words → ${result.partial}`,
       );
     }
     return result;

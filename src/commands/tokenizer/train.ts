@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core';
+import {formatCount} from '../../cli/format.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBar} from '../../cli/progress-bar.js';
 import {SHARD_TASKS} from '../../services/shards/shard-tasks.js';
@@ -81,7 +82,7 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
         : await service.trainFromCounts(request, await Promise.all(fromCounts.map((path) => readWordCounts(path))), observer);
     if (!this.jsonEnabled()) {
       const verb = result.cached ? 'cached' : 'trained';
-      this.log(`${verb} ${result.modelType} tokenizer, ${result.vocabSize} tokens: ${result.out ?? result.tokenizer}`);
+      this.log(`${verb} ${result.modelType} tokenizer, ${formatCount(result.vocabSize)} tokens: ${result.out ?? result.tokenizer}`);
       this.log(`run ${result.runId}  ${result.artifactChecksum}`);
     }
     return result;

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core';
 import {CodexError, ExitCode} from '@codex-ml/core';
+import {formatBytes, formatCount} from '../../cli/format.js';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
 import {type ValidationReport, TokenizerValidationService} from '../../services/tokenization/tokenizer-validation-service.js';
@@ -66,11 +67,13 @@ export default class TokenizerValidate extends CodexCommand<typeof TokenizerVali
     const special = result.specialTokens.map(
       (check) => `${check.token}=${check.id ?? '-'}${check.ok ? '' : ` (expected ${check.expectedId})`}`,
     );
-    this.log(`tokenizer      ${result.tokenizer} (${result.modelType}, ${result.vocabSize} tokens)`);
+    this.log(`tokenizer      ${result.tokenizer} (${result.modelType}, ${formatCount(result.vocabSize)} tokens)`);
     this.log(`special tokens ${special.join(' ') || '(none)'}`);
-    this.log(`lines          ${result.lines} (${result.words} words, ${result.bytes} bytes, ${result.tokens} tokens)`);
     this.log(
-      `round trip     ${result.roundTrip.checked - result.roundTrip.failed}/${result.roundTrip.checked} lines (${result.roundTrip.mode})` +
+      `lines          ${formatCount(result.lines)} (${formatCount(result.words)} words, ${formatBytes(result.bytes)}, ${formatCount(result.tokens)} tokens)`,
+    );
+    this.log(
+      `round trip     ${formatCount(result.roundTrip.checked - result.roundTrip.failed)}/${formatCount(result.roundTrip.checked)} lines (${result.roundTrip.mode})` +
         (result.roundTrip.skippedUnknown > 0 ? ` (${result.roundTrip.skippedUnknown} with unknown tokens not checked)` : ''),
     );
     this.log(`unknown rate   ${(result.unknownRate * 100).toFixed(3)}%`);

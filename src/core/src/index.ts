@@ -26,6 +26,7 @@ export {
 } from './plugin/define-plugin.js';
 export {type CapabilityRequest, requireCapability} from './plugin/require-capability.js';
 export {type HookOutcome, type HookRunner, type HostPlugin, loadRegistry} from './plugin/plugin-host.js';
+export {apiRangeProblem, nodeEngineProblem} from './plugin/plugin-compatibility.js';
 export {type ConfigFile, type ConfigInputs, ResolvedConfig, migrateConfigValues, resolveConfig} from './config/config-resolver.js';
 export {envVariableFor} from './config/env-variable.js';
 export {CORE_ORIGIN, ConfigSchema} from './config/config-schema.js';

@@ -1,3 +1,4 @@
+import {closestMatch} from './config/closest-match.js';
 import type {ConfigSection} from './config/config-key.js';
 import {ConfigSchema} from './config/config-schema.js';
 import {BACKEND_CONFIG_BLOCKS, CONTRACT_NAMES, type ContractName} from './contracts/index.js';
@@ -134,9 +135,10 @@ export class Registry {
     const backend = this.get(contract, name);
     if (backend) return backend;
     const known = this.names(contract);
+    const suggestion = closestMatch(name, known);
     throw new CodexError(
       'E_UNKNOWN_BACKEND',
-      `${where}: unknown ${contract} backend "${name}"; registered: ${known.length > 0 ? known.join(', ') : '(none)'}`,
+      `${where}: unknown ${contract} backend "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; registered: ${known.length > 0 ? known.join(', ') : '(none)'}`,
       {
         hint: `choose one of those, or add a plugin that provides it: codex plugins:install <package-or-path>`,
         exitCode: ExitCode.config,

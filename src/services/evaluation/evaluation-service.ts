@@ -23,6 +23,8 @@ export interface EvaluateRequest {
   /** 0 = every window of the split. */
   readonly maxBatches: number;
   readonly onWarning?: (message: string) => void;
+  /** Called after each batch scored with (batches done, batches in all). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface EvaluationResult {
@@ -101,7 +103,7 @@ export class EvaluationService {
           {hint: 'evaluate a larger split (evaluation.split) or train with a shorter context', exitCode: ExitCode.input},
         );
       }
-      const {loss, tokens} = await meanLoss(model, batches);
+      const {loss, tokens} = await meanLoss(model, batches, request.onProgress);
       if (!Number.isFinite(loss)) {
         throw new CodexError('E_NON_FINITE', `training run ${snapshot.runId} step ${step}: the ${request.split} loss is ${loss}`, {
           hint: 'the checkpoint holds non-finite weights; retrain with a lower learning rate',

@@ -5,6 +5,7 @@ import {
   Backends,
   type Checksum,
   type Hasher,
+  type Manifest,
   ManifestStore,
   ParallelFileHasher,
   errnoCode,
@@ -45,6 +46,8 @@ export interface VerifyReport {
 export interface VerifyOptions {
   readonly runsDir: string;
   readonly threads?: number;
+  /** Called as artifacts are hashed with (bytes done, bytes the manifests record in all). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -66,10 +69,25 @@ export class RunVerifier {
     const runs: RunCheck[] = [];
     const seen = new Set<string>([runId]);
     const queue: string[] = [runId];
-    // Breadth-first over parents: the run, then its parents, then theirs.
+    const manifests = new Map<string, Manifest | undefined>();
+    // Breadth-first over parents: the run, then its parents, then theirs; all read before hashing, so progress
+    // knows how many bytes there are to check.
     for (let index = 0; index < queue.length; index++) {
       const id = queue[index] as string;
       const manifest = id === runId ? root : await this.store.get(id);
+      manifests.set(id, manifest);
+      for (const parent of [...(manifest?.parents ?? [])].sort()) {
+        if (!seen.has(parent)) {
+          seen.add(parent);
+          queue.push(parent);
+        }
+      }
+    }
+    const total = [...manifests.values()]
+      .flatMap((manifest) => (manifest ? artifactsOf(manifest) : []))
+      .reduce((sum, a) => sum + a.bytes, 0);
+    let hashed = 0;
+    for (const [id, manifest] of manifests) {
       if (manifest === undefined) {
         runs.push({runId: id, kind: undefined, manifestFound: false, artifacts: []});
         continue;
@@ -79,15 +97,12 @@ export class RunVerifier {
       for (const artifact of artifactsOf(manifest)) {
         const {algorithm, hex} = parseChecksum(artifact.checksum, `manifest of run ${id}: ${artifact.path}`);
         const hasher = await this.backends.open('hasher', algorithm, `checksum of ${artifact.path} in run ${id}`);
-        artifacts.push(await checkArtifact(join(directory, artifact.path), artifact, algorithm, hex, hasher, options.threads));
+        const progress = (done: number) => options.onProgress?.(hashed + Math.min(done, artifact.bytes), total);
+        artifacts.push(await checkArtifact(join(directory, artifact.path), artifact, algorithm, hex, hasher, options.threads, progress));
+        hashed += artifact.bytes;
+        options.onProgress?.(hashed, total);
       }
       runs.push({runId: id, kind: manifest.kind, manifestFound: true, artifacts});
-      for (const parent of [...manifest.parents].sort()) {
-        if (!seen.has(parent)) {
-          seen.add(parent);
-          queue.push(parent);
-        }
-      }
     }
     const all = runs.flatMap((run) => run.artifacts);
     const failures = all.filter((artifact) => artifact.status !== 'ok').length + runs.filter((run) => !run.manifestFound).length;
@@ -109,6 +124,7 @@ async function checkArtifact(
   expectedHex: string,
   hasher: Hasher,
   threads: number | undefined,
+  onProgress: (bytes: number) => void,
 ): Promise<ArtifactCheck> {
   let size: number;
   try {
@@ -122,7 +138,7 @@ async function checkArtifact(
   // A size change alone proves modification; skip hashing a file that cannot match.
   if (size !== artifact.bytes) return {...artifact, status: 'modified', found: `${size} bytes, expected ${artifact.bytes}`};
   try {
-    const [digest] = await new ParallelFileHasher(hasher).hashFiles([{path, size}], {threads});
+    const [digest] = await new ParallelFileHasher(hasher).hashFiles([{path, size}], {threads, onProgress});
     const actual: Checksum = `${algorithm}:${digest?.hex ?? ''}`;
     return digest?.hex === expectedHex ? {...artifact, status: 'ok'} : {...artifact, status: 'modified', found: actual};
   } catch (error) {

@@ -173,13 +173,18 @@ export class TrainingRunner {
 }
 
 /** Mean loss over every token of `batches` (each batch weighted by its token count). */
-export async function meanLoss(model: EngineModel, batches: readonly TokenBatch[]): Promise<{loss: number; tokens: number}> {
+export async function meanLoss(
+  model: EngineModel,
+  batches: readonly TokenBatch[],
+  onBatch?: (done: number, total: number) => void,
+): Promise<{loss: number; tokens: number}> {
   let weighted = 0;
   let tokens = 0;
-  for (const batch of batches) {
+  for (const [index, batch] of batches.entries()) {
     const count = batch.batchSize * batch.length;
     weighted += (await model.evaluate(batch)) * count;
     tokens += count;
+    onBatch?.(index + 1, batches.length);
   }
   return {loss: tokens > 0 ? weighted / tokens : Number.NaN, tokens};
 }

@@ -23,6 +23,8 @@ export interface Hasher {
   readonly algorithm: string;
   /** Length of the digest in bytes. */
   readonly digestBytes: number;
+  /** What computes the digests, e.g. `native (@napi-rs/blake-hash)` or `wasm (blake3-wasm)`; shown by `codex backends`. */
+  readonly implementation?: string;
   /** Starts a new, independent digest. */
   create(): HashState;
 }

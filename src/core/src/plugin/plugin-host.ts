@@ -1,10 +1,10 @@
-import semver from 'semver';
 import {API_VERSION} from '../api-version.js';
 import {ConfigSchema} from '../config/config-schema.js';
 import {configSchema} from '../config/schema.js';
 import {isCodexError} from '../errors.js';
 import {Registry} from '../registry.js';
 import {isPluginContribution, REGISTER_HOOK} from './define-plugin.js';
+import {apiRangeProblem} from './plugin-compatibility.js';
 
 /** The parts of an oclif plugin the host reads; structural, so core does not depend on oclif. */
 export interface HostPlugin {
@@ -43,22 +43,12 @@ export async function loadRegistry(runner: HookRunner): Promise<Registry> {
       registry.reportProblem({plugin: plugin.name, message: 'its codex:register hook returned no registration (use definePlugin)'});
       continue;
     }
-    const codex = plugin.pjson['codex'];
-    const apiRange = typeof codex === 'object' && codex !== null ? (codex as {apiRange?: unknown}).apiRange : undefined;
-    if (typeof apiRange !== 'string' || semver.validRange(apiRange) === null) {
-      registry.reportProblem({
-        plugin: plugin.name,
-        message: 'declares no valid core API range; add "codex": {"apiRange": "^1.0.0"} to its package.json',
-      });
+    const problem = apiRangeProblem(plugin.pjson);
+    if (problem !== undefined) {
+      registry.reportProblem({plugin: plugin.name, message: problem});
       continue;
     }
-    if (!semver.satisfies(API_VERSION, apiRange)) {
-      registry.reportProblem({
-        plugin: plugin.name,
-        message: `supports core API ${apiRange}, this codex provides ${API_VERSION}; install a version of the plugin built for ${API_VERSION}`,
-      });
-      continue;
-    }
+    const apiRange = (plugin.pjson['codex'] as {apiRange: string}).apiRange;
     for (const {section, keys} of result.config ?? []) {
       try {
         registry.schema.contribute(plugin.name, section, keys);
