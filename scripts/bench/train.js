@@ -1,59 +1,93 @@
 #!/usr/bin/env node
-// npm run bench:train [-- --steps 50 --vocab 2048 --batch 16 --backend wasm]
+// npm run bench:train [-- --vs-pytorch] [--vs-layers] [--models default,small] [--steps 30] [--small-steps 3]
+//                        [--workers N] [--repeat 3] [--vocab 2048] [--json]
 //
-// Tokens/s of the default model (configs/training/base.yaml) for N steps through the tfjs training engine,
-// driven through the TrainingEngine contract as `codex train` drives it, side by side with the same architecture, batch, optimizer family and backend trained through tfjs-layers
-// `model.fit`, and the achieved GFLOP/s as a fraction of the backend's own 1024×1024 matMul GFLOP/s measured
-// in the same run. Prints a table and, with --json, one JSON object.
+// Training throughput of the codex engine (TfjsEngine's data-parallel step, wasm backend by default) on the
+// presets of configs/training/ — `default` (base.yaml) and `small` (small.yaml) — with 1 worker and with N
+// (one per core), against:
+// - the backend's own 1024×1024 matMul, as achieved GFLOP/s over its GFLOP/s (always);
+// - --vs-pytorch: the same architecture, batch, optimizer (AdamW, same hyper-parameters, codex's init scheme)
+//   and step count in PyTorch (scripts/bench/train_pytorch.py, run with /usr/bin/python3) at 1 and N threads;
+//   PyTorch is not installed by this script: `apt-get install python3-torch` (and `libopenblas0`, its fast BLAS);
+// - --vs-layers: the same model through tfjs-layers `model.fit` (default preset only; slow).
 //
-// The machine may be shared: every figure is given in wall time and in this process's CPU time
-// (process.cpuUsage), which other processes disturb much less; ratios are computed from CPU time.
+// Every figure is given in wall time and in CPU time (user + system of the whole process, worker threads
+// included). The machine may be shared: each configuration runs --repeat times and the best of each is kept,
+// and the load average is printed. Ratios to PyTorch compare wall-clock tokens/s (what a user waits for);
+// per-core ratios compare tokens per CPU-second, which other processes disturb much less.
+import {spawnSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {availableParallelism, loadavg} from 'node:os';
+import {join, resolve} from 'node:path';
 import {parseArgs} from 'node:util';
 import {ConfigSchema, configSchema, resolveConfig} from '@codex-ml/core';
-import {ADAM_CONFIG, AdamWOptimizer, TFJS_CONFIG, TfjsEngine} from '@codex-ml/plugin-tfjs';
+import {ADAM_CONFIG, AdamWOptimizer, loadTfBackend, TFJS_CONFIG, TfjsEngine} from '@codex-ml/plugin-tfjs';
 import * as tf from '@tensorflow/tfjs';
 
+const root = resolve(import.meta.dirname, '../..');
 const {values: flags} = parseArgs({
   options: {
-    steps: {type: 'string', default: '50'},
-    warmup: {type: 'string', default: '3'},
+    'vs-pytorch': {type: 'boolean', default: false},
+    'vs-layers': {type: 'boolean', default: false},
+    models: {type: 'string'},
+    steps: {type: 'string', default: '30'},
+    'small-steps': {type: 'string', default: '3'},
+    warmup: {type: 'string', default: '2'},
+    workers: {type: 'string', default: String(availableParallelism())},
+    repeat: {type: 'string', default: '3'},
     vocab: {type: 'string', default: '2048'},
-    batch: {type: 'string', default: '16'},
     backend: {type: 'string'},
-    config: {type: 'string', default: 'configs/training/base.yaml'},
     json: {type: 'boolean', default: false},
   },
 });
-const steps = Number(flags.steps);
+const PRESETS = {default: 'configs/training/base.yaml', small: 'configs/training/small.yaml'};
+const models = (flags.models ?? (flags['vs-pytorch'] ? 'default,small' : 'default')).split(',');
+const workers = Number(flags.workers);
+const repeat = Number(flags.repeat);
 const warmup = Number(flags.warmup);
 const vocabSize = Number(flags.vocab);
-const batchSize = Number(flags.batch);
-// The engine's and AdamW's keys, declared as the plugin's registration declares them.
-const schema = new ConfigSchema(configSchema);
-schema.contribute('@codex-ml/plugin-tfjs', 'training.tfjs', TFJS_CONFIG);
-schema.contribute('@codex-ml/plugin-tfjs', 'training.optimizer.adamw', ADAM_CONFIG);
-const config = resolveConfig({file: flags.config, schema});
-const training = config.get('training');
-const backend = flags.backend ?? training.tfjs.backend;
-const {layers, heads, dModel} = training.tfjs;
-const {contextLength} = training.model;
-const optimizer = {...training.optimizer, ...training.optimizer.adamw};
-const time = contextLength;
 const seed = 1337;
+const python = '/usr/bin/python3';
+const pytorchScript = join(root, 'scripts', 'bench', 'train_pytorch.py');
 
-// The engine's options are its config block, as the host passes them.
-const tfjsEngine = await TfjsEngine.create({...training.tfjs, backend});
-
-/** Deterministic token stream (a seeded LCG) cut into (context, next-token) windows. */
-function batches(count) {
-  let state = 12345;
-  const next = () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state >>> 8;
+/** A preset's settings as the engine and the runner read them (the plugin's keys contributed as it registers them). */
+function presetSettings(name) {
+  const file = PRESETS[name];
+  if (!file) throw new Error(`unknown preset "${name}": choose from ${Object.keys(PRESETS).join(', ')}`);
+  const schema = new ConfigSchema(configSchema);
+  schema.contribute('@codex-ml/plugin-tfjs', 'training.tfjs', TFJS_CONFIG);
+  schema.contribute('@codex-ml/plugin-tfjs', 'training.optimizer.adamw', ADAM_CONFIG);
+  const training = resolveConfig({file: join(root, file), schema}).get('training');
+  const {tfjs, optimizer} = training;
+  const backend = flags.backend ?? tfjs.backend;
+  return {
+    name,
+    file,
+    backend,
+    engineOptions: {...tfjs, backend},
+    shape: {layers: tfjs.layers, heads: tfjs.heads, dModel: tfjs.dModel, contextLength: training.model.contextLength},
+    batchSize: training.batchSize,
+    clipNorm: training.clipNorm,
+    steps: Number(name === 'small' ? flags['small-steps'] : flags.steps),
+    optimizer: {
+      learningRate: optimizer.learningRate,
+      weightDecay: optimizer.weightDecay,
+      params: {beta1: optimizer.adamw.beta1, beta2: optimizer.adamw.beta2, epsilon: optimizer.adamw.epsilon},
+    },
   };
-  const stream = Int32Array.from({length: count * batchSize * (time + 1)}, () => next() % vocabSize);
-  const out = [];
-  for (let i = 0; i < count; i++) {
+}
+
+/** The deterministic token stream train_pytorch.py also generates: a 32-bit LCG cut into (context, next) windows. */
+function batches(preset, count) {
+  const {batchSize} = preset;
+  const time = preset.shape.contextLength;
+  let state = 12345;
+  const stream = new Int32Array(count * batchSize * (time + 1));
+  for (let i = 0; i < stream.length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    stream[i] = (state >>> 8) % vocabSize;
+  }
+  return Array.from({length: count}, (_, i) => {
     const contexts = new Int32Array(batchSize * time);
     const targets = new Int32Array(batchSize * time);
     for (let b = 0; b < batchSize; b++) {
@@ -61,18 +95,17 @@ function batches(count) {
       contexts.set(stream.subarray(start, start + time), b * time);
       targets.set(stream.subarray(start + 1, start + time + 1), b * time);
     }
-    out.push({batchSize, length: time, contexts, targets});
-  }
-  return out;
+    return {batchSize, length: time, contexts, targets};
+  });
 }
 
-/** Milliseconds of CPU this process has used (user + system). */
+/** Milliseconds of CPU this process has used (user + system, all threads). */
 function cpuMs() {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 }
 
-/** Best of five 1024×1024 matMuls, in wall and CPU time. */
+/** Best of five 1024×1024 matMuls of the backend, in wall and CPU time. */
 function matmulGflops() {
   const a = tf.randomNormal([1024, 1024], 0, 1, 'float32', 1);
   const b = tf.randomNormal([1024, 1024], 0, 1, 'float32', 2);
@@ -93,208 +126,216 @@ function matmulGflops() {
   return {wall: (2 * 1024 ** 3) / wall / 1e6, cpu: (2 * 1024 ** 3) / cpu / 1e6};
 }
 
-async function runEngine(data) {
-  const model = await tfjsEngine.createTrainableModel(
-    {vocabSize, contextLength, seed},
-    {
-      optimizer: AdamWOptimizer.create(),
-      optimizerOptions: {
-        learningRate: optimizer.learningRate,
-        weightDecay: optimizer.weightDecay,
-        params: {beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon},
-      },
-      clipNorm: training.clipNorm,
-    },
+/**
+ * `steps` timed updates of a trainable model of the engine, driven through the TrainingEngine contract as
+ * `codex train` drives it, on `threads` workers, after `warmup` untimed ones (which start the workers).
+ */
+async function runCodex(preset, data, threads) {
+  const engine = await TfjsEngine.create(preset.engineOptions);
+  const model = await engine.createTrainableModel(
+    {vocabSize, contextLength: preset.shape.contextLength, seed},
+    {optimizer: AdamWOptimizer.create(), optimizerOptions: preset.optimizer, clipNorm: preset.clipNorm, workers: threads},
   );
-  const lr = optimizer.learningRate;
-  for (let i = 0; i < warmup; i++) await model.trainStep([data[i]], i + 1, lr);
-  const start = performance.now();
-  const startCpu = cpuMs();
-  let loss = 0;
-  for (let i = 0; i < steps; i++) loss = (await model.trainStep([data[warmup + i]], warmup + i + 1, lr)).loss;
-  const seconds = (performance.now() - start) / 1000;
-  const cpuSeconds = (cpuMs() - startCpu) / 1000;
-  const flopsPerToken = model.network.trainFlopsPerToken;
-  const parameters = model.parameterCount;
-  model.dispose();
-  return {seconds, cpuSeconds, loss, flopsPerToken, parameters};
-}
-
-// ---- tfjs-layers baseline: the same GPT (pre-norm blocks, fused qkv, GELU-tanh MLP, tied output) ----
-
-class PositionEmbedding extends tf.layers.Layer {
-  static className = 'PositionEmbedding';
-  constructor(config) {
-    super(config);
-    this.time = config.time;
-    this.width = config.width;
-  }
-  build() {
-    this.table = this.addWeight('table', [this.time, this.width], 'float32', tf.initializers.randomNormal({stddev: 0.02, seed}));
-    this.built = true;
-  }
-  call(inputs) {
-    return tf.tidy(() => tf.add(Array.isArray(inputs) ? inputs[0] : inputs, this.table.read()));
-  }
-  computeOutputShape(shape) {
-    return shape;
+  const lr = preset.optimizer.learningRate;
+  try {
+    for (let i = 0; i < warmup; i++) await model.trainStep([data[i]], i + 1, lr);
+    const start = performance.now();
+    const startCpu = cpuMs();
+    let loss = 0;
+    for (let i = 0; i < preset.steps; i++) loss = (await model.trainStep([data[warmup + i]], warmup + i + 1, lr)).loss;
+    return {
+      seconds: (performance.now() - start) / 1000,
+      cpuSeconds: (cpuMs() - startCpu) / 1000,
+      loss,
+      flopsPerToken: model.network.trainFlopsPerToken,
+      parameters: model.parameterCount,
+    };
+  } finally {
+    await model.dispose();
   }
 }
 
-class CausalSelfAttention extends tf.layers.Layer {
-  static className = 'CausalSelfAttention';
-  constructor(config) {
-    super(config);
-    this.heads = config.heads;
-    this.width = config.width;
-    this.time = config.time;
-    const mask = new Float32Array(this.time * this.time);
-    for (let i = 0; i < this.time; i++) for (let j = i + 1; j < this.time; j++) mask[i * this.time + j] = -1e9;
-    this.mask = tf.keep(tf.tensor2d(mask, [this.time, this.time]));
-  }
-  call(inputs) {
-    return tf.tidy(() => {
-      const qkv = Array.isArray(inputs) ? inputs[0] : inputs;
-      const [batch] = qkv.shape;
-      const headSize = this.width / this.heads;
-      const split = (t) => tf.transpose(tf.reshape(t, [batch, this.time, this.heads, headSize]), [0, 2, 1, 3]);
-      const [q, k, v] = tf.split(qkv, 3, -1).map(split);
-      const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headSize)), this.mask);
-      const mixed = tf.matMul(tf.softmax(scores), v);
-      return tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, this.time, this.width]);
-    });
-  }
-  computeOutputShape(shape) {
-    return [shape[0], shape[1], this.width];
-  }
+/** Whether /usr/bin/python3 can import torch; a line saying how to get it when not. */
+function pytorchMissing() {
+  if (!existsSync(python)) return `${python} is missing: apt-get install python3 python3-torch`;
+  const probe = spawnSync(python, ['-c', 'import torch'], {encoding: 'utf8'});
+  if (probe.status !== 0)
+    return 'PyTorch is not installed for /usr/bin/python3: apt-get install python3-torch (and libopenblas0, its fast BLAS)';
+  return undefined;
 }
 
-class TiedOutput extends tf.layers.Layer {
-  static className = 'TiedOutput';
-  constructor(config) {
-    super(config);
-    this.embedding = config.embedding;
-    this.vocab = config.vocab;
-  }
-  call(inputs) {
-    return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const [batch, steps, width] = x.shape;
-      const table = this.embedding.trainableWeights[0].read();
-      const logits = tf.matMul(tf.reshape(x, [batch * steps, width]), table, false, true);
-      return tf.softmax(tf.reshape(logits, [batch, steps, this.vocab]));
-    });
-  }
-  computeOutputShape(shape) {
-    return [shape[0], shape[1], this.vocab];
-  }
-}
-
-function layersModel() {
-  const normal = (stddev) => tf.initializers.randomNormal({stddev, seed});
-  const input = tf.input({shape: [time], dtype: 'int32'});
-  const embedding = tf.layers.embedding({inputDim: vocabSize, outputDim: dModel, embeddingsInitializer: normal(0.02)});
-  let x = new PositionEmbedding({time, width: dModel}).apply(embedding.apply(input));
-  for (let layer = 0; layer < layers; layer++) {
-    let h = tf.layers.layerNormalization({epsilon: 1e-5}).apply(x);
-    h = tf.layers.dense({units: 3 * dModel, kernelInitializer: normal(0.02)}).apply(h);
-    h = new CausalSelfAttention({heads, width: dModel, time}).apply(h);
-    h = tf.layers.dense({units: dModel, kernelInitializer: normal(0.02 / Math.sqrt(2 * layers))}).apply(h);
-    x = tf.layers.add().apply([x, h]);
-    h = tf.layers.layerNormalization({epsilon: 1e-5}).apply(x);
-    h = tf.layers.dense({units: 4 * dModel, activation: 'gelu_new', kernelInitializer: normal(0.02)}).apply(h);
-    h = tf.layers.dense({units: dModel, kernelInitializer: normal(0.02 / Math.sqrt(2 * layers))}).apply(h);
-    x = tf.layers.add().apply([x, h]);
-  }
-  x = tf.layers.layerNormalization({epsilon: 1e-5}).apply(x);
-  const output = new TiedOutput({embedding, vocab: vocabSize}).apply(x);
-  const model = tf.model({inputs: input, outputs: output});
-  model.compile({
-    optimizer: tf.train.adam(optimizer.learningRate, optimizer.beta1, optimizer.beta2, optimizer.epsilon),
-    loss: 'sparseCategoricalCrossentropy',
+function runPytorch(preset, threads) {
+  const {shape, optimizer} = preset;
+  const args = {
+    layers: shape.layers,
+    heads: shape.heads,
+    'd-model': shape.dModel,
+    context: shape.contextLength,
+    batch: preset.batchSize,
+    vocab: vocabSize,
+    steps: preset.steps,
+    warmup,
+    threads,
+    lr: optimizer.learningRate,
+    'weight-decay': optimizer.weightDecay,
+    beta1: optimizer.params.beta1,
+    beta2: optimizer.params.beta2,
+    eps: optimizer.params.epsilon,
+    clip: preset.clipNorm,
+  };
+  const threadsEnv = {OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads)};
+  const result = spawnSync(python, [pytorchScript, ...Object.entries(args).flatMap(([key, value]) => [`--${key}`, String(value)])], {
+    encoding: 'utf8',
+    env: {...process.env, ...threadsEnv},
+    maxBuffer: 1 << 20,
   });
-  return model;
-}
-
-async function runLayers(data) {
-  const model = layersModel();
-  const stack = (list, key) =>
-    tf.tensor2d(Int32Array.from(list.flatMap((b) => Array.from(b[key]))), [list.length * batchSize, time], 'int32');
-  const fitBatches = async (list) => {
-    const x = stack(list, 'contexts');
-    const y = tf.reshape(tf.cast(stack(list, 'targets'), 'float32'), [list.length * batchSize, time, 1]);
-    const history = await model.fit(x, y, {batchSize, epochs: 1, shuffle: false, verbose: 0});
-    x.dispose();
-    y.dispose();
-    return history.history.loss?.[0];
-  };
-  await fitBatches(data.slice(0, warmup));
-  const start = performance.now();
-  const startCpu = cpuMs();
-  const loss = await fitBatches(data.slice(warmup, warmup + steps));
-  const seconds = (performance.now() - start) / 1000;
-  const cpuSeconds = (cpuMs() - startCpu) / 1000;
-  const parameters = model.countParams();
-  model.dispose();
-  return {seconds, cpuSeconds, loss, parameters};
-}
-
-const data = batches(warmup + steps);
-const tokens = steps * batchSize * time;
-const matmulBefore = matmulGflops();
-const engine = await runEngine(data);
-const layersRun = await runLayers(data);
-const matmulAfter = matmulGflops();
-const matmul = {wall: Math.max(matmulBefore.wall, matmulAfter.wall), cpu: Math.max(matmulBefore.cpu, matmulAfter.cpu)};
-const figures = (run) => {
-  const wallTokens = tokens / run.seconds;
-  const cpuTokens = tokens / run.cpuSeconds;
+  if (result.status !== 0) throw new Error(`train_pytorch.py failed: ${result.stderr.slice(-800)}`);
+  const out = JSON.parse(result.stdout);
   return {
-    tokensPerSecond: round(wallTokens),
-    tokensPerCpuSecond: round(cpuTokens),
-    seconds: round(run.seconds),
-    cpuSeconds: round(run.cpuSeconds),
-    gflops: round((engine.flopsPerToken * wallTokens) / 1e9),
-    gflopsPerCpuSecond: round((engine.flopsPerToken * cpuTokens) / 1e9),
-    finalLoss: round(run.loss),
+    seconds: out.seconds,
+    cpuSeconds: out.cpuSeconds,
+    loss: out.finalLoss,
+    parameters: out.parameters,
+    blas: out.blas,
+    torch: out.torch,
   };
+}
+
+/** Runs `measure` `repeat` times; keeps the best wall-clock and the best CPU-time figures. */
+async function best(measure, tokens) {
+  let result;
+  for (let i = 0; i < repeat; i++) {
+    const run = await measure();
+    const figures = {
+      tokensPerSecond: tokens / run.seconds,
+      tokensPerCpuSecond: tokens / run.cpuSeconds,
+      finalLoss: run.loss,
+      parameters: run.parameters,
+      ...(run.blas ? {blas: run.blas, torch: run.torch} : {}),
+    };
+    if (!result) result = figures;
+    else {
+      result.tokensPerSecond = Math.max(result.tokensPerSecond, figures.tokensPerSecond);
+      result.tokensPerCpuSecond = Math.max(result.tokensPerCpuSecond, figures.tokensPerCpuSecond);
+    }
+  }
+  return result;
+}
+
+async function benchPreset(name, missing) {
+  const preset = presetSettings(name);
+  await loadTfBackend(preset.backend);
+  const data = batches(preset, warmup + preset.steps);
+  const tokens = preset.steps * preset.batchSize * preset.shape.contextLength;
+  const rows = {};
+  let flopsPerToken = 0;
+  for (const threads of [...new Set([1, workers])]) {
+    rows[`codex, ${threads} worker${threads > 1 ? 's' : ''}`] = await best(async () => {
+      const run = await runCodex(preset, data, threads);
+      flopsPerToken = run.flopsPerToken;
+      return run;
+    }, tokens);
+  }
+  if (flags['vs-pytorch'] && !missing) {
+    for (const threads of [...new Set([1, workers])]) {
+      rows[`PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`] = await best(async () => runPytorch(preset, threads), tokens);
+    }
+  }
+  if (flags['vs-layers'] && name === 'default') {
+    const {runLayers} = await import('./train-layers.js');
+    rows['tfjs-layers fit'] = await best(() => runLayers(preset, data, {warmup, vocabSize, seed, cpuMs}), tokens);
+  }
+  for (const row of Object.values(rows)) {
+    row.gflops = (flopsPerToken * row.tokensPerSecond) / 1e9;
+    row.gflopsPerCpuSecond = (flopsPerToken * row.tokensPerCpuSecond) / 1e9;
+  }
+  const codex = Object.entries(rows).filter(([label]) => label.startsWith('codex'));
+  const torch = Object.entries(rows).filter(([label]) => label.startsWith('PyTorch'));
+  const oneWorker = codex[0]?.[1];
+  const nWorkers = codex.at(-1)?.[1];
+  const bestOf = (list, key) => Math.max(...list.map(([, row]) => row[key]));
+  const ratios = {
+    scaling: nWorkers.tokensPerSecond / oneWorker.tokensPerSecond,
+    cpuPerTokenNvs1: oneWorker.tokensPerCpuSecond / nWorkers.tokensPerCpuSecond,
+    ...(torch.length > 0
+      ? {
+          vsPytorchBest: bestOf(codex, 'tokensPerSecond') / bestOf(torch, 'tokensPerSecond'),
+          perCoreVsPytorch: oneWorker.tokensPerCpuSecond / (torch[0]?.[1].tokensPerCpuSecond ?? Number.NaN),
+        }
+      : {}),
+  };
+  return {
+    preset: name,
+    file: preset.file,
+    backend: preset.backend,
+    shape: preset.shape,
+    vocabSize,
+    batchSize: preset.batchSize,
+    steps: preset.steps,
+    trainFlopsPerToken: flopsPerToken,
+    rows,
+    ratios,
+  };
+}
+
+const missing = flags['vs-pytorch'] ? pytorchMissing() : undefined;
+const loadBefore = loadavg();
+await loadTfBackend(flags.backend ?? 'wasm');
+const matmulBefore = matmulGflops();
+const results = [];
+for (const name of models) results.push(await benchPreset(name, missing));
+const matmulAfter = matmulGflops();
+const matmul = {gflops: Math.max(matmulBefore.wall, matmulAfter.wall), gflopsPerCpuSecond: Math.max(matmulBefore.cpu, matmulAfter.cpu)};
+for (const result of results) {
+  const one = Object.values(result.rows)[0];
+  result.ratios.matmulFraction = one.gflopsPerCpuSecond / matmul.gflopsPerCpuSecond;
+  result.ratios.matmulFractionWall = one.gflops / matmul.gflops;
+}
+const summary = {
+  cores: availableParallelism(),
+  loadAverage: {before: loadBefore, after: loadavg()},
+  repeat,
+  matmul1024: matmul,
+  pytorch: missing ?? 'ok',
+  results,
 };
-const engineFigures = figures(engine);
-const fitFigures = figures(layersRun);
-const result = {
-  backend,
-  model: {layers, heads, dModel, contextLength, vocabSize, parameters: engine.parameters, layersParameters: layersRun.parameters},
-  batchSize,
-  steps,
-  trainFlopsPerToken: engine.flopsPerToken,
-  matmul1024: {gflops: round(matmul.wall), gflopsPerCpuSecond: round(matmul.cpu)},
-  engine: engineFigures,
-  modelFit: fitFigures,
-  speedup: round(fitFigures.cpuSeconds / engineFigures.cpuSeconds),
-  speedupWall: round(fitFigures.seconds / engineFigures.seconds),
-  matmulFraction: round(engineFigures.gflopsPerCpuSecond / matmul.cpu),
-  matmulFractionWall: round(engineFigures.gflops / matmul.wall),
-};
-if (flags.json) console.log(JSON.stringify(result));
+
+if (flags.json) console.log(JSON.stringify(summary));
 else {
+  const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
   const percent = (value) => `${Math.round(value * 100)}%`;
   console.log(
-    `backend ${backend}; model ${layers}×${dModel}d, ${heads} heads, context ${contextLength}, vocab ${vocabSize} (${engine.parameters} parameters); batch ${batchSize}; ${steps} steps`,
+    `${summary.cores} cores, load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${summary.loadAverage.after.map((l) => l.toFixed(1)).join(' ')} after; best of ${repeat} runs each`,
   );
-  console.log('                      tokens/s   tokens/CPU-s   GFLOP/s   GFLOP/CPU-s   final loss');
-  const line = (label, f) =>
-    console.log(
-      `${label.padEnd(20)} ${String(Math.round(f.tokensPerSecond)).padStart(9)} ${String(Math.round(f.tokensPerCpuSecond)).padStart(14)} ${f.gflops.toFixed(2).padStart(9)} ${f.gflopsPerCpuSecond.toFixed(2).padStart(13)} ${f.finalLoss.toFixed(3).padStart(12)}`,
-    );
-  line('codex engine', engineFigures);
-  line('tfjs-layers fit', fitFigures);
-  console.log(`1024×1024 matMul: ${result.matmul1024.gflops} GFLOP/s wall, ${result.matmul1024.gflopsPerCpuSecond} GFLOP/CPU-s`);
-  console.log(`speed-up vs model.fit: ${result.speedup}× by CPU time, ${result.speedupWall}× by wall time (target ≥ 1.5×)`);
+  if (missing) console.log(`PyTorch rows skipped: ${missing}`);
   console.log(
-    `engine / matMul peak: ${percent(result.matmulFraction)} by CPU time, ${percent(result.matmulFractionWall)} by wall time (target ≥ 50%)`,
+    `1024×1024 matMul (${flags.backend ?? 'wasm'}): ${fixed(matmul.gflops, 1)} GFLOP/s wall, ${fixed(matmul.gflopsPerCpuSecond, 1)} GFLOP/CPU-s`,
   );
-}
-
-function round(value) {
-  return Math.round(value * 1000) / 1000;
+  for (const result of results) {
+    const {shape} = result;
+    const parameters = Object.values(result.rows)[0].parameters;
+    console.log(
+      `\n${result.preset} (${result.file}): ${shape.layers} layers × ${shape.dModel}d, ${shape.heads} heads, context ${shape.contextLength}, vocab ${vocabSize}, batch ${result.batchSize} (${parameters.toLocaleString('en')} parameters); ${result.steps} steps`,
+    );
+    console.log('                        tokens/s   tokens/CPU-s   GFLOP/s   GFLOP/CPU-s   final loss');
+    for (const [label, row] of Object.entries(result.rows)) {
+      console.log(
+        `${label.padEnd(22)} ${fixed(row.tokensPerSecond, 0).padStart(9)} ${fixed(row.tokensPerCpuSecond, 0).padStart(14)} ${fixed(row.gflops, 2).padStart(9)} ${fixed(row.gflopsPerCpuSecond, 2).padStart(13)} ${fixed(row.finalLoss, 3).padStart(12)}${row.blas ? `   (torch ${row.torch}, ${row.blas} BLAS)` : ''}`,
+      );
+    }
+    const r = result.ratios;
+    if (r.vsPytorchBest !== undefined) {
+      console.log(
+        `codex best / PyTorch best: ${fixed(r.vsPytorchBest, 2)}× by wall time (target ≥ 0.5×); per core (1 worker / 1 thread, CPU time): ${fixed(r.perCoreVsPytorch, 2)}×`,
+      );
+    }
+    if (Object.keys(result.rows).filter((label) => label.startsWith('codex')).length > 1) {
+      console.log(
+        `scaling 1 → ${workers} workers: ${fixed(r.scaling, 2)}× by wall time (target ≥ 1.7×); CPU per token ${fixed(r.cpuPerTokenNvs1, 2)}× that of 1 worker`,
+      );
+    }
+    console.log(
+      `codex (1 worker) / matMul rate: ${percent(r.matmulFraction)} by CPU time, ${percent(r.matmulFractionWall)} by wall time (target ≥ 50%)`,
+    );
+  }
 }

@@ -1,5 +1,7 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
+import {registerSimdKernels} from './kernels/simd-kernels.js';
+import {registerWasmSharedIdentity} from './wasm-identity-kernel.js';
 import {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
 
 /** Backends `training.tfjs.backend` may name. */
@@ -25,7 +27,8 @@ let loading: Promise<unknown> = Promise.resolve();
 
 /**
  * Makes `name` the current TensorFlow.js backend, loading its package on demand, and returns once it is ready.
- * The wasm backend gets the `UnsortedSegmentSum` kernel it lacks (the gradient of `gather`). Selecting a
+ * The wasm backend gets the `UnsortedSegmentSum` kernel it lacks (the gradient of `gather`), an `Identity` that
+ * shares data instead of copying it, and the model's SIMD kernels (`registerSimdKernels`). Selecting a
  * native backend whose package is not installed is a one-line error with the install command.
  */
 export function loadTfBackend(name: TfBackendName = 'wasm'): Promise<LoadedTfBackend> {
@@ -45,7 +48,9 @@ async function load(name: TfBackendName): Promise<LoadedTfBackend> {
   if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmSegmentSum();
+    registerWasmSharedIdentity();
     await activate('wasm', name);
+    await registerSimdKernels();
     return {name, tfName: 'wasm', package: '@tensorflow/tfjs-backend-wasm'};
   }
   if (name === 'cpu') {

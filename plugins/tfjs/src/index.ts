@@ -39,7 +39,11 @@
  *     More than one micro-batch = gradient accumulation (mean). Non-finite loss/norm: update skipped,
  *     finite=false. Dropout seeds = f(optimizer.step, micro-batch index): nothing extra to checkpoint.
  *   evaluateLoss(model, batch) → number (no dropout)
- *   Lower level: computeGradients, clipByGlobalNorm, GradientAccumulator.
+ *   Lower level: computeGradients; gradientChunks (the fixed partition of a step into chunks).
+ *
+ * Data parallelism
+ *   new DataParallelTrainer(model, optimizer, {workers, clipNorm, backend}).step(microBatches, step, lr)
+ *     The same chunks spread over worker threads, summed in chunk order: bitwise the same for any worker count.
  *
  * The learning rate of each step comes from the host's schedule; this plugin has none.
  *
@@ -54,7 +58,8 @@
  */
 export {type LoadedTfBackend, loadTfBackend, TF_BACKEND_NAMES, type TfBackendName} from './backend-loader.js';
 export {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
-export {setJsKernels, useJsKernels} from './ops/kernel-policy.js';
+export {type KernelPath, kernelPath, setJsKernels, setKernelPath, useJsKernels} from './ops/kernel-policy.js';
+export {registerSimdKernels, simdKernelsReady} from './kernels/simd-kernels.js';
 export {type GptConfig, validateGptConfig} from './gpt-config.js';
 export {type ForwardOptions, GptModel} from './gpt-model.js';
 export {OPTIMIZER_STATE_VERSION, SlotOptimizer} from './optimizers/slot-optimizer.js';
@@ -62,8 +67,8 @@ export {SgdOptimizer} from './optimizers/sgd-optimizer.js';
 export {MomentumOptimizer} from './optimizers/momentum-optimizer.js';
 export {AdamOptimizer} from './optimizers/adam-optimizer.js';
 export {AdamWOptimizer} from './optimizers/adamw-optimizer.js';
-export {type ClippedGradients, clipByGlobalNorm} from './global-norm-clipping.js';
-export {GradientAccumulator} from './gradient-accumulator.js';
+export {DataParallelTrainer, type DataParallelOptions} from './parallel/data-parallel-trainer.js';
+export {CHUNK_TOKENS, chunkRows, type GradientChunk, gradientChunks} from './parallel/gradient-chunks.js';
 export {computeGradients, evaluateLoss, type TrainStepOptions, type TrainStepResult, trainStep} from './train-step.js';
 export {TFJS_ENGINE, TfjsEngine} from './tfjs-engine.js';
 export {readTfjsEngineOptions, TFJS_ENGINE_DEFAULTS, type TfjsEngineOptions} from './tfjs-engine-options.js';

@@ -51,12 +51,26 @@ export class TfjsEngine implements TrainingEngine {
     assertServesTfjs(factory);
     // The optimizer first: a bad hyper-parameter fails before a model is allocated.
     const optimizer = factory.create(setup.optimizerOptions);
-    return new TfjsTrainableModel(this.#network(spec), optimizer, setup.clipNorm);
+    return new TfjsTrainableModel(
+      this.#network(spec),
+      optimizer,
+      {workers: workersFor(this.options.backend, setup.workers), clipNorm: setup.clipNorm, backend: this.options.backend},
+      this.description.versions['@codex-ml/plugin-tfjs'],
+    );
   }
 
   #network(spec: ModelSpec): GptModel {
     return GptModel.create({...this.options.model, vocabSize: spec.vocabSize, contextLength: spec.contextLength, seed: spec.seed});
   }
+}
+
+/**
+ * Worker threads for `training.workers`: as asked, or when 0 (absent) one per core on the wasm and cpu
+ * backends — native backends already spread each kernel over the cores, so they keep one.
+ */
+function workersFor(backend: TfjsEngineOptions['backend'], requested: number | undefined): number {
+  if (requested !== undefined && requested > 0) return requested;
+  return backend === 'wasm' || backend === 'cpu' ? 0 : 1;
 }
 
 /** Optimizers of this engine update `tf.Variable`s with `tf.Tensor` gradients; others are refused by name. */

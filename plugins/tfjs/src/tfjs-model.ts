@@ -87,7 +87,7 @@ export class TfjsModel implements EngineModel {
     });
   }
 
-  dispose(): void {
+  dispose(): void | Promise<void> {
     this.network.dispose();
   }
 

@@ -1,26 +1,46 @@
-import {type Optimizer, type OptimizerState, type StepOutcome, type TokenBatch, type TrainableModel, mixSeed} from '@codex-ml/core';
+import {
+  type NamedTensor,
+  type Optimizer,
+  type OptimizerState,
+  type StepOutcome,
+  type TokenBatch,
+  type TrainableModel,
+  mixSeed,
+} from '@codex-ml/core';
 import type * as tf from '@tensorflow/tfjs';
 import type {GptModel} from './gpt-model.js';
+import {DataParallelTrainer, type DataParallelOptions} from './parallel/data-parallel-trainer.js';
 import {TfjsModel} from './tfjs-model.js';
-import {computeGradients, trainStep} from './train-step.js';
+import {computeGradients} from './train-step.js';
 
-/** A GPT and its optimizer behind the `TrainableModel` contract. */
+/**
+ * A GPT and its optimizer behind the `TrainableModel` contract. Steps run data-parallel over
+ * `options.workers` threads (`DataParallelTrainer`); the weights and the optimizer live on this thread.
+ */
 export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
   #lastBatches: readonly TokenBatch[] = [];
+  readonly #trainer: DataParallelTrainer;
 
   constructor(
     network: GptModel,
     private readonly optimizer: Optimizer<tf.Variable, tf.Tensor>,
-    private readonly clipNorm: number,
+    options: DataParallelOptions,
+    version?: string,
   ) {
-    super(network);
+    super(network, version);
+    this.#trainer = new DataParallelTrainer(network, optimizer, options);
   }
 
   /** Dropout seeds follow the optimizer's step, which the checkpointed state restores: `step` adds nothing. */
-  async trainStep(microBatches: readonly TokenBatch[], _step: number, lr: number): Promise<StepOutcome> {
+  async trainStep(microBatches: readonly TokenBatch[], step: number, lr: number): Promise<StepOutcome> {
     this.#lastBatches = microBatches;
-    const result = trainStep(this.network, this.optimizer, microBatches, {lr, clipNorm: this.clipNorm});
+    const result = await this.#trainer.step(microBatches, step, lr);
     return {loss: result.loss, gradNorm: result.gradNorm};
+  }
+
+  override async setWeights(weights: readonly NamedTensor[]): Promise<void> {
+    await super.setWeights(weights);
+    this.#trainer.weightsChanged();
   }
 
   /** Recomputes the gradients of the failed step's first micro-batch to name the tensors that overflowed. */
@@ -46,7 +66,8 @@ export class TfjsTrainableModel extends TfjsModel implements TrainableModel {
     this.optimizer.setState(state);
   }
 
-  override dispose(): void {
+  override async dispose(): Promise<void> {
+    await this.#trainer.dispose();
     this.optimizer.dispose();
     super.dispose();
   }

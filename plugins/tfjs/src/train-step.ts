@@ -1,8 +1,10 @@
-import {type Optimizer, type TokenBatch, mixSeed} from '@codex-ml/core';
+import type {Optimizer, TokenBatch} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
-import {clipByGlobalNorm} from './global-norm-clipping.js';
-import {GradientAccumulator} from './gradient-accumulator.js';
 import type {GptModel} from './gpt-model.js';
+import {addChunkGradients, weightedLoss} from './parallel/chunk-reduction.js';
+import {gradientChunks} from './parallel/gradient-chunks.js';
+import {ParameterLayout} from './parallel/parameter-layout.js';
+import {applySummedGradient} from './parallel/summed-gradient-update.js';
 
 export interface TrainStepOptions {
   /** Learning rate of this update (the host's schedule decides it). */
@@ -12,7 +14,7 @@ export interface TrainStepOptions {
 }
 
 export interface TrainStepResult {
-  /** Mean loss over the micro-batches, before the update. */
+  /** Mean loss over the micro-batches' tokens, before the update. */
   readonly loss: number;
   /** Global gradient norm before clipping. */
   readonly gradNorm: number;
@@ -39,12 +41,15 @@ export function computeGradients(model: GptModel, batch: TokenBatch, dropoutSeed
 }
 
 /**
- * One optimizer update from one or more micro-batches (gradient accumulation when more than one): loss and
- * gradients per micro-batch, mean gradients, global-norm clipping, then `optimizer.applyGradients`.
+ * One optimizer update from one or more micro-batches (gradient accumulation when more than one), computed
+ * here, on the calling thread: the batch is cut into gradient chunks (`gradientChunks`), each chunk's loss and
+ * gradients are computed and added, weighted, into one sum in chunk order, then the global norm, clipping and
+ * `optimizer.applyGradients`. `DataParallelTrainer` spreads the same chunks over worker threads and gets the
+ * same bits.
  *
- * Dropout seeds derive from the optimizer's step and the micro-batch index, so a resumed run reproduces the
- * masks exactly. A non-finite loss or gradient norm skips the update and reports `finite: false`, leaving
- * weights and optimizer state as they were (the runner's NaN guard decides what to do).
+ * Dropout seeds derive from the optimizer's step and the chunk's index, so a resumed run reproduces the masks
+ * exactly. A non-finite loss or gradient norm skips the update and reports `finite: false`, leaving weights
+ * and optimizer state as they were (the runner's NaN guard decides what to do).
  */
 export function trainStep(
   model: GptModel,
@@ -52,25 +57,38 @@ export function trainStep(
   microBatches: readonly TokenBatch[],
   options: TrainStepOptions,
 ): TrainStepResult {
-  if (microBatches.length === 0) throw new RangeError('trainStep needs at least one micro-batch');
-  const accumulator = new GradientAccumulator();
-  let lossSum = 0;
-  let tokens = 0;
-  microBatches.forEach((batch, index) => {
-    const {loss, grads} = computeGradients(model, batch, mixSeed(optimizer.step, index));
-    lossSum += loss;
-    tokens += batch.batchSize * batch.length;
-    accumulator.add(grads);
-  });
-  const loss = lossSum / microBatches.length;
-  const {grads, norm} = clipByGlobalNorm(accumulator.takeMean(), options.clipNorm ?? 0);
-  const finite = Number.isFinite(loss) && Number.isFinite(norm);
-  try {
-    if (finite) optimizer.applyGradients(model.params, grads, options.lr);
-  } finally {
-    for (const grad of grads.values()) grad.dispose();
+  const chunks = gradientChunks(microBatches, optimizer.step);
+  const {layout, sum} = stepBuffers(model);
+  const losses = new Float64Array(chunks.length);
+  for (const chunk of chunks) {
+    const {loss, grads} = computeGradients(model, chunk.batch, chunk.dropoutSeed);
+    try {
+      addChunkGradients(sum, layout, grads, chunk.weight, chunk.index === 0);
+    } finally {
+      for (const grad of grads.values()) grad.dispose();
+    }
+    losses[chunk.index] = loss;
   }
-  return {loss, gradNorm: norm, tokens, finite};
+  const loss = weightedLoss(
+    losses,
+    chunks.map((chunk) => chunk.weight),
+  );
+  const {gradNorm, finite} = applySummedGradient(model, optimizer, layout, sum, loss, {lr: options.lr, clipNorm: options.clipNorm ?? 0});
+  const tokens = microBatches.reduce((total, batch) => total + batch.batchSize * batch.length, 0);
+  return {loss, gradNorm, tokens, finite};
+}
+
+const buffers = new WeakMap<GptModel, {layout: ParameterLayout; sum: Float32Array}>();
+
+/** The model's parameter layout and a gradient sum reused from step to step. */
+function stepBuffers(model: GptModel): {layout: ParameterLayout; sum: Float32Array} {
+  let entry = buffers.get(model);
+  if (!entry) {
+    const layout = new ParameterLayout(model.params);
+    entry = {layout, sum: new Float32Array(layout.total)};
+    buffers.set(model, entry);
+  }
+  return entry;
 }
 
 /** Mean loss of a batch without dropout or gradients (evaluation). */

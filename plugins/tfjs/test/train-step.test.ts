@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import {
   AdamWOptimizer,
-  clipByGlobalNorm,
   computeGradients,
   evaluateLoss,
   type GptConfig,
@@ -13,6 +12,8 @@ import {
   trainStep,
 } from '../src/index.js';
 import {sparseCrossEntropy} from '../src/ops/sparse-cross-entropy.js';
+import {ParameterLayout} from '../src/parallel/parameter-layout.js';
+import {applySummedGradient} from '../src/parallel/summed-gradient-update.js';
 import {bitwiseEqual, maxAbsDiff, toyBatch} from './toy-data.js';
 
 const TINY: GptConfig = {vocabSize: 40, contextLength: 16, layers: 2, heads: 2, dModel: 32, dropout: 0, tiedEmbeddings: true, seed: 7};
@@ -173,19 +174,26 @@ test.serial('gradient accumulation over two halves equals one step on the whole 
   for (const [name, values] of b.getWeights()) t.true(maxAbsDiff(values, wa.get(name) as Float32Array) < 1e-6, name);
 });
 
-test.serial('global-norm clipping scales every gradient by maxNorm / norm and reports the norm before', async (t) => {
+test.serial('global-norm clipping scales the summed gradient by maxNorm / norm and reports the norm before', async (t) => {
   await loadTfBackend('wasm');
-  const grads = new Map<string, tf.Tensor>([
-    ['a', tf.tensor1d([3, 0])],
-    ['b', tf.tensor2d([[0, 4]])],
+  const params = new Map<string, tf.Variable>([
+    ['a', tf.variable(tf.tensor1d([1, 1]))],
+    ['b', tf.variable(tf.tensor2d([[1, 1]]))],
   ]);
-  const clipped = clipByGlobalNorm(grads, 1);
-  t.is(clipped.norm, 5);
-  t.deepEqual(Array.from(clipped.grads.get('a')?.dataSync() ?? []), [0.6000000238418579, 0]);
-  t.deepEqual(Array.from(clipped.grads.get('b')?.dataSync() ?? []), [0, 0.800000011920929]);
-  const unclipped = clipByGlobalNorm(clipped.grads, 10);
-  t.true(Math.abs(unclipped.norm - 1) < 1e-6);
-  t.is(unclipped.grads.get('a'), clipped.grads.get('a'));
+  const model = {params} as unknown as GptModel;
+  const layout = new ParameterLayout(params);
+  const sum = () => Float32Array.from([3, 0, 0, 4]);
+  const clipped = applySummedGradient(model, new SgdOptimizer({learningRate: 1}), layout, sum(), 0.5, {lr: 1, clipNorm: 1});
+  t.deepEqual(clipped, {gradNorm: 5, finite: true});
+  t.deepEqual(Array.from(params.get('a')?.dataSync() ?? []), [Math.fround(1 - Math.fround(0.6)), 1]);
+  t.deepEqual(Array.from(params.get('b')?.dataSync() ?? []), [1, Math.fround(1 - Math.fround(0.8))]);
+  const unclipped = applySummedGradient(model, new SgdOptimizer({learningRate: 1}), layout, sum(), 0.5, {lr: 0, clipNorm: 10});
+  t.is(unclipped.gradNorm, 5);
+  t.deepEqual(applySummedGradient(model, new SgdOptimizer({learningRate: 1}), layout, sum(), Number.NaN, {lr: 1, clipNorm: 0}), {
+    gradNorm: 5,
+    finite: false,
+  });
+  t.deepEqual(Array.from(params.get('a')?.dataSync() ?? []), [Math.fround(1 - Math.fround(0.6)), 1], 'a non-finite loss applies nothing');
 });
 
 test.serial('a non-finite loss skips the update and reports it', async (t) => {

@@ -22,10 +22,16 @@ export interface RunnerOptions {
 }
 
 /**
- * Keys that may differ between a run and its resumption: they decide how long the run goes on and how much
- * it keeps, never what a given step computes.
+ * Keys that may differ between a run and its resumption: they decide how long the run goes on, how much it
+ * keeps and how many threads compute it, never what a given step computes.
  */
-export const RESUMABLE_KEYS: readonly string[] = ['training.steps', 'training.epochs', 'training.checkpointInterval', 'training.keepLast'];
+export const RESUMABLE_KEYS: readonly string[] = [
+  'training.steps',
+  'training.epochs',
+  'training.checkpointInterval',
+  'training.keepLast',
+  'training.workers',
+];
 
 export function readRunnerOptions(get: ConfigLookup): RunnerOptions {
   return {

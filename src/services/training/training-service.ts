@@ -126,7 +126,12 @@ export class TrainingService {
     const {engine} = inputs;
     const model = await engine.createTrainableModel(
       {vocabSize: inputs.tokenizer.tokenizer.vocabSize, contextLength: inputs.options.contextLength, seed: inputs.options.seed},
-      {optimizer: inputs.optimizer, optimizerOptions: optimizerOptions(get), clipNorm: get<number>('training.clipNorm')},
+      {
+        optimizer: inputs.optimizer,
+        optimizerOptions: optimizerOptions(get),
+        clipNorm: get<number>('training.clipNorm'),
+        workers: get<number>('training.workers'),
+      },
     );
     try {
       await pausePoint('train:tokenize');

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import {useJsKernels} from './kernel-policy.js';
+import {simdCausalAttention, simdCausalAttentionGrad} from '../kernels/simd-ops.js';
+import {kernelPath} from './kernel-policy.js';
 
 /** Layout of one attention call. */
 export interface AttentionShape {
@@ -17,7 +18,31 @@ export interface AttentionShape {
  * matmul over batch × heads.
  */
 export function causalSelfAttention(qkv: tf.Tensor2D, shape: AttentionShape): tf.Tensor2D {
-  return useJsKernels() ? attentionJs(qkv, shape) : attentionTensor(qkv, shape);
+  const path = kernelPath();
+  if (path === 'simd') return attentionSimd(qkv, shape);
+  return path === 'js' ? attentionJs(qkv, shape) : attentionTensor(qkv, shape);
+}
+
+/**
+ * The whole attention of a layer in one kernel each way: per (batch, head), q·kᵀ only on and below the diagonal,
+ * the masked softmax, then the mix — reading q, k and v where they lie in the qkv matrix. The probabilities are
+ * kept for the backward pass.
+ */
+function attentionSimd(qkv: tf.Tensor2D, shape: AttentionShape): tf.Tensor2D {
+  const layout = {batch: shape.batch, time: shape.time, heads: shape.heads};
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const [value, probs] = simdCausalAttention(input, layout);
+    save([input, probs]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sp] = saved as [tf.Tensor, tf.Tensor];
+        return [simdCausalAttentionGrad(sx, sp, dy, layout)];
+      },
+    };
+  });
+  return op(qkv) as tf.Tensor2D;
 }
 
 /** Product of two row-major float32 matrices through the backend's matmul (XNNPACK on wasm). */

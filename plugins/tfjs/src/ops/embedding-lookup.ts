@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import {useJsKernels} from './kernel-policy.js';
+import {simdScatterRows} from '../kernels/simd-ops.js';
+import {kernelPath} from './kernel-policy.js';
 
 /**
  * Rows `ids` [n] of `table` [vocab, d]. The gradient scatters the incoming rows back into a [vocab, d] zero
@@ -7,8 +8,20 @@ import {useJsKernels} from './kernel-policy.js';
  * through UnsortedSegmentSum, which the cpu backend runs as one masked pass per vocabulary entry.)
  */
 export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
-  if (!useJsKernels()) return tf.gather(table, ids);
+  const path = kernelPath();
+  if (path === 'tensor') return tf.gather(table, ids);
   const [vocab, width] = table.shape;
+  if (path === 'simd') {
+    const simd = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [t, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+      save([ids]);
+      return {
+        value: tf.gather(t, ids),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [simdScatterRows(dy, saved[0] as tf.Tensor, vocab)],
+      };
+    });
+    return simd(table) as tf.Tensor2D;
+  }
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [t, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
     save([ids]);

@@ -1,14 +1,33 @@
 import * as tf from '@tensorflow/tfjs';
+import {simdLayerNorm, simdLayerNormGrad} from '../kernels/simd-ops.js';
+import {kernelPath} from './kernel-policy.js';
 
 const EPSILON = 1e-5;
 
 /**
  * Layer normalisation over the last axis of x [rows, d] with a hand-written gradient:
  * dx = rstd · (dxhat − mean(dxhat) − xhat · mean(dxhat · xhat)), dxhat = dy · γ — about half the kernels
- * autodiff would record. (A fused JavaScript loop was measured slower than these vectorised wasm kernels.)
+ * autodiff would record. (A fused JavaScript loop was measured slower than these vectorised wasm kernels.) With
+ * the SIMD kernels, forward and backward are one kernel each, keeping only per-row (mean, rstd).
  */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor2D {
-  return layerNormTensor(x, gamma, beta);
+  return kernelPath() === 'simd' ? layerNormSimd(x, gamma, beta) : layerNormTensor(x, gamma, beta);
+}
+
+function layerNormSimd(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, g, b, save] = args as [tf.Tensor2D, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [value, stats] = simdLayerNorm(input, g, b);
+    save([input, g, stats]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sg, st] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return simdLayerNormGrad(dy, sx, sg, st);
+      },
+    };
+  });
+  return op(x, gamma, beta) as tf.Tensor2D;
 }
 
 function layerNormTensor(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor2D {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import {useJsKernels} from './kernel-policy.js';
+import {simdColumnSums, simdMatMul} from '../kernels/simd-ops.js';
+import {kernelPath} from './kernel-policy.js';
 import {transpose2d} from './transpose-2d.js';
 
 /**
@@ -9,7 +10,9 @@ import {transpose2d} from './transpose-2d.js';
  * backends keep tfjs' gradient.
  */
 export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (!useJsKernels()) return tf.matMul(a, b);
+  const path = kernelPath();
+  if (path === 'tensor') return tf.matMul(a, b);
+  if (path === 'simd') return matMulSimd(a, b);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([x, w]);
@@ -29,7 +32,9 @@ export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
  * computed in JavaScript: tfjs reduces a broadcast add's gradient over axis 0 by transposing dy first.
  */
 export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
-  if (!useJsKernels()) return tf.add(tf.matMul(x, weight), bias);
+  const path = kernelPath();
+  if (path === 'tensor') return tf.add(tf.matMul(x, weight), bias);
+  if (path === 'simd') return linearSimd(x, weight, bias);
   const [rows] = x.shape;
   const columns = weight.shape[1];
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -61,7 +66,9 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): 
  * the gradients are da = dy · b and db = (aᵀ · dy)ᵀ, transposing the two small operands rather than dy.
  */
 export function matMulNT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (!useJsKernels()) return tf.matMul(a, b, false, true);
+  const path = kernelPath();
+  if (path === 'tensor') return tf.matMul(a, b, false, true);
+  if (path === 'simd') return matMulNTSimd(a, b);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([x, w]);
@@ -73,6 +80,56 @@ export function matMulNT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
         return [tf.matMul(dy as tf.Tensor2D, sw), transpose2d(tf.matMul(transpose2d(sx), dy as tf.Tensor2D))];
+      },
+    };
+  });
+  return op(a, b) as tf.Tensor2D;
+}
+
+// The SIMD path: the blocked GEMM reads transposed operands in place, so every gradient is one product and no
+// transpose is materialised; the bias rides in the GEMM's accumulator initialisation.
+
+function matMulSimd(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([x, w]);
+    return {
+      value: simdMatMul(x, w),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [simdMatMul(dy as tf.Tensor2D, sw, false, true), simdMatMul(sx, dy as tf.Tensor2D, true, false)];
+      },
+    };
+  });
+  return op(a, b) as tf.Tensor2D;
+}
+
+function linearSimd(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    save([input, w]);
+    return {
+      value: simdMatMul(input, w, false, false, b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const g = dy as tf.Tensor2D;
+        return [simdMatMul(g, sw, false, true), simdMatMul(sx, g, true, false), simdColumnSums(g)];
+      },
+    };
+  });
+  return op(x, weight, bias) as tf.Tensor2D;
+}
+
+function matMulNTSimd(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, w, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([x, w]);
+    return {
+      value: simdMatMul(x, w, false, true),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const g = dy as tf.Tensor2D;
+        return [simdMatMul(g, sw), simdMatMul(g, sx, true, false)];
       },
     };
   });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import {useJsKernels} from './kernel-policy.js';
+import {simdCrossEntropyGrad, simdSoftmaxCrossEntropy} from '../kernels/simd-ops.js';
+import {kernelPath} from './kernel-policy.js';
 
 /**
  * Mean next-token cross-entropy of `logits` [N, V] against integer `targets` [N], with the fused gradient
@@ -9,7 +10,34 @@ import {useJsKernels} from './kernel-policy.js';
  * the one-hot only in the backward pass.
  */
 export function sparseCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
-  return useJsKernels() ? crossEntropySoftmax(logits, targets) : crossEntropyTensor(logits, targets);
+  const path = kernelPath();
+  if (path === 'simd') return crossEntropySimd(logits, targets);
+  return path === 'js' ? crossEntropySoftmax(logits, targets) : crossEntropyTensor(logits, targets);
+}
+
+/**
+ * One kernel computes the probabilities and, per row, (max, Σ e^(x − max), x[target]); the loss is the mean of
+ * max + ln Σ − x[target] in float64, rows in order — exact even where a target's probability underflows.
+ */
+function crossEntropySimd(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  const rows = logits.shape[0];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const [probs, stats] = simdSoftmaxCrossEntropy(input, targets);
+    const s = stats.dataSync() as Float32Array;
+    stats.dispose();
+    let total = 0;
+    for (let r = 0; r < rows; r++) total += (s[3 * r] as number) + Math.log(s[3 * r + 1] as number) - (s[3 * r + 2] as number);
+    save([probs, targets]);
+    return {
+      value: tf.scalar(total / rows),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [pr, t] = saved as [tf.Tensor, tf.Tensor];
+        return [simdCrossEntropyGrad(pr, t, ((dy.dataSync() as Float32Array)[0] as number) / rows)];
+      },
+    };
+  });
+  return op(logits) as tf.Scalar;
 }
 
 function crossEntropySoftmax(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {

@@ -22,8 +22,7 @@ export class AdamWOptimizer extends SlotOptimizer {
 
   protected update({param, grad, slots, lr, step, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {
     const wd = decays ? (hyper['weightDecay'] as number) : 0;
-    const decayed = wd > 0 ? tf.mul(param, 1 - lr * wd) : param;
-    const {value, m, v} = adamUpdate(decayed, grad, slots['m'] as tf.Tensor, slots['v'] as tf.Tensor, lr, step, hyper);
+    const {value, m, v} = adamUpdate(param, grad, slots['m'] as tf.Tensor, slots['v'] as tf.Tensor, lr, step, hyper, 1 - lr * wd);
     return {value, slots: {m, v}};
   }
 }

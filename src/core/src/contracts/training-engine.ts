@@ -37,6 +37,12 @@ export interface TrainingSetup {
   readonly optimizerOptions: OptimizerOptions;
   /** Clip the averaged gradient to this global L2 norm before the update; 0: no clipping (the norm is still reported). */
   readonly clipNorm: number;
+  /**
+   * `training.workers`: threads (or processes) the engine may spread a step's gradient computation over; 0 or
+   * absent: the engine decides (typically one per core). An engine may use fewer. Results must not depend on it:
+   * losses and weights are the same for every worker count, so a run may resume with another.
+   */
+  readonly workers?: number;
 }
 
 /** What one update reports. */

@@ -47,6 +47,11 @@ export const trainingSection = {
     },
     clipNorm: {doc: 'Clip gradients to this global L2 norm; 0 disables clipping.', format: nonNegative, default: 1},
     accumulationSteps: {doc: 'Micro-batches whose gradients are averaged into one update.', format: positiveInt, default: 1},
+    workers: {
+      doc: 'Threads computing each step (data parallelism); 0: one per core. Losses and weights do not depend on it.',
+      format: 'nat',
+      default: 0,
+    },
     // Runner keys: inputs, length of the run, evaluation, checkpoints.
     seed: {doc: 'Seed of every random choice (weights init, dropout, batch sampling).', format: 'int', default: 1337},
     data: {doc: 'Data manifest: a data run id, its run directory or its manifest file (codex prepare-data).', format: String, default: ''},
