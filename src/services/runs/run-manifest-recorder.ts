@@ -1,12 +1,13 @@
 import {join} from 'node:path';
 import {type Kernel, type Manifest, writeFileAtomic} from '@codex-ml/core';
+import {sealManifest} from './manifest-seal.js';
 import {manifestStoreOptions} from './manifest-store-options.js';
 
 /** File every run directory holds its manifest in, whatever the manifest store. */
 export const RUN_MANIFEST_FILE = 'manifest.json';
 
 /**
- * Records a finished run's manifest where both kinds of reader look: `<run dir>/manifest.json`, which commands
+ * Records a finished run's manifest, sealed, where both kinds of reader look: `<run dir>/manifest.json`, which commands
  * open by path, and the configured manifest store, which `runs:*` query. The run directory is written first
  * and is the record of truth: when the store cannot take the manifest, the run still stands, with a warning.
  */
@@ -16,12 +17,13 @@ export async function recordRunManifest(
   manifest: Manifest,
   warn: (message: string) => void,
 ): Promise<void> {
-  await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  const sealed = sealManifest(manifest);
+  await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(sealed, null, 2)}\n`);
   const name = kernel.backendName('manifest-store');
   if (!kernel.registry.get('manifest-store', name)) return;
   try {
     const store = await kernel.bind('manifest-store', {...manifestStoreOptions(kernel.config, name), dir: run.runsDir});
-    await store.put(manifest, {replace: true});
+    await store.put(sealed, {replace: true});
   } catch (error) {
     warn(
       `run ${manifest.runId}: the manifest was written to the run directory but not to the ${name} manifest store: ${error instanceof Error ? error.message : String(error)}`,

@@ -11,6 +11,7 @@ import {
   writeFileAtomic,
 } from '@codex-ml/core';
 import {InputLeases} from '../runs/input-leases.js';
+import {sealManifest} from '../runs/manifest-seal.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {canonicalDigest, digestBytes} from './canonical-digest.js';
 import type {CorpusResolver} from './corpus-resolver.js';
@@ -172,7 +173,7 @@ export class TokenizerTrainingService {
       const artifactPath = run.file(TOKENIZER_FILE);
       await writeFileAtomic(artifactPath, bytes);
       const artifactChecksum = digestBytes(this.hasher, bytes);
-      const manifest: TokenizerManifest = {
+      const manifest: TokenizerManifest = sealManifest({
         schemaVersion: TOKENIZER_MANIFEST_VERSION,
         kind: TOKENIZER_MANIFEST_KIND,
         runId: run.runId,
@@ -193,7 +194,7 @@ export class TokenizerTrainingService {
           ...corpus.files.map((file) => ({id: file.id, datasetId: file.datasetId, checksum: file.checksum, bytes: file.bytes})),
           ...corpus.records.map((set) => ({id: set.id, datasetId: set.datasetId, checksum: set.checksum, bytes: set.bytes})),
         ],
-      };
+      } satisfies TokenizerManifest);
       // The run directory holds its manifest whatever the store, like every other run kind.
       if (this.store.name !== 'fs') await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       await this.store.put(manifest);
