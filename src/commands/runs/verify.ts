@@ -44,7 +44,9 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
       const first = report.runs.flatMap((run) =>
         run.manifestFound
           ? [
-              ...(run.seal !== undefined && run.seal !== 'ok' ? [`the manifest of run ${run.runId} is ${run.seal}: ${run.sealProblem}`] : []),
+              ...(run.seal !== undefined && run.seal !== 'ok'
+                ? [`the manifest of run ${run.runId} is ${run.seal}: ${run.sealProblem}`]
+                : []),
               ...run.artifacts.filter((a) => a.status !== 'ok').map((a) => `${run.runId}/${a.path} is ${a.status}`),
             ]
           : [`run ${run.runId} has no manifest`],
