@@ -1,5 +1,5 @@
 import {resolve} from 'node:path';
-import {CodexError, ExitCode, type ResolvedConfig, type SplitRatio} from '@codex-ml/core';
+import {CodexError, ExitCode, INVALID_UTF8_POLICIES, type InvalidUtf8Policy, type ResolvedConfig, type SplitRatio} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {ProgressBar, formatBytes} from '../cli/progress-bar.js';
@@ -50,6 +50,13 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     groups: Flags.string({description: 'Group mapping file of "<id> <group>" lines (data.groups)'}),
     cache: Flags.boolean({description: 'Trust the stat cache for unchanged files (--no-cache re-hashes all)', allowNo: true}),
     force: Flags.boolean({description: 'Write a new run even when an identical one exists (same dataset, parameters and split)'}),
+    'on-invalid-utf8': Flags.string({
+      description:
+        'Text that is not valid UTF-8: error (default; names file, line and byte offset), replace (U+FFFD) or skip the line. ' +
+        'Checksums always cover the raw bytes. Recorded in the manifest, so every later reader decodes alike.',
+      options: [...INVALID_UTF8_POLICIES],
+      default: 'error',
+    }),
   };
 
   async run(): Promise<PrepareDataOutput> {
@@ -74,6 +81,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
           brown: {stripTags: config.get<boolean>('data.brown.stripTags')},
           labels: pathOrNull(config.get<string | null>('data.labels')),
           groups: pathOrNull(config.get<string | null>('data.groups')),
+          onInvalidUtf8: this.flags['on-invalid-utf8'] as InvalidUtf8Policy,
         },
         ratios,
         seed: config.get<number>('data.seed'),

@@ -1,4 +1,5 @@
 import {Flags} from '@oclif/core';
+import {INVALID_UTF8_POLICIES, type InvalidUtf8Policy} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
 import {wireTrainingService} from '../../services/tokenization/tokenization-wiring.js';
@@ -28,6 +29,13 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     out: Flags.string({description: 'Also write DIR/tokenizer.json'}),
     force: Flags.boolean({description: 'Retrain even when the cache holds this tokenizer'}),
     'allow-drift': Flags.boolean({description: 'Train on data-run files that changed since their manifest, recording the drift'}),
+    'on-invalid-utf8': Flags.string({
+      description:
+        'Corpus text that is not valid UTF-8: error (default; names file, line and byte offset), replace (U+FFFD) or skip the ' +
+        'line (data runs decode as their prepare-data recorded)',
+      options: [...INVALID_UTF8_POLICIES],
+      default: 'error',
+    }),
   };
 
   async run(): Promise<TrainTokenizerResult> {
@@ -42,7 +50,13 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     const settings = readTrainingSettings(config);
     const service = await wireTrainingService(await this.kernel(config), settings);
     const result = await service.train(
-      {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out},
+      {
+        settings,
+        force: flags.force,
+        allowDrift: flags['allow-drift'],
+        out: flags.out,
+        onInvalidUtf8: flags['on-invalid-utf8'] as InvalidUtf8Policy,
+      },
       {
         progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),
         notice: (message) => {

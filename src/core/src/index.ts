@@ -33,6 +33,17 @@ export {writeFileAtomic, withAtomicFile, TEMP_FILE_PATTERN} from './run/atomic-w
 export {type Lock, type LockOwner, acquireLock, isLive, readOwner} from './run/lock.js';
 export {type Lease, acquireLease, isLeaseFile, liveLeases} from './run/lease.js';
 export {RunDirectory, listRunIds} from './run/run-directory.js';
+export {
+  type ByteLine,
+  ByteLineSplitter,
+  INVALID_UTF8_POLICIES,
+  type InvalidUtf8Policy,
+  decodeDocument,
+  decodeLine,
+  firstInvalidUtf8,
+  splitByteLines,
+  wellFormedText,
+} from './text/utf8-lines.js';
 export {type Checksum, type ParsedChecksum, formatChecksum, parseChecksum} from './manifest/checksum.js';
 export {type HashFileOptions, READ_CHUNK, assertRegularFile, hashFile} from './hashing/hash-file.js';
 export {type FileDigest, type FileToHash, type ParallelHashOptions, ParallelFileHasher} from './hashing/parallel-file-hasher.js';

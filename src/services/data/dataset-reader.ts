@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type Hasher, fileError, formatChecksum} from '@codex-ml/core';
+import {type Checksum, CodexError, ExitCode, type Hasher, type InvalidUtf8Policy, fileError, formatChecksum} from '@codex-ml/core';
 import {type Dataset, type DatasetItem, type DatasetSourceRecord, compareIds} from './dataset-item.js';
 import type {DatasetLocation} from './dataset-location.js';
 import {type DatasetRecord, type JsonlFields, readJsonlRecords, readTextLineRecords} from './dataset-records.js';
@@ -19,6 +19,8 @@ export interface DatasetSpec {
   /** Label mapping file (`<id> <label>` lines); for `brown`, the corpus's own cats.txt when null. */
   readonly labels: string | null;
   readonly groups: string | null;
+  /** Invalid UTF-8 in records (txt, jsonl) and, when texts are read later, in files; default `error`. */
+  readonly onInvalidUtf8?: InvalidUtf8Policy;
 }
 
 /**
@@ -38,6 +40,7 @@ export class DatasetReader {
    */
   async read(spec: DatasetSpec, checksumOptions: FileChecksumOptions = {}, applyMappings = true): Promise<Dataset> {
     const {location} = spec;
+    const policy = spec.onInvalidUtf8 ?? 'error';
     let items: DatasetItem[];
     let cachedItems = 0;
     let sourceChecksum: Checksum | undefined;
@@ -57,7 +60,9 @@ export class DatasetReader {
       });
     } else {
       const records =
-        location.format === 'jsonl' ? await readJsonlRecords(location.path, spec.jsonl) : await readTextLineRecords(location.path);
+        location.format === 'jsonl'
+          ? await readJsonlRecords(location.path, spec.jsonl, policy)
+          : await readTextLineRecords(location.path, policy);
       items = this.recordItems(records, location.path);
       const [source] = await this.files.checksum([location.path], checksumOptions);
       sourceChecksum = source?.checksum;
@@ -67,7 +72,12 @@ export class DatasetReader {
     if (labels) items = labels.items;
     const groups = spec.groups === null || !applyMappings ? undefined : await this.applyMapping(items, spec.groups, 'group');
     if (groups) items = groups.items;
-    const options: Record<string, string | boolean | null> =
+    const options: Record<string, string | boolean | null> = {
+      // Recorded only when not the default, so manifests of valid UTF-8 data stay as they were.
+      ...(policy === 'error' ? {} : {onInvalidUtf8: policy}),
+    };
+    Object.assign(
+      options,
       location.format === 'jsonl'
         ? {
             idField: spec.jsonl.idField,
@@ -77,7 +87,8 @@ export class DatasetReader {
           }
         : location.format === 'brown'
           ? {stripTags: spec.brown.stripTags}
-          : {};
+          : {},
+    );
     const source: DatasetSourceRecord = {
       format: location.format,
       path: location.path,
@@ -104,14 +115,13 @@ export class DatasetReader {
   }
 
   private recordItems(records: readonly DatasetRecord[], path: string): DatasetItem[] {
-    const encoder = new TextEncoder();
     const items = records.map((record) => {
-      const bytes = encoder.encode(record.line);
+      // The raw bytes, not the decoded text: two lines that decode alike but differ in bytes differ here.
       const state = this.hasher.create();
-      state.update(bytes);
+      state.update(record.bytes);
       return {
         id: record.id,
-        bytes: bytes.length,
+        bytes: record.bytes.length,
         checksum: formatChecksum(this.hasher.algorithm, state.digest()),
         ...(record.label === undefined ? {} : {label: record.label}),
         ...(record.group === undefined ? {} : {group: record.group}),

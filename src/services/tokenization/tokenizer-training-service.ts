@@ -3,6 +3,7 @@ import {join, resolve} from 'node:path';
 import {
   type Checksum,
   type Hasher,
+  type InvalidUtf8Policy,
   type ManifestStore,
   type ProgressSink,
   RunDirectory,
@@ -34,6 +35,8 @@ export interface TrainTokenizerRequest {
   readonly allowDrift?: boolean;
   /** Also write the tokenizer to `<out>/tokenizer.json`. */
   readonly out?: string;
+  /** Invalid UTF-8 in corpus files (default `error`); part of the cache key when not the default. */
+  readonly onInvalidUtf8?: InvalidUtf8Policy;
 }
 
 /** Hooks for progress and notices; all optional, none required for correctness. */
@@ -110,7 +113,11 @@ export class TokenizerTrainingService {
       },
     });
     progress?.finish('checksum');
-    const configDigest = canonicalDigest(this.hasher, settings.training);
+    const policy = request.onInvalidUtf8 ?? 'error';
+    const configDigest = canonicalDigest(
+      this.hasher,
+      policy === 'error' ? settings.training : {...settings.training, onInvalidUtf8: policy},
+    );
     const backendIdentity = {plugin: this.backend.plugin, version: this.backend.version};
     const cacheKey = this.cache.key({corpus, configDigest, backend: backendIdentity});
     const keyLock = await this.cache.lock(cacheKey);
@@ -149,6 +156,7 @@ export class TokenizerTrainingService {
         corpus,
         {
           hasherFor: this.hasherFor,
+          onInvalidUtf8: request.onInvalidUtf8,
           onBytes: (bytes) => {
             progress?.advance('read', bytes - reported);
             reported = bytes;
