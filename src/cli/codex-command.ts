@@ -12,6 +12,7 @@ import {
   loadRegistry,
   resolveConfig,
 } from '@codex-ml/core';
+import {Interrupts} from './interrupts.js';
 import {describeProblem} from './problem.js';
 
 export type CodexFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CodexCommand)['baseFlags'] & T['flags']>;
@@ -47,6 +48,7 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   #kernel: Kernel | undefined;
 
   override async init(): Promise<void> {
+    Interrupts.install(() => this.jsonEnabled());
     await super.init();
     const {args, argv, flags} = await this.parse({
       args: this.ctor.args,
@@ -95,7 +97,14 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     return Boolean(process.stderr.isTTY) && (!this.jsonEnabled() || process.env.CODEX_PROGRESS === 'stderr');
   }
 
+  /** Under --json exactly one object is printed: none once an interruption has printed its own. */
+  protected override logJson(json: unknown): void {
+    if (!Interrupts.stopping) super.logJson(json);
+  }
+
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    // An interrupted command's failure (a stopped child, say) is reported by the interruption itself.
+    if (Interrupts.stopping) return;
     const problem = describeProblem(error);
     process.exitCode = problem.exitCode;
     const showStack = this.flags?.verbose || Boolean(process.env.DEBUG);

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {CliStageRunner} from '../cli/cli-stage-runner.js';
+import {Interrupts} from '../cli/interrupts.js';
 import {type PipelineResult, PipelineService, type StageOutcome} from '../services/pipeline/pipeline-service.js';
 import {bindManifestStore} from '../services/runs/manifest-store-options.js';
 import {RunVerifier} from '../services/runs/run-verifier.js';
@@ -30,7 +31,11 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
     const kernel = await this.kernel(config);
     const runsDir = config.get<string>('runs.dir');
     const service = new PipelineService({
-      runner: new CliStageRunner(join(this.config.root, 'bin', 'run.js'), this.interactive),
+      runner: new CliStageRunner(
+        join(this.config.root, 'bin', 'run.js'),
+        this.interactive,
+        Interrupts.install(() => this.jsonEnabled()),
+      ),
       hasher: await kernel.bind('hasher'),
       store: await bindManifestStore(kernel),
       verifier: kernel.resolve(RunVerifier),

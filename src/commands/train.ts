@@ -66,7 +66,10 @@ export default class Train extends CodexCommand<typeof Train> {
     const kernel = await this.kernel(config);
     const progress = new TrainingProgressBar(this.interactive);
     const tokenizing = new ProgressBar('tokenizing', this.interactive);
-    const interruption = new InterruptionNotice(() => progress.stop());
+    const interruption = new InterruptionNotice(
+      () => this.jsonEnabled(),
+      () => progress.stop(),
+    );
     const result = await new TrainingService(kernel)
       .train({
         config,

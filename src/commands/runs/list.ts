@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core';
 import type {ManifestSummary} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
+import {Interrupts} from '../../cli/interrupts.js';
 import {RunCatalog} from '../../services/runs/run-catalog.js';
 import {bindCheckedManifestStore, checkStoreCoverage} from '../../services/runs/store-coverage.js';
 
@@ -60,7 +61,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
    * stdout is a pipe or file, so print plain JSON there.
    */
   override logJson(json: unknown): void {
-    if (process.stdout.isTTY) super.logJson(json);
+    if (process.stdout.isTTY || Interrupts.stopping) super.logJson(json);
     else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
 }

@@ -13,6 +13,7 @@ import {
   isCodexError,
   parseChecksum,
 } from '@codex-ml/core';
+import {pausePoint} from '../pause-point.js';
 
 /** One named float32 tensor (a model weight or an optimizer slot), raw values in row-major order. */
 export interface NamedTensor {
@@ -76,6 +77,8 @@ interface CheckpointStateFile {
 }
 
 const NAME_PATTERN = /^step-(\d{9})$/;
+/** Bytes hashed between two pauses for the event loop (about 20 ms of hashing). */
+const HASH_SLICE = 8 << 20;
 const FILES = ['weights.bin', 'optimizer.bin', 'state.json'] as const;
 
 /**
@@ -106,6 +109,7 @@ export class CheckpointStore {
 
   /** Writes a checkpoint atomically and returns where it landed. */
   async write(content: CheckpointContent): Promise<StoredCheckpoint> {
+    await pausePoint('checkpoint:write');
     await mkdir(this.directory, {recursive: true}).catch((error: unknown) => {
       throw fileError(this.directory, error, 'create directory');
     });
@@ -116,13 +120,13 @@ export class CheckpointStore {
       await mkdir(temp);
       const {weights, optimizer, state} = encodeCheckpoint(content);
       const entries: CheckpointFileEntry[] = [];
-      for (const [file, bytes] of [
+      for (const [file, chunks] of [
         ['weights.bin', weights],
         ['optimizer.bin', optimizer],
-        ['state.json', state],
+        ['state.json', [state]],
       ] as const) {
-        await writeSynced(join(temp, file), bytes);
-        entries.push({path: file, checksum: this.checksum(bytes), bytes: bytes.byteLength});
+        await writeSynced(join(temp, file), chunks);
+        entries.push({path: file, checksum: await this.checksum(chunks), bytes: byteLength(chunks)});
       }
       const manifest: CheckpointManifest = {
         schemaVersion: 1,
@@ -132,7 +136,7 @@ export class CheckpointStore {
         createdAt: new Date().toISOString(),
         files: entries,
       };
-      await writeSynced(join(temp, 'manifest.json'), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+      await writeSynced(join(temp, 'manifest.json'), [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]);
       await syncDirectory(temp);
       await this.beforePublish(name);
       // A checkpoint of the same step can only be a leftover that failed verification: replace it.
@@ -196,7 +200,7 @@ export class CheckpointStore {
       const {algorithm} = parseChecksum(entry.checksum, `${path}/manifest.json files.${entry.path}`);
       if (algorithm !== this.hasher.algorithm)
         throw corrupt(`${file} was checksummed with ${algorithm}, this run uses ${this.hasher.algorithm}`);
-      const actual = this.checksum(bytes);
+      const actual = await this.checksum([bytes]);
       if (actual !== entry.checksum) throw corrupt(`${file} checksum ${actual} does not match the manifest's ${entry.checksum}`);
       files.set(entry.path, bytes);
     }
@@ -240,14 +244,24 @@ export class CheckpointStore {
     await rm(trash, {recursive: true, force: true});
   }
 
-  private checksum(bytes: Uint8Array): Checksum {
+  /**
+   * Hashed tensor by tensor, in slices, with a pause for the event loop between them: a checkpoint can be
+   * hundreds of MB, and the process must still answer Ctrl-C or SIGTERM while it is written.
+   */
+  private async checksum(chunks: readonly Uint8Array[]): Promise<Checksum> {
     const state = this.hasher.create();
-    state.update(bytes);
+    for (const chunk of chunks) {
+      for (let start = 0; start < chunk.length; start += HASH_SLICE) {
+        state.update(chunk.subarray(start, start + HASH_SLICE));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
     return formatChecksum(this.hasher.algorithm, state.digest());
   }
 }
 
-function encodeCheckpoint(content: CheckpointContent): {weights: Buffer; optimizer: Buffer; state: Buffer} {
+/** The checkpoint's files as chunks (one per tensor, never concatenated: they are written and hashed in turn). */
+function encodeCheckpoint(content: CheckpointContent): {weights: Buffer[]; optimizer: Buffer[]; state: Buffer} {
   const weightIndex: TensorIndexEntry[] = [];
   const weightChunks: Buffer[] = [];
   let offset = 0;
@@ -283,8 +297,8 @@ function encodeCheckpoint(content: CheckpointContent): {weights: Buffer; optimiz
     trainer: content.trainer,
   };
   return {
-    weights: Buffer.concat(weightChunks),
-    optimizer: Buffer.concat(slotChunks),
+    weights: weightChunks,
+    optimizer: slotChunks,
     state: Buffer.from(`${JSON.stringify(state, null, 2)}\n`),
   };
 }
@@ -367,11 +381,22 @@ function float32View(bytes: Buffer, file: string): Float32Array {
   return aligned;
 }
 
-async function writeSynced(path: string, bytes: Uint8Array): Promise<void> {
+function byteLength(chunks: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const chunk of chunks) total += chunk.byteLength;
+  return total;
+}
+
+async function writeSynced(path: string, chunks: readonly Uint8Array[]): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'wx');
-    await handle.writeFile(bytes);
+    for (const chunk of chunks) {
+      for (let written = 0; written < chunk.byteLength; ) {
+        const {bytesWritten} = await handle.write(chunk, written, chunk.byteLength - written);
+        written += bytesWritten;
+      }
+    }
     await handle.sync();
   } finally {
     await handle?.close();

@@ -46,7 +46,7 @@ export async function loadTfjsEngine(
       return schedule.at(step - 1);
     },
     async createModel(vocabSize: number): Promise<TrainableModel> {
-      const model = engine.GptModel.create({...settings.model, vocabSize, seed: options.seed});
+      const model = await engine.GptModel.createResponsive({...settings.model, vocabSize, seed: options.seed});
       const optimizer = factory.create(settings.optimizer) as unknown as EngineOptimizer;
       return new TfjsTrainableModel(engine, model, optimizer, settings.clipNorm);
     },

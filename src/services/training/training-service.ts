@@ -120,6 +120,7 @@ export class TrainingService {
       totalSteps: inputs.options.steps,
       optimizer: () => this.kernel.bind('optimizer'),
     });
+    await pausePoint('train:allocate');
     const model = await engine.createModel(inputs.tokenizer.tokenizer.vocabSize);
     try {
       await pausePoint('train:tokenize');
