@@ -28,7 +28,10 @@ async function workspace() {
   await mkdir(join(dir, 'data'));
   const words = 'the a cat dog sat on mat ran fast slow big small red blue house tree river sun moon star light dark'.split(' ');
   let state = 1;
-  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
   for (let document = 0; document < 400; document++) {
     let text = '';
     for (let index = 0; index < 2000; index++) text += `${words[Math.floor(next() * words.length)]}${index % 9 === 8 ? '.\n' : ' '}`;

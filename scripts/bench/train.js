@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:train [-- --steps 50 --vocab 2048 --batch 16 --backend wasm]
 //
-// Tokens/s of the default model (configs/training/base.yaml) for N steps through the codex engine, side by
-// side with the same architecture, batch, optimizer family and backend trained through tfjs-layers
+// Tokens/s of the default model (configs/training/base.yaml) for N steps through the tfjs training engine,
+// driven through the TrainingEngine contract as `codex train` drives it, side by side with the same architecture, batch, optimizer family and backend trained through tfjs-layers
 // `model.fit`, and the achieved GFLOP/s as a fraction of the backend's own 1024×1024 matMul GFLOP/s measured
 // in the same run. Prints a table and, with --json, one JSON object.
 //
@@ -10,7 +10,7 @@
 // (process.cpuUsage), which other processes disturb much less; ratios are computed from CPU time.
 import {parseArgs} from 'node:util';
 import {resolveConfig} from '@codex-ml/core';
-import {AdamWOptimizer, GptModel, loadTfBackend, readEngineSettings, trainStep} from '@codex-ml/plugin-tfjs';
+import {AdamWOptimizer, TfjsEngine} from '@codex-ml/plugin-tfjs';
 import * as tf from '@tensorflow/tfjs';
 
 const {values: flags} = parseArgs({
@@ -28,13 +28,16 @@ const steps = Number(flags.steps);
 const warmup = Number(flags.warmup);
 const vocabSize = Number(flags.vocab);
 const batchSize = Number(flags.batch);
-const settings = readEngineSettings(resolveConfig({file: flags.config}));
-const backend = flags.backend ?? settings.backend;
-const {layers, heads, dModel, contextLength} = settings.model;
+const config = resolveConfig({file: flags.config});
+const training = config.get('training');
+const backend = flags.backend ?? training.backend;
+const {layers, heads, dModel, contextLength} = training.model;
+const optimizer = training.optimizer;
 const time = contextLength;
 const seed = 1337;
 
-await loadTfBackend(backend);
+// The engine's options are its share of the training section, as the host passes them.
+const tfjsEngine = await TfjsEngine.create({...training, backend});
 
 /** Deterministic token stream (a seeded LCG) cut into (context, next-token) windows. */
 function batches(count) {
@@ -85,21 +88,30 @@ function matmulGflops() {
   return {wall: (2 * 1024 ** 3) / wall / 1e6, cpu: (2 * 1024 ** 3) / cpu / 1e6};
 }
 
-function runEngine(data) {
-  const model = GptModel.create({layers, heads, dModel, contextLength, dropout: 0, tiedEmbeddings: true, vocabSize, seed});
-  const optimizer = new AdamWOptimizer(settings.optimizer);
-  const lr = settings.optimizer.learningRate;
-  for (let i = 0; i < warmup; i++) trainStep(model, optimizer, [data[i]], {lr, clipNorm: settings.clipNorm});
+async function runEngine(data) {
+  const model = await tfjsEngine.createTrainableModel(
+    {vocabSize, contextLength, seed},
+    {
+      optimizer: AdamWOptimizer.create(),
+      optimizerOptions: {
+        learningRate: optimizer.learningRate,
+        weightDecay: optimizer.weightDecay,
+        params: {beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon},
+      },
+      clipNorm: training.clipNorm,
+    },
+  );
+  const lr = optimizer.learningRate;
+  for (let i = 0; i < warmup; i++) await model.trainStep([data[i]], i + 1, lr);
   const start = performance.now();
   const startCpu = cpuMs();
   let loss = 0;
-  for (let i = 0; i < steps; i++) loss = trainStep(model, optimizer, [data[warmup + i]], {lr, clipNorm: settings.clipNorm}).loss;
+  for (let i = 0; i < steps; i++) loss = (await model.trainStep([data[warmup + i]], warmup + i + 1, lr)).loss;
   const seconds = (performance.now() - start) / 1000;
   const cpuSeconds = (cpuMs() - startCpu) / 1000;
-  const flopsPerToken = model.trainFlopsPerToken;
+  const flopsPerToken = model.network.trainFlopsPerToken;
   const parameters = model.parameterCount;
   model.dispose();
-  optimizer.dispose();
   return {seconds, cpuSeconds, loss, flopsPerToken, parameters};
 }
 
@@ -192,8 +204,10 @@ function layersModel() {
   x = tf.layers.layerNormalization({epsilon: 1e-5}).apply(x);
   const output = new TiedOutput({embedding, vocab: vocabSize}).apply(x);
   const model = tf.model({inputs: input, outputs: output});
-  const {beta1, beta2, epsilon} = settings.optimizer.params;
-  model.compile({optimizer: tf.train.adam(settings.optimizer.learningRate, beta1, beta2, epsilon), loss: 'sparseCategoricalCrossentropy'});
+  model.compile({
+    optimizer: tf.train.adam(optimizer.learningRate, optimizer.beta1, optimizer.beta2, optimizer.epsilon),
+    loss: 'sparseCategoricalCrossentropy',
+  });
   return model;
 }
 
@@ -223,7 +237,7 @@ async function runLayers(data) {
 const data = batches(warmup + steps);
 const tokens = steps * batchSize * time;
 const matmulBefore = matmulGflops();
-const engine = runEngine(data);
+const engine = await runEngine(data);
 const layersRun = await runLayers(data);
 const matmulAfter = matmulGflops();
 const matmul = {wall: Math.max(matmulBefore.wall, matmulAfter.wall), cpu: Math.max(matmulBefore.cpu, matmulAfter.cpu)};

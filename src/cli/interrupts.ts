@@ -18,7 +18,7 @@ export class Interrupts {
   static #installed: Interrupts | undefined;
   readonly #cleanups = new Set<() => void | Promise<void>>();
   #detail: InterruptDetail = () => undefined;
-  #stopping = false;
+  static #stopping = false;
 
   private constructor(private readonly json: () => boolean) {
     const handler = (signal: NodeJS.Signals) => void this.#stop(signal);
@@ -35,8 +35,7 @@ export class Interrupts {
 
   /** True once a signal is being handled: the command's own result or error is no longer printed. */
   static get stopping(): boolean {
-    const installed = Interrupts.#installed;
-    return installed !== undefined && installed.#stopping;
+    return Interrupts.#stopping;
   }
 
   /** Installs the handlers once per process; `json` tells whether the command prints JSON. */
@@ -57,8 +56,8 @@ export class Interrupts {
   }
 
   async #stop(signal: NodeJS.Signals, why?: string): Promise<void> {
-    if (this.#stopping) process.exit(ExitCode.interrupted);
-    this.#stopping = true;
+    if (Interrupts.#stopping) process.exit(ExitCode.interrupted);
+    Interrupts.#stopping = true;
     // Clean-ups get a bounded time: a signal must end the command within a second or so.
     const cleanups = [...this.#cleanups].map((cleanup) =>
       Promise.resolve()

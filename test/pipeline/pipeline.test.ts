@@ -87,6 +87,11 @@ test('the pipeline runs every stage, reuses them all when nothing changed, and r
   t.deepEqual(cachedByStage(first), {data: false, tokenizer: false, train: false, evaluate: false});
   t.truthy(first.report);
   t.true((await stat(first.report as string)).size > 1000);
+  const html = await readFile(first.report as string, 'utf8');
+  for (const section of ['model', 'samples', 'tokenizer'])
+    t.true(html.includes(`<section id="${section}">`), `the report shows ${section}`);
+  t.regex(html, /<span class="label">final val loss<\/span>/);
+  t.is(html.match(/<div class="sample"/g)?.length, 3, 'three seeded samples');
   // Lineage: evaluation → training → tokenizer → data.
   const manifest = async (runId: string) => JSON.parse(await readFile(join(dir.path, 'runs', runId, 'manifest.json'), 'utf8'));
   t.deepEqual((await manifest(first.evaluationRunId)).parents, [first.dataRunId, first.trainingRunId].sort());

@@ -98,11 +98,12 @@ test('the skeleton of every other contract compiles against core', async (t) => 
     ['chars', 'tokenizer'],
     ['signum', 'optimizer'],
     ['jsonl', 'manifest-store'],
+    ['unigram', 'training-engine'],
   ] as const;
   const plugins = await Promise.all(requests.map(([name, contract]) => generate(temp.path, name, contract)));
   t.deepEqual(
     plugins.map((plugin) => plugin.configKey),
-    ['data.splitter', 'tokenizer.model', 'training.optimizer.name', 'manifest.store'],
+    ['data.splitter', 'tokenizer.model', 'training.optimizer.name', 'manifest.store', 'training.engine'],
   );
   await Promise.all(
     plugins.map(async (plugin) => {

@@ -103,7 +103,7 @@ test('a plugin built for another core API is refused in one line, and flagged by
   t.is(hash.code, 0, hash.stderr);
   t.is(hash.stdout.trim(), `${digest('sha256', 'hello, plugins\n')}  ${file}`);
   t.deepEqual(problemLines(hash.stderr), [
-    'warning: plugin codex-plugin-fixture-incompatible: supports core API ^2.0.0, this codex provides 1.0.0; install a version of the plugin built for 1.0.0',
+    'warning: plugin codex-plugin-fixture-incompatible: supports core API ^2.0.0, this codex provides 1.1.0; install a version of the plugin built for 1.1.0',
   ]);
 
   const json = JSON.parse((await codex('backends', '--json')).stdout) as BackendsJson;
@@ -112,11 +112,11 @@ test('a plugin built for another core API is refused in one line, and flagged by
     json.problems.map((problem) => problem.plugin).filter((plugin) => !plugin.startsWith('@codex-ml/')),
     ['codex-plugin-fixture-incompatible'],
   );
-  t.is(json.apiVersion, '1.0.0');
+  t.is(json.apiVersion, '1.1.0');
   const text = await codex('backends');
   t.regex(
     text.stdout,
-    /^plugin API 1\.0\.0; plugins refused or partly loaded:\n! codex-plugin-fixture-incompatible: supports core API \^2\.0\.0, this codex provides 1\.0\.0/m,
+    /^plugin API 1\.1\.0; plugins refused or partly loaded:\n! codex-plugin-fixture-incompatible: supports core API \^2\.0\.0, this codex provides 1\.1\.0/m,
   );
 });
 

@@ -1,14 +1,14 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {type Hasher, type OptimizerFactory, type ResolvedConfig, resolveConfig} from '@codex-ml/core';
+import {type Hasher, type OptimizerFactory, type ResolvedConfig, type TrainableModel, resolveConfig} from '@codex-ml/core';
 import {Sha256Hasher} from '@codex-ml/plugin-hashers/dist/src/sha256-hasher.js';
+import {AdamOptimizer, AdamWOptimizer, MomentumOptimizer, SgdOptimizer, TfjsEngine} from '@codex-ml/plugin-tfjs';
 import {BatchSampler} from '../../src/services/training/batch-sampler.js';
 import {CheckpointStore} from '../../src/services/training/checkpoint-store.js';
 import {MetricsLog} from '../../src/services/training/metrics-log.js';
-import {loadTfjsEngine} from '../../src/services/training/tfjs-engine.js';
-import type {TrainingEngine} from '../../src/services/training/training-engine.js';
-import {readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
+import {scheduleFor} from '../../src/services/training/learning-rate-schedule.js';
+import {engineOptions, optimizerOptions, readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from '../../src/services/training/training-runner.js';
 
 /** A model small enough that a dozen steps take well under a second on wasm. */
@@ -41,22 +41,23 @@ export async function sha256(): Promise<Hasher> {
   return Sha256Hasher.create();
 }
 
-export async function engineFor(config: ResolvedConfig, totalSteps: number): Promise<TrainingEngine> {
-  const optimizerName = config.get<string>('training.optimizer.name');
-  const plugin = await import('@codex-ml/plugin-tfjs');
-  const factories: Record<string, () => OptimizerFactory> = {
-    sgd: () => plugin.SgdOptimizer.create() as unknown as OptimizerFactory,
-    momentum: () => plugin.MomentumOptimizer.create() as unknown as OptimizerFactory,
-    adam: () => plugin.AdamOptimizer.create() as unknown as OptimizerFactory,
-    adamw: () => plugin.AdamWOptimizer.create() as unknown as OptimizerFactory,
-  };
-  const factory = factories[optimizerName];
-  if (!factory) throw new Error(`no optimizer ${optimizerName}`);
-  return loadTfjsEngine((key) => config.get(key), {
-    seed: config.get<number>('training.seed'),
-    totalSteps,
-    optimizer: async () => factory(),
-  });
+const OPTIMIZERS: Readonly<Record<string, () => OptimizerFactory>> = {
+  sgd: SgdOptimizer.create,
+  momentum: MomentumOptimizer.create,
+  adam: AdamOptimizer.create,
+  adamw: AdamWOptimizer.create,
+};
+
+/** The trainable model `codex train` builds for this config: the tfjs engine and the configured optimizer. */
+export async function trainableModelFor(config: ResolvedConfig, vocabSize: number): Promise<TrainableModel> {
+  const get = <T>(key: string): T => config.get<T>(key);
+  const engine = await TfjsEngine.create(engineOptions(get));
+  const optimizer = OPTIMIZERS[get<string>('training.optimizer.name')]?.();
+  if (!optimizer) throw new Error(`no tfjs optimizer ${get<string>('training.optimizer.name')}`);
+  return await engine.createTrainableModel(
+    {vocabSize, contextLength: get<number>('training.model.contextLength'), seed: get<number>('training.seed')},
+    {optimizer, optimizerOptions: optimizerOptions(get), clipNorm: get<number>('training.clipNorm')},
+  );
 }
 
 export interface ToyRun {
@@ -73,8 +74,8 @@ export async function runToy(
   const runner = readRunnerOptions((key) => config.get(key));
   const train = toyTokens(4000);
   const total = totalSteps(runner, BatchSampler.windowsPerEpoch(train.length, runner.contextLength));
-  const engine = await engineFor(config, total);
-  const model = await engine.createModel(TOY_VOCAB);
+  const model = await trainableModelFor(config, TOY_VOCAB);
+  const schedule = scheduleFor((key) => config.get(key), total);
   const checkpoints = new CheckpointStore(dir, '01JTESTRUN0000000000000000', await sha256());
   try {
     let resume: Awaited<ReturnType<CheckpointStore['loadLatest']>>;
@@ -91,7 +92,7 @@ export async function runToy(
         options: runner,
         totalSteps: total,
         model,
-        learningRate: (step) => engine.learningRate(step, total),
+        learningRate: (step) => schedule.at(step - 1),
         train,
         val: toyTokens(600, 11),
         checkpoints,

@@ -21,12 +21,21 @@ export interface LoadedTfBackend {
   readonly package: string;
 }
 
+let loading: Promise<unknown> = Promise.resolve();
+
 /**
  * Makes `name` the current TensorFlow.js backend, loading its package on demand, and returns once it is ready.
  * The wasm backend gets the `UnsortedSegmentSum` kernel it lacks (the gradient of `gather`). Selecting a
  * native backend whose package is not installed is a one-line error with the install command.
  */
-export async function loadTfBackend(name: TfBackendName = 'wasm'): Promise<LoadedTfBackend> {
+export function loadTfBackend(name: TfBackendName = 'wasm'): Promise<LoadedTfBackend> {
+  // One at a time: tfjs has one current backend per process, and two overlapping setBackend calls fail.
+  const loaded = loading.then(() => load(name));
+  loading = loaded.catch(() => undefined);
+  return loaded;
+}
+
+async function load(name: TfBackendName): Promise<LoadedTfBackend> {
   if (!(TF_BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new CodexError('E_TF_BACKEND', `training.backend: unknown TensorFlow.js backend "${String(name)}"`, {
       hint: `choose one of ${TF_BACKEND_NAMES.join(', ')}`,
@@ -43,8 +52,8 @@ export async function loadTfBackend(name: TfBackendName = 'wasm'): Promise<Loade
     await activate('cpu', name);
     // The cpu backend prints a multi-line "install tfjs-node" banner to stdout on first use; choosing cpu is
     // deliberate here, and stdout may carry --json output.
-    const cpu = tf.backend() as unknown as {firstUse?: boolean};
-    if (cpu.firstUse !== undefined) cpu.firstUse = false;
+    const cpu: object = tf.backend();
+    if ('firstUse' in cpu) cpu.firstUse = false;
     return {name, tfName: 'cpu', package: '@tensorflow/tfjs-backend-cpu'};
   }
   const pkg = NATIVE_PACKAGES[name];

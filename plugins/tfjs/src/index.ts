@@ -1,14 +1,22 @@
 /**
  * @codex-ml/plugin-tfjs — the TensorFlow.js training engine.
  *
- * The runner composes these pieces; every one is deterministic given its inputs (seeded init, sorted
- * parameter order, dropout seeded by step), which is what makes exact resume possible.
+ * Registered backends: `training-engine` `tfjs` (`TfjsEngine`) and the `optimizer`s `sgd`, `momentum`, `adam`
+ * and `adamw`, which declare `engine: 'tfjs'`. The host reaches them through the contracts only; the exports
+ * below are for this plugin's tests, benchmarks and other code that drives the pieces directly. Every piece is
+ * deterministic given its inputs (seeded init, sorted parameter order, dropout seeded by step), which is what
+ * makes exact resume possible.
+ *
+ * Engine (the contract)
+ *   const engine = await TfjsEngine.create({backend: 'wasm', model: {layers, heads, dModel, dropout, tiedEmbeddings}})
+ *   engine.createModel({vocabSize, contextLength, seed}) → EngineModel (evaluate, weights; no optimizer)
+ *   engine.createTrainableModel(spec, {optimizer: AdamWOptimizer.create(), optimizerOptions, clipNorm}) → TrainableModel
  *
  * Backend
  *   await loadTfBackend('wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu')   // → {name, tfName, package}
  *     Makes the backend current (wasm default; registers the UnsortedSegmentSum kernel wasm lacks, so
  *     `tf.gather` has a gradient). Native backends are optional peers; when absent: CodexError
- *     E_TF_BACKEND naming `npm install @tensorflow/tfjs-node…`. Call once before building a model.
+ *     E_TF_BACKEND naming `npm install @tensorflow/tfjs-node…`. `TfjsEngine.create` calls it.
  *
  * Model
  *   const model = GptModel.create({vocabSize, contextLength, layers, heads, dModel, dropout, tiedEmbeddings, seed})
@@ -19,28 +27,26 @@
  *   model.parameterCount, model.trainFlopsPerToken, model.dispose()
  *
  * Optimizers (backends of the core `optimizer` contract: sgd, momentum, adam, adamw)
- *   const factory = await kernel.bind('optimizer') as OptimizerFactory<tf.Variable, tf.Tensor>
- *     (or new AdamWOptimizer(options) directly)
- *   const optimizer = factory.create(settings.optimizer)   // {learningRate, weightDecay, params: {beta1, …}}
+ *   const optimizer = AdamWOptimizer.create().create({learningRate, weightDecay, params: {beta1, …}})
  *   optimizer.applyGradients(model.params, grads, lr); optimizer.step
  *   optimizer.getState(): OptimizerState  {type, version, step, hyper, slots: {param: {m, v: Float32Array}}}
  *   optimizer.setState(state)   // next update bitwise equal to the original's
  *
  * Training step
  *   trainStep(model, optimizer, microBatches: TokenBatch[], {lr, clipNorm}) → {loss, gradNorm, tokens, finite}
- *     TokenBatch = {batchSize, length, contexts: Int32Array, targets: Int32Array} (row-major)
  *     More than one micro-batch = gradient accumulation (mean). Non-finite loss/norm: update skipped,
  *     finite=false. Dropout seeds = f(optimizer.step, micro-batch index): nothing extra to checkpoint.
  *   evaluateLoss(model, batch) → number (no dropout)
  *   Lower level: computeGradients, clipByGlobalNorm, GradientAccumulator.
  *
- * Schedules
- *   createSchedule({name: 'constant' | 'warmup-cosine', learningRate, warmupSteps, minLearningRate, totalSteps})
- *   schedule.at(step) → lr for the 0-based update index (pure; no state to checkpoint)
+ * The learning rate of each step comes from the host's schedule; this plugin has none.
  *
- * Config
- *   readEngineSettings(resolvedConfig) → typed training.backend / model.* / optimizer.* / schedule.* /
- *   clipNorm / accumulationSteps.
+ * Inference and export (optional capabilities of the engine's models; weights read by name)
+ *   TfjsModel.forward(ids) → logits after the last id, by a full GptModel.forward (the reference)
+ *   TfjsModel.createDecoder() → KvCacheDecoder: append(ids) → logits after the last id; O(context) per token
+ *   TfjsModel.exportModel({format: 'hf' | 'onnx', tokens: {bos, eos, pad}}) → files
+ *     hf: model.safetensors (GPT-2 names), config.json, generation_config.json; onnx: model.onnx (opset 17)
+ *   Lower level: GptWeights.from(shape, weights), new KvCacheDecoder(weights), exportGpt(format, weights, options)
  */
 export {type LoadedTfBackend, loadTfBackend, TF_BACKEND_NAMES, type TfBackendName} from './backend-loader.js';
 export {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
@@ -53,21 +59,13 @@ export {SgdOptimizer} from './optimizers/sgd-optimizer.js';
 export {MomentumOptimizer} from './optimizers/momentum-optimizer.js';
 export {AdamOptimizer} from './optimizers/adam-optimizer.js';
 export {AdamWOptimizer} from './optimizers/adamw-optimizer.js';
-export {
-  ConstantSchedule,
-  createSchedule,
-  type LearningRateSchedule,
-  type ScheduleSettings,
-  WarmupCosineSchedule,
-} from './learning-rate-schedule.js';
 export {type ClippedGradients, clipByGlobalNorm} from './global-norm-clipping.js';
 export {GradientAccumulator} from './gradient-accumulator.js';
-export {
-  computeGradients,
-  evaluateLoss,
-  type TokenBatch,
-  type TrainStepOptions,
-  type TrainStepResult,
-  trainStep,
-} from './train-step.js';
-export {type ConfigReader, type EngineSettings, readEngineSettings} from './engine-settings.js';
+export {computeGradients, evaluateLoss, type TrainStepOptions, type TrainStepResult, trainStep} from './train-step.js';
+export {TFJS_ENGINE, TfjsEngine} from './tfjs-engine.js';
+export {readTfjsEngineOptions, TFJS_ENGINE_DEFAULTS, type TfjsEngineOptions} from './tfjs-engine-options.js';
+export {TfjsModel} from './tfjs-model.js';
+export {TfjsTrainableModel} from './tfjs-trainable-model.js';
+export {type GptShape, GptWeights} from './inference/gpt-weights.js';
+export {KvCacheDecoder} from './inference/kv-cache-decoder.js';
+export {EXPORT_FORMATS, type ExportFormat, exportGpt, type GptExportOptions} from './export/gpt-exporter.js';

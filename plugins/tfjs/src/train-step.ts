@@ -1,20 +1,12 @@
-import type {Optimizer} from '@codex-ml/core';
+import type {Optimizer, TokenBatch} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import {clipByGlobalNorm} from './global-norm-clipping.js';
 import {GradientAccumulator} from './gradient-accumulator.js';
 import type {GptModel} from './gpt-model.js';
 import {mixSeed} from './seeded-random.js';
 
-/** One batch of next-token samples: row-major int32 [batchSize, length]; targets are contexts shifted by one. */
-export interface TokenBatch {
-  readonly batchSize: number;
-  readonly length: number;
-  readonly contexts: Int32Array;
-  readonly targets: Int32Array;
-}
-
 export interface TrainStepOptions {
-  /** Learning rate of this update (from a `LearningRateSchedule`). */
+  /** Learning rate of this update (the host's schedule decides it). */
   readonly lr: number;
   /** Global-norm clipping threshold; 0 or absent: no clipping (the norm is still measured). */
   readonly clipNorm?: number;

@@ -204,9 +204,12 @@ function comparable(state: OptimizerState): unknown {
 
 test('the plugin registers sgd, momentum, adam and adamw as optimizer backends that build working optimizers', async (t) => {
   const contribution = await register();
-  const names = contribution.backends.filter((backend) => backend.contract === 'optimizer').map((backend) => backend.name);
-  t.deepEqual(names, ['sgd', 'momentum', 'adam', 'adamw']);
-  for (const backend of contribution.backends) {
+  const optimizers = contribution.backends.filter((backend) => backend.contract === 'optimizer');
+  t.deepEqual(
+    optimizers.map((backend) => backend.name),
+    ['sgd', 'momentum', 'adam', 'adamw'],
+  );
+  for (const backend of optimizers) {
     const factory = (await instantiateBackend({
       contract: 'optimizer',
       name: backend.name,
@@ -214,6 +217,7 @@ test('the plugin registers sgd, momentum, adam and adamw as optimizer backends t
       spec: backend.spec,
     })) as OptimizerFactory<tf.Variable, tf.Tensor>;
     t.is(factory.type, backend.name);
+    t.is(factory.engine, 'tfjs', 'each declares the engine whose variables it updates');
     const optimizer = factory.create({learningRate: 0.05});
     t.is(optimizer.type, backend.name);
     const problem = quadratic();

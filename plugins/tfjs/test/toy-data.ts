@@ -1,4 +1,4 @@
-import type {TokenBatch} from '../src/index.js';
+import type {TokenBatch} from '@codex-ml/core';
 
 /**
  * A learnable toy corpus: token i+1 follows token i (mod vocab) with an occasional seeded skip, cut into

@@ -1,11 +1,9 @@
-import {isCodexError} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import {
   AdamWOptimizer,
   clipByGlobalNorm,
   computeGradients,
-  createSchedule,
   evaluateLoss,
   type GptConfig,
   GptModel,
@@ -34,13 +32,12 @@ function train(
     model.setWeights(from.weights);
     optimizer.setState(from.state);
   }
-  const schedule = createSchedule({name: 'warmup-cosine', learningRate: 0.01, warmupSteps: 2, minLearningRate: 0.001, totalSteps: 8});
+  // A decaying rate, so that a resumed step must pick up the schedule where the original left it.
+  const lrAt = (step: number) => 0.01 / (1 + step);
   const results = [];
   for (let i = 0; i < steps; i++) {
     const s = optimizer.step;
-    results.push(
-      trainStep(model, optimizer, [toyBatch(config.vocabSize, 4, config.contextLength, s * 5)], {lr: schedule.at(s), clipNorm: 1}),
-    );
+    results.push(trainStep(model, optimizer, [toyBatch(config.vocabSize, 4, config.contextLength, s * 5)], {lr: lrAt(s), clipNorm: 1}));
   }
   return {model, optimizer, results};
 }
@@ -205,26 +202,6 @@ test.serial('a non-finite loss skips the update and reports it', async (t) => {
   t.false(result.finite);
   t.is(optimizer.step, 0);
   t.true(bitwiseEqual(model.getWeights().get('wte') as Float32Array, weights.get('wte') as Float32Array));
-});
-
-test.serial('learning-rate schedules: constant, and linear warm-up then cosine to the floor', (t) => {
-  const constant = createSchedule({name: 'constant', learningRate: 0.1, totalSteps: 10});
-  t.deepEqual(
-    [0, 5, 100].map((s) => constant.at(s)),
-    [0.1, 0.1, 0.1],
-  );
-  const cosine = createSchedule({name: 'warmup-cosine', learningRate: 1, warmupSteps: 4, minLearningRate: 0.1, totalSteps: 14});
-  t.deepEqual(
-    [0, 1, 2, 3].map((s) => cosine.at(s)),
-    [0.25, 0.5, 0.75, 1],
-  );
-  t.is(cosine.at(4), 1);
-  t.true(Math.abs(cosine.at(9) - 0.55) < 1e-12, 'half way down the cosine');
-  t.is(cosine.at(14), 0.1);
-  t.is(cosine.at(1000), 0.1);
-  const error = t.throws(() => createSchedule({name: 'step', learningRate: 1, totalSteps: 1}));
-  t.true(isCodexError(error));
-  t.regex(error?.message ?? '', /unknown schedule "step"/);
 });
 
 test.serial('model config errors and mismatched weights name the key or the parameter', async (t) => {

@@ -4,7 +4,8 @@ import {CodexCommand} from '../../cli/codex-command.js';
 import {type GeneratedPlugin, PluginGenerator} from '../../services/plugin-generator/plugin-generator.js';
 
 export default class PluginsNew extends CodexCommand<typeof PluginsNew> {
-  static override summary = 'Scaffold a plugin package that adds a backend (hasher, splitter, tokenizer, optimizer, manifest store)';
+  static override summary =
+    'Scaffold a plugin package that adds a backend (hasher, splitter, tokenizer, optimizer, manifest store, training engine)';
   static override description =
     'Creates <dir>/codex-plugin-<name>: package.json (oclif plugin, @codex-ml/core as peer dependency, declared API ' +
     'range), a typed implementation skeleton, the codex:register hook, an ava test running the contract’s ' +
@@ -13,6 +14,7 @@ export default class PluginsNew extends CodexCommand<typeof PluginsNew> {
   static override examples = [
     '<%= config.bin %> plugins:new sha512 --contract hasher',
     '<%= config.bin %> plugins:new wordlevel --contract tokenizer --dir ~/src',
+    '<%= config.bin %> plugins:new bigram --contract training-engine',
   ];
   static override args = {name: Args.string({description: 'Backend name users select in config, e.g. sha512', required: true})};
   static override flags = {

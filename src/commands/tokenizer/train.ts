@@ -26,7 +26,9 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     model: Flags.string({description: 'Tokenizer backend, e.g. bpe or wordpiece (tokenizer.model)'}),
     'vocab-size': Flags.integer({description: 'Target vocabulary size (tokenizer.vocabSize)', min: 1}),
     'min-frequency': Flags.integer({description: 'Minimum pair/piece frequency (tokenizer.minFrequency)', min: 1}),
-    out: Flags.string({description: 'Also write DIR/tokenizer.json'}),
+    out: Flags.string({
+      description: 'Also write DIR/tokenizer.json, tokenizer_config.json and special_tokens_map.json (Hugging Face layout)',
+    }),
     force: Flags.boolean({description: 'Retrain even when the cache holds this tokenizer'}),
     'allow-drift': Flags.boolean({description: 'Train on data-run files that changed since their manifest, recording the drift'}),
     'on-invalid-utf8': Flags.string({

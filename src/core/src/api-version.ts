@@ -3,4 +3,4 @@
  * package.json (`"codex": {"apiRange": "^1.0.0"}`); the host refuses plugins whose range excludes it.
  * Bump the major version on any breaking change to a contract or to the registration protocol.
  */
-export const API_VERSION = '1.0.0';
+export const API_VERSION = '1.1.0';

@@ -6,9 +6,10 @@ import {evaluationBatches} from '../training/batch-sampler.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
 import {readSnapshot, resumeConfig} from '../training/config-snapshot.js';
 import {RunArtifacts} from '../training/run-artifacts.js';
-import {loadTfjsEngine} from '../training/tfjs-engine.js';
+import {bindRunEngine} from '../training/run-engine.js';
 import {TokenCache} from '../training/token-cache.js';
 import {loadTokenizerInput, resolveDataInput, tokenCacheInputs} from '../training/training-inputs.js';
+import {meanLoss} from '../training/training-runner.js';
 
 export interface EvaluateRequest {
   /** A training run: its id (looked up in `runsDir`) or its directory. */
@@ -90,17 +91,14 @@ export class EvaluationService {
     });
     const checkpoint = await newestIntactCheckpoint(new CheckpointStore(trainingPath, snapshot.runId, hasher), warn);
 
-    const engine = await loadTfjsEngine(get, {
-      seed: snapshot.seed,
-      totalSteps: snapshot.inputs.totalSteps,
-      optimizer: () => this.kernel.bind('optimizer'),
-    });
-    const model = await engine.createModel(tokenizer.tokenizer.vocabSize);
+    // No optimizer: scoring only reads weights.
+    const engine = await bindRunEngine(this.kernel, config);
+    const contextLength = get<number>('training.model.contextLength');
+    const model = await engine.createModel({vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed});
     try {
-      model.setWeights(checkpoint.weights);
+      await model.setWeights(checkpoint.weights);
       // The token cache scores the requested split in its "val" slot, tokenized exactly as in training.
       const cache = await new TokenCache(request.cacheDir, hasher).load(tokenCacheInputs(tokenizer, data), warn);
-      const contextLength = get<number>('training.model.contextLength');
       const batches = evaluationBatches(cache.val, {
         batchSize: request.batchSize,
         contextLength,
@@ -113,14 +111,7 @@ export class EvaluationService {
           {hint: 'evaluate a larger split (evaluation.split) or train with a shorter context', exitCode: ExitCode.input},
         );
       }
-      let weighted = 0;
-      let tokens = 0;
-      for (const batch of batches) {
-        const count = batch.batchSize * batch.length;
-        weighted += model.evaluate(batch) * count;
-        tokens += count;
-      }
-      const loss = weighted / tokens;
+      const {loss, tokens} = await meanLoss(model, batches);
       if (!Number.isFinite(loss)) {
         throw new CodexError(
           'E_NON_FINITE',
@@ -142,7 +133,6 @@ export class EvaluationService {
       });
     } finally {
       model.dispose();
-      engine.dispose();
     }
   }
 

@@ -1,7 +1,18 @@
+import type {ContractName} from '@codex-ml/core';
+
 /** One file of a generated plugin: its path relative to the plugin root and its text. */
 export interface GeneratedFile {
   readonly path: string;
   readonly text: string;
+}
+
+/** A backend registered next to the contract's own, from its module (relative to src/) and export. */
+export interface ExtraBackend {
+  readonly contract: ContractName;
+  readonly name: string;
+  readonly file: string;
+  readonly export: string;
+  readonly description: string;
 }
 
 /** What a contract adds to a generated plugin: the implementation skeleton, its conformance test, dependencies. */
@@ -12,6 +23,8 @@ export interface ContractTemplate {
   readonly test: GeneratedFile;
   /** The module (relative to src/) and export the registration hook points at. */
   readonly entry: {readonly file: string; readonly export: string};
+  /** Further backends the plugin registers (the optimizer a training engine needs). */
+  readonly alsoRegisters?: readonly ExtraBackend[];
   /** Exports of src/index.ts: file (relative to src/, without extension) → exported names. */
   readonly exports: Readonly<Record<string, readonly string[]>>;
   /** Extra peer and dev dependencies (a tensor library for optimizers). */

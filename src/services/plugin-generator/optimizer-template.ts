@@ -1,10 +1,10 @@
 import type {ContractTemplate} from './generated-file.js';
 import type {PluginNames} from './plugin-names.js';
 
-/** TensorFlow.js version the host's training engine runs; generated optimizers use the same tensors. */
+/** TensorFlow.js version the tfjs training engine runs; generated optimizers use the same tensors. */
 const TFJS_RANGE = '^4.22.0';
 
-/** An `Optimizer` skeleton over TensorFlow.js variables, the tensors the training engine hands to optimizers. */
+/** An `Optimizer` skeleton for the tfjs engine: over TensorFlow.js variables, the tensors that engine hands to optimizers. */
 export function optimizerTemplate(names: PluginNames): ContractTemplate {
   const className = `${names.pascal}Optimizer`;
   const file = `${names.kebab}-optimizer`;
@@ -12,8 +12,9 @@ export function optimizerTemplate(names: PluginNames): ContractTemplate {
 import type * as tf from '@tensorflow/tfjs';
 
 /**
- * The ${names.backend} optimizer over TensorFlow.js variables (parameters) and tensors (gradients). Config
- * \`training.optimizer.name: ${names.backend}\` selects it.
+ * The ${names.backend} optimizer of the tfjs training engine: it updates TensorFlow.js variables (parameters)
+ * with tensors (gradients), and declares \`engine: 'tfjs'\` so that the host pairs it with that engine only.
+ * Config \`training.optimizer.name: ${names.backend}\` selects it.
  *
  * Fill in applyGradients(): update every parameter in place (param.assign(...) inside tf.tidy), keep moment
  * tensors as slots, and count steps. getState() returns copies of the slots as Float32Array; setState() restores
@@ -27,7 +28,7 @@ export class ${className} implements Optimizer<tf.Variable, tf.Tensor> {
 
   /** Entry point of the registered backend (see src/hooks/register.ts). */
   static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: '${names.backend}', create: (options) => new ${className}(options)};
+    return {type: '${names.backend}', engine: 'tfjs', create: (options) => new ${className}(options)};
   }
 
   get step(): number {

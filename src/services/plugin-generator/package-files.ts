@@ -75,16 +75,29 @@ const TSCONFIG = {
 };
 
 function registerHook({names, template}: PackageInputs): string {
+  const backends = [
+    {
+      contract: names.contract,
+      name: names.backend,
+      file: template.entry.file,
+      export: template.entry.export,
+      description: `${names.backend} ${names.contract} (${names.packageName})`,
+    },
+    ...(template.alsoRegisters ?? []),
+  ];
+  const calls = backends.map(
+    (backend) => `  registry.register('${backend.contract}', '${backend.name}', {
+    description: '${backend.description}',
+    module: new URL('../${backend.file}', import.meta.url).href,
+    export: '${backend.export}',
+  });
+`,
+  );
   return `import {definePlugin} from '@codex-ml/core';
 
 // Runs at every codex start-up: keep it light. The implementation is imported only when config selects it.
 export default definePlugin((registry) => {
-  registry.register('${names.contract}', '${names.backend}', {
-    description: '${names.backend} ${names.contract} (${names.packageName})',
-    module: new URL('../${template.entry.file}', import.meta.url).href,
-    export: '${template.entry.export}',
-  });
-});
+${calls.join('')}});
 `;
 }
 
@@ -99,7 +112,12 @@ function readme({names, template, corePeerRange}: PackageInputs): string {
   const key = BACKEND_CONFIG_KEYS[names.contract];
   const [top, ...rest] = key.split('.');
   const yaml = rest.length === 0 ? `${key}: ${names.backend}` : nestedYaml([top ?? key, ...rest], names.backend);
-  const tryIt = names.contract === 'hasher' ? `codex hash README.md --set ${key}=${names.backend}` : 'codex backends';
+  const tryIt =
+    names.contract === 'hasher'
+      ? `codex hash README.md --set ${key}=${names.backend}`
+      : names.contract === 'training-engine'
+        ? `codex train --set ${key}=${names.backend} --set training.optimizer.name=${names.backend}-sgd --set training.data=<data run> --set training.tokenizer=<tokenizer.json>`
+        : 'codex backends';
   return `# ${names.packageName}
 
 A \`${names.contract}\` backend named \`${names.backend}\` for the codex-ml CLI.

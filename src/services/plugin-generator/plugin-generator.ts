@@ -10,6 +10,7 @@ import {packageFiles} from './package-files.js';
 import {type PluginNames, pluginNames} from './plugin-names.js';
 import {splitterTemplate} from './splitter-template.js';
 import {tokenizerTemplate} from './tokenizer-template.js';
+import {trainingEngineTemplate} from './training-engine-template.js';
 
 const TEMPLATES: Readonly<Record<ContractName, (names: PluginNames) => ContractTemplate>> = {
   hasher: hasherTemplate,
@@ -17,6 +18,7 @@ const TEMPLATES: Readonly<Record<ContractName, (names: PluginNames) => ContractT
   tokenizer: tokenizerTemplate,
   optimizer: optimizerTemplate,
   'manifest-store': manifestStoreTemplate,
+  'training-engine': trainingEngineTemplate,
 };
 
 export interface PluginRequest {

@@ -7,6 +7,7 @@ import {
   type ManifestStore,
   type ProgressSink,
   RunDirectory,
+  type Tokenizer,
   type TokenizerFactory,
   type TokenizerTrainOptions,
   writeFileAtomic,
@@ -18,6 +19,7 @@ import {canonicalDigest, digestBytes} from './canonical-digest.js';
 import type {CorpusResolver} from './corpus-resolver.js';
 import type {CorpusDrift, CorpusSource} from './corpus-source.js';
 import {type CorpusReadStats, readCorpusLines} from './corpus-text-reader.js';
+import {hfTokenizerFiles} from './hf-tokenizer-files.js';
 import type {TokenizerCache} from './tokenizer-cache.js';
 import {TOKENIZER_MANIFEST_KIND, TOKENIZER_MANIFEST_VERSION, type TokenizerManifest} from './tokenizer-manifest.js';
 import {type TokenizerTrainingSettings, pipelineOptions} from './tokenizer-settings.js';
@@ -33,7 +35,7 @@ export interface TrainTokenizerRequest {
   readonly force?: boolean;
   /** Accept data-run files that changed since their manifest, recording the drift. */
   readonly allowDrift?: boolean;
-  /** Also write the tokenizer to `<out>/tokenizer.json`. */
+  /** Also write the tokenizer to `<out>/`: tokenizer.json, tokenizer_config.json, special_tokens_map.json. */
   readonly out?: string;
   /** Invalid UTF-8 in corpus files (default `error`); part of the cache key when not the default. */
   readonly onInvalidUtf8?: InvalidUtf8Policy;
@@ -207,7 +209,7 @@ export class TokenizerTrainingService {
       if (this.store.name !== 'fs') await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       await this.store.put(manifest);
       const entry = await this.cache.record(manifest);
-      const out = request.out ? await this.#writeOut(request.out, bytes) : null;
+      const out = request.out ? await this.#writeOut(request.out, bytes, tokenizer) : null;
       return this.#result(manifest, false, artifactPath, out, entry);
     } catch (error) {
       // No half-written run: a failed training leaves no run directory behind.
@@ -220,13 +222,14 @@ export class TokenizerTrainingService {
   }
 
   async #copyOut(out: string, artifact: string): Promise<string> {
-    return this.#writeOut(out, await readFile(artifact));
+    const bytes = await readFile(artifact);
+    return this.#writeOut(out, bytes, this.backend.factory.load(bytes.toString('utf8'), artifact));
   }
 
-  async #writeOut(out: string, bytes: Uint8Array): Promise<string> {
-    const path = resolve(out, TOKENIZER_FILE);
-    await writeFileAtomic(path, bytes);
-    return path;
+  /** `<out>/tokenizer.json` plus the two files Hugging Face's `save_pretrained` writes beside it. */
+  async #writeOut(out: string, bytes: Uint8Array, tokenizer: Tokenizer): Promise<string> {
+    for (const file of hfTokenizerFiles(bytes, tokenizer)) await writeFileAtomic(resolve(out, file.name), file.bytes);
+    return resolve(out, TOKENIZER_FILE);
   }
 
   #result(manifest: TokenizerManifest, cached: boolean, tokenizer: string, out: string | null, entry: string): TrainTokenizerResult {

@@ -1,18 +1,8 @@
+import type {TokenBatch} from '@codex-ml/core';
 import {type RngState, SeededRng} from './seeded-rng.js';
 
 /** Token ids of one split, as stored in the token cache. */
 export type TokenArray = Uint16Array | Uint32Array;
-
-/**
- * A batch of `batchSize` rows of `length` ids, row-major; `targets[i]` is the token that follows
- * `contexts[i]` (the shape the engine's `trainStep` takes).
- */
-export interface TokenBatch {
-  readonly batchSize: number;
-  readonly length: number;
-  readonly contexts: Int32Array;
-  readonly targets: Int32Array;
-}
 
 /** Where a sampler is, written into checkpoints so that a resumed run draws the very same batches. */
 export interface SamplerState {

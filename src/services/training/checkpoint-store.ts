@@ -6,6 +6,7 @@ import {
   CodexError,
   ExitCode,
   type Hasher,
+  type NamedTensor,
   type OptimizerState,
   errnoCode,
   fileError,
@@ -14,13 +15,6 @@ import {
   parseChecksum,
 } from '@codex-ml/core';
 import {pausePoint} from '../pause-point.js';
-
-/** One named float32 tensor (a model weight or an optimizer slot), raw values in row-major order. */
-export interface NamedTensor {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-}
 
 /** JSON that the runner stores next to the tensors: sampler and RNG state, early stopping, metrics position. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | {readonly [key: string]: JsonValue};

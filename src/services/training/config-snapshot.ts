@@ -37,8 +37,10 @@ export interface ConfigSnapshot {
   readonly resumes?: readonly {readonly at: string; readonly fromStep: number | null; readonly totalSteps: number}[];
   /** The run and checkpoint this run was started from (`train --resume … --fork`). */
   readonly forkedFrom?: {readonly runId: string; readonly step: number};
-  /** Tool versions and the TensorFlow.js backend that ran. */
+  /** Tool versions, the training engine and what computed inside it (a TensorFlow.js backend). */
   readonly versions: Readonly<Record<string, string>>;
+  /** Absent in snapshots written before engines were a contract: those trained on `tfjs`. */
+  readonly engine?: string;
   readonly backend: string;
   /** The resolved configuration, every key. */
   readonly config: Readonly<Record<string, unknown>>;

@@ -56,6 +56,11 @@ export class SeededRng {
     return result;
   }
 
+  /** Uniform in [0, 1), in steps of 2⁻³². */
+  nextFloat(): number {
+    return this.nextUint32() / 0x100000000;
+  }
+
   /** Uniform integer in [0, bound) without modulo bias (rejection sampling). */
   nextInt(bound: number): number {
     if (!Number.isInteger(bound) || bound < 1 || bound > 0x100000000) throw new RangeError(`bound ${bound} out of range`);

@@ -223,7 +223,7 @@ async function waitForLock(path: string, what: string, timeoutMs = 30 * 60_000):
 }
 
 /** The token placed between documents: EOS, else BOS, else none. */
-function separatorOf(tokenizer: Tokenizer): number | null {
+export function separatorOf(tokenizer: Tokenizer): number | null {
   for (const name of ['eos', 'bos']) {
     const token = tokenizer.specialTokens[name];
     const id = token === undefined ? undefined : tokenizer.tokenToId(token);

@@ -1,9 +1,9 @@
-import {CodexError, ExitCode} from '@codex-ml/core';
+import {type BackendOptions, CodexError, ExitCode, type OptimizerOptions} from '@codex-ml/core';
 
 /** Reads one dotted config key (a `ResolvedConfig.get`, or a lookup into a config snapshot). */
 export type ConfigLookup = <T>(key: string) => T;
 
-/** What the runner itself needs from `training.*`; the engine reads its own keys (model, optimizer, schedule). */
+/** What the runner itself needs from `training.*`; the engine reads its own keys (architecture, backend). */
 export interface RunnerOptions {
   readonly seed: number;
   readonly data: string;
@@ -66,4 +66,22 @@ export function requireInputs(options: RunnerOptions): void {
       });
     }
   }
+}
+
+/**
+ * The engine's create options: the `training` section, in which each engine reads its own keys (the tfjs
+ * engine `backend` and `model.*`). Vocabulary, context length and seed reach it with each model's spec.
+ */
+export function engineOptions(get: ConfigLookup): BackendOptions {
+  return {...get<Record<string, unknown>>('training')};
+}
+
+/** What `OptimizerFactory.create` receives: the peak rate, weight decay and the optimizers' own coefficients. */
+export function optimizerOptions(get: ConfigLookup): OptimizerOptions {
+  const number = (key: string) => get<number>(`training.optimizer.${key}`);
+  return {
+    learningRate: number('learningRate'),
+    weightDecay: number('weightDecay'),
+    params: {beta1: number('beta1'), beta2: number('beta2'), epsilon: number('epsilon'), momentum: number('momentum')},
+  };
 }

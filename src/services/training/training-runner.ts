@@ -1,9 +1,8 @@
-import {CodexError, ExitCode} from '@codex-ml/core';
-import {BatchSampler, type SamplerState, type TokenArray, type TokenBatch, evaluationBatches} from './batch-sampler.js';
+import {CodexError, type EngineModel, ExitCode, type TokenBatch, type TrainableModel} from '@codex-ml/core';
+import {BatchSampler, type SamplerState, type TokenArray, evaluationBatches} from './batch-sampler.js';
 import type {CheckpointContent, CheckpointStore, JsonValue} from './checkpoint-store.js';
 import type {EvalMetricsLine, MetricsLog, TrainMetricsLine} from './metrics-log.js';
 import type {RunnerOptions} from './training-options.js';
-import type {TrainableModel} from './training-engine.js';
 
 /** What the runner reports after each step, for a progress display. */
 export interface TrainingProgress {
@@ -82,8 +81,8 @@ export class TrainingRunner {
     };
     let lastCheckpointStep: number | null = null;
     if (inputs.resume) {
-      model.setWeights(inputs.resume.weights);
-      model.setOptimizerState(inputs.resume.optimizer);
+      await model.setWeights(inputs.resume.weights);
+      await model.setOptimizerState(inputs.resume.optimizer);
       state = decodeTrainerState(inputs.resume.trainer);
       sampler.restore(state.sampler);
       step = inputs.resume.step;
@@ -101,9 +100,9 @@ export class TrainingRunner {
       for (let index = 0; index < options.accumulationSteps; index++) microBatches.push(sampler.next());
       const next = step + 1;
       const lr = inputs.learningRate(next);
-      const outcome = model.trainStep(microBatches, next, lr);
+      const outcome = await model.trainStep(microBatches, next, lr);
       if (!Number.isFinite(outcome.loss) || !Number.isFinite(outcome.gradNorm)) {
-        throw nonFinite(next, outcome.loss, outcome.gradNorm, model.nonFiniteTensors(), lastCheckpointStep);
+        throw nonFinite(next, outcome.loss, outcome.gradNorm, await model.nonFiniteTensors(), lastCheckpointStep);
       }
       step = next;
       state.tokens += rowsPerStep * options.contextLength;
@@ -129,7 +128,7 @@ export class TrainingRunner {
       }
 
       if (options.evalInterval > 0 && (step % options.evalInterval === 0 || step === totalSteps)) {
-        const valLoss = evaluate(model, evalSet, step);
+        const valLoss = await evaluate(model, evalSet, step);
         state.lastValLoss = valLoss;
         const line: EvalMetricsLine = {
           kind: 'eval',
@@ -153,7 +152,7 @@ export class TrainingRunner {
       const due = options.checkpointInterval > 0 && step % options.checkpointInterval === 0;
       if (due || step === totalSteps || state.stoppedEarly) {
         await metrics.sync();
-        await checkpoints.write(snapshot(step, model, state));
+        await checkpoints.write(await snapshot(step, model, state));
         await checkpoints.prune(options.keepLast);
         lastCheckpointStep = step;
         inputs.onCheckpoint?.(step);
@@ -173,15 +172,20 @@ export class TrainingRunner {
   }
 }
 
-function evaluate(model: TrainableModel, batches: readonly TokenBatch[], step: number): number {
+/** Mean loss over every token of `batches` (each batch weighted by its token count). */
+export async function meanLoss(model: EngineModel, batches: readonly TokenBatch[]): Promise<{loss: number; tokens: number}> {
   let weighted = 0;
   let tokens = 0;
   for (const batch of batches) {
     const count = batch.batchSize * batch.length;
-    weighted += model.evaluate(batch) * count;
+    weighted += (await model.evaluate(batch)) * count;
     tokens += count;
   }
-  const loss = tokens > 0 ? weighted / tokens : Number.NaN;
+  return {loss: tokens > 0 ? weighted / tokens : Number.NaN, tokens};
+}
+
+async function evaluate(model: EngineModel, batches: readonly TokenBatch[], step: number): Promise<number> {
+  const {loss} = await meanLoss(model, batches);
   if (!Number.isFinite(loss)) {
     throw new CodexError('E_NON_FINITE', `step ${step}: the val loss is ${String(loss)}`, {
       hint: 'lower training.optimizer.learningRate or enable training.clipNorm; the last good checkpoint is kept',
@@ -191,8 +195,8 @@ function evaluate(model: TrainableModel, batches: readonly TokenBatch[], step: n
   return loss;
 }
 
-function snapshot(step: number, model: TrainableModel, state: TrainerState): CheckpointContent {
-  return {step, weights: model.getWeights(), optimizer: model.getOptimizerState(), trainer: encodeTrainerState(state)};
+async function snapshot(step: number, model: TrainableModel, state: TrainerState): Promise<CheckpointContent> {
+  return {step, weights: await model.getWeights(), optimizer: await model.getOptimizerState(), trainer: encodeTrainerState(state)};
 }
 
 function encodeTrainerState(state: TrainerState): {readonly [key: string]: JsonValue} {
@@ -219,10 +223,8 @@ function decodeTrainerState(value: {readonly [key: string]: JsonValue}): Trainer
     if (field !== null && typeof field !== 'number') throw invalidState(key);
     return field;
   };
-  const sampler = value.sampler as unknown as SamplerState | undefined;
-  if (typeof sampler !== 'object' || sampler === null || !Array.isArray(sampler.epochRng)) throw invalidState('sampler');
   return {
-    sampler,
+    sampler: decodeSamplerState(value.sampler),
     tokens: number('tokens'),
     elapsed: number('elapsed'),
     lastLoss: nullableNumber('lastLoss'),
@@ -231,6 +233,32 @@ function decodeTrainerState(value: {readonly [key: string]: JsonValue}): Trainer
     evalsWithoutImprovement: number('evalsWithoutImprovement'),
     stoppedEarly: value.stoppedEarly === true,
   };
+}
+
+/** The sampler's fields with their JSON types; `BatchSampler.restore` checks their values. */
+function decodeSamplerState(value: JsonValue | undefined): SamplerState {
+  if (typeof value !== 'object' || value === null || isJsonArray(value)) throw invalidState('sampler');
+  const {type, version, epoch, cursor, epochRng} = value;
+  const words = isJsonArray(epochRng) ? epochRng.filter((word): word is number => typeof word === 'number') : [];
+  const [a, b, c, d] = words;
+  if (
+    type !== 'epoch-shuffle' ||
+    version !== 1 ||
+    typeof epoch !== 'number' ||
+    typeof cursor !== 'number' ||
+    words.length !== 4 ||
+    a === undefined ||
+    b === undefined ||
+    c === undefined ||
+    d === undefined
+  ) {
+    throw invalidState('sampler');
+  }
+  return {type, version, epoch, cursor, epochRng: [a, b, c, d]};
+}
+
+function isJsonArray(value: JsonValue | undefined): value is readonly JsonValue[] {
+  return Array.isArray(value);
 }
 
 function invalidState(key: string): CodexError {

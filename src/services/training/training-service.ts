@@ -3,13 +3,16 @@ import {createRequire} from 'node:module';
 import {basename, dirname, join, resolve} from 'node:path';
 import {
   CodexError,
+  type EngineDescription,
   ExitCode,
   type Hasher,
   type Kernel,
   type Manifest,
+  type OptimizerFactory,
   type Registry,
   type ResolvedConfig,
   RunDirectory,
+  type TrainingEngine,
   instantiateBackend,
   isRunId,
   listRunIds,
@@ -23,10 +26,10 @@ import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
 import {MetricsLog} from './metrics-log.js';
+import {scheduleFor} from './learning-rate-schedule.js';
+import {requireOptimizerOfEngine} from './optimizer-pairing.js';
 import {RunArtifacts} from './run-artifacts.js';
-import {loadTfjsEngine} from './tfjs-engine.js';
 import {type LoadedTokenCache, TokenCache, type TokenCacheManifest, assertSplitLongEnough} from './token-cache.js';
-import type {EngineDescription} from './training-engine.js';
 import {type DataInput, type TokenizerInput, loadTokenizerInput, resolveDataInput, tokenCacheInputs} from './training-inputs.js';
 import {
   assertResumeKeepsHistory,
@@ -36,7 +39,14 @@ import {
   forkedSnapshot,
   readFinishedRun,
 } from './resume-history.js';
-import {type RunnerOptions, readRunnerOptions, requireInputs, totalSteps as stepsFor} from './training-options.js';
+import {
+  type RunnerOptions,
+  engineOptions,
+  optimizerOptions,
+  readRunnerOptions,
+  requireInputs,
+  totalSteps as stepsFor,
+} from './training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from './training-runner.js';
 
 /** A run to continue, found by `locateResume`. */
@@ -78,6 +88,8 @@ export interface TrainResult {
 /** Inputs and settings checked before any work. */
 interface CheckedInputs {
   readonly options: RunnerOptions;
+  readonly engine: TrainingEngine;
+  readonly optimizer: OptimizerFactory;
   readonly hasher: Hasher;
   readonly tokenizer: TokenizerInput;
   readonly data: DataInput;
@@ -115,13 +127,13 @@ export class TrainingService {
     const inputs = await this.#checkInputs(request.config, request.resume?.snapshot.inputs);
     const tokenizerRun = inputs.tokenizer.runId && (await runDirectoryOf(inputs.tokenizer.runId, request.config.get<string>('runs.dir')));
     if (tokenizerRun) await leases.add(tokenizerRun);
-    const engine = await loadTfjsEngine((key) => request.config.get(key), {
-      seed: inputs.options.seed,
-      totalSteps: inputs.options.steps,
-      optimizer: () => this.kernel.bind('optimizer'),
-    });
+    const get = <T>(key: string): T => request.config.get<T>(key);
+    const {engine} = inputs;
     await pausePoint('train:allocate');
-    const model = await engine.createModel(inputs.tokenizer.tokenizer.vocabSize);
+    const model = await engine.createTrainableModel(
+      {vocabSize: inputs.tokenizer.tokenizer.vocabSize, contextLength: inputs.options.contextLength, seed: inputs.options.seed},
+      {optimizer: inputs.optimizer, optimizerOptions: optimizerOptions(get), clipNorm: get<number>('training.clipNorm')},
+    );
     try {
       await pausePoint('train:tokenize');
       const cache = await this.#tokenCache(request.config, inputs, warn, request.onTokenizing);
@@ -200,13 +212,15 @@ export class TrainingService {
         const metrics = await MetricsLog.open(run.file('metrics.ndjson'), {
           keepThroughStep: continuing ? (resumeFrom?.checkpoint.step ?? 0) : undefined,
         });
+        const schedule = scheduleFor(get, total);
         let outcome: RunnerResult;
         try {
           outcome = await new TrainingRunner().run({
             options: inputs.options,
             totalSteps: total,
             model,
-            learningRate: (step) => engine.learningRate(step, total),
+            // The schedule counts updates from 0; the runner numbers them from 1.
+            learningRate: (step) => schedule.at(step - 1),
             train: cache.train,
             val: cache.val,
             checkpoints,
@@ -218,7 +232,7 @@ export class TrainingService {
         } finally {
           await metrics.close();
         }
-        await this.#writeManifest(run, snapshot, inputs, cache.manifest, outcome, total, engine.description.backend, warn);
+        await this.#writeManifest(run, snapshot, inputs, cache.manifest, outcome, total, engine.description, warn);
         return {
           runId: run.runId,
           runDir: run.path,
@@ -234,7 +248,6 @@ export class TrainingService {
       }
     } finally {
       model.dispose();
-      engine.dispose();
     }
   }
 
@@ -244,7 +257,13 @@ export class TrainingService {
     const options = readRunnerOptions(get);
     requireInputs(options);
     // Unknown backends fail here with the registered names, before anything is loaded.
+    this.kernel.selectedBackend('training-engine');
     this.kernel.selectedBackend('optimizer');
+    const optimizer = await this.kernel.bind('optimizer');
+    await requireOptimizerOfEngine(this.kernel, optimizer);
+    // Built now so that a bad schedule setting fails before any work; rebuilt once the run length is known.
+    scheduleFor(get, options.steps);
+    const engine = await this.kernel.bind('training-engine', engineOptions(get));
     const hasher = await this.kernel.bind('hasher');
     const inputRuns = get<string>('runs.dir');
     const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.kernel.registry, hasher);
@@ -263,7 +282,7 @@ export class TrainingService {
       valSplit: get<string>('training.valSplit'),
       registry: this.kernel.registry,
     });
-    return {options, hasher, tokenizer, data};
+    return {options, engine, optimizer, hasher, tokenizer, data};
   }
 
   /** The token ids of both splits, from the cache or tokenized now; splits too short for one window are refused. */
@@ -308,6 +327,7 @@ export class TrainingService {
         totalSteps,
       },
       versions: {...(await hostVersions(this.kernel.registry)), ...engine.versions},
+      engine: engine.engine,
       backend: engine.backend,
       config: config.printableValues(),
     };
@@ -321,7 +341,7 @@ export class TrainingService {
     cache: TokenCacheManifest,
     outcome: RunnerResult,
     totalSteps: number,
-    backend: string,
+    engine: EngineDescription,
     warn: (message: string) => void,
   ): Promise<void> {
     const manifest: Manifest = {
@@ -337,7 +357,8 @@ export class TrainingService {
       seed: inputs.options.seed,
       configDigest: snapshot.configDigest,
       datasetIds: inputs.data.datasetIds,
-      backend,
+      engine: engine.engine,
+      backend: engine.backend,
       steps: outcome.steps,
       totalSteps,
       stoppedEarly: outcome.stoppedEarly,

@@ -12,7 +12,7 @@ export class FakeMomentumSgd implements Optimizer<Float32Array> {
   ) {}
 
   static factory(leakViews = false): OptimizerFactory<Float32Array> {
-    return {type: 'fake-momentum', create: (options) => new FakeMomentumSgd(options, leakViews)};
+    return {type: 'fake-momentum', engine: 'fake', create: (options) => new FakeMomentumSgd(options, leakViews)};
   }
 
   applyGradients(params: ReadonlyMap<string, Float32Array>, grads: ReadonlyMap<string, Float32Array>, lr: number): void {

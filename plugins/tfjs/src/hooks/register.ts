@@ -3,6 +3,11 @@ import {definePlugin} from '@codex-ml/core';
 const here = (file: string) => new URL(`../${file}`, import.meta.url).href;
 
 export default definePlugin((registry) => {
+  registry.register('training-engine', 'tfjs', {
+    description: 'GPT models on TensorFlow.js (wasm, cpu, tfjs-node); the default',
+    module: here('tfjs-engine.js'),
+    export: 'TfjsEngine',
+  });
   registry.register('optimizer', 'sgd', {
     description: 'Plain SGD (TensorFlow.js)',
     module: here('optimizers/sgd-optimizer.js'),

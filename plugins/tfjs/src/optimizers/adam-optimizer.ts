@@ -14,7 +14,7 @@ export class AdamOptimizer extends SlotOptimizer {
 
   /** Entry point of the `optimizer` contract's `adam` backend. */
   static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: 'adam', create: (options) => new AdamOptimizer(options)};
+    return {type: 'adam', engine: 'tfjs', create: (options) => new AdamOptimizer(options)};
   }
 
   protected update({param, grad, slots, lr, step, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {

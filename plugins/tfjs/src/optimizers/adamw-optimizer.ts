@@ -17,7 +17,7 @@ export class AdamWOptimizer extends SlotOptimizer {
 
   /** Entry point of the `optimizer` contract's `adamw` backend. */
   static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: 'adamw', create: (options) => new AdamWOptimizer(options)};
+    return {type: 'adamw', engine: 'tfjs', create: (options) => new AdamWOptimizer(options)};
   }
 
   protected update({param, grad, slots, lr, step, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {

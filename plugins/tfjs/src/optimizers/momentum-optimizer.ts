@@ -16,7 +16,7 @@ export class MomentumOptimizer extends SlotOptimizer {
 
   /** Entry point of the `optimizer` contract's `momentum` backend. */
   static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: 'momentum', create: (options) => new MomentumOptimizer(options)};
+    return {type: 'momentum', engine: 'tfjs', create: (options) => new MomentumOptimizer(options)};
   }
 
   protected update({param, grad, slots, lr, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {

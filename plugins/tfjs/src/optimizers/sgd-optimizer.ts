@@ -13,7 +13,7 @@ export class SgdOptimizer extends SlotOptimizer {
 
   /** Entry point of the `optimizer` contract's `sgd` backend. */
   static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: 'sgd', create: (options) => new SgdOptimizer(options)};
+    return {type: 'sgd', engine: 'tfjs', create: (options) => new SgdOptimizer(options)};
   }
 
   protected update({param, grad, lr, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {

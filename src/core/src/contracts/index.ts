@@ -3,12 +3,14 @@ import type {ManifestStore} from './manifest-store.js';
 import type {OptimizerFactory} from './optimizer.js';
 import type {Splitter} from './splitter.js';
 import type {TokenizerFactory} from './tokenizer.js';
+import type {TrainingEngine} from './training-engine.js';
 
 export * from './hasher.js';
 export * from './manifest-store.js';
 export * from './optimizer.js';
 export * from './splitter.js';
 export * from './tokenizer.js';
+export * from './training-engine.js';
 
 /** What a backend registered under each contract name must provide. */
 export interface ContractTypes {
@@ -17,11 +19,19 @@ export interface ContractTypes {
   tokenizer: TokenizerFactory;
   optimizer: OptimizerFactory;
   'manifest-store': ManifestStore;
+  'training-engine': TrainingEngine;
 }
 
 export type ContractName = keyof ContractTypes;
 
-export const CONTRACT_NAMES: readonly ContractName[] = ['hasher', 'splitter', 'tokenizer', 'optimizer', 'manifest-store'];
+export const CONTRACT_NAMES: readonly ContractName[] = [
+  'hasher',
+  'splitter',
+  'tokenizer',
+  'optimizer',
+  'manifest-store',
+  'training-engine',
+];
 
 /** Config key whose value names the backend bound for each contract. */
 export const BACKEND_CONFIG_KEYS: Readonly<Record<ContractName, string>> = {
@@ -30,6 +40,7 @@ export const BACKEND_CONFIG_KEYS: Readonly<Record<ContractName, string>> = {
   tokenizer: 'tokenizer.model',
   optimizer: 'training.optimizer.name',
   'manifest-store': 'manifest.store',
+  'training-engine': 'training.engine',
 };
 
 /** DI token of each contract, by contract name. */
@@ -39,4 +50,5 @@ export const CONTRACT_TOKENS: Readonly<Record<ContractName, symbol>> = {
   tokenizer: Symbol.for('codex-ml.Tokenizer'),
   optimizer: Symbol.for('codex-ml.Optimizer'),
   'manifest-store': Symbol.for('codex-ml.ManifestStore'),
+  'training-engine': Symbol.for('codex-ml.TrainingEngine'),
 };

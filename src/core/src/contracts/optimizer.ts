@@ -44,8 +44,23 @@ export interface Optimizer<T = unknown, G = T> {
   dispose(): void;
 }
 
-/** What the `optimizer` contract's backends provide: a way to build an optimizer for a tensor library. */
+/**
+ * What the `optimizer` contract's backends provide: a way to build optimizers over one training engine's
+ * tensors. `engine` names that engine (`training.engine`); the host refuses, before any work, an optimizer
+ * whose engine is not the one selected, and engines refuse it too.
+ */
 export interface OptimizerFactory<T = unknown, G = T> {
   readonly type: string;
+  /**
+   * The training engine whose parameters this optimizer updates, e.g. `tfjs`. Optimizers built before engines
+   * were a contract declare none; they served TensorFlow.js, and `servedEngine` reads them as `tfjs`.
+   */
+  readonly engine: string;
   create(options: OptimizerOptions): Optimizer<T, G>;
+}
+
+/** The engine an optimizer factory serves (see `OptimizerFactory.engine`). */
+export function servedEngine(factory: Pick<OptimizerFactory, 'engine'>): string {
+  const declared: unknown = factory.engine;
+  return typeof declared === 'string' && declared !== '' ? declared : 'tfjs';
 }

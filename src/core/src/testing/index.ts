@@ -16,3 +16,5 @@ export * from './splitter-conformance.js';
 export * from './tokenizer-conformance.js';
 export * from './optimizer-conformance.js';
 export * from './manifest-store-conformance.js';
+export * from './training-engine-conformance.js';
+export * from './float-bits.js';

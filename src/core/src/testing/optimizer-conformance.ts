@@ -1,4 +1,4 @@
-import type {Optimizer, OptimizerFactory, OptimizerOptions, OptimizerState} from '../contracts/optimizer.js';
+import type {Optimizer, OptimizerFactory, OptimizerOptions} from '../contracts/optimizer.js';
 import {
   type ConformanceTest,
   type Invariant,
@@ -7,6 +7,7 @@ import {
   registerInvariants,
   runInvariants,
 } from './conformance-suite.js';
+import {bitwiseEqual, optimizerStateBits} from './float-bits.js';
 import {SeededRandom} from './seeded-random.js';
 
 /**
@@ -46,7 +47,10 @@ export const OPTIMIZER_INVARIANTS = {
   descent: 'descent on a convex problem',
   roundTrip: 'state round trip',
   copies: 'getState returns copies',
+  engine: 'declares the engine it serves',
 } as const;
+
+const ENGINE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** A convex quadratic f(x) = ½ Σ a·(x − c)² over two named parameters. */
 interface Problem {
@@ -105,6 +109,17 @@ export function optimizerInvariants<T, G = T>(options: OptimizerConformanceOptio
   };
 
   return [
+    {
+      name: I.engine,
+      async check() {
+        const factory = await Promise.resolve(options.factory());
+        ensure(
+          typeof factory.engine === 'string' && ENGINE_NAME.test(factory.engine),
+          I.engine,
+          `factory.engine is ${JSON.stringify(factory.engine)}; set it to the registered name of the training engine whose tensors it updates (e.g. "tfjs")`,
+        );
+      },
+    },
     {
       name: I.step,
       async check() {
@@ -184,7 +199,11 @@ export function optimizerInvariants<T, G = T>(options: OptimizerConformanceOptio
             `the update after setState(getState()) differs for ${name}`,
           );
         }
-        ensure(sameState(original.getState(), restored.getState()), I.roundTrip, 'the states differ after one more identical update');
+        ensure(
+          optimizerStateBits(original.getState()) === optimizerStateBits(restored.getState()),
+          I.roundTrip,
+          'the states differ after one more identical update',
+        );
         release(original, params);
         release(restored, twin);
       },
@@ -196,10 +215,10 @@ export function optimizerInvariants<T, G = T>(options: OptimizerConformanceOptio
         const params = parametersAt(problem.start);
         step(optimizer, params);
         const state = optimizer.getState();
-        const snapshot = JSON.stringify(encodeState(state));
+        const snapshot = optimizerStateBits(state);
         step(optimizer, params);
         ensure(
-          JSON.stringify(encodeState(state)) === snapshot,
+          optimizerStateBits(state) === snapshot,
           I.copies,
           'a state returned by getState() changed when the optimizer stepped: it holds views of live buffers',
         );
@@ -236,30 +255,4 @@ function makeProblem(seed: number): Problem {
     center.set(name, fill(size, -0.5, 0.5));
   }
   return {shapes, start, curvature, center};
-}
-
-function bitwiseEqual(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  const [x, y] = [new Uint32Array(a.buffer, a.byteOffset, a.length), new Uint32Array(b.buffer, b.byteOffset, b.length)];
-  return x.every((bits, i) => bits === y[i]);
-}
-
-/** A comparable form of a state: slot data as bit patterns, keys sorted. */
-function encodeState(state: OptimizerState): unknown {
-  const slots = Object.keys(state.slots)
-    .sort()
-    .map((param) => {
-      const byName = state.slots[param] ?? {};
-      return [
-        param,
-        Object.keys(byName)
-          .sort()
-          .map((slot) => [slot, [...new Uint32Array(Float32Array.from(byName[slot] ?? []).buffer)]]),
-      ];
-    });
-  return {type: state.type, version: state.version, step: state.step, hyper: Object.entries(state.hyper).sort(), slots};
-}
-
-function sameState(a: OptimizerState, b: OptimizerState): boolean {
-  return JSON.stringify(encodeState(a)) === JSON.stringify(encodeState(b));
 }

@@ -1,12 +1,13 @@
 import type {MetricsLine, MetricsSeries} from '../metrics-file.js';
 import {escapeHtml, formatNumber} from './html-escape.js';
 import {renderLineage} from './lineage-svg.js';
+import type {ModelReport, ReportRows} from './model-report.js';
 import type {RunReportData} from './run-report-builder.js';
 import type {SplitTable} from './split-table.js';
 import {type ChartSeries, renderLineChart} from './svg-line-chart.js';
 
 /** The report's sections, in page order; those without data are left out. */
-export type ReportSection = 'summary' | 'curves' | 'splits' | 'tokenizer' | 'lineage' | 'artifacts' | 'config';
+export type ReportSection = 'summary' | 'model' | 'samples' | 'curves' | 'splits' | 'tokenizer' | 'lineage' | 'artifacts' | 'config';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1000px;padding:0 1rem;color:#1d2330;background:#fff}
@@ -21,13 +22,17 @@ svg .grid{stroke:#eef0f4}svg .frame{fill:none;stroke:#c9ced8}
 .lineage .edge{stroke:#8a93a6;stroke-width:1.5}.lineage rect{fill:#f2f5fa;stroke:#9aa5b8}
 .lineage .self rect{fill:#dbe8ff;stroke:#2f6fde;stroke-width:2}.lineage .descendant rect{fill:#f3fbf2;stroke:#66a35c}
 .lineage .kind{font-weight:600}.lineage .id{font-size:10px}
+.card{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.6rem;margin:.4rem 0}
+.card div{border:1px solid #e3e7ee;border-radius:6px;padding:.5rem .7rem;background:#fafbfd}
+.card .label{display:block;color:#677086;font-size:12px}.card .value{font-size:1.15rem;font-weight:600}
+.sample{white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;background:#f5f7fa;border-left:3px solid #2f6fde;padding:.6rem .8rem;margin:.5rem 0}
 `;
 
 /**
  * Renders the report as one self-contained HTML page: inline CSS and SVG, no script, and a
  * Content-Security-Policy that forbids every network fetch, so the file opens anywhere, offline, unchanged.
  */
-export function renderHtmlReport(data: RunReportData): {html: string; sections: ReportSection[]} {
+export function renderHtmlReport(data: RunReportData, model?: ModelReport): {html: string; sections: ReportSection[]} {
   const sections: ReportSection[] = [];
   const body: string[] = [];
   const add = (section: ReportSection, title: string, content: string) => {
@@ -36,11 +41,24 @@ export function renderHtmlReport(data: RunReportData): {html: string; sections: 
   };
 
   add('summary', 'Run', summary(data));
+  if (model) {
+    add('model', 'Model', modelCard(model.card) + from(model.trainingRunId, data.runId));
+    if (model.samples.length > 0) add('samples', 'Samples', samples(model));
+  }
   if (data.metrics) add('curves', 'Training curves', curves(data.metrics.value) + from(data.metrics.runId, data.runId));
   if (data.splits) add('splits', 'Split sizes per category', splitTable(data.splits.value) + from(data.splits.runId, data.runId));
-  if (data.tokenizer) {
-    const rows = data.tokenizer.value.map(([label, value]) => `<tr><td>${escapeHtml(label)}</td><td>${cell(value)}</td></tr>`).join('');
-    add('tokenizer', 'Tokenizer', `<table class="tokenizer-stats"><tbody>${rows}</tbody></table>${from(data.tokenizer.runId, data.runId)}`);
+  // Statistics measured on the model's validation split come first; the tokenizer run's own follow.
+  const measured = model?.tokenizer ?? [];
+  const recorded = (data.tokenizer?.value ?? []).filter(([label]) => !measured.some(([known]) => known === label));
+  if (measured.length > 0 || recorded.length > 0) {
+    const rows = [...measured, ...recorded]
+      .map(([label, value]) => `<tr><td>${escapeHtml(label)}</td><td>${cell(value)}</td></tr>`)
+      .join('');
+    add(
+      'tokenizer',
+      'Tokenizer',
+      `<table class="tokenizer-stats"><tbody>${rows}</tbody></table>${data.tokenizer ? from(data.tokenizer.runId, data.runId) : ''}`,
+    );
   }
   add('lineage', 'Lineage', renderLineage(data.lineage));
   if (data.artifacts.length > 0) {
@@ -103,6 +121,25 @@ function summary(data: RunReportData): string {
     rows.push(['steps logged', formatNumber(metrics.train.length)]);
   }
   return `<table class="summary"><tbody>${rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</tbody></table>`;
+}
+
+function modelCard(rows: ReportRows): string {
+  const cells = rows.map(
+    ([label, value]) => `<div><span class="label">${escapeHtml(label)}</span><span class="value">${cell(value)}</span></div>`,
+  );
+  return `<div class="card">${cells.join('')}</div>`;
+}
+
+function samples(model: ModelReport): string {
+  const {temperature, topK, topP, maxTokens, checkpointStep} = model.sampling;
+  const caption =
+    `${model.samples.length} samples from the start of a document, checkpoint step ${checkpointStep}, seed ${model.samples[0]?.seed ?? 0}: ` +
+    `temperature ${temperature}, top-k ${topK}, top-p ${topP}, at most ${maxTokens} tokens`;
+  const blocks = model.samples.map(
+    (sample, index) =>
+      `<div class="sample" data-sample="${index}">${escapeHtml(sample.text)}</div><p class="muted">${sample.tokens} tokens, ended by ${escapeHtml(sample.finishReason)}</p>`,
+  );
+  return `<p class="muted">${escapeHtml(caption)}</p>${blocks.join('\n')}`;
 }
 
 function curves(metrics: MetricsSeries): string {

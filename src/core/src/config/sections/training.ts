@@ -18,6 +18,11 @@ function unitInterval(value: unknown): void {
 /** Keys of `codex train` (configs/training/base.yaml). */
 export const trainingSection = {
   training: {
+    engine: {
+      doc: 'Training engine backend (tfjs, or one a plugin adds); its optimizers are the ones training.optimizer.name may name.',
+      format: String,
+      default: 'tfjs',
+    },
     backend: {
       doc: 'TensorFlow.js backend: wasm (default), cpu, or tensorflow / tensorflow-gpu (needs @tensorflow/tfjs-node / -gpu).',
       format: ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'],

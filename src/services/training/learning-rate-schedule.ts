@@ -1,6 +1,14 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
+import type {ConfigLookup} from './training-options.js';
 
-/** Learning rate as a pure function of the update index, so a resumed run needs no schedule state. */
+/**
+ * Learning rate as a pure function of the update index, so a resumed run needs no schedule state.
+ *
+ * Schedules live with the runner, not in engines: the rate is the same function of (step, run length, config)
+ * whatever computes the gradients; the runner alone knows the run length, which a resume may extend
+ * (`training.steps`), and writes the rate into every metrics line; and an engine (a third party's included)
+ * then only applies the `lr` it is handed, as optimizers already do.
+ */
 export interface LearningRateSchedule {
   readonly type: string;
   /** Rate for the update with 0-based index `step`. */
@@ -61,6 +69,17 @@ export interface ScheduleSettings {
   readonly warmupSteps?: number;
   readonly minLearningRate?: number;
   readonly totalSteps: number;
+}
+
+/** The schedule of a run of `totalSteps` updates, from `training.schedule.*` and the peak `training.optimizer.learningRate`. */
+export function scheduleFor(get: ConfigLookup, totalSteps: number): LearningRateSchedule {
+  return createSchedule({
+    name: get<string>('training.schedule.name'),
+    learningRate: get<number>('training.optimizer.learningRate'),
+    warmupSteps: get<number>('training.schedule.warmupSteps'),
+    minLearningRate: get<number>('training.schedule.minLearningRate'),
+    totalSteps,
+  });
 }
 
 /** Builds the schedule `training.schedule.name` selects. */
