@@ -51,7 +51,9 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     Interrupts.install(() => this.jsonEnabled());
     await super.init();
     const {args, argv, flags} = await this.parse({
-      args: this.ctor.args,
+      // oclif would take piped stdin as a missing argument's value when it arrives within 10 ms — a race
+      // under load; commands that read stdin do so themselves, by line.
+      args: Object.fromEntries(Object.entries(this.ctor.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}])),
       baseFlags: (super.ctor as typeof CodexCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       flags: this.ctor.flags,

@@ -1,5 +1,6 @@
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
+import {prepareRunsDir} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {CliStageRunner} from '../cli/cli-stage-runner.js';
@@ -30,6 +31,7 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
     const config = this.resolveConfig(overrides);
     const kernel = await this.kernel(config);
     const runsDir = config.get<string>('runs.dir');
+    await prepareRunsDir(runsDir);
     const service = new PipelineService({
       runner: new CliStageRunner(
         join(this.config.root, 'bin', 'run.js'),

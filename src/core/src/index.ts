@@ -34,6 +34,7 @@ export {type DirectoryEntry, writeDirectoryAtomic, writeFileAtomic, withAtomicFi
 export {type Lock, type LockOwner, acquireLock, isLive, readOwner} from './run/lock.js';
 export {type Lease, acquireLease, isLeaseFile, liveLeases} from './run/lease.js';
 export {RunDirectory, listRunIds} from './run/run-directory.js';
+export {prepareRunsDir} from './run/runs-dir.js';
 export {
   type ByteLine,
   ByteLineSplitter,

@@ -13,6 +13,7 @@ import {
   type SplitRatio,
   Splitter,
   formatChecksum,
+  prepareRunsDir,
   writeFileAtomic,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
@@ -92,6 +93,8 @@ export class PrepareDataService {
   ) {}
 
   async prepare(request: PrepareDataRequest): Promise<PrepareDataResult> {
+    // An unusable runs directory is refused before the dataset is read.
+    await prepareRunsDir(request.runsDir);
     const files = new FileChecksums(this.hasher, request.hasherBackend);
     const cache = await StatCache.open(request.cacheDir, this.hasher.algorithm);
     const dataset = await new DatasetReader(this.hasher, files).read(request.dataset, {

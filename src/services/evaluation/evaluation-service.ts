@@ -1,9 +1,10 @@
 import {join, resolve} from 'node:path';
-import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, writeFileAtomic} from '@codex-ml/core';
+import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, prepareRunsDir, writeFileAtomic} from '@codex-ml/core';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {evaluationBatches} from '../training/batch-sampler.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
+import {assertFitsInMemory} from '../training/memory-budget.js';
 import {readSnapshot, resumeConfig} from '../training/config-snapshot.js';
 import {RunArtifacts} from '../training/run-artifacts.js';
 import {bindRunEngine} from '../training/run-engine.js';
@@ -53,6 +54,7 @@ export class EvaluationService {
   constructor(private readonly kernel: Kernel) {}
 
   async evaluate(request: EvaluateRequest): Promise<EvaluationResult> {
+    await prepareRunsDir(request.runsDir);
     const trainingPath = isRunId(request.trainingRun) ? join(resolve(request.runsDir), request.trainingRun) : resolve(request.trainingRun);
     // The runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
     const leases = await InputLeases.take([trainingPath], request.runsDir);
@@ -94,7 +96,9 @@ export class EvaluationService {
     // No optimizer: scoring only reads weights.
     const engine = await bindRunEngine(this.kernel, config);
     const contextLength = get<number>('training.model.contextLength');
-    const model = await engine.createModel({vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed});
+    const spec = {vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed};
+    assertFitsInMemory(engine, spec, request.batchSize);
+    const model = await engine.createModel(spec);
     try {
       await model.setWeights(checkpoint.weights);
       // The token cache scores the requested split in its "val" slot, tokenized exactly as in training.

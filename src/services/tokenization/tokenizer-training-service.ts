@@ -7,6 +7,7 @@ import {
   type ManifestStore,
   type ProgressSink,
   RunDirectory,
+  prepareRunsDir,
   type Tokenizer,
   type TokenizerFactory,
   type TokenizerTrainOptions,
@@ -89,6 +90,8 @@ export class TokenizerTrainingService {
   ) {}
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
+    // An unusable runs directory is refused before the corpus is read.
+    await prepareRunsDir(request.settings.runsDir);
     // Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
     const leases = await InputLeases.take(request.settings.inputs, request.settings.runsDir);
     try {

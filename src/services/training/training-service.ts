@@ -12,6 +12,7 @@ import {
   type Registry,
   type ResolvedConfig,
   RunDirectory,
+  prepareRunsDir,
   type TrainingEngine,
   instantiateBackend,
   isRunId,
@@ -25,6 +26,7 @@ import {canonicalDigest} from '../tokenization/canonical-digest.js';
 import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
+import {assertFitsInMemory} from './memory-budget.js';
 import {MetricsLog} from './metrics-log.js';
 import {scheduleFor} from './learning-rate-schedule.js';
 import {requireOptimizerOfEngine} from './optimizer-pairing.js';
@@ -104,6 +106,11 @@ export class TrainingService {
   constructor(private readonly kernel: Kernel) {}
 
   async train(request: TrainRequest): Promise<TrainResult> {
+    // An unusable runs directory is refused before any input is read.
+    await prepareRunsDir(
+      request.resume?.runsDir ?? request.runsDir,
+      request.resume ? 'the resumed run directory' : 'runs.dir (or --run-dir)',
+    );
     // Inputs (and a run being resumed) are leased before they are read, so runs:gc cannot remove them meanwhile.
     const started = request.resume?.snapshot.inputs;
     const leases = await InputLeases.take(
@@ -275,6 +282,9 @@ export class TrainingService {
         {hint: `set training.model.contextLength to at most ${tokenizer.maxLength}`, exitCode: ExitCode.config},
       );
     }
+    // Model, batch and context against memory, before the data is read or anything allocated.
+    const spec = {vocabSize: tokenizer.tokenizer.vocabSize, contextLength: options.contextLength, seed: options.seed};
+    assertFitsInMemory(engine, spec, options.batchSize);
     const data = await resolveDataInput(started?.data.manifest ?? options.data, {
       runsDir: inputRuns,
       cacheDir: resolve(get<string>('cache.dir')),

@@ -4,6 +4,7 @@ import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
 import {type Lock, acquireLock, moveHeld, releaseHeld} from './lock.js';
 import {assertRunId, isRunId, newRunId} from './run-id.js';
+import {prepareRunsDir} from './runs-dir.js';
 
 /** A run's directory (`<runsDir>/<ULID>/`), locked for writing while this process owns it. */
 export class RunDirectory {
@@ -18,11 +19,11 @@ export class RunDirectory {
    * lock already inside (built under a hidden name, then renamed), so no one ever sees it unlocked and empty.
    */
   static async create(runsDir: string): Promise<RunDirectory> {
-    const root = resolve(runsDir);
+    const root = await prepareRunsDir(runsDir);
     const runId = newRunId();
     const path = join(root, runId);
     const staging = join(root, `.${runId}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    await mkdir(staging, {recursive: true}).catch((error: unknown) => {
+    await mkdir(staging).catch((error: unknown) => {
       throw fileError(root, error, 'create run directory in');
     });
     const lock = await acquireLock(join(staging, '.lock'), `run ${runId}`);
