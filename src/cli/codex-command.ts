@@ -13,6 +13,7 @@ import {
   resolveConfig,
 } from '@codex-ml/core';
 import {Interrupts} from './interrupts.js';
+import {runRegisterHooks} from './register-hooks.js';
 import {describeProblem} from './problem.js';
 
 export type CodexFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CodexCommand)['baseFlags'] & T['flags']>;
@@ -71,12 +72,19 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     return resolveConfig({file, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])]});
   }
 
-  /** The registry of every plugin's backends; each plugin problem is printed once as a warning. */
+  /**
+   * The registry of every plugin's backends; each plugin problem is printed once as a one-line warning that
+   * says how to remove a plugin the user installed.
+   */
   protected async registry(): Promise<Registry> {
-    const outcome = await this.config.runHook('codex:register', {apiVersion: ''}, undefined, true);
-    const runner: HookRunner = {runHook: async () => outcome as unknown as HookOutcome};
+    const outcome = await runRegisterHooks(this.config);
+    const runner: HookRunner = {runHook: async () => outcome};
     const registry = await loadRegistry(runner);
-    for (const problem of registry.problems) this.warnLine(`plugin ${problem.plugin}: ${problem.message}`);
+    for (const problem of registry.problems) {
+      const installed = this.config.plugins.get(problem.plugin)?.type;
+      const removal = installed === 'user' || installed === 'link' ? ` — remove it with codex plugins:uninstall ${problem.plugin}` : '';
+      this.warnLine(`plugin ${problem.plugin}: ${problem.message}${removal}`);
+    }
     return registry;
   }
 
