@@ -14,6 +14,7 @@ import {
 } from '@codex-ml/core';
 import {Interrupts} from './interrupts.js';
 import {runRegisterHooks} from './register-hooks.js';
+import {escapeControls} from './terminal-text.js';
 import {describeProblem} from './problem.js';
 
 export type CodexFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CodexCommand)['baseFlags'] & T['flags']>;
@@ -96,7 +97,7 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
 
   /** A one-line warning on stderr (kept out of stdout so --json output stays parseable). */
   protected warnLine(message: string): void {
-    process.stderr.write(`warning: ${message}\n`);
+    process.stderr.write(`warning: ${escapeControls(message)}\n`);
   }
 
   /**

@@ -1,5 +1,6 @@
 import {writeSync} from 'node:fs';
 import {ExitCode} from '@codex-ml/core';
+import {escapeControls} from './terminal-text.js';
 
 /** What an interrupted command says, beyond "interrupted": where to pick up, what was kept. */
 export type InterruptDetail = () => string | undefined;
@@ -73,7 +74,7 @@ export class Interrupts {
         const error = {code: 'E_INTERRUPTED', message, hint, exitCode: ExitCode.interrupted};
         writeSync(1, `${JSON.stringify({error}, null, 2)}\n`);
       } else {
-        writeSync(2, `${message}\n`);
+        writeSync(2, `${escapeControls(message)}\n`);
       }
     } catch {
       // Nobody is reading any more (a parent that died took the pipe with it): exit all the same.

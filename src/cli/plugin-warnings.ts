@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
+import {escapeControls} from './terminal-text.js';
 
 /**
  * Node warnings as one line each on stderr. oclif reports a plugin it cannot load — a linked plugin whose
@@ -10,7 +11,7 @@ import {join} from 'node:path';
 export function printWarningsAsLines(dataDir = defaultDataDir()): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning: Error) => {
-    process.stderr.write(`warning: ${describeWarning(warning, dataDir)}\n`);
+    process.stderr.write(`warning: ${escapeControls(describeWarning(warning, dataDir))}\n`);
   });
 }
 

@@ -53,6 +53,7 @@ export {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
 export {setJsKernels, useJsKernels} from './ops/kernel-policy.js';
 export {type GptConfig, validateGptConfig} from './gpt-config.js';
 export {type ForwardOptions, GptModel} from './gpt-model.js';
+export {estimateGptMemory, type GptMemoryShape} from './gpt-memory.js';
 export {SeededRandom, mixSeed} from './seeded-random.js';
 export {OPTIMIZER_STATE_VERSION, SlotOptimizer} from './optimizers/slot-optimizer.js';
 export {SgdOptimizer} from './optimizers/sgd-optimizer.js';

@@ -46,7 +46,9 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
       for (const run of plan.inUse)
         this.log(`in use   ${run.runId}  ${run.as === 'writer' ? 'written' : 'read'} by process ${run.pid} on ${run.host}`);
       for (const run of plan.remove)
-        this.log(`${verb}  ${run.runId}  ${run.kind ?? '(no manifest)'}  ${run.bytes} bytes${run.indexOnly ? ' (index entry only)' : ''}`);
+        this.log(
+          `${verb}  ${run.runId}  ${run.kind ?? (run.failed ? '(failed)' : '(no manifest)')}  ${run.bytes} bytes${run.indexOnly ? ' (index entry only)' : ''}`,
+        );
       this.log(
         `${plan.kept.length} kept, ${plan.retained.length} retained with their ancestors; ${verb} ${plan.remove.length} runs (${plan.bytes} bytes)` +
           (this.flags.apply || plan.remove.length === 0 ? '' : ' — pass --apply to remove them'),

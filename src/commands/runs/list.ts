@@ -2,12 +2,16 @@ import {Flags} from '@oclif/core';
 import type {ManifestSummary} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {Interrupts} from '../../cli/interrupts.js';
+import {escapeControls} from '../../cli/terminal-text.js';
+import {type RunFailure, failedRuns} from '../../services/runs/failed-run.js';
 import {RunCatalog} from '../../services/runs/run-catalog.js';
 import {bindCheckedManifestStore, checkStoreCoverage} from '../../services/runs/store-coverage.js';
 
 export interface RunsListResult {
   readonly store: string;
   readonly runs: readonly ManifestSummary[];
+  /** Runs whose command failed after creating them (no manifest; `runs:gc` removes them). */
+  readonly failed: readonly (RunFailure & {readonly runId: string})[];
 }
 
 export default class RunsList extends CodexCommand<typeof RunsList> {
@@ -44,16 +48,19 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
       const warning = await checkStoreCoverage(store, runsDir, unfiltered ? {listed: runs.length} : {});
       if (warning) this.warnLine(warning);
     }
+    // Failed runs have no manifest, so no store lists them: they come from the run directories.
+    const failed = unfiltered || query.kind === 'failed' ? await failedRuns(runsDir) : [];
     if (!this.jsonEnabled()) {
-      if (runs.length === 0) this.log('no runs');
-      const width = Math.max(4, ...runs.map((run) => run.kind.length));
+      if (runs.length === 0 && failed.length === 0) this.log('no runs');
+      const width = Math.max(6, ...runs.map((run) => run.kind.length));
       for (const run of runs) {
         const parents = run.parents.length > 0 ? `  ← ${run.parents.join(', ')}` : '';
         const datasets = run.datasetIds.length > 0 ? `  [${run.datasetIds.join(', ')}]` : '';
         this.log(`${run.runId}  ${run.kind.padEnd(width)}  ${run.createdAt}${datasets}${parents}`);
       }
+      for (const run of failed) this.log(`${run.runId}  ${'failed'.padEnd(width)}  ${run.at}  ${run.code}: ${escapeControls(run.message)}`);
     }
-    return {store: store.name, runs};
+    return {store: store.name, runs, failed};
   }
 
   /**

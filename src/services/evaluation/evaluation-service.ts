@@ -1,3 +1,4 @@
+import {rm} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, prepareRunsDir, writeFileAtomic} from '@codex-ml/core';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
@@ -166,6 +167,11 @@ export class EvaluationService {
         request.onWarning ?? (() => undefined),
       );
       return {runId: run.runId, runDir: run.path, ...summary};
+    } catch (error) {
+      // Nothing of a failed evaluation is worth keeping.
+      await run.release();
+      await rm(run.path, {recursive: true, force: true});
+      throw error;
     } finally {
       await run.release();
     }

@@ -1,4 +1,4 @@
-import {stat} from 'node:fs/promises';
+import {rm, stat} from 'node:fs/promises';
 import {createRequire} from 'node:module';
 import {basename, dirname, join, resolve} from 'node:path';
 import {
@@ -19,6 +19,7 @@ import {
   listRunIds,
 } from '@codex-ml/core';
 import {pausePoint} from '../pause-point.js';
+import {clearRunFailure, markRunFailed} from '../runs/failed-run.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {manifestStoreOptions} from '../runs/manifest-store-options.js';
 import {recordRunManifest} from '../runs/run-manifest-recorder.js';
@@ -107,10 +108,7 @@ export class TrainingService {
 
   async train(request: TrainRequest): Promise<TrainResult> {
     // An unusable runs directory is refused before any input is read.
-    await prepareRunsDir(
-      request.resume?.runsDir ?? request.runsDir,
-      request.resume ? 'the resumed run directory' : 'runs.dir (or --run-dir)',
-    );
+    await prepareRunsDir(request.resume?.runsDir ?? request.runsDir);
     // Inputs (and a run being resumed) are leased before they are read, so runs:gc cannot remove them meanwhile.
     const started = request.resume?.snapshot.inputs;
     const leases = await InputLeases.take(
@@ -173,6 +171,7 @@ export class TrainingService {
         let snapshot: ConfigSnapshot;
         let resumeFrom: Awaited<ReturnType<CheckpointStore['loadLatest']>>;
         if (continuing) {
+          await clearRunFailure(run.path);
           resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: continuing.atOrBefore});
           const done = finishedOutcome(continuing, finished, resumeFrom?.checkpoint.step ?? null, total);
           if (done) {
@@ -250,6 +249,16 @@ export class TrainingService {
           resumedFrom: resumeFrom?.checkpoint.step ?? null,
           tokenCache: {directory: cache.directory, hit: cache.hit},
         };
+      } catch (error) {
+        // A new run with nothing to resume from leaves no directory. One with checkpoints (or one resumed) is
+        // kept, since a resume may still use them, but marked: runs:list shows it and runs:gc removes it.
+        const worthKeeping = continuing !== undefined || (await new CheckpointStore(run.path, run.runId, inputs.hasher).list()).length > 0;
+        if (worthKeeping) await markRunFailed(run.path, error);
+        else {
+          await run.release();
+          await rm(run.path, {recursive: true, force: true});
+        }
+        throw error;
       } finally {
         await run.release();
       }
