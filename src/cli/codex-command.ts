@@ -3,7 +3,6 @@ import {Command, Flags, type Interfaces} from '@oclif/core';
 import {
   type CodexError,
   ExitCode,
-  type HookOutcome,
   type HookRunner,
   Kernel,
   type Registry,
