@@ -140,7 +140,7 @@ export class PrepareDataService {
     const previous = request.reuse ? await this.identicalRun(request, dataset.source, items, datasetId, assignment.params) : undefined;
     if (previous) return {...summaryOf(previous.manifest, previous.path, dataset.cachedItems), cached: true};
 
-    const run = await RunDirectory.create(request.runsDir);
+    const run = await RunDirectory.create(request.runsDir, {discardIfUnfinished: true});
     try {
       const manifest = await this.writeRun(run, request, dataset.source, items, datasetId, assignment.params);
       return {...summaryOf(manifest, run.file(MANIFEST_FILE), dataset.cachedItems), cached: false};

@@ -146,7 +146,7 @@ export class EvaluationService {
     result: Omit<EvaluationResult, 'runId' | 'runDir'> & {readonly datasetIds: readonly string[]},
   ): Promise<EvaluationResult> {
     const hasher = await this.kernel.bind('hasher');
-    const run = await RunDirectory.create(request.runsDir);
+    const run = await RunDirectory.create(request.runsDir, {discardIfUnfinished: true});
     try {
       const {datasetIds, ...summary} = result;
       await writeFileAtomic(run.file(EVALUATION_FILE), `${JSON.stringify(summary, null, 2)}\n`);

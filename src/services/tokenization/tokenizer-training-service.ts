@@ -13,6 +13,7 @@ import {
   type TokenizerTrainOptions,
   writeFileAtomic,
 } from '@codex-ml/core';
+import {pausePoint} from '../pause-point.js';
 import {InputLeases} from '../runs/input-leases.js';
 import {sealManifest} from '../runs/manifest-seal.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
@@ -150,7 +151,7 @@ export class TokenizerTrainingService {
     observer: TrainingObserver,
   ): Promise<TrainTokenizerResult> {
     const {training} = request.settings;
-    const run = await RunDirectory.create(request.settings.runsDir);
+    const run = await RunDirectory.create(request.settings.runsDir, {discardIfUnfinished: true});
     try {
       const stats: CorpusReadStats = {lines: 0, bytes: 0};
       const totalBytes = corpus.files.reduce((sum, file) => sum + file.bytes, 0) + corpus.records.reduce((sum, set) => sum + set.bytes, 0);
@@ -180,6 +181,7 @@ export class TokenizerTrainingService {
         pipeline: pipelineOptions(training),
         params: training.trainer,
       };
+      await pausePoint('tokenizer:train');
       const tokenizer = await this.backend.factory.train(lines, options, progress);
       progress?.finish('read');
       const bytes = new TextEncoder().encode(tokenizer.toJSON());
