@@ -31,7 +31,7 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
     const config = this.resolveConfig(overrides);
     const kernel = await this.kernel(config);
     const runsDir = config.get<string>('runs.dir');
-    await prepareRunsDir(runsDir);
+    await prepareRunsDir(runsDir, 'runs.dir', {create: false});
     const service = new PipelineService({
       runner: new CliStageRunner(
         join(this.config.root, 'bin', 'run.js'),

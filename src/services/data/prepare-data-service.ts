@@ -94,7 +94,7 @@ export class PrepareDataService {
 
   async prepare(request: PrepareDataRequest): Promise<PrepareDataResult> {
     // An unusable runs directory is refused before the dataset is read.
-    await prepareRunsDir(request.runsDir);
+    await prepareRunsDir(request.runsDir, 'runs.dir', {create: false});
     const files = new FileChecksums(this.hasher, request.hasherBackend);
     const cache = await StatCache.open(request.cacheDir, this.hasher.algorithm);
     const dataset = await new DatasetReader(this.hasher, files).read(request.dataset, {

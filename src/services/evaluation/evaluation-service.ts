@@ -55,7 +55,7 @@ export class EvaluationService {
   constructor(private readonly kernel: Kernel) {}
 
   async evaluate(request: EvaluateRequest): Promise<EvaluationResult> {
-    await prepareRunsDir(request.runsDir);
+    await prepareRunsDir(request.runsDir, 'runs.dir', {create: false});
     const trainingPath = isRunId(request.trainingRun) ? join(resolve(request.runsDir), request.trainingRun) : resolve(request.trainingRun);
     // The runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
     const leases = await InputLeases.take([trainingPath], request.runsDir);

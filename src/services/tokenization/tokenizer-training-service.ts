@@ -92,7 +92,7 @@ export class TokenizerTrainingService {
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
     // An unusable runs directory is refused before the corpus is read.
-    await prepareRunsDir(request.settings.runsDir);
+    await prepareRunsDir(request.settings.runsDir, 'runs.dir', {create: false});
     // Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
     const leases = await InputLeases.take(request.settings.inputs, request.settings.runsDir);
     try {

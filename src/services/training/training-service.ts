@@ -108,7 +108,7 @@ export class TrainingService {
 
   async train(request: TrainRequest): Promise<TrainResult> {
     // An unusable runs directory is refused before any input is read.
-    await prepareRunsDir(request.resume?.runsDir ?? request.runsDir);
+    await prepareRunsDir(request.resume?.runsDir ?? request.runsDir, 'runs.dir', {create: false});
     // Inputs (and a run being resumed) are leased before they are read, so runs:gc cannot remove them meanwhile.
     const started = request.resume?.snapshot.inputs;
     const leases = await InputLeases.take(

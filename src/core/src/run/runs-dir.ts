@@ -4,11 +4,10 @@ import {dirname, join, resolve} from 'node:path';
 import {CodexError, ExitCode, errnoCode} from '../errors.js';
 
 /**
- * Makes sure `runsDir` is a directory this process can create runs in, before any work: it is created if
- * missing (one level at a time — Node's recursive mkdir never returns under some pseudo file systems, such
+ * Makes sure `runsDir` is a directory this process can create runs in: it is created if missing (one level at a time — Node's recursive mkdir never returns under some pseudo file systems, such
  * as /proc), then a probe file is written and removed. Anything else is one line naming the config key.
  */
-export async function prepareRunsDir(runsDir: string, key = 'runs.dir'): Promise<string> {
+export async function prepareRunsDir(runsDir: string, key = 'runs.dir', options: {readonly create?: boolean} = {}): Promise<string> {
   const root = resolve(runsDir);
   const refuse = (why: string) =>
     new CodexError('E_RUNS_DIR', `${key} ${root} cannot hold runs: ${why}`, {
@@ -29,12 +28,16 @@ export async function prepareRunsDir(runsDir: string, key = 'runs.dir'): Promise
     missing.unshift(existing);
     existing = parent;
   }
-  for (const level of missing) {
-    await mkdir(level).catch((error: unknown) => {
-      if (errnoCode(error) !== 'EEXIST') throw refuse(`cannot create ${level} (${errnoCode(error) ?? String(error)})`);
-    });
+  // Checking before any work (`create: false`) leaves nothing behind: the probe goes where the directory would be made.
+  const create = options.create !== false;
+  if (create) {
+    for (const level of missing) {
+      await mkdir(level).catch((error: unknown) => {
+        if (errnoCode(error) !== 'EEXIST') throw refuse(`cannot create ${level} (${errnoCode(error) ?? String(error)})`);
+      });
+    }
   }
-  const probe = join(root, `.codex-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const probe = join(create ? root : existing, `.codex-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await writeFile(probe, '', {flag: 'wx'});
   } catch (error) {
