@@ -4,7 +4,8 @@
 // Tokens/s of `codex generate` producing N new tokens (greedy, --min-tokens N so every run makes exactly N)
 // with the key/value cache and without it (--no-kv-cache: the whole window recomputed through the training
 // graph for every token), and of the exported ONNX model in onnxruntime-node producing the same tokens (one
-// full forward per token, as the graph has no cache inputs; 1 intra-op thread, and ORT's default).
+// full forward per token over the window codex sees, as the graph has no cache inputs; 1 intra-op thread, and
+// ORT's default).
 //
 // The model is the default architecture (configs/training/base.yaml: 2 layers, 4 heads, d=128) with a context
 // long enough for prompt + N tokens (default 320), vocabulary 2048, trained 2 steps on the embedded Brown
@@ -18,6 +19,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import * as ort from 'onnxruntime-node';
+import {ContextWindow} from '../../dist/src/services/generation/context-window.js';
 
 const {values: flags} = parseArgs({
   options: {
@@ -98,6 +100,8 @@ try {
   const document = JSON.parse(await readFile(join(work, 'tok', 'tokenizer.json'), 'utf8'));
   const special = new Set(document.added_tokens.map((token) => token.id));
   const context = cached.runs[0].context;
+  // The window codex uses past the context length, so both see the same tokens.
+  const window = new ContextWindow(Number(flags.context));
   const onnx = {};
   for (const threads of [1, 0]) {
     const session = await ort.InferenceSession.create(join(work, 'onnx', 'model.onnx'), threads > 0 ? {intraOpNumThreads: threads} : {});
@@ -108,10 +112,11 @@ try {
       const cpu = process.cpuUsage();
       const started = performance.now();
       while (ids.length < tokens) {
-        const input = new ort.Tensor('int64', BigInt64Array.from(sequence.map(BigInt)), [1, sequence.length]);
+        const seen = sequence.slice(window.start(sequence.length));
+        const input = new ort.Tensor('int64', BigInt64Array.from(seen.map(BigInt)), [1, seen.length]);
         const {logits} = await session.run({input_ids: input});
         const vocab = logits.dims[2];
-        const last = logits.data.subarray((sequence.length - 1) * vocab);
+        const last = logits.data.subarray((seen.length - 1) * vocab);
         let choice = -1;
         for (let id = 0; id < vocab; id++) if (!special.has(id) && (choice < 0 || last[id] > last[choice])) choice = id;
         ids.push(choice);

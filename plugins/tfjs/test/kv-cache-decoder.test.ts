@@ -3,6 +3,7 @@ import test from 'ava';
 import {AdamWOptimizer, type GptConfig, GptModel, loadTfBackend, trainStep} from '../src/index.js';
 import {GptWeights} from '../src/inference/gpt-weights.js';
 import {KvCacheDecoder} from '../src/inference/kv-cache-decoder.js';
+import {matrixVector} from '../src/inference/vector-kernels.js';
 import {maxAbsDiff, toyBatch} from './toy-data.js';
 
 /** Logits of the cache and of a full forward pass agree to float32 rounding of sums over ≤ 4·d terms. */
@@ -78,4 +79,25 @@ test.serial('weights are read by name and checked: a missing, wrongly sized or s
   const surplus = new Map(weights).set('lm_head', new Float32Array(16 * 40));
   t.throws(() => GptWeights.from(TIED, surplus), {message: /unknown parameter "lm_head"/});
   t.throws(() => GptWeights.from({...TIED, heads: 3}, weights), {message: /not a multiple of its 3 heads/});
+});
+
+test('matrixVector equals the naive product for any number of rows and any width, bias or not', (t) => {
+  for (const [rows, width] of [
+    [1, 1],
+    [3, 5],
+    [4, 8],
+    [7, 13],
+  ] as const) {
+    const matrix = Float32Array.from({length: rows * width}, (_, i) => Math.sin(i + 1));
+    const x = Float32Array.from({length: width}, (_, i) => Math.cos(i));
+    const bias = Float32Array.from({length: rows}, (_, i) => i / 10);
+    const expected = Array.from({length: rows}, (_, r) => {
+      let sum = 0;
+      for (let i = 0; i < width; i++) sum += (matrix[r * width + i] as number) * (x[i] as number);
+      return sum;
+    });
+    t.true(maxAbsDiff(matrixVector(matrix, x, rows, new Float32Array(rows)), expected) < 1e-6, `${rows}×${width}`);
+    const biased = expected.map((value, r) => value + (bias[r] as number));
+    t.true(maxAbsDiff(matrixVector(matrix, x, rows, new Float32Array(rows), bias), biased) < 1e-6, `${rows}×${width} + bias`);
+  }
 });

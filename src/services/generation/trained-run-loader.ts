@@ -1,6 +1,7 @@
 import {readdir, stat} from 'node:fs/promises';
 import {basename, dirname, join, resolve} from 'node:path';
 import {CodexError, type EngineModel, ExitCode, type Kernel, type TrainingEngine, isRunId, listRunIds} from '@codex-ml/core';
+import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, resumeConfig} from '../training/config-snapshot.js';
@@ -88,7 +89,18 @@ export class TrainedRunLoader {
     return {runId: snapshot.runId, runPath, snapshot, ...(isCheckpoint ? {checkpoint: path} : {})};
   }
 
+  /** Loads under a lease on the run (and its tokenizer's run), so runs:gc cannot remove them mid-read. */
   async load(location: TrainedRunLocation, options: LoadOptions = {}): Promise<LoadedTrainedRun> {
+    const runsDir = this.kernel.config.get<string>('runs.dir');
+    const leases = await InputLeases.take([location.runPath, location.snapshot.inputs.tokenizer.path], runsDir);
+    try {
+      return await this.#load(location, options);
+    } finally {
+      await leases.release();
+    }
+  }
+
+  async #load(location: TrainedRunLocation, options: LoadOptions): Promise<LoadedTrainedRun> {
     const warn = options.onWarning ?? (() => undefined);
     const {snapshot, runPath} = location;
     if (options.requireFinished && !(await exists(join(runPath, RUN_MANIFEST_FILE)))) {
