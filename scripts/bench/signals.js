@@ -42,7 +42,7 @@ async function workspace() {
   await run(['tokenizer:train', '--input', dataRun, '--vocab-size', '2000', '--out', 'tok', '--json'], dir);
   await writeFile(
     join(dir, 'train.yaml'),
-    `training:\n  model:\n    layers: 6\n    dModel: 512\n    heads: 8\n    contextLength: 64\n  batchSize: 2\n  steps: 2\n  evalInterval: 0\n  checkpointInterval: 1\n  tokenizer: tok/tokenizer.json\n  data: ${dataRun}\n`,
+    `training:\n  tfjs:\n    layers: 6\n    dModel: 512\n    heads: 8\n  model:\n    contextLength: 64\n  batchSize: 2\n  steps: 2\n  evalInterval: 0\n  checkpointInterval: 1\n  tokenizer: tok/tokenizer.json\n  data: ${dataRun}\n`,
   );
   return dir;
 }

@@ -9,8 +9,8 @@
 // The machine may be shared: every figure is given in wall time and in this process's CPU time
 // (process.cpuUsage), which other processes disturb much less; ratios are computed from CPU time.
 import {parseArgs} from 'node:util';
-import {resolveConfig} from '@codex-ml/core';
-import {AdamWOptimizer, TfjsEngine} from '@codex-ml/plugin-tfjs';
+import {ConfigSchema, configSchema, resolveConfig} from '@codex-ml/core';
+import {ADAM_CONFIG, AdamWOptimizer, TFJS_CONFIG, TfjsEngine} from '@codex-ml/plugin-tfjs';
 import * as tf from '@tensorflow/tfjs';
 
 const {values: flags} = parseArgs({
@@ -28,16 +28,21 @@ const steps = Number(flags.steps);
 const warmup = Number(flags.warmup);
 const vocabSize = Number(flags.vocab);
 const batchSize = Number(flags.batch);
-const config = resolveConfig({file: flags.config});
+// The engine's and AdamW's keys, declared as the plugin's registration declares them.
+const schema = new ConfigSchema(configSchema);
+schema.contribute('@codex-ml/plugin-tfjs', 'training.tfjs', TFJS_CONFIG);
+schema.contribute('@codex-ml/plugin-tfjs', 'training.optimizer.adamw', ADAM_CONFIG);
+const config = resolveConfig({file: flags.config, schema});
 const training = config.get('training');
-const backend = flags.backend ?? training.backend;
-const {layers, heads, dModel, contextLength} = training.model;
-const optimizer = training.optimizer;
+const backend = flags.backend ?? training.tfjs.backend;
+const {layers, heads, dModel} = training.tfjs;
+const {contextLength} = training.model;
+const optimizer = {...training.optimizer, ...training.optimizer.adamw};
 const time = contextLength;
 const seed = 1337;
 
-// The engine's options are its share of the training section, as the host passes them.
-const tfjsEngine = await TfjsEngine.create({...training, backend});
+// The engine's options are its config block, as the host passes them.
+const tfjsEngine = await TfjsEngine.create({...training.tfjs, backend});
 
 /** Deterministic token stream (a seeded LCG) cut into (context, next-token) windows. */
 function batches(count) {

@@ -2,8 +2,9 @@ import {existsSync} from 'node:fs';
 import {Command, Flags, type Interfaces} from '@oclif/core';
 import {
   type CodexError,
+  type ContractName,
   ExitCode,
-  type HookRunner,
+  type HookOutcome,
   Kernel,
   type Registry,
   type ResolvedConfig,
@@ -22,6 +23,11 @@ export type CodexArgs<T extends typeof Command> = Interfaces.InferredArgs<T['arg
 /**
  * Base of every codex command: config flags, the plugin registry and kernel, and one-line errors.
  * Subclasses stay thin: parse flags, call a service, print or return the result.
+ *
+ * Getting backends: a command lists the contracts its services inject in `static contracts`; `kernel()`
+ * binds exactly those from config (each with its own config block as options), and services come from
+ * `kernel.resolve(Service)` with their contracts injected by constructor. Backends that data rather than
+ * config chooses come through the injected `Backends`.
  */
 export abstract class CodexCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
@@ -42,11 +48,15 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   /** Config file used when `--config` is not given, relative to the working directory, if it exists. */
   static defaultConfigFile: string | undefined;
 
+  /** Contracts this command's services receive by injection; bound from config before any work. */
+  static contracts: readonly ContractName[] = [];
+
   protected flags!: CodexFlags<T>;
   protected args!: CodexArgs<T>;
   /** Every positional argument, for commands that take a variable number (`strict = false`). */
   protected positional: string[] = [];
   #kernel: Kernel | undefined;
+  #registry: Promise<Registry> | undefined;
 
   override async init(): Promise<void> {
     Interrupts.install(() => this.jsonEnabled());
@@ -65,21 +75,29 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     this.positional = argv.map(String);
   }
 
-  /** Resolved config: defaults < YAML < CODEX_* env < --set, plus per-command overrides (flags). */
-  protected resolveConfig(overrides: readonly string[] = []): ResolvedConfig {
+  /**
+   * Resolved config: defaults < YAML < CODEX_* env < --set, plus per-command overrides (flags), checked
+   * against core's keys and every key the plugins contribute.
+   */
+  protected async configure(overrides: readonly string[] = []): Promise<ResolvedConfig> {
     const fallback = (this.ctor as typeof CodexCommand).defaultConfigFile;
     const file = this.flags.config ?? (fallback !== undefined && existsSync(fallback) ? fallback : undefined);
-    return resolveConfig({file, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])]});
+    const {schema} = await this.registry();
+    return resolveConfig({file, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])], schema});
   }
 
   /**
-   * The registry of every plugin's backends; each plugin problem is printed once as a one-line warning that
-   * says how to remove a plugin the user installed.
+   * The registry of every plugin's backends and config keys; each plugin problem is printed once as a one-line
+   * warning that says how to remove a plugin the user installed.
    */
   protected async registry(): Promise<Registry> {
-    const outcome = await runRegisterHooks(this.config);
-    const runner: HookRunner = {runHook: async () => outcome};
-    const registry = await loadRegistry(runner);
+    this.#registry ??= this.#loadRegistry();
+    return await this.#registry;
+  }
+
+  async #loadRegistry(): Promise<Registry> {
+    const outcome: HookOutcome = await runRegisterHooks(this.config);
+    const registry = await loadRegistry({runHook: async () => outcome});
     for (const problem of registry.problems) {
       const installed = this.config.plugins.get(problem.plugin)?.type;
       const removal = installed === 'user' || installed === 'link' ? ` — remove it with codex plugins:uninstall ${problem.plugin}` : '';
@@ -88,9 +106,16 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     return registry;
   }
 
-  /** A kernel over the resolved config; built once per command. */
-  protected async kernel(config: ResolvedConfig = this.resolveConfig()): Promise<Kernel> {
-    this.#kernel ??= new Kernel(await this.registry(), config);
+  /**
+   * The kernel over `config` (default: `configure()` without overrides) with the command's `contracts` bound,
+   * so that every backend is loaded and checked before any work. Built once per command.
+   */
+  protected async kernel(config?: ResolvedConfig): Promise<Kernel> {
+    if (this.#kernel === undefined) {
+      const kernel = new Kernel(await this.registry(), config ?? (await this.configure()));
+      this.#kernel = kernel;
+      for (const contract of (this.ctor as typeof CodexCommand).contracts) await kernel.bind(contract);
+    }
     return this.#kernel;
   }
 

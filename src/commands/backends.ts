@@ -19,8 +19,7 @@ export default class Backends extends CodexCommand<typeof Backends> {
   static override examples = ['<%= config.bin %> backends', '<%= config.bin %> backends --json'];
 
   async run(): Promise<BackendsResult> {
-    const config = this.resolveConfig();
-    const kernel = await this.kernel(config);
+    const kernel = await this.kernel();
     const result = {apiVersion: API_VERSION, problems: kernel.registry.problems} as BackendsResult;
     for (const contract of CONTRACT_NAMES) {
       const selected = kernel.backendName(contract);

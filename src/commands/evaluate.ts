@@ -25,7 +25,7 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
       ...(this.flags.split ? [`evaluation.split=${this.flags.split}`] : []),
       ...(this.flags['run-dir'] ? [`runs.dir=${this.flags['run-dir']}`] : []),
     ];
-    const config = this.resolveConfig(overrides);
+    const config = await this.configure(overrides);
     const kernel = await this.kernel(config);
     const result = await new EvaluationService(kernel).evaluate({
       trainingRun: this.args.run,

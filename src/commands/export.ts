@@ -14,6 +14,8 @@ export default class Export extends CodexCommand<typeof Export> {
     '<%= config.bin %> export 01J0ABCDEFGHJKMNPQRSTVWXYZ --format hf --out model-hf',
     '<%= config.bin %> export latest --format onnx --out model-onnx --json',
   ];
+  // The trained run's checkpoint and tokenizer are verified, and the exported files checksummed, with the hasher.
+  static override contracts = ['hasher'] as const;
   static override args = {
     model: Args.string({description: 'Finished training run: id, directory, checkpoint directory, or latest', required: true}),
   };
@@ -25,8 +27,8 @@ export default class Export extends CodexCommand<typeof Export> {
   };
 
   async run(): Promise<ExportResult> {
-    const config = this.resolveConfig(this.flags['run-dir'] ? [`runs.dir=${this.flags['run-dir']}`] : []);
-    const result = await new ModelExportService(await this.kernel(config)).export({
+    const config = await this.configure(this.flags['run-dir'] ? [`runs.dir=${this.flags['run-dir']}`] : []);
+    const result = await (await this.kernel(config)).resolve(ModelExportService).export({
       model: this.args.model,
       runsDir: config.get<string>('runs.dir'),
       format: this.flags.format,

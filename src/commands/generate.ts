@@ -18,6 +18,8 @@ export default class Generate extends CodexCommand<typeof Generate> {
     '<%= config.bin %> generate 01J0ABCDEFGHJKMNPQRSTVWXYZ --prompt "It was" --temperature 0.8 --top-p 0.9 --seed 7 --num-samples 3',
     'echo "Once upon a time" | <%= config.bin %> generate runs/01J…/checkpoints/step-000000300 --temperature 0 --json',
   ];
+  // The trained run's checkpoint and tokenizer are verified with the hasher; its engine comes from its snapshot.
+  static override contracts = ['hasher'] as const;
   static override args = {
     model: Args.string({description: 'latest, a training run id, a run directory or a checkpoint directory', required: true}),
   };
@@ -42,11 +44,11 @@ export default class Generate extends CodexCommand<typeof Generate> {
 
   async run(): Promise<GenerationResult> {
     const {flags} = this;
-    const config = this.resolveConfig(flags['run-dir'] ? [`runs.dir=${flags['run-dir']}`] : []);
+    const config = await this.configure(flags['run-dir'] ? [`runs.dir=${flags['run-dir']}`] : []);
     const kernel = await this.kernel(config);
     const prompt = await this.#prompt();
     const streaming = !this.jsonEnabled();
-    const result = await new GenerationService(kernel).generate({
+    const result = await kernel.resolve(GenerationService).generate({
       model: this.args.model,
       runsDir: config.get<string>('runs.dir'),
       prompt,

@@ -1,12 +1,11 @@
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {prepareRunsDir} from '@codex-ml/core';
+import {Hasher, ManifestStore, prepareRunsDir} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {CliStageRunner} from '../cli/cli-stage-runner.js';
 import {Interrupts} from '../cli/interrupts.js';
 import {type PipelineResult, PipelineService, type StageOutcome} from '../services/pipeline/pipeline-service.js';
-import {bindManifestStore} from '../services/runs/manifest-store-options.js';
 import {RunVerifier} from '../services/runs/run-verifier.js';
 
 export default class Pipeline extends CodexCommand<typeof Pipeline> {
@@ -21,6 +20,7 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
     '<%= config.bin %> pipeline --config my-pipeline.yaml --json',
   ];
   static override defaultConfigFile = 'configs/pipeline.yaml';
+  static override contracts = ['hasher', 'manifest-store'] as const;
   static override flags = {
     seed: Flags.integer({description: 'Seed of the split and of training (data.seed and training.seed)'}),
     force: Flags.boolean({description: 'Re-run every stage even when its inputs did not change'}),
@@ -28,8 +28,8 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
 
   async run(): Promise<PipelineResult> {
     const overrides = this.flags.seed === undefined ? [] : [`data.seed=${this.flags.seed}`, `training.seed=${this.flags.seed}`];
-    const config = this.resolveConfig(overrides);
-    const kernel = await this.kernel(config);
+    const kernel = await this.kernel(await this.configure(overrides));
+    const {config} = kernel;
     const runsDir = config.get<string>('runs.dir');
     await prepareRunsDir(runsDir, 'runs.dir', {create: false});
     const service = new PipelineService({
@@ -38,10 +38,9 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
         this.interactive,
         Interrupts.install(() => this.jsonEnabled()),
       ),
-      hasher: await kernel.bind('hasher'),
-      store: await bindManifestStore(kernel),
+      hasher: kernel.resolve<Hasher>(Hasher),
+      store: kernel.resolve<ManifestStore>(ManifestStore),
       verifier: kernel.resolve(RunVerifier),
-      registry: kernel.registry,
       runsDir,
     });
     const fallback = Pipeline.defaultConfigFile;

@@ -4,19 +4,7 @@ import {InterruptionNotice} from '../cli/interruption-notice.js';
 import {ProgressBar} from '../cli/progress-bar.js';
 import {TrainingProgressBar} from '../cli/training-progress-bar.js';
 import {resumeConfig} from '../services/training/config-snapshot.js';
-import {type ResumeTarget, TrainingService, locateResume} from '../services/training/training-service.js';
-
-export interface TrainCommandResult {
-  readonly runId: string;
-  readonly runDir: string;
-  readonly steps: number;
-  readonly finalLoss: number | null;
-  readonly finalValLoss: number | null;
-  readonly stoppedEarly: boolean;
-  readonly resumedFrom: number | null;
-  /** The token cache entry used, and whether it already existed. */
-  readonly tokenCache: {readonly directory: string; readonly hit: boolean};
-}
+import {type ResumeTarget, type TrainResult, TrainingService, locateResume} from '../services/training/training-service.js';
 
 export default class Train extends CodexCommand<typeof Train> {
   static override summary = 'Train the GPT model on a data run with a trained tokenizer';
@@ -54,14 +42,14 @@ export default class Train extends CodexCommand<typeof Train> {
     await super.init();
   }
 
-  async run(): Promise<TrainCommandResult> {
+  async run(): Promise<TrainResult> {
     let resume: ResumeTarget | undefined;
-    let config = this.resolveConfig();
+    let config = await this.configure();
     const runsDir = this.flags['run-dir'] ?? config.get<string>('runs.dir');
     if (this.flags.resume !== undefined) {
       if (this.flags.config) this.warnLine('--config is ignored with --resume: the run continues with its config.snapshot');
       resume = await locateResume(runsDir, this.flags.resume);
-      config = await resumeConfig(resume.snapshot, this.flags.set ?? []);
+      config = await resumeConfig(resume.snapshot, this.flags.set ?? [], config.schema);
     }
     const kernel = await this.kernel(config);
     const progress = new TrainingProgressBar(this.interactive);
@@ -100,15 +88,6 @@ export default class Train extends CodexCommand<typeof Train> {
       this.log(`artifacts in ${result.runDir}`);
       this.log(`token cache ${result.tokenCache.hit ? 'reused' : 'built'}: ${result.tokenCache.directory}`);
     }
-    return {
-      runId: result.runId,
-      runDir: result.runDir,
-      steps: result.steps,
-      finalLoss: result.finalLoss,
-      finalValLoss: result.finalValLoss,
-      stoppedEarly: result.stoppedEarly,
-      resumedFrom: result.resumedFrom,
-      tokenCache: result.tokenCache,
-    };
+    return result;
   }
 }

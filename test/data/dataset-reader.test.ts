@@ -1,8 +1,7 @@
 import {createHash} from 'node:crypto';
 import {mkdir, symlink, utimes, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {type Hasher, isCodexError} from '@codex-ml/core';
-import {Sha256Hasher} from '@codex-ml/plugin-hashers';
+import {type Hasher, isCodexError, loadBackend} from '@codex-ml/core';
 import test from 'ava';
 import {datasetIdOf} from '../../src/services/data/dataset-id.js';
 import {brownCorpus, locateDataset} from '../../src/services/data/dataset-location.js';
@@ -15,7 +14,6 @@ import {StatCache} from '../../src/services/data/stat-cache.js';
 import {tempDir} from '../helpers/run-cli.js';
 import {writeTree} from './data-fixtures.js';
 
-const hasher: Hasher = Sha256Hasher.create();
 const backend = {
   contract: 'hasher' as const,
   name: 'sha256',
@@ -26,7 +24,9 @@ const backend = {
     export: 'Sha256Hasher',
   },
 };
-const reader = () => new DatasetReader(hasher, new FileChecksums(hasher, backend));
+// Loaded as the kernel loads backends, so that worker threads can load it too.
+const hasher: Hasher = await loadBackend(backend);
+const reader = () => new DatasetReader(hasher, new FileChecksums(hasher));
 const spec = (location: DatasetSpec['location'], overrides: Partial<DatasetSpec> = {}): DatasetSpec => ({
   location,
   jsonl: {idField: 'id', textField: 'text', labelField: 'label', groupField: 'group'},
@@ -182,7 +182,7 @@ test('stat cache: unchanged files are answered from the cache; racy and changed 
     await utimes(files[0] as string, past, past);
     // ctime moves with utimes; let it age past the racy window.
     await new Promise((done) => setTimeout(done, 120));
-    const checksums = new FileChecksums(hasher, backend);
+    const checksums = new FileChecksums(hasher);
     const cache = await StatCache.open(join(dir.path, 'cache'), hasher.algorithm);
     const first = await checksums.checksum(files, {cache});
     t.deepEqual(

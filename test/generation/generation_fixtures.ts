@@ -29,7 +29,7 @@ export async function checkpointWeights(runDir: string, runId: string): Promise<
   return {step: content.step, weights: new Map(content.weights.map((tensor) => [tensor.name, tensor.data]))};
 }
 
-/** The model section of the run's config snapshot. */
+/** The model's shape in the run's config snapshot: the engine's block (training.tfjs) and the context length. */
 export async function modelSettings(runDir: string): Promise<{
   layers: number;
   heads: number;
@@ -39,10 +39,13 @@ export async function modelSettings(runDir: string): Promise<{
   vocabSize: number;
 }> {
   const snapshot = JSON.parse(await readFile(join(runDir, 'config.snapshot'), 'utf8')) as {
-    config: {training: {model: {layers: number; heads: number; dModel: number; contextLength: number; tiedEmbeddings: boolean}}};
+    config: {
+      training: {tfjs: {layers: number; heads: number; dModel: number; tiedEmbeddings: boolean}; model: {contextLength: number}};
+    };
     inputs: {vocabSize: number};
   };
-  return {...snapshot.config.training.model, vocabSize: snapshot.inputs.vocabSize};
+  const {tfjs, model} = snapshot.config.training;
+  return {...tfjs, contextLength: model.contextLength, vocabSize: snapshot.inputs.vocabSize};
 }
 
 /** What `codex generate --json` prints. */

@@ -1,10 +1,12 @@
 import {
   API_VERSION,
+  Backends,
   type HookOutcome,
   Kernel,
   Registry,
+  backendOf,
   definePlugin,
-  instantiateBackend,
+  loadBackend,
   loadRegistry,
   resolveConfig,
 } from '@codex-ml/core';
@@ -67,15 +69,15 @@ test('loadRegistry attributes backends to plugins and reports each faulty plugin
   t.regex(problems['z-duplicate'] ?? '', /already registered by @codex-ml\/plugin-hashers/);
 });
 
-test('instantiateBackend loads by module URL and reports a missing export', async (t) => {
-  const hasher = await instantiateBackend({contract: 'hasher', name: 'sha256', plugin: 'p', spec});
+test('loadBackend loads by module URL and reports a missing export', async (t) => {
+  const hasher = await loadBackend({contract: 'hasher', name: 'sha256', plugin: 'p', spec});
   const state = hasher.create();
   state.update(new TextEncoder().encode('abc'));
   t.is(state.digest(), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-  await t.throwsAsync(instantiateBackend({contract: 'hasher', name: 'x', plugin: 'p', spec: {...spec, export: 'Nope'}}), {
+  await t.throwsAsync(loadBackend({contract: 'hasher', name: 'x', plugin: 'p', spec: {...spec, export: 'Nope'}}), {
     message: /export "Nope" has no create\(\)/,
   });
-  await t.throwsAsync(instantiateBackend({contract: 'hasher', name: 'x', plugin: 'p', spec: {...spec, module: 'file:///nonexistent.js'}}), {
+  await t.throwsAsync(loadBackend({contract: 'hasher', name: 'x', plugin: 'p', spec: {...spec, module: 'file:///nonexistent.js'}}), {
     message: /hasher "x" from p failed to load/,
   });
 });
@@ -93,4 +95,68 @@ test('the kernel binds the configured backend once, lazily, in a child container
     message: /data\.splitter \(from default\): unknown splitter backend "seeded"; registered: \(none\)/,
   });
   await kernel.dispose();
+});
+
+test('binding a bound contract again with other options is refused; equal options give the same instance', async (t) => {
+  const registry = new Registry();
+  registry.add('hasher', 'sha256', spec, origin('p'));
+  const kernel = new Kernel(registry, resolveConfig({env: {}, sets: ['hasher=sha256']}));
+  t.teardown(() => kernel.dispose());
+  const first = await kernel.bind('hasher');
+  t.is(await kernel.bind('hasher', {}), first);
+  await t.throwsAsync(kernel.bind('hasher', {rounds: 2}), {
+    message: 'hasher "sha256" is already bound with options {}; refusing to bind it again with {"rounds":2}',
+  });
+  t.is(kernel.resolve(Symbol.for('codex-ml.Hasher')), first);
+});
+
+test('Backends opens a backend config does not select, once per command, and the bound one for the configured name', async (t) => {
+  const registry = new Registry();
+  registry.add('hasher', 'sha256', spec, origin('p'));
+  registry.add('hasher', 'other', spec, origin('p'));
+  const kernel = new Kernel(registry, resolveConfig({env: {}, sets: ['hasher=sha256']}));
+  t.teardown(() => kernel.dispose());
+  const backends = kernel.resolve<Backends>(Backends);
+  const bound = await kernel.bind('hasher');
+  t.is(await backends.open('hasher', 'sha256', 'here'), bound);
+  const other = await backends.open('hasher', 'other', 'here');
+  t.not(other, bound);
+  t.is(await backends.open('hasher', 'other', 'here'), other);
+  t.is(backendOf(other)?.backend.name, 'other');
+  t.deepEqual(backends.names('hasher'), ['other', 'sha256']);
+  t.is(backends.selected('hasher'), 'sha256');
+  await t.throwsAsync(backends.open('hasher', 'md5', 'checksum of a.txt'), {
+    message: 'checksum of a.txt: unknown hasher backend "md5"; registered: other, sha256',
+  });
+});
+
+test('a bound backend receives its own config block and the shared keys of its contract as options', async (t) => {
+  const registry = await loadRegistry({
+    runHook: async () => ({
+      successes: [
+        {
+          plugin: plugin('codex-plugin-store', '^1.0.0', 'user'),
+          result: await definePlugin((r) =>
+            r.register('manifest-store', 'spy', {
+              description: 'x',
+              module: new URL('../../../plugins/manifest-stores/dist/src/fs-manifest-store.js', import.meta.url).href,
+              export: 'FsManifestStore',
+              config: {depth: {doc: 'd', default: 2}},
+            }),
+          )(),
+        },
+      ],
+      failures: [],
+    }),
+  });
+  const config = resolveConfig({
+    env: {},
+    sets: ['manifest.store=spy', 'manifest.spy.depth=4', 'runs.dir=elsewhere'],
+    schema: registry.schema,
+  });
+  const kernel = new Kernel(registry, config);
+  t.teardown(() => kernel.dispose());
+  t.deepEqual(kernel.optionsFor('manifest-store', 'spy'), {dir: 'elsewhere', depth: 4});
+  const store = await kernel.bind('manifest-store');
+  t.deepEqual(backendOf(store)?.options, {dir: 'elsewhere', depth: 4});
 });

@@ -40,9 +40,9 @@ const cases: Array<[string, string[], number, RegExp]> = [
   ],
   [
     'heads that do not divide the model width',
-    ['training.model.heads=3'],
+    ['training.tfjs.heads=3'],
     3,
-    /training\.model\.heads \(3\) must divide training\.model\.dModel \(32\)/,
+    /training\.tfjs\.heads \(3\) must divide training\.tfjs\.dModel \(32\)/,
   ],
   [
     'a missing tokenizer',
@@ -92,10 +92,10 @@ test('resume refuses overrides that would change what the steps compute, and acc
     '--json',
   ]);
   t.is(first.code, 0, first.stderr);
-  const refused = await train(workspace.path, ['--resume', '--run-dir', 'runs-resume', '--set', 'training.model.dModel=64']);
+  const refused = await train(workspace.path, ['--resume', '--run-dir', 'runs-resume', '--set', 'training.tfjs.dModel=64']);
   t.is(refused.code, 2, refused.stderr);
   t.true(isOneLineError(refused.stderr), refused.stderr);
-  t.regex(refused.stderr, /--set training\.model\.dModel: cannot change on resume \(the run was started with 32\)/);
+  t.regex(refused.stderr, /--set training\.tfjs\.dModel: cannot change on resume \(the run was started with 32\)/);
   // From another working directory: the run's inputs are found by the absolute paths its snapshot recorded.
   const elsewhere = join(workspace.path, 'elsewhere');
   await mkdir(elsewhere);

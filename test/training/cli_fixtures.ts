@@ -5,10 +5,11 @@ import {cliPath, runCli} from '../helpers/run-cli.js';
 
 /** The tiny model every CLI training test uses (seconds per run on 2 cores), as a YAML config file. */
 const TINY_CONFIG = `training:
-  model:
+  tfjs:
     layers: 1
     dModel: 32
     heads: 2
+  model:
     contextLength: 16
   batchSize: 4
   evalBatches: 2

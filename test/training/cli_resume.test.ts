@@ -8,7 +8,7 @@ import {deterministicFields} from './runner_fixtures.js';
 // Dropout and a decaying schedule on, checkpoints every 3 steps: what a resumed step depends on is exercised.
 const RUN = [
   'training.steps=12',
-  'training.model.dropout=0.1',
+  'training.tfjs.dropout=0.1',
   'training.evalInterval=4',
   'training.checkpointInterval=3',
   'training.keepLast=2',

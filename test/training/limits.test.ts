@@ -22,7 +22,7 @@ const runsIn = async (dir: string) =>
   (await readdir(join(workspace.path, dir)).catch(() => [] as string[])).filter((name) => /^[0-9A-Z]{26}$/.test(name));
 
 for (const [setting, key, part] of [
-  ['training.model.dModel=65536', 'training.model.dModel', 'optimizer state'],
+  ['training.tfjs.dModel=65536', 'training.tfjs.dModel', 'optimizer state'],
   ['training.batchSize=100000000', 'training.batchSize', 'logits'],
 ] as const) {
   test.serial(`${setting} is refused before anything is allocated, naming the estimate and ${key}`, async (t) => {

@@ -3,14 +3,14 @@ import {join} from 'node:path';
 import test from 'ava';
 import type {Encoding, Tokenizer} from '@codex-ml/core';
 import {BatchSampler, evaluationBatches} from '../../src/services/training/batch-sampler.js';
-import {SeededRng} from '../../src/services/training/seeded-rng.js';
+import {SeededRandom} from '@codex-ml/core';
 import {type CacheDocument, TokenCache} from '../../src/services/training/token-cache.js';
 import {sha256, toyTokens, withTempDir} from './runner_fixtures.js';
 
 test('the seeded RNG is reproducible, stream-separated and restorable from its state', (t) => {
-  const a = SeededRng.fromSeed(5, 'sampler');
-  const b = SeededRng.fromSeed(5, 'sampler');
-  const other = SeededRng.fromSeed(5, 'dropout');
+  const a = new SeededRandom(5, 'sampler');
+  const b = new SeededRandom(5, 'sampler');
+  const other = new SeededRandom(5, 'dropout');
   const first = Array.from({length: 8}, () => a.nextUint32());
   t.deepEqual(
     Array.from({length: 8}, () => b.nextUint32()),
@@ -20,7 +20,7 @@ test('the seeded RNG is reproducible, stream-separated and restorable from its s
     Array.from({length: 8}, () => other.nextUint32()),
     first,
   );
-  const restored = SeededRng.fromState(a.state);
+  const restored = SeededRandom.fromState(a.state);
   t.deepEqual(
     Array.from({length: 4}, () => restored.nextInt(1000)),
     Array.from({length: 4}, () => a.nextInt(1000)),

@@ -1,21 +1,24 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {type Hasher, type OptimizerFactory, type ResolvedConfig, type TrainableModel, resolveConfig} from '@codex-ml/core';
+import {type Hasher, Kernel, type ResolvedConfig, type TrainableModel, resolveConfig} from '@codex-ml/core';
 import {Sha256Hasher} from '@codex-ml/plugin-hashers/dist/src/sha256-hasher.js';
-import {AdamOptimizer, AdamWOptimizer, MomentumOptimizer, SgdOptimizer, TfjsEngine} from '@codex-ml/plugin-tfjs';
 import {BatchSampler} from '../../src/services/training/batch-sampler.js';
 import {CheckpointStore} from '../../src/services/training/checkpoint-store.js';
 import {MetricsLog} from '../../src/services/training/metrics-log.js';
 import {scheduleFor} from '../../src/services/training/learning-rate-schedule.js';
-import {engineOptions, optimizerOptions, readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
+import {optimizerOptions, readRunnerOptions, totalSteps} from '../../src/services/training/training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from '../../src/services/training/training-runner.js';
+import {bundledRegistry} from '../helpers/bundled-registry.js';
+
+/** Config resolves against the keys the bundled plugins contribute, as in the CLI. */
+const registry = await bundledRegistry();
 
 /** A model small enough that a dozen steps take well under a second on wasm. */
 export const TINY_MODEL = [
-  'training.model.layers=1',
-  'training.model.dModel=32',
-  'training.model.heads=2',
+  'training.tfjs.layers=1',
+  'training.tfjs.dModel=32',
+  'training.tfjs.heads=2',
   'training.model.contextLength=16',
   'training.batchSize=4',
 ];
@@ -34,26 +37,19 @@ export function toyTokens(length: number, seed = 7): Uint16Array {
 }
 
 export function tinyConfig(extra: readonly string[] = []): ResolvedConfig {
-  return resolveConfig({sets: [...TINY_MODEL, 'training.evalBatches=2', ...extra]});
+  return resolveConfig({sets: [...TINY_MODEL, 'training.evalBatches=2', ...extra], schema: registry.schema});
 }
 
 export async function sha256(): Promise<Hasher> {
   return Sha256Hasher.create();
 }
 
-const OPTIMIZERS: Readonly<Record<string, () => OptimizerFactory>> = {
-  sgd: SgdOptimizer.create,
-  momentum: MomentumOptimizer.create,
-  adam: AdamOptimizer.create,
-  adamw: AdamWOptimizer.create,
-};
-
-/** The trainable model `codex train` builds for this config: the tfjs engine and the configured optimizer. */
+/** The trainable model `codex train` builds for this config: engine and optimizer bound as the CLI binds them. */
 export async function trainableModelFor(config: ResolvedConfig, vocabSize: number): Promise<TrainableModel> {
   const get = <T>(key: string): T => config.get<T>(key);
-  const engine = await TfjsEngine.create(engineOptions(get));
-  const optimizer = OPTIMIZERS[get<string>('training.optimizer.name')]?.();
-  if (!optimizer) throw new Error(`no tfjs optimizer ${get<string>('training.optimizer.name')}`);
+  const kernel = new Kernel(registry, config);
+  const engine = await kernel.bind('training-engine');
+  const optimizer = await kernel.bind('optimizer');
   return await engine.createTrainableModel(
     {vocabSize, contextLength: get<number>('training.model.contextLength'), seed: get<number>('training.seed')},
     {optimizer, optimizerOptions: optimizerOptions(get), clipNorm: get<number>('training.clipNorm')},

@@ -7,7 +7,7 @@ import {SimulatedCrash, deterministicFields, runToy, tinyConfig, withTempDir} fr
 // Dropout, accumulation, a decaying schedule and evaluations all on: everything a resumed step depends on.
 const SETTINGS = [
   'training.steps=10',
-  'training.model.dropout=0.1',
+  'training.tfjs.dropout=0.1',
   'training.accumulationSteps=2',
   'training.schedule.name=warmup-cosine',
   'training.schedule.warmupSteps=3',
@@ -20,7 +20,7 @@ for (const backend of ['wasm', 'cpu']) {
   test.serial(`${backend}: a run stopped after step 6 and resumed from its step-4 checkpoint equals an uninterrupted run`, async (t) => {
     await withTempDir(async (whole) => {
       await withTempDir(async (split) => {
-        const config = tinyConfig([...SETTINGS, `training.backend=${backend}`]);
+        const config = tinyConfig([...SETTINGS, `training.tfjs.backend=${backend}`]);
         const reference = await runToy(whole, config);
         t.is(reference.result.steps, 10);
 

@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {type Hasher, instantiateBackend} from '@codex-ml/core';
+import {type Hasher, loadBackend} from '@codex-ml/core';
 import {type HashVector, hasherConformance, writeLargeInput} from '@codex-ml/core/testing';
 import test from 'ava';
 import register from '../src/hooks/register.js';
@@ -57,7 +57,7 @@ const backends = await Promise.all(
     .filter((backend) => backend.contract === 'hasher')
     .map(async (backend) => {
       const create = async (): Promise<Hasher> =>
-        await instantiateBackend({contract: 'hasher', name: backend.name, plugin: '@codex-ml/plugin-hashers', spec: backend.spec});
+        await loadBackend({contract: 'hasher', name: backend.name, plugin: '@codex-ml/plugin-hashers', spec: backend.spec});
       return {name: backend.name, create, algorithm: (await create()).algorithm};
     }),
 );

@@ -14,11 +14,13 @@ import {
   assertRunId,
   errnoCode,
   fileError,
+  isAlive,
   isCodexError,
   listRunIds,
   writeFileAtomic,
+  checkManifestHeader,
+  datasetIdsOf,
 } from '@codex-ml/core';
-import {checkManifestHeader, datasetIdsOf} from './manifest-header.js';
 
 /** File name of a run's manifest inside its run directory. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -185,14 +187,5 @@ async function removeAbandonedTempFiles(runDir: string): Promise<void> {
     if (!name.startsWith(`.${MANIFEST_FILE}.`) || !TEMP_FILE_PATTERN.test(name)) continue;
     const pid = Number(name.split('.').at(-3));
     if (Number.isInteger(pid) && !isAlive(pid)) await rm(join(runDir, name), {force: true});
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
   }
 }

@@ -8,9 +8,11 @@ import {
   type ManifestSummary,
   errnoCode,
   isCodexError,
+  checkManifestHeader,
+  datasetIdsOf,
+  manifestError,
 } from '@codex-ml/core';
 import pg from 'pg';
-import {checkManifestHeader, datasetIdsOf, manifestError} from './manifest-header.js';
 import {LAYOUT_VERSION, SCHEMA_NAME, layoutSql} from './postgres-schema.js';
 import {PostgresTarget} from './postgres-target.js';
 

@@ -1,3 +1,4 @@
+import {forEachUtf8Byte} from '@codex-ml/core';
 /**
  * The keyed rank every splitter orders items by. It depends only on (seed, text), so membership never depends
  * on the order items are listed in, and it is pure integer arithmetic, so it is the same on every platform.
@@ -93,35 +94,7 @@ export function rankOf(text: string, key: RankKey): number {
   block = 0;
   filled = 0;
   length = start;
-  for (let i = start; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    if (code < 0x80) {
-      push(code);
-      continue;
-    }
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-        i++;
-      }
-    }
-    // A lone surrogate encodes as U+FFFD, as TextEncoder does.
-    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
-    if (code < 0x800) {
-      push(0xc0 | (code >> 6));
-      push(0x80 | (code & 0x3f));
-    } else if (code < 0x10000) {
-      push(0xe0 | (code >> 12));
-      push(0x80 | ((code >> 6) & 0x3f));
-      push(0x80 | (code & 0x3f));
-    } else {
-      push(0xf0 | (code >> 18));
-      push(0x80 | ((code >> 12) & 0x3f));
-      push(0x80 | ((code >> 6) & 0x3f));
-      push(0x80 | (code & 0x3f));
-    }
-  }
+  forEachUtf8Byte(text, start, push);
   if (filled > 0) {
     let m = Math.imul(block, C1);
     m = (m << 15) | (m >>> 17);

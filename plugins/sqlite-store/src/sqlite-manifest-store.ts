@@ -10,8 +10,10 @@ import {
   type ManifestStore,
   type ManifestSummary,
   errnoCode,
+  checkManifestHeader,
+  datasetIdsOf,
+  manifestError,
 } from '@codex-ml/core';
-import {checkManifestHeader, datasetIdsOf, manifestError} from './manifest-header.js';
 import {SCHEMA_SQL, SCHEMA_VERSION} from './sqlite-schema.js';
 
 export interface SqliteManifestStoreOptions {

@@ -2,7 +2,7 @@ import {CodexError, ExitCode} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
 
-/** Backends `training.backend` may name. */
+/** Backends `training.tfjs.backend` may name. */
 export const TF_BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
 export type TfBackendName = (typeof TF_BACKEND_NAMES)[number];
 
@@ -37,7 +37,7 @@ export function loadTfBackend(name: TfBackendName = 'wasm'): Promise<LoadedTfBac
 
 async function load(name: TfBackendName): Promise<LoadedTfBackend> {
   if (!(TF_BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new CodexError('E_TF_BACKEND', `training.backend: unknown TensorFlow.js backend "${String(name)}"`, {
+    throw new CodexError('E_TF_BACKEND', `training.tfjs.backend: unknown TensorFlow.js backend "${String(name)}"`, {
       hint: `choose one of ${TF_BACKEND_NAMES.join(', ')}`,
       exitCode: ExitCode.config,
     });
@@ -69,8 +69,8 @@ async function importNative(pkg: string, name: TfBackendName): Promise<void> {
     const code = typeof error === 'object' && error !== null && 'code' in error ? (error as {code: unknown}).code : undefined;
     const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
     const detail = missing ? `${pkg}, which is not installed` : `${pkg}, which failed to load: ${firstLine(error)}`;
-    throw new CodexError('E_TF_BACKEND', `training.backend "${name}" needs ${detail}`, {
-      hint: `install it with: npm install ${pkg}@^4.22.0 (or choose training.backend wasm)`,
+    throw new CodexError('E_TF_BACKEND', `training.tfjs.backend "${name}" needs ${detail}`, {
+      hint: `install it with: npm install ${pkg}@^4.22.0 (or choose training.tfjs.backend wasm)`,
       exitCode: ExitCode.config,
       cause: error,
     });
@@ -82,15 +82,15 @@ async function activate(tfName: string, name: TfBackendName): Promise<void> {
   try {
     ok = await tf.setBackend(tfName);
   } catch (error) {
-    throw new CodexError('E_TF_BACKEND', `training.backend "${name}" failed to initialise: ${firstLine(error)}`, {
-      hint: 'choose another training.backend (wasm works everywhere)',
+    throw new CodexError('E_TF_BACKEND', `training.tfjs.backend "${name}" failed to initialise: ${firstLine(error)}`, {
+      hint: 'choose another training.tfjs.backend (wasm works everywhere)',
       exitCode: ExitCode.config,
       cause: error,
     });
   }
   if (!ok) {
-    throw new CodexError('E_TF_BACKEND', `training.backend "${name}" failed to initialise`, {
-      hint: 'choose another training.backend (wasm works everywhere)',
+    throw new CodexError('E_TF_BACKEND', `training.tfjs.backend "${name}" failed to initialise`, {
+      hint: 'choose another training.tfjs.backend (wasm works everywhere)',
       exitCode: ExitCode.config,
     });
   }

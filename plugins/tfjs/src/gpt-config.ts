@@ -19,8 +19,9 @@ export interface GptConfig {
 export function validateGptConfig(config: GptConfig): GptConfig {
   const integer = (key: string, value: number, min: number) => {
     if (!Number.isInteger(value) || value < min) {
-      throw new CodexError('E_MODEL_CONFIG', `training.model.${key} must be an integer >= ${min}, got ${String(value)}`, {
-        hint: `set training.model.${key}`,
+      const configKey = `${key === 'contextLength' || key === 'vocabSize' ? 'training.model' : 'training.tfjs'}.${key}`;
+      throw new CodexError('E_MODEL_CONFIG', `${configKey} must be an integer >= ${min}, got ${String(value)}`, {
+        hint: `set ${configKey}`,
         exitCode: ExitCode.config,
       });
     }
@@ -31,14 +32,14 @@ export function validateGptConfig(config: GptConfig): GptConfig {
   integer('heads', config.heads, 1);
   integer('dModel', config.dModel, 1);
   if (config.dModel % config.heads !== 0) {
-    throw new CodexError('E_MODEL_CONFIG', `training.model.heads (${config.heads}) must divide training.model.dModel (${config.dModel})`, {
+    throw new CodexError('E_MODEL_CONFIG', `training.tfjs.heads (${config.heads}) must divide training.tfjs.dModel (${config.dModel})`, {
       hint: 'choose heads among the divisors of dModel',
       exitCode: ExitCode.config,
     });
   }
   if (!(config.dropout >= 0 && config.dropout < 1)) {
-    throw new CodexError('E_MODEL_CONFIG', `training.model.dropout must be in [0, 1), got ${String(config.dropout)}`, {
-      hint: 'set training.model.dropout to 0 to disable it',
+    throw new CodexError('E_MODEL_CONFIG', `training.tfjs.dropout must be in [0, 1), got ${String(config.dropout)}`, {
+      hint: 'set training.tfjs.dropout to 0 to disable it',
       exitCode: ExitCode.config,
     });
   }

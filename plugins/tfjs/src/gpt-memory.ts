@@ -25,7 +25,7 @@ const WASM_HEAP = 4 * 1024 ** 3;
 export function estimateGptMemory(shape: GptMemoryShape, backend: TfBackendName): MemoryEstimate {
   const {vocabSize: v, contextLength: t, layers: l, heads: h, dModel: d, batchSize: b} = shape;
   const parameters = v * d + t * d + 2 * d + (shape.tiedEmbeddings ? 0 : d * v) + l * (12 * d * d + 13 * d);
-  const model = 'training.model.dModel';
+  const model = 'training.tfjs.dModel';
   const parts: MemoryPart[] = [
     {what: 'weights', bytes: FLOAT * parameters, key: model},
     {what: 'gradients', bytes: FLOAT * parameters, key: model},

@@ -1,4 +1,4 @@
-import {CodexError, ExitCode} from '@codex-ml/core';
+import {CodexError, ExitCode, SeededRandom, mixSeed} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import {type GptConfig, validateGptConfig} from './gpt-config.js';
 import {causalSelfAttention} from './ops/causal-attention.js';
@@ -7,7 +7,6 @@ import {gelu} from './ops/gelu.js';
 import {layerNorm} from './ops/layer-norm.js';
 import {linear, matMulNN, matMulNT} from './ops/matmul-nn.js';
 import {sparseCrossEntropy} from './ops/sparse-cross-entropy.js';
-import {mixSeed, SeededRandom} from './seeded-random.js';
 
 /** How a forward pass runs. */
 export interface ForwardOptions {
@@ -127,7 +126,7 @@ export class GptModel {
     for (const name of weights.keys()) {
       if (!this.params.has(name)) {
         throw new CodexError('E_WEIGHTS', `weights hold unknown parameter "${name}"`, {
-          hint: 'the checkpoint was written by a model with another training.model config',
+          hint: 'the checkpoint was written by a model with another training.tfjs / training.model config',
           exitCode: ExitCode.integrity,
         });
       }
@@ -138,7 +137,7 @@ export class GptModel {
         throw new CodexError(
           'E_WEIGHTS',
           `weights for "${name}" ${values ? `have ${values.length} values, expected ${variable.size}` : 'are missing'}`,
-          {hint: 'the checkpoint was written by a model with another training.model config', exitCode: ExitCode.integrity},
+          {hint: 'the checkpoint was written by a model with another training.tfjs / training.model config', exitCode: ExitCode.integrity},
         );
       }
     }

@@ -27,7 +27,9 @@
  *   model.parameterCount, model.trainFlopsPerToken, model.dispose()
  *
  * Optimizers (backends of the core `optimizer` contract: sgd, momentum, adam, adamw)
- *   const optimizer = AdamWOptimizer.create().create({learningRate, weightDecay, params: {beta1, …}})
+ *   const factory = AdamWOptimizer.create({beta1, beta2, epsilon})   // its block training.optimizer.adamw.*
+ *     (the host binds it from config and injects it; or new AdamWOptimizer(options) directly)
+ *   const optimizer = factory.create({learningRate, weightDecay})   // params?: overrides of the block
  *   optimizer.applyGradients(model.params, grads, lr); optimizer.step
  *   optimizer.getState(): OptimizerState  {type, version, step, hyper, slots: {param: {m, v: Float32Array}}}
  *   optimizer.setState(state)   // next update bitwise equal to the original's
@@ -47,6 +49,8 @@
  *   TfjsModel.exportModel({format: 'hf' | 'onnx', tokens: {bos, eos, pad}}) → files
  *     hf: model.safetensors (GPT-2 names), config.json, generation_config.json; onnx: model.onnx (opset 17)
  *   Lower level: GptWeights.from(shape, weights), new KvCacheDecoder(weights), exportGpt(format, weights, options)
+ * Config (plain data the registration hook declares)
+ *   TFJS_CONFIG (training.tfjs.*), ADAM_CONFIG (training.optimizer.adam[w].*), MOMENTUM_CONFIG.
  */
 export {type LoadedTfBackend, loadTfBackend, TF_BACKEND_NAMES, type TfBackendName} from './backend-loader.js';
 export {registerWasmSegmentSum} from './wasm-segment-sum-kernel.js';
@@ -54,7 +58,6 @@ export {setJsKernels, useJsKernels} from './ops/kernel-policy.js';
 export {type GptConfig, validateGptConfig} from './gpt-config.js';
 export {type ForwardOptions, GptModel} from './gpt-model.js';
 export {estimateGptMemory, type GptMemoryShape} from './gpt-memory.js';
-export {SeededRandom, mixSeed} from './seeded-random.js';
 export {OPTIMIZER_STATE_VERSION, SlotOptimizer} from './optimizers/slot-optimizer.js';
 export {SgdOptimizer} from './optimizers/sgd-optimizer.js';
 export {MomentumOptimizer} from './optimizers/momentum-optimizer.js';
@@ -70,3 +73,4 @@ export {TfjsTrainableModel} from './tfjs-trainable-model.js';
 export {type GptShape, GptWeights} from './inference/gpt-weights.js';
 export {KvCacheDecoder} from './inference/kv-cache-decoder.js';
 export {EXPORT_FORMATS, type ExportFormat, exportGpt, type GptExportOptions} from './export/gpt-exporter.js';
+export {ADAM_CONFIG, MOMENTUM_CONFIG, TFJS_CONFIG} from './config-keys.js';

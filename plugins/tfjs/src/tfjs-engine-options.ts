@@ -13,32 +13,30 @@ export interface TfjsEngineOptions {
   };
 }
 
-/** What an absent key means: the values `configs/training/base.yaml` documents. */
+/** What an absent key means: the defaults `TFJS_CONFIG` declares (a block built outside config may omit keys). */
 export const TFJS_ENGINE_DEFAULTS: TfjsEngineOptions = {
   backend: 'wasm',
   model: {layers: 2, heads: 4, dModel: 128, dropout: 0, tiedEmbeddings: true},
 };
 
 /**
- * Reads the engine's create options: its config block (`backend`, `model.layers`, `model.heads`,
- * `model.dModel`, `model.dropout`, `model.tiedEmbeddings`). Vocabulary size, context length and seed come
- * with each model's spec. A value of the wrong type is a one-line error naming its key.
+ * Reads the engine's create options: its config block `training.tfjs.*` (`backend`, `layers`, `heads`,
+ * `dModel`, `dropout`, `tiedEmbeddings`). Vocabulary size, context length and seed come with each model's
+ * spec. Config has checked the block already; a block built by hand with a value of the wrong type is a
+ * one-line error naming its key.
  */
 export function readTfjsEngineOptions(options: BackendOptions): TfjsEngineOptions {
-  const model = options['model'] ?? {};
-  if (typeof model !== 'object' || model === null || Array.isArray(model)) throw wrongType('model', 'a section', model);
-  const section: Readonly<Record<string, unknown>> = {...model};
   const defaults = TFJS_ENGINE_DEFAULTS.model;
   const backend = options['backend'] ?? TFJS_ENGINE_DEFAULTS.backend;
   if (!isBackendName(backend)) throw wrongType('backend', `one of ${TF_BACKEND_NAMES.join(', ')}`, backend);
   return {
     backend,
     model: {
-      layers: number(section, 'layers', defaults.layers),
-      heads: number(section, 'heads', defaults.heads),
-      dModel: number(section, 'dModel', defaults.dModel),
-      dropout: number(section, 'dropout', defaults.dropout),
-      tiedEmbeddings: boolean(section, 'tiedEmbeddings', defaults.tiedEmbeddings),
+      layers: number(options, 'layers', defaults.layers),
+      heads: number(options, 'heads', defaults.heads),
+      dModel: number(options, 'dModel', defaults.dModel),
+      dropout: number(options, 'dropout', defaults.dropout),
+      tiedEmbeddings: boolean(options, 'tiedEmbeddings', defaults.tiedEmbeddings),
     },
   };
 }
@@ -47,21 +45,21 @@ function isBackendName(value: unknown): value is TfBackendName {
   return TF_BACKEND_NAMES.some((name) => name === value);
 }
 
-function number(section: Readonly<Record<string, unknown>>, key: string, fallback: number): number {
-  const value = section[key] ?? fallback;
-  if (typeof value !== 'number') throw wrongType(`model.${key}`, 'a number', value);
+function number(block: BackendOptions, key: string, fallback: number): number {
+  const value = block[key] ?? fallback;
+  if (typeof value !== 'number') throw wrongType(key, 'a number', value);
   return value;
 }
 
-function boolean(section: Readonly<Record<string, unknown>>, key: string, fallback: boolean): boolean {
-  const value = section[key] ?? fallback;
-  if (typeof value !== 'boolean') throw wrongType(`model.${key}`, 'true or false', value);
+function boolean(block: BackendOptions, key: string, fallback: boolean): boolean {
+  const value = block[key] ?? fallback;
+  if (typeof value !== 'boolean') throw wrongType(key, 'true or false', value);
   return value;
 }
 
 function wrongType(key: string, expected: string, value: unknown): CodexError {
-  return new CodexError('E_CONFIG', `training.${key} must be ${expected}, got ${JSON.stringify(value)}`, {
-    hint: `fix training.${key}`,
+  return new CodexError('E_CONFIG', `training.tfjs.${key} must be ${expected}, got ${JSON.stringify(value)}`, {
+    hint: `fix training.tfjs.${key}`,
     exitCode: ExitCode.config,
   });
 }

@@ -1,7 +1,6 @@
-import type {Optimizer, OptimizerState, StepOutcome, TokenBatch, TrainableModel} from '@codex-ml/core';
+import {type Optimizer, type OptimizerState, type StepOutcome, type TokenBatch, type TrainableModel, mixSeed} from '@codex-ml/core';
 import type * as tf from '@tensorflow/tfjs';
 import type {GptModel} from './gpt-model.js';
-import {mixSeed} from './seeded-random.js';
 import {TfjsModel} from './tfjs-model.js';
 import {computeGradients, trainStep} from './train-step.js';
 

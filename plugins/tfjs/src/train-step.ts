@@ -1,9 +1,8 @@
-import type {Optimizer, TokenBatch} from '@codex-ml/core';
+import {type Optimizer, type TokenBatch, mixSeed} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import {clipByGlobalNorm} from './global-norm-clipping.js';
 import {GradientAccumulator} from './gradient-accumulator.js';
 import type {GptModel} from './gpt-model.js';
-import {mixSeed} from './seeded-random.js';
 
 export interface TrainStepOptions {
   /** Learning rate of this update (the host's schedule decides it). */

@@ -7,7 +7,7 @@ for (const [name, pkg] of [
   ['tensorflow', '@tensorflow/tfjs-node'],
   ['tensorflow-gpu', '@tensorflow/tfjs-node-gpu'],
 ] as const) {
-  test.serial(`training.backend ${name} without ${pkg} installed: one line naming the install command`, async (t) => {
+  test.serial(`training.tfjs.backend ${name} without ${pkg} installed: one line naming the install command`, async (t) => {
     const error = await t.throwsAsync(loadTfBackend(name));
     t.true(isCodexError(error));
     if (!isCodexError(error)) return;
@@ -17,7 +17,7 @@ for (const [name, pkg] of [
     t.false(line.includes('\n'));
     t.is(
       line,
-      `training.backend "${name}" needs ${pkg}, which is not installed — install it with: npm install ${pkg}@^4.22.0 (or choose training.backend wasm)`,
+      `training.tfjs.backend "${name}" needs ${pkg}, which is not installed — install it with: npm install ${pkg}@^4.22.0 (or choose training.tfjs.backend wasm)`,
     );
   });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
-import {loadTfBackend, SeededRandom, setJsKernels} from '../src/index.js';
+import {SeededRandom} from '@codex-ml/core';
+import {loadTfBackend, setJsKernels} from '../src/index.js';
 import {embeddingLookup} from '../src/ops/embedding-lookup.js';
 import {maxAbsDiff} from './toy-data.js';
 

@@ -1,4 +1,4 @@
-import {instantiateBackend, type OptimizerFactory} from '@codex-ml/core';
+import {loadBackend, type OptimizerFactory} from '@codex-ml/core';
 import {type TensorAdapter, optimizerConformance} from '@codex-ml/core/testing';
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
@@ -22,7 +22,7 @@ for (const backend of contribution.backends.filter((entry) => entry.contract ===
   optimizerConformance(test, {
     name: `optimizer ${backend.name}`,
     factory: async () =>
-      (await instantiateBackend({...backend, plugin: '@codex-ml/plugin-tfjs'})) as unknown as OptimizerFactory<tf.Variable, tf.Tensor>,
+      (await loadBackend({...backend, plugin: '@codex-ml/plugin-tfjs'})) as unknown as OptimizerFactory<tf.Variable, tf.Tensor>,
     adapter,
   });
 }

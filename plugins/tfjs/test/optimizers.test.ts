@@ -1,4 +1,4 @@
-import {instantiateBackend, isCodexError, type Optimizer, type OptimizerFactory, type OptimizerState} from '@codex-ml/core';
+import {loadBackend, isCodexError, type Optimizer, type OptimizerFactory, type OptimizerState} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import {AdamOptimizer, AdamWOptimizer, loadTfBackend, MomentumOptimizer, SgdOptimizer} from '../src/index.js';
@@ -210,7 +210,7 @@ test('the plugin registers sgd, momentum, adam and adamw as optimizer backends t
     ['sgd', 'momentum', 'adam', 'adamw'],
   );
   for (const backend of optimizers) {
-    const factory = (await instantiateBackend({
+    const factory = (await loadBackend({
       contract: 'optimizer',
       name: backend.name,
       plugin: '@codex-ml/plugin-tfjs',

@@ -206,7 +206,7 @@ test.serial('a non-finite loss skips the update and reports it', async (t) => {
 
 test.serial('model config errors and mismatched weights name the key or the parameter', async (t) => {
   await loadTfBackend('wasm');
-  t.regex(t.throws(() => GptModel.create({...TINY, heads: 3}))?.message ?? '', /heads \(3\) must divide training\.model\.dModel \(32\)/);
+  t.regex(t.throws(() => GptModel.create({...TINY, heads: 3}))?.message ?? '', /heads \(3\) must divide training\.tfjs\.dModel \(32\)/);
   const model = GptModel.create(TINY);
   const other = GptModel.create({...TINY, dModel: 16, heads: 2});
   t.regex(t.throws(() => model.setWeights(other.getWeights()))?.message ?? '', /weights for "[^"]+" have \d+ values, expected \d+/);

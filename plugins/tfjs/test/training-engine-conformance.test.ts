@@ -1,4 +1,4 @@
-import {type BackendOptions, type ContractName, instantiateBackend} from '@codex-ml/core';
+import {type BackendOptions, type ContractName, loadBackend} from '@codex-ml/core';
 import {TRAINING_ENGINE_INVARIANTS, registerInvariants, trainingEngineConformance, trainingEngineInvariants} from '@codex-ml/core/testing';
 import test from 'ava';
 import register from '../src/hooks/register.js';
@@ -10,15 +10,20 @@ const backend = <K extends ContractName>(contract: K, name: string) => {
   if (!found) throw new Error(`@codex-ml/plugin-tfjs registers no ${contract} ${name}`);
   return {contract, name, spec: found.spec, plugin: '@codex-ml/plugin-tfjs'};
 };
+// The engine's config block, training.tfjs.*.
 const engineOptions = (dropout: number): BackendOptions => ({
   backend: 'wasm',
-  model: {layers: 1, heads: 2, dModel: 16, dropout, tiedEmbeddings: true},
+  layers: 1,
+  heads: 2,
+  dModel: 16,
+  dropout,
+  tiedEmbeddings: true,
 });
-const optimizer = () => instantiateBackend(backend('optimizer', 'adamw'));
+const optimizer = () => loadBackend(backend('optimizer', 'adamw'));
 
 trainingEngineConformance(test, {
   name: 'training-engine tfjs',
-  engine: () => instantiateBackend(backend('training-engine', 'tfjs'), engineOptions(0)),
+  engine: () => loadBackend(backend('training-engine', 'tfjs'), engineOptions(0)),
   optimizer,
   optimizerOptions: {learningRate: 0.01, weightDecay: 0.01},
   clipNorm: 1,
@@ -31,7 +36,7 @@ registerInvariants(
   'training-engine tfjs (dropout 0.1)',
   trainingEngineInvariants({
     name: 'training-engine tfjs (dropout 0.1)',
-    engine: () => instantiateBackend(backend('training-engine', 'tfjs'), engineOptions(0.1)),
+    engine: () => loadBackend(backend('training-engine', 'tfjs'), engineOptions(0.1)),
     optimizer,
     optimizerOptions: {learningRate: 0.01},
   }).filter((invariant) => [I.seeded, I.resume, I.evaluation].some((name) => name === invariant.name)),

@@ -1,10 +1,12 @@
-import {BACKEND_CONFIG_KEYS, CONTRACT_NAMES, configSchema, maskCredentials, schemaLeaves} from '@codex-ml/core';
+import {BACKEND_CONFIG_KEYS, CONTRACT_NAMES, maskCredentials} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 
 export interface ConfigEntry {
   readonly key: string;
   readonly value: unknown;
   readonly source: string;
+  /** `core`, or the plugin that contributed the key. */
+  readonly declaredBy: string;
   readonly doc: string;
 }
 
@@ -18,23 +20,28 @@ export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
   static override summary = 'Print the resolved config and where each value came from';
   static override description =
     'Precedence, lowest first: schema defaults < YAML file (--config) < environment (CODEX_<KEY>) < --set key=value. ' +
-    'Backend names are checked against the registered plugins.';
+    'Backend names are checked against the registered plugins. Keys a plugin contributes (its backends\u2019 own options) ' +
+    'are listed with the plugin that declares them.';
   static override examples = [
     '<%= config.bin %> config:show --config configs/data/base.yaml',
     'CODEX_HASHER=sha256 <%= config.bin %> config:show --set data.seed=7 --json',
   ];
 
   async run(): Promise<ConfigShowResult> {
-    const config = this.resolveConfig();
-    const kernel = await this.kernel(config);
+    const kernel = await this.kernel();
+    const {config} = kernel;
     // Only contracts that have backends registered can be checked; the others are unused here.
     for (const contract of CONTRACT_NAMES) {
       if (kernel.registry.names(contract).length > 0) kernel.selectedBackend(contract);
     }
-    const entries = schemaLeaves(configSchema).map(([key, leaf]) => ({
+    // Contributed keys come last in the schema; list each next to its section's other keys.
+    const sections = [...new Set([...config.schema.leaves.keys()].map(topSection))];
+    const leaves = [...config.schema.leaves].sort(([a], [b]) => sections.indexOf(topSection(a)) - sections.indexOf(topSection(b)));
+    const entries = leaves.map(([key, leaf]) => ({
       key,
       value: leaf.sensitive ? maskCredentials(config.get(key), true) : config.get(key),
       source: config.sourceOf(key),
+      declaredBy: config.schema.declaredBy(key) ?? 'core',
       doc: leaf.doc,
     }));
     if (!this.jsonEnabled()) {
@@ -42,9 +49,14 @@ export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
       const width = Math.max(...entries.map((entry) => entry.key.length));
       for (const entry of entries) {
         const marker = Object.values(BACKEND_CONFIG_KEYS).includes(entry.key) ? ' (backend)' : '';
-        this.log(`${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  # ${entry.source}${marker}`);
+        const owner = entry.declaredBy === 'core' ? '' : ` [${entry.declaredBy}]`;
+        this.log(`${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  # ${entry.source}${marker}${owner}`);
       }
     }
     return {file: config.file ?? null, values: config.printableValues(), entries};
   }
+}
+
+function topSection(key: string): string {
+  return key.split('.')[0] ?? key;
 }

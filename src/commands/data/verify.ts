@@ -1,5 +1,5 @@
 import {resolve} from 'node:path';
-import {ExitCode, instantiateBackend} from '@codex-ml/core';
+import {ExitCode} from '@codex-ml/core';
 import {Args, Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBar} from '../../cli/progress-bar.js';
@@ -27,22 +27,19 @@ export default class DataVerify extends CodexCommand<typeof DataVerify> {
   };
 
   async run(): Promise<VerifyDataResult> {
-    const config = this.resolveConfig(this.flags.cache === undefined ? [] : [`data.cache=${this.flags.cache}`]);
+    const kernel = await this.kernel(await this.configure(this.flags.cache === undefined ? [] : [`data.cache=${this.flags.cache}`]));
+    const {config} = kernel;
     const data = await DataManifestReader.open(this.args.run, {runsDir: config.get<string>('runs.dir')});
-    // Verify with the hasher that wrote the checksums, whatever config selects now.
-    const kernel = await this.kernel(config);
-    const backend = kernel.registry.require('hasher', data.manifest.hasher.name, `run ${data.manifest.runId} hasher`);
-    const hasher = await instantiateBackend(backend);
     const progress = new ProgressBar('verifying', this.interactive, 'bytes');
     const threads = config.get<number>('data.threads');
-    const result = await new VerifyDataService(hasher)
+    const result = await kernel
+      .resolve(VerifyDataService)
       .verify({
         data,
         input: this.flags.input === undefined ? undefined : resolve(this.flags.input),
         cacheDir: config.get<string>('cache.dir'),
         useCache: config.get<boolean>('data.cache'),
         threads: threads > 0 ? threads : undefined,
-        hasherBackend: backend,
         onProgress: (done, total) => progress.update(done, total),
       })
       .finally(() => progress.stop());

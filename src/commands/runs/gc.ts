@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {type CollectOptions, type CollectPlan, RunCollector} from '../../services/runs/run-collector.js';
-import {bindCheckedManifestStore} from '../../services/runs/store-coverage.js';
+import {explainStoreFailure} from '../../services/runs/store-coverage.js';
 
 export interface RunsGcResult extends CollectPlan {
   readonly applied: boolean;
@@ -19,6 +19,7 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
     '<%= config.bin %> runs:gc',
     '<%= config.bin %> runs:gc --keep 01J0ABCDEFGHJKMNPQRSTVWXYZ --keep-last 0 --apply',
   ];
+  static override contracts = ['manifest-store'] as const;
   static override flags = {
     keep: Flags.string({description: 'Keep this run and its ancestors (repeatable)', multiple: true}),
     'keep-last': Flags.integer({description: 'Keep the newest N runs of every kind', default: 1, min: 0}),
@@ -27,10 +28,12 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
   };
 
   async run(): Promise<RunsGcResult> {
-    const config = this.resolveConfig();
-    const kernel = await this.kernel(config);
+    const config = await this.configure();
     const runsDir = config.get<string>('runs.dir');
-    await bindCheckedManifestStore(kernel, runsDir);
+    // A store that cannot open while runs are on disk must never read as "no runs": gc would take them all.
+    const kernel = await this.kernel(config).catch(async (error: unknown) => {
+      throw await explainStoreFailure(error, config.get<string>('manifest.store'), runsDir);
+    });
     const options: CollectOptions = {
       runsDir,
       keep: this.flags.keep ?? [],

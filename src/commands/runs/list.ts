@@ -1,18 +1,10 @@
 import {Flags} from '@oclif/core';
-import type {ManifestSummary} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {Interrupts} from '../../cli/interrupts.js';
 import {escapeControls} from '../../cli/terminal-text.js';
-import {type RunFailure, failedRuns} from '../../services/runs/failed-run.js';
-import {RunCatalog} from '../../services/runs/run-catalog.js';
-import {bindCheckedManifestStore, checkStoreCoverage} from '../../services/runs/store-coverage.js';
-
-export interface RunsListResult {
-  readonly store: string;
-  readonly runs: readonly ManifestSummary[];
-  /** Runs whose command failed after creating them (no manifest; `runs:gc` removes them). */
-  readonly failed: readonly (RunFailure & {readonly runId: string})[];
-}
+import {failedRuns} from '../../services/runs/failed-run.js';
+import {RunCatalog, type RunList} from '../../services/runs/run-catalog.js';
+import {explainStoreFailure} from '../../services/runs/store-coverage.js';
 
 export default class RunsList extends CodexCommand<typeof RunsList> {
   static override summary = 'List runs from the manifest store, oldest first';
@@ -22,6 +14,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
     '<%= config.bin %> runs:list --kind training --newest --limit 5',
     '<%= config.bin %> runs:list --parent 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
   ];
+  static override contracts = ['manifest-store'] as const;
   static override flags = {
     kind: Flags.string({description: 'Only runs of this kind (data, tokenizer, training, …)'}),
     dataset: Flags.string({description: 'Only runs that record this dataset id'}),
@@ -30,10 +23,13 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
     limit: Flags.integer({description: 'At most this many runs', min: 1}),
   };
 
-  async run(): Promise<RunsListResult> {
-    const kernel = await this.kernel();
-    const runsDir = kernel.config.get<string>('runs.dir');
-    const store = await bindCheckedManifestStore(kernel, runsDir);
+  async run(): Promise<RunList> {
+    const config = await this.configure();
+    const runsDir = config.get<string>('runs.dir');
+    const kernel = await this.kernel(config).catch(async (error: unknown) => {
+      throw await explainStoreFailure(error, config.get<string>('manifest.store'), runsDir);
+    });
+    const catalog = kernel.resolve(RunCatalog);
     const query = {
       kind: this.flags.kind,
       datasetId: this.flags.dataset,
@@ -41,11 +37,12 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
       newestFirst: this.flags.newest,
       limit: this.flags.limit,
     };
-    const runs = await kernel.resolve(RunCatalog).list(query);
+    const result = await catalog.list(query);
+    const {runs} = result;
     // An index that lists nothing while run directories exist is never shown as "no runs".
     const unfiltered = query.kind === undefined && query.datasetId === undefined && query.parent === undefined && query.limit === undefined;
     if (unfiltered || runs.length === 0) {
-      const warning = await checkStoreCoverage(store, runsDir, unfiltered ? {listed: runs.length} : {});
+      const warning = await catalog.coverageWarning(runsDir, unfiltered ? runs.length : undefined);
       if (warning) this.warnLine(warning);
     }
     // Failed runs have no manifest, so no store lists them: they come from the run directories.
@@ -60,7 +57,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
       }
       for (const run of failed) this.log(`${run.runId}  ${'failed'.padEnd(width)}  ${run.at}  ${run.code}: ${escapeControls(run.message)}`);
     }
-    return {store: store.name, runs, failed};
+    return {...result, failed};
   }
 
   /**

@@ -1,7 +1,5 @@
 import {Flags} from '@oclif/core';
-import {CodexError, ExitCode} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {openManifestStore} from '../../services/runs/manifest-store-options.js';
 import {type MigrationReport, StoreMigration} from '../../services/runs/store-migration.js';
 
 export default class RunsMigrate extends CodexCommand<typeof RunsMigrate> {
@@ -18,30 +16,14 @@ export default class RunsMigrate extends CodexCommand<typeof RunsMigrate> {
   };
 
   async run(): Promise<MigrationReport> {
-    if (this.flags.from === this.flags.to) {
-      throw new CodexError('E_USAGE', `--from and --to are both ${this.flags.from}`, {
-        hint: 'name two different stores',
-        exitCode: ExitCode.usage,
-      });
-    }
     const kernel = await this.kernel();
-    const source = await openManifestStore(kernel, this.flags.from, '--from');
-    try {
-      const target = await openManifestStore(kernel, this.flags.to, '--to');
-      try {
-        const report = await new StoreMigration(source, target).run({overwrite: this.flags.overwrite});
-        if (!this.jsonEnabled()) {
-          this.log(
-            `${report.from} → ${report.to}: ${report.total} manifests, ${report.copied} copied, ${report.unchanged} already there` +
-              (report.replaced > 0 ? `, ${report.replaced} replaced` : ''),
-          );
-        }
-        return report;
-      } finally {
-        await target.close();
-      }
-    } finally {
-      await source.close();
+    const report = await kernel.resolve(StoreMigration).run({from: this.flags.from, to: this.flags.to, overwrite: this.flags.overwrite});
+    if (!this.jsonEnabled()) {
+      this.log(
+        `${report.from} → ${report.to}: ${report.total} manifests, ${report.copied} copied, ${report.unchanged} already there` +
+          (report.replaced > 0 ? `, ${report.replaced} replaced` : ''),
+      );
     }
+    return report;
   }
 }

@@ -1,22 +1,7 @@
-import {resolve} from 'node:path';
 import {Args, Flags} from '@oclif/core';
-import {writeFileAtomic} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
-import {runDirectoryOf} from '../../services/runs/run-artifacts.js';
-import {type ReportSection, renderHtmlReport} from '../../services/runs/report/html-report.js';
 import {ModelReportService} from '../../services/runs/report/model-report.js';
-import {RunReportBuilder} from '../../services/runs/report/run-report-builder.js';
-import {RunCatalog} from '../../services/runs/run-catalog.js';
-
-export interface RunsReportResult {
-  readonly runId: string;
-  readonly path: string;
-  readonly bytes: number;
-  /** Sections the report contains; parts no run in the lineage has are left out. */
-  readonly sections: readonly ReportSection[];
-  readonly metricsLines: number;
-}
+import {type RunReport, RunReportService} from '../../services/runs/report/run-report-service.js';
 
 export default class RunsReport extends CodexCommand<typeof RunsReport> {
   static override summary = 'Write a self-contained HTML report of a run (model, samples, curves, splits, tokenizer, lineage, config)';
@@ -29,6 +14,8 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
     '<%= config.bin %> runs:report 01J0ABCDEFGHJKMNPQRSTVWXYZ',
     '<%= config.bin %> runs:report 01J0ABCDEFGHJKMNPQRSTVWXYZ --out report.html',
   ];
+  // The model part loads the run's checkpoint, verified with the hasher.
+  static override contracts = ['manifest-store', 'hasher'] as const;
   static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
   static override flags = {
     out: Flags.string({description: 'Output file (default: <runs.dir>/<id>/report.html)'}),
@@ -37,23 +24,23 @@ export default class RunsReport extends CodexCommand<typeof RunsReport> {
     seed: Flags.integer({description: 'Seed of the samples', default: 0}),
   };
 
-  async run(): Promise<RunsReportResult> {
-    const config = this.resolveConfig();
-    const kernel = await this.kernel(config);
-    await bindManifestStore(kernel);
-    const runsDir = config.get<string>('runs.dir');
-    const builder = kernel.resolve(RunReportBuilder);
-    const data = await builder.build(this.args.id, runsDir);
-    const model = await new ModelReportService(kernel).build(await kernel.resolve(RunCatalog).manifest(data.runId), runsDir, {
-      samples: this.flags.samples,
-      maxTokens: this.flags['sample-tokens'],
-      seed: this.flags.seed,
-      onWarning: (message) => this.warnLine(message),
+  async run(): Promise<RunReport> {
+    const kernel = await this.kernel();
+    const runsDir = kernel.config.get<string>('runs.dir');
+    const models = kernel.resolve(ModelReportService);
+    const report = await kernel.resolve(RunReportService).write(this.args.id, {
+      runsDir,
+      out: this.flags.out,
+      model: (root) =>
+        models.build(root, runsDir, {
+          samples: this.flags.samples,
+          maxTokens: this.flags['sample-tokens'],
+          seed: this.flags.seed,
+          cacheDir: kernel.config.get<string>('cache.dir'),
+          onWarning: (message) => this.warnLine(message),
+        }),
     });
-    const {html, sections} = renderHtmlReport(data, model);
-    const path = resolve(this.flags.out ?? `${runDirectoryOf(runsDir, data.runId)}/report.html`);
-    await writeFileAtomic(path, html);
-    if (!this.jsonEnabled()) this.log(`report of run ${data.runId} written to ${path} (${sections.join(', ')})`);
-    return {runId: data.runId, path, bytes: Buffer.byteLength(html), sections, metricsLines: data.metrics?.value.lines.length ?? 0};
+    if (!this.jsonEnabled()) this.log(`report of run ${report.runId} written to ${report.path} (${report.sections.join(', ')})`);
+    return report;
   }
 }

@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
 import {RunCatalog, type RunDetails} from '../../services/runs/run-catalog.js';
 
 export default class RunsShow extends CodexCommand<typeof RunsShow> {
@@ -9,13 +8,12 @@ export default class RunsShow extends CodexCommand<typeof RunsShow> {
     '<%= config.bin %> runs:show 01J0ABCDEFGHJKMNPQRSTVWXYZ',
     '<%= config.bin %> runs:show 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
   ];
+  static override contracts = ['manifest-store'] as const;
   static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
 
   async run(): Promise<RunDetails> {
-    const config = this.resolveConfig();
-    const kernel = await this.kernel(config);
-    await bindManifestStore(kernel);
-    const details = await kernel.resolve(RunCatalog).show(this.args.id, config.get<string>('runs.dir'));
+    const kernel = await this.kernel();
+    const details = await kernel.resolve(RunCatalog).show(this.args.id, kernel.config.get<string>('runs.dir'));
     if (!this.jsonEnabled()) this.print(details);
     return details;
   }

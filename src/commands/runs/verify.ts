@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {ExitCode} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
-import {bindManifestStore} from '../../services/runs/manifest-store-options.js';
 import {RunVerifier, type VerifyReport} from '../../services/runs/run-verifier.js';
 
 export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
@@ -14,16 +13,15 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
     '<%= config.bin %> runs:verify 01J0ABCDEFGHJKMNPQRSTVWXYZ',
     '<%= config.bin %> runs:verify 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
   ];
+  static override contracts = ['manifest-store'] as const;
   static override args = {id: Args.string({description: 'Run id (ULID)', required: true})};
   static override flags = {threads: Flags.integer({description: 'Hashing threads (default: all cores)', min: 1})};
 
   async run(): Promise<VerifyReport> {
-    const config = this.resolveConfig();
-    const kernel = await this.kernel(config);
-    await bindManifestStore(kernel);
+    const kernel = await this.kernel();
     const report = await kernel
       .resolve(RunVerifier)
-      .verify(this.args.id, {runsDir: config.get<string>('runs.dir'), registry: kernel.registry, threads: this.flags.threads});
+      .verify(this.args.id, {runsDir: kernel.config.get<string>('runs.dir'), threads: this.flags.threads});
     if (!this.jsonEnabled()) {
       for (const run of report.runs) {
         if (!run.manifestFound) {

@@ -4,7 +4,7 @@ import {writeLine} from '../../cli/line-writer.js';
 import {fileChunks} from '../../services/tokenization/file-chunks.js';
 import {singleLine, textLines} from '../../services/tokenization/text-lines.js';
 import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
-import {loadChosenTokenizer} from '../../services/tokenization/tokenization-wiring.js';
+import {TokenizerLoader} from '../../services/tokenization/tokenizer-loader.js';
 import {TokenizerDecodeService} from '../../services/tokenization/tokenizer-decode-service.js';
 
 export interface DecodeSummary {
@@ -36,9 +36,10 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
   async run(): Promise<DecodeSummary> {
     const {flags} = this;
     const overrides = flags['skip-special'] === undefined ? [] : [`tokenizer.decode.skipSpecialTokens=${flags['skip-special']}`];
-    const config = this.resolveConfig(overrides);
+    const kernel = await this.kernel(await this.configure(overrides));
+    const {config} = kernel;
     const options = {skipSpecialTokens: config.get<boolean>('tokenizer.decode.skipSpecialTokens')};
-    const loaded = await loadChosenTokenizer(await this.kernel(config), {file: flags.tokenizer, pretrained: flags.tiktoken});
+    const loaded = await kernel.resolve(TokenizerLoader).loadChosen({file: flags.tokenizer, pretrained: flags.tiktoken});
     const [lines, source] =
       this.positional.length > 0
         ? [singleLine(this.positional.join(' ')), 'arguments']

@@ -5,7 +5,7 @@ import {readEncodeSettings} from '../../services/tokenization/encode-settings.js
 import {fileChunks} from '../../services/tokenization/file-chunks.js';
 import {singleLine, textLines} from '../../services/tokenization/text-lines.js';
 import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
-import {loadChosenTokenizer} from '../../services/tokenization/tokenization-wiring.js';
+import {TokenizerLoader} from '../../services/tokenization/tokenizer-loader.js';
 import {TokenizerEncodeService} from '../../services/tokenization/tokenizer-encode-service.js';
 
 export interface EncodeSummary {
@@ -25,7 +25,10 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     'cat notes.txt | <%= config.bin %> tokenizer:encode --tokenizer tok/tokenizer.json --pad-to longest --json',
   ];
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
-  static override args = {text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)'})};
+  // ignoreStdin: oclif would otherwise take piped input that arrives within 10 ms as TEXT, joining its lines.
+  static override args = {
+    text: Args.string({description: 'Text to encode (default: --file or stdin, one input per line)', ignoreStdin: true}),
+  };
   static override flags = {
     tokenizer: Flags.string({char: 't', description: 'tokenizer.json to encode with'}),
     tiktoken: Flags.string({description: 'Use shipped tiktoken ranks instead of a file: gpt2 or cl100k_base'}),
@@ -51,9 +54,10 @@ export default class TokenizerEncode extends CodexCommand<typeof TokenizerEncode
     if (flags['max-length'] !== undefined) overrides.push(`tokenizer.encode.truncation.maxLength=${flags['max-length']}`);
     if (flags.stride !== undefined) overrides.push(`tokenizer.encode.truncation.stride=${flags.stride}`);
     if (flags['truncation-side'] !== undefined) overrides.push(`tokenizer.encode.truncation.side=${flags['truncation-side']}`);
-    const config = this.resolveConfig(overrides);
+    const kernel = await this.kernel(await this.configure(overrides));
+    const {config} = kernel;
     const settings = readEncodeSettings(config);
-    const loaded = await loadChosenTokenizer(await this.kernel(config), {file: flags.tokenizer, pretrained: flags.tiktoken});
+    const loaded = await kernel.resolve(TokenizerLoader).loadChosen({file: flags.tokenizer, pretrained: flags.tiktoken});
     const lines =
       this.args.text !== undefined
         ? singleLine(this.args.text)

@@ -1,10 +1,16 @@
 import {Flags} from '@oclif/core';
-import {INVALID_UTF8_POLICIES, type InvalidUtf8Policy} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
+import {ProgressBar} from '../../cli/progress-bar.js';
+import {SHARD_TASKS} from '../../services/shards/shard-tasks.js';
+import {ShardedWork} from '../../services/shards/sharded-work.js';
+import {readWordCounts} from '../../services/tokenization/word-count-partial.js';
 import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
-import {wireTrainingService} from '../../services/tokenization/tokenization-wiring.js';
 import {readTrainingSettings} from '../../services/tokenization/tokenizer-settings.js';
-import type {TrainTokenizerResult} from '../../services/tokenization/tokenizer-training-service.js';
+import {
+  type CountWordsResult,
+  TokenizerTrainingService,
+  type TrainTokenizerResult,
+} from '../../services/tokenization/tokenizer-training-service.js';
 
 export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> {
   static override summary = 'Train a tokenizer on files, folders or the train split of a data run';
@@ -17,6 +23,7 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     '<%= config.bin %> tokenizer:train --input 01JD3Z8XK2M4N5P6Q7R8S9T0VW --model wordpiece --json',
   ];
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
+  static override contracts = ['hasher', 'tokenizer', 'manifest-store'] as const;
   static override flags = {
     input: Flags.string({
       char: 'i',
@@ -33,10 +40,14 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     'allow-drift': Flags.boolean({description: 'Train on data-run files that changed since their manifest, recording the drift'}),
     'on-invalid-utf8': Flags.string({
       description:
-        'Corpus text that is not valid UTF-8: error (default; names file, line and byte offset), replace (U+FFFD) or skip the ' +
-        'line (data runs decode as their prepare-data recorded)',
-      options: [...INVALID_UTF8_POLICIES],
-      default: 'error',
+        'Corpus text that is not valid UTF-8: error (names file, line and byte offset), replace (U+FFFD) or skip the line ' +
+        '(tokenizer.dataset.onInvalidUtf8; data runs decode as their prepare-data recorded)',
+      options: ['error', 'replace', 'skip'],
+    }),
+    'from-counts': Flags.string({
+      description: 'Train on the word-count partials of tokenizer:count --shard (every shard once) instead of reading the corpus',
+      multiple: true,
+      exclusive: ['input'],
     }),
   };
 
@@ -48,24 +59,33 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     if (flags.model !== undefined) overrides.push(`tokenizer.model=${flags.model}`);
     if (flags['vocab-size'] !== undefined) overrides.push(`tokenizer.vocabSize=${flags['vocab-size']}`);
     if (flags['min-frequency'] !== undefined) overrides.push(`tokenizer.minFrequency=${flags['min-frequency']}`);
-    const config = this.resolveConfig(overrides);
-    const settings = readTrainingSettings(config);
-    const service = await wireTrainingService(await this.kernel(config), settings);
-    const result = await service.train(
-      {
-        settings,
-        force: flags.force,
-        allowDrift: flags['allow-drift'],
-        out: flags.out,
-        onInvalidUtf8: flags['on-invalid-utf8'] as InvalidUtf8Policy,
+    if (flags['on-invalid-utf8'] !== undefined) overrides.push(`tokenizer.dataset.onInvalidUtf8=${flags['on-invalid-utf8']}`);
+    const kernel = await this.kernel(await this.configure(overrides));
+    const settings = readTrainingSettings(kernel.config);
+    const service = kernel.resolve(TokenizerTrainingService);
+    const request = {settings, force: flags.force, allowDrift: flags['allow-drift'], out: flags.out};
+    const observer = {
+      progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),
+      notice: (message: string) => {
+        if (!this.jsonEnabled()) process.stderr.write(`${message}\n`);
       },
-      {
-        progress: new ProgressBarSink(this.interactive, {checksum: 'bytes', read: 'bytes'}),
-        notice: (message) => {
-          if (!this.jsonEnabled()) process.stderr.write(`${message}\n`);
-        },
-      },
-    );
+    };
+    let fromCounts = flags['from-counts'];
+    const work = new ShardedWork(kernel);
+    if (fromCounts === undefined && work.shards > 1) {
+      // executor.shards > 1: the word counting runs as shard jobs on the configured executor.
+      const progress = new ProgressBar('shards', this.interactive, 'items');
+      const shards = await work
+        .run<CountWordsResult>(SHARD_TASKS.tokenizer, {allowDrift: flags['allow-drift'] === true}, (done, total) =>
+          progress.update(done, total),
+        )
+        .finally(() => progress.stop());
+      fromCounts = shards.map((shard) => shard.partial);
+    }
+    const result =
+      fromCounts === undefined
+        ? await service.train(request, observer)
+        : await service.trainFromCounts(request, await Promise.all(fromCounts.map((path) => readWordCounts(path))), observer);
     if (!this.jsonEnabled()) {
       const verb = result.cached ? 'cached' : 'trained';
       this.log(`${verb} ${result.modelType} tokenizer, ${result.vocabSize} tokens: ${result.out ?? result.tokenizer}`);

@@ -2,12 +2,7 @@ import {Flags} from '@oclif/core';
 import {CodexError, ExitCode} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {ProgressBarSink} from '../../cli/progress-bar-sink.js';
-import {loadChosenTokenizer, wireCorpusServices} from '../../services/tokenization/tokenization-wiring.js';
 import {type ValidationReport, TokenizerValidationService} from '../../services/tokenization/tokenizer-validation-service.js';
-
-export interface ValidateResult extends ValidationReport {
-  readonly tokenizer: string;
-}
 
 export default class TokenizerValidate extends CodexCommand<typeof TokenizerValidate> {
   static override summary = 'Check a tokenizer on held-out text: special tokens, round trip, unknown rate, compression';
@@ -20,6 +15,7 @@ export default class TokenizerValidate extends CodexCommand<typeof TokenizerVali
     '<%= config.bin %> tokenizer:validate --tokenizer tok/tokenizer.json --input heldout.txt --json',
   ];
   static override defaultConfigFile = 'configs/tokenization/base.yaml';
+  static override contracts = ['hasher', 'manifest-store'] as const;
   static override flags = {
     tokenizer: Flags.string({char: 't', description: 'tokenizer.json to check', required: true}),
     input: Flags.string({char: 'i', description: 'Files, folders or data run ids (default: tokenizer.dataset.inputs)', multiple: true}),
@@ -27,21 +23,25 @@ export default class TokenizerValidate extends CodexCommand<typeof TokenizerVali
     'max-lines': Flags.integer({description: 'Check at most N lines (tokenizer.validate.maxLines; 0 = all)', min: 0}),
   };
 
-  async run(): Promise<ValidateResult> {
+  async run(): Promise<ValidationReport> {
     const {flags} = this;
     const overrides: string[] = [];
     if (flags.input) overrides.push(`tokenizer.dataset.inputs=${JSON.stringify(flags.input)}`);
     if (flags['max-unknown-rate'] !== undefined) overrides.push(`tokenizer.validate.maxUnknownRate=${flags['max-unknown-rate']}`);
     if (flags['max-lines'] !== undefined) overrides.push(`tokenizer.validate.maxLines=${flags['max-lines']}`);
-    const config = this.resolveConfig(overrides);
-    const kernel = await this.kernel(config);
-    const loaded = await loadChosenTokenizer(kernel, {file: flags.tokenizer});
-    const {checksummer, resolver} = await wireCorpusServices(kernel, config.get<string>('runs.dir'));
+    const kernel = await this.kernel(await this.configure(overrides));
+    const {config} = kernel;
     const progress = new ProgressBarSink(this.interactive, {checksum: 'bytes'});
     let hashed = 0;
     progress.start('checksum', 0);
-    const corpus = await resolver.resolve(config.get<string[]>('tokenizer.dataset.inputs'), {
+    const result = await kernel.resolve(TokenizerValidationService).validate({
+      tokenizer: flags.tokenizer,
+      inputs: config.get<string[]>('tokenizer.dataset.inputs'),
       split: config.get<string>('tokenizer.dataset.validationSplit'),
+      runsDir: config.get<string>('runs.dir'),
+      specialTokens: config.get<string[]>('tokenizer.specialTokens'),
+      maxUnknownRate: config.get<number>('tokenizer.validate.maxUnknownRate'),
+      maxLines: config.get<number>('tokenizer.validate.maxLines'),
       onProgress: (done, total) => {
         progress.start('checksum', total);
         progress.advance('checksum', Math.max(0, done - hashed));
@@ -49,29 +49,20 @@ export default class TokenizerValidate extends CodexCommand<typeof TokenizerVali
       },
     });
     progress.finish('checksum');
-    const report = await new TokenizerValidationService().validate({
-      tokenizer: loaded.tokenizer,
-      corpus,
-      specialTokens: config.get<string[]>('tokenizer.specialTokens'),
-      maxUnknownRate: config.get<number>('tokenizer.validate.maxUnknownRate'),
-      maxLines: config.get<number>('tokenizer.validate.maxLines'),
-      hasherFor: (algorithm) => checksummer.hasherFor(algorithm),
-    });
-    const result: ValidateResult = {tokenizer: loaded.source, ...report};
     if (!this.jsonEnabled()) this.#print(result);
-    if (!report.ok) {
+    if (!result.ok) {
       // The report is printed (or returned as JSON) first; the failure is then a one-line error and exit code.
       process.exitCode = ExitCode.integrity;
       if (!this.jsonEnabled()) {
         process.stderr.write(
-          `Error: ${new CodexError('E_VALIDATION', `tokenizer ${loaded.source} failed validation: ${report.failures.join('; ')}`).toLine()}\n`,
+          `Error: ${new CodexError('E_VALIDATION', `tokenizer ${result.tokenizer} failed validation: ${result.failures.join('; ')}`).toLine()}\n`,
         );
       }
     }
     return result;
   }
 
-  #print(result: ValidateResult): void {
+  #print(result: ValidationReport): void {
     const special = result.specialTokens.map(
       (check) => `${check.token}=${check.id ?? '-'}${check.ok ? '' : ` (expected ${check.expectedId})`}`,
     );

@@ -1,5 +1,6 @@
-import type {ContractName, ContractTypes} from './contracts/index.js';
-import {CONTRACT_NAMES} from './contracts/index.js';
+import type {ConfigSection} from './config/config-key.js';
+import {ConfigSchema} from './config/config-schema.js';
+import {BACKEND_CONFIG_BLOCKS, CONTRACT_NAMES, type ContractName} from './contracts/index.js';
 import {CodexError, ExitCode} from './errors.js';
 
 /**
@@ -14,14 +15,28 @@ export interface BackendSpec {
   readonly module: string;
   /** Name of the export that has `create(options)`; a class with a static `create` qualifies. */
   readonly export: string;
+  /**
+   * The backend's own config keys, relative to its block `<BACKEND_CONFIG_BLOCKS[contract]>.<name>`
+   * (`training.optimizer.adamw.beta1`). Declared here, they are validated, overridable by `CODEX_*` and
+   * `--set`, listed by `codex config:show`, and their resolved values are the options `create` receives.
+   */
+  readonly config?: ConfigSection;
 }
 
-/** Options passed to a backend's `create`: its own config block (`<contract-section>.<name>.*`), if any. */
+/**
+ * Options passed to a backend's `create`: its own config block (`<block>.<name>.*`), plus the shared keys
+ * its contract hands to every backend (`BACKEND_SHARED_OPTIONS`, e.g. a manifest store's `dir`).
+ */
 export type BackendOptions = Readonly<Record<string, unknown>>;
 
 /** What `BackendSpec.export` must name. */
 export interface BackendModule<C> {
   create(options: BackendOptions): C | Promise<C>;
+}
+
+/** Full config key prefix of a backend's own block. */
+export function backendConfigBlock(contract: ContractName, name: string): string {
+  return `${BACKEND_CONFIG_BLOCKS[contract]}.${name}`;
 }
 
 /** Who registered a backend. */
@@ -47,12 +62,15 @@ export interface PluginProblem {
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
- * Backends by (contract, name). Refuses duplicates, naming both plugins, so two plugins can never silently
- * shadow each other.
+ * Backends by (contract, name), and the config schema their plugins extend. Refuses duplicates, naming both
+ * plugins, so two plugins can never silently shadow each other's backends or keys.
  */
 export class Registry {
   readonly #backends = new Map<string, RegisteredBackend>();
   readonly #problems: PluginProblem[] = [];
+
+  /** `schema`: the keys config may hold; core's own by default, then every backend's and plugin's contributions. */
+  constructor(readonly schema: ConfigSchema = new ConfigSchema()) {}
 
   add<K extends ContractName>(contract: K, name: string, spec: BackendSpec, origin: BackendOrigin): void {
     if (!CONTRACT_NAMES.includes(contract)) {
@@ -82,6 +100,8 @@ export class Registry {
         {hint: `uninstall one of them (codex plugins:uninstall ${origin.plugin})`, exitCode: ExitCode.plugin},
       );
     }
+    // Keys first: a backend whose options cannot be declared is not registered at all.
+    if (spec.config !== undefined) this.schema.contribute(origin.plugin, backendConfigBlock(contract, name), spec.config);
     this.#backends.set(key, {contract, name, spec: {...spec}, ...origin});
   }
 
@@ -127,35 +147,4 @@ export class Registry {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Imports a backend's module and calls its `create`. Works in any thread. */
-export async function instantiateBackend<K extends ContractName>(
-  backend: Pick<RegisteredBackend<K>, 'contract' | 'name' | 'plugin' | 'spec'>,
-  options: BackendOptions = {},
-): Promise<ContractTypes[K]> {
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(backend.spec.module)) as Record<string, unknown>;
-  } catch (error) {
-    throw new CodexError(
-      'E_PLUGIN_LOAD',
-      `${backend.contract} "${backend.name}" from ${backend.plugin} failed to load: ${firstLine(error)}`,
-      {hint: 'reinstall the plugin (codex plugins:install) or choose another backend', exitCode: ExitCode.plugin, cause: error},
-    );
-  }
-  const factory = module[backend.spec.export] as Partial<BackendModule<ContractTypes[K]>> | undefined;
-  if (!factory || typeof factory.create !== 'function') {
-    throw new CodexError(
-      'E_PLUGIN_LOAD',
-      `${backend.contract} "${backend.name}" from ${backend.plugin}: export "${backend.spec.export}" has no create()`,
-      {hint: 'the plugin is broken; report it to its author', exitCode: ExitCode.plugin},
-    );
-  }
-  return await factory.create(options);
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
 }

@@ -215,7 +215,8 @@ export function parseDataManifest(text: string, where: string): DataManifest {
   const expected = manifestIntegrity(record);
   if (record['integrity'] !== expected)
     throw corrupt(where, 'manifest was modified after it was written (its integrity seal does not match)');
-  return record as unknown as DataManifest;
+  // Checked against the schema above: the JSON is a DataManifest.
+  return value as DataManifest;
 }
 
 function corrupt(where: string, problem: string): CodexError {

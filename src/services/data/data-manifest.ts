@@ -1,4 +1,4 @@
-import type {Checksum} from '@codex-ml/core';
+import {type Checksum, type Artifact} from '@codex-ml/core';
 import type {DatasetSourceRecord} from './dataset-item.js';
 
 export const DATA_MANIFEST_KIND = 'data';
@@ -24,13 +24,6 @@ export interface DataManifestSplit {
   readonly checksum: Checksum;
   /** Items per label, when the items have labels. */
   readonly labels?: Readonly<Record<string, number>>;
-}
-
-export interface DataManifestArtifact {
-  /** Relative to the run directory. */
-  readonly path: string;
-  readonly checksum: Checksum;
-  readonly bytes: number;
 }
 
 /** Where the membership lives when it is not inline: a JSONL file of `DataManifestItem`, sorted by id. */
@@ -67,7 +60,7 @@ export type DataManifest = {
   readonly splits: readonly DataManifestSplit[];
   readonly tools: Readonly<Record<string, string>>;
   readonly config: Readonly<Record<string, unknown>>;
-  readonly artifacts: readonly DataManifestArtifact[];
+  readonly artifacts: readonly Artifact[];
   /** Present when the items are listed in a companion file instead of `items`. */
   readonly membership?: DataManifestMembership;
   readonly items?: readonly DataManifestItem[];

@@ -1,4 +1,4 @@
-import {type Checksum, type Hasher, formatChecksum} from '@codex-ml/core';
+import {type Checksum, type Hasher, formatChecksum, utf8} from '@codex-ml/core';
 import {compareIds} from './dataset-item.js';
 
 const CHUNK_CHARS = 1 << 20;
@@ -17,10 +17,10 @@ export function datasetIdOf(items: ReadonlyArray<{readonly id: string; readonly 
   for (const item of sorted) {
     chunk += `${item.id}\u0000${item.checksum}\n`;
     if (chunk.length >= CHUNK_CHARS) {
-      state.update(Buffer.from(chunk, 'utf8'));
+      state.update(utf8(chunk));
       chunk = '';
     }
   }
-  if (chunk !== '') state.update(Buffer.from(chunk, 'utf8'));
+  if (chunk !== '') state.update(utf8(chunk));
   return formatChecksum(hasher.algorithm, state.digest());
 }

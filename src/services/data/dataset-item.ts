@@ -38,6 +38,11 @@ export interface Dataset {
   readonly items: readonly DatasetItem[];
   /** Items whose checksum came from the stat cache rather than from reading the file. */
   readonly cachedItems: number;
+  /**
+   * When only one shard was read: every id of the dataset, sorted (the items are the shard's share), with the
+   * file sizes for file-backed formats (a record file's checksum already covers every record).
+   */
+  readonly listing?: readonly {readonly id: string; readonly bytes?: number}[];
 }
 
 export function compareIds(a: string, b: string): number {

@@ -1,6 +1,17 @@
+import {statSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type Hasher, type InvalidUtf8Policy, fileError, formatChecksum} from '@codex-ml/core';
+import {
+  type Checksum,
+  CodexError,
+  ExitCode,
+  type Hasher,
+  type InvalidUtf8Policy,
+  type Shard,
+  checksumOf,
+  fileError,
+  shardOfId,
+} from '@codex-ml/core';
 import {type Dataset, type DatasetItem, type DatasetSourceRecord, compareIds} from './dataset-item.js';
 import type {DatasetLocation} from './dataset-location.js';
 import {type DatasetRecord, type JsonlFields, readJsonlRecords, readTextLineRecords} from './dataset-records.js';
@@ -38,17 +49,25 @@ export class DatasetReader {
    * @param applyMappings false skips label and group files (verification compares their checksums instead,
    * and a file deleted from the dataset must show up as missing, not as a mapping error)
    */
-  async read(spec: DatasetSpec, checksumOptions: FileChecksumOptions = {}, applyMappings = true): Promise<Dataset> {
+  async read(spec: DatasetSpec, checksumOptions: FileChecksumOptions = {}, applyMappings = true, shard?: Shard): Promise<Dataset> {
     const {location} = spec;
     const policy = spec.onInvalidUtf8 ?? 'error';
+    // A shard lists (and validates) every id, but checksums only its own share.
+    const mine = (id: string) => shard === undefined || shardOfId(id, shard.count) === shard.index;
+    let listing: string[] = [];
+    let sizes: Map<string, number> | undefined;
     let items: DatasetItem[];
     let cachedItems = 0;
     let sourceChecksum: Checksum | undefined;
     let labelFile = spec.labels;
     if (!applyMappings) labelFile = null;
     if (location.format === 'directory' || location.format === 'brown') {
-      const ids = await listDatasetFiles(location.path, location.format === 'brown' ? (name) => BROWN_DOCUMENT.test(name) : undefined);
+      const all = await listDatasetFiles(location.path, location.format === 'brown' ? (name) => BROWN_DOCUMENT.test(name) : undefined);
       if (location.format === 'brown' && labelFile === null && applyMappings) labelFile = join(location.path, 'cats.txt');
+      listing = all;
+      const ids = shard === undefined ? all : all.filter(mine);
+      // A shard checksums only its own files; the sizes of all of them let a merge tell another input apart.
+      if (shard !== undefined) sizes = new Map(all.map((id) => [id, fileSize(join(location.path, id))]));
       const sums = await this.files.checksum(
         ids.map((id) => join(location.path, id)),
         checksumOptions,
@@ -63,14 +82,15 @@ export class DatasetReader {
         location.format === 'jsonl'
           ? await readJsonlRecords(location.path, spec.jsonl, policy)
           : await readTextLineRecords(location.path, policy);
-      items = this.recordItems(records, location.path);
+      listing = this.checkRecordIds(records, location.path);
+      items = this.recordItems(shard === undefined ? records : records.filter((record) => mine(record.id)));
       const [source] = await this.files.checksum([location.path], checksumOptions);
       sourceChecksum = source?.checksum;
     }
     assertUniqueIds(items, location.path);
-    const labels = labelFile === null ? undefined : await this.applyMapping(items, labelFile, 'label');
+    const labels = labelFile === null ? undefined : await this.applyMapping(items, listing, labelFile, 'label');
     if (labels) items = labels.items;
-    const groups = spec.groups === null || !applyMappings ? undefined : await this.applyMapping(items, spec.groups, 'group');
+    const groups = spec.groups === null || !applyMappings ? undefined : await this.applyMapping(items, listing, spec.groups, 'group');
     if (groups) items = groups.items;
     const options: Record<string, string | boolean | null> = {
       // Recorded only when not the default, so manifests of valid UTF-8 data stay as they were.
@@ -98,7 +118,9 @@ export class DatasetReader {
       ...(labels ? {labels: {path: labels.path, checksum: labels.checksum}} : {}),
       ...(groups ? {groups: {path: groups.path, checksum: groups.checksum}} : {}),
     };
-    return {source, items, cachedItems};
+    const entries =
+      shard === undefined ? undefined : listing.sort(compareIds).map((id) => (sizes ? {id, bytes: sizes.get(id) as number} : {id}));
+    return {source, items, cachedItems, ...(entries === undefined ? {} : {listing: entries})};
   }
 
   /** Checksum of a mapping or source file's bytes with the bound hasher. */
@@ -109,25 +131,25 @@ export class DatasetReader {
     } catch (error) {
       throw fileError(path, error);
     }
-    const state = this.hasher.create();
-    state.update(bytes);
-    return formatChecksum(this.hasher.algorithm, state.digest());
+    return checksumOf(this.hasher, bytes);
   }
 
-  private recordItems(records: readonly DatasetRecord[], path: string): DatasetItem[] {
+  private recordItems(records: readonly DatasetRecord[]): DatasetItem[] {
     const items = records.map((record) => {
       // The raw bytes, not the decoded text: two lines that decode alike but differ in bytes differ here.
-      const state = this.hasher.create();
-      state.update(record.bytes);
       return {
         id: record.id,
         bytes: record.bytes.length,
-        checksum: formatChecksum(this.hasher.algorithm, state.digest()),
+        checksum: checksumOf(this.hasher, record.bytes),
         ...(record.label === undefined ? {} : {label: record.label}),
         ...(record.group === undefined ? {} : {group: record.group}),
       };
     });
-    if (items.length === 0) return items;
+    return items.sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  /** Every record's id, refusing a repeated one by its two line numbers. */
+  private checkRecordIds(records: readonly DatasetRecord[], path: string): string[] {
     const lineOf = new Map<string, number>();
     for (const record of records) {
       const first = lineOf.get(record.id);
@@ -139,16 +161,17 @@ export class DatasetReader {
       }
       lineOf.set(record.id, record.lineNumber);
     }
-    return items.sort((a, b) => compareIds(a.id, b.id));
+    return [...lineOf.keys()];
   }
 
   private async applyMapping(
     items: readonly DatasetItem[],
+    listing: readonly string[],
     path: string,
     what: 'label' | 'group',
   ): Promise<{items: DatasetItem[]; path: string; checksum: Checksum}> {
     const mapping = await readMappingFile(path, what);
-    const known = new Set(items.map((item) => item.id));
+    const known = new Set(listing);
     for (const id of mapping.keys()) {
       if (!known.has(id)) {
         throw new CodexError('E_DATASET', `${path}: ${what} given for ${JSON.stringify(id)}, which is not in the dataset`, {
@@ -162,6 +185,14 @@ export class DatasetReader {
       return value === undefined ? item : {...item, [what]: value};
     });
     return {items: mapped, path, checksum: await this.checksumFile(path)};
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    throw fileError(path, error);
   }
 }
 

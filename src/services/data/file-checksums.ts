@@ -1,11 +1,8 @@
 import {type BigIntStats, statSync} from 'node:fs';
-import {type Checksum, type Hasher, ParallelFileHasher, type RegisteredBackend, fileError, formatChecksum} from '@codex-ml/core';
+import {type Artifact, type Hasher, ParallelFileHasher, fileError, formatChecksum} from '@codex-ml/core';
 import type {StatCache} from './stat-cache.js';
 
-export interface FileChecksum {
-  readonly path: string;
-  readonly bytes: number;
-  readonly checksum: Checksum;
+export interface FileChecksum extends Artifact {
   /** True when the digest came from the stat cache. */
   readonly cached: boolean;
 }
@@ -24,10 +21,7 @@ export interface FileChecksumOptions {
  * `ParallelFileHasher` on all cores. Results come back in input order.
  */
 export class FileChecksums {
-  constructor(
-    private readonly hasher: Hasher,
-    private readonly backend: Pick<RegisteredBackend<'hasher'>, 'contract' | 'name' | 'plugin' | 'spec'>,
-  ) {}
+  constructor(private readonly hasher: Hasher) {}
 
   async checksum(paths: readonly string[], options: FileChecksumOptions = {}): Promise<FileChecksum[]> {
     const infos = statAll(paths);
@@ -43,7 +37,7 @@ export class FileChecksums {
     const startNs = BigInt(Date.now()) * 1_000_000n;
     const files = misses.map((i) => ({path: paths[i] as string, size: Number((infos[i] as BigIntStats).size)}));
     const total = files.reduce((sum, file) => sum + file.size, 0);
-    const digests = await new ParallelFileHasher(this.hasher, this.backend).hashFiles(files, {
+    const digests = await new ParallelFileHasher(this.hasher).hashFiles(files, {
       threads: options.threads,
       onProgress: (done) => options.onProgress?.(done, total),
     });

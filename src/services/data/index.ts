@@ -8,7 +8,6 @@ export {
   DATA_MANIFEST_KIND,
   DATA_MANIFEST_VERSION,
   type DataManifest,
-  type DataManifestArtifact,
   type DataManifestItem,
   type DataManifestMembership,
   type DataManifestSplit,

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {rm} from 'node:fs/promises';
-import {dirname} from 'node:path';
+import {dirname, resolve} from 'node:path';
 import {isDeepStrictEqual} from 'node:util';
 import {
   type Checksum,
@@ -8,32 +8,41 @@ import {
   ExitCode,
   Hasher,
   ManifestStore,
-  type RegisteredBackend,
   RunDirectory,
+  type Shard,
   type SplitRatio,
   Splitter,
-  formatChecksum,
+  backendOf,
+  checksumOf,
+  formatShard,
   prepareRunsDir,
   writeFileAtomic,
+  type Artifact,
+  utf8,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
 import {
   DATA_MANIFEST_KIND,
   DATA_MANIFEST_VERSION,
   type DataManifest,
-  type DataManifestArtifact,
   type DataManifestItem,
   type DataManifestSplit,
 } from './data-manifest.js';
 import {DataManifestReader} from './data-manifest-reader.js';
 import {datasetIdOf} from './dataset-id.js';
-import {compareIds} from './dataset-item.js';
+import {
+  type DataPartialIdentity,
+  type LoadedDataPartial,
+  buildDataPartial,
+  checkDataPartials,
+  listingOf,
+  writeDataPartial,
+} from './data-partial.js';
+import {type DatasetItem, compareIds} from './dataset-item.js';
 import {DatasetReader, type DatasetSpec} from './dataset-reader.js';
 import {FileChecksums} from './file-checksums.js';
 import {manifestIntegrity} from './manifest-integrity.js';
 import {StatCache} from './stat-cache.js';
-
-type BackendRef = Pick<RegisteredBackend, 'name' | 'plugin' | 'version'>;
 
 export interface PrepareDataRequest {
   readonly dataset: DatasetSpec;
@@ -48,22 +57,47 @@ export interface PrepareDataRequest {
   readonly inlineItems: number;
   /** Return an existing run with the same dataset, parameters and membership instead of writing a new one. */
   readonly reuse?: boolean;
-  /** The hasher backend bound to `Hasher`, so that worker threads can load it too. */
-  readonly hasherBackend: Pick<RegisteredBackend<'hasher'>, 'contract' | 'name' | 'plugin' | 'spec'>;
-  readonly splitterBackend: BackendRef;
-  /** Versions of the tools involved (codex, node, plugins), recorded as given. */
+  /** Versions of the host (codex, node); the plugins of the backends used are added. */
   readonly tools: Readonly<Record<string, string>>;
   /** Config snapshot recorded in the manifest. */
   readonly config: Readonly<Record<string, unknown>>;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** What recording a run needs beyond the items: everything but how to read the dataset. */
+type RecordRequest = Pick<PrepareDataRequest, 'ratios' | 'seed' | 'runsDir' | 'inlineItems' | 'reuse' | 'tools' | 'config'>;
+
+/** `data:merge`: where and how to record; seed, ratios, input and config snapshot come from the partials. */
+export type MergeDataRequest = Pick<PrepareDataRequest, 'runsDir' | 'reuse' | 'tools'>;
+
+/** `prepare-data --shard i/n --out FILE`. */
+export interface PrepareDataShardResult {
+  /** Absolute path of the partial written. */
+  readonly partial: string;
+  /** Its content address. */
+  readonly id: Checksum;
+  /** Shared by every shard of the same prepare-data. */
+  readonly job: Checksum;
+  /** `i/n`. */
+  readonly shard: string;
+  /** Items of this shard, and their bytes. */
+  readonly items: number;
+  readonly bytes: number;
+  /** Items of the whole dataset. */
+  readonly datasetItems: number;
+  readonly cachedItems: number;
+}
+
+/** What `prepare-data` returns (also under `--json`). */
 export interface PrepareDataResult {
   readonly runId: string;
   /** Path of the manifest file in the run directory. */
   readonly manifest: string;
   readonly runDir: string;
   readonly datasetId: string;
+  /** The splitter backend that split it. */
+  readonly splitter: string;
+  readonly seed: number;
   readonly itemCount: number;
   readonly bytes: number;
   /** Items per split, in the requested split order. */
@@ -73,7 +107,6 @@ export interface PrepareDataResult {
   readonly cachedItems: number;
   /** True when an identical earlier run was returned instead of a new one. */
   readonly cached: boolean;
-  readonly data: DataManifest;
 }
 
 /** Manifest file name inside a run directory, whatever the manifest store. */
@@ -95,22 +128,100 @@ export class PrepareDataService {
   async prepare(request: PrepareDataRequest): Promise<PrepareDataResult> {
     // An unusable runs directory is refused before the dataset is read.
     await prepareRunsDir(request.runsDir, 'runs.dir', {create: false});
-    const files = new FileChecksums(this.hasher, request.hasherBackend);
-    const cache = await StatCache.open(request.cacheDir, this.hasher.algorithm);
-    const dataset = await new DatasetReader(this.hasher, files).read(request.dataset, {
-      cache,
-      refresh: !request.useCache,
-      threads: request.threads,
-      onProgress: request.onProgress,
-    });
+    const dataset = await this.read(request);
     if (dataset.items.length === 0) {
       throw new CodexError('E_DATASET', `${dataset.source.path} holds no items`, {
         hint: 'point --input at a directory with files or a non-empty .jsonl / .txt file',
         exitCode: ExitCode.input,
       });
     }
+    return await this.record(request, dataset.source, dataset.items, dataset.cachedItems);
+  }
+
+  /**
+   * One shard of `prepare`: reads the whole listing, checksums only the items of `shard` and writes them as a
+   * partial to `out` (atomically). `merge` of every shard's partial records the run `prepare` would have.
+   */
+  async prepareShard(request: PrepareDataRequest, shard: Shard, out: string): Promise<PrepareDataShardResult> {
+    const dataset = await this.read(request, shard);
+    const listing = dataset.listing ?? [];
+    if (listing.length === 0) {
+      throw new CodexError('E_DATASET', `${dataset.source.path} holds no items`, {
+        hint: 'point --input at a directory with files or a non-empty .jsonl / .txt file',
+        exitCode: ExitCode.input,
+      });
+    }
+    const identity: DataPartialIdentity = {
+      source: dataset.source,
+      hasher: {name: this.#backend(this.hasher).name, algorithm: this.hasher.algorithm},
+      splitter: this.#backend(this.splitter).name,
+      seed: request.seed,
+      ratios: request.ratios.map(({name, ratio}) => [name, ratio] as const),
+      listing: listingOf(listing),
+    };
+    const partial = buildDataPartial(identity, shard, request.config, request.inlineItems, dataset.items);
+    const path = resolve(out);
+    await writeDataPartial(path, partial);
+    return {
+      partial: path,
+      id: partial.id,
+      job: partial.job,
+      shard: formatShard(shard),
+      items: dataset.items.length,
+      bytes: dataset.items.reduce((sum, item) => sum + item.bytes, 0),
+      datasetItems: listing.length,
+      cachedItems: dataset.cachedItems,
+    };
+  }
+
+  /**
+   * Records the run of a sharded prepare-data from its partials: the same dataset id, checksums, membership
+   * and manifest content (apart from run id and time) as `prepare` on one machine. Partials that overlap, miss
+   * a shard or come from another input, seed or settings are refused before anything is written.
+   */
+  async merge(partials: readonly LoadedDataPartial[], request: MergeDataRequest): Promise<PrepareDataResult> {
+    const ordered = checkDataPartials(partials);
+    const {identity, config, inlineItems} = (ordered[0] as LoadedDataPartial).partial;
+    const hasher = this.#backend(this.hasher).name;
+    const splitter = this.#backend(this.splitter).name;
+    if (identity.hasher.algorithm !== this.hasher.algorithm || identity.splitter !== splitter) {
+      throw new CodexError(
+        'E_PARTIAL',
+        `the partials were made with hasher ${identity.hasher.name} and splitter ${identity.splitter}; this merge has ${hasher} and ${splitter}`,
+        {hint: 'merge with the hasher and splitter the partials name', exitCode: ExitCode.input},
+      );
+    }
+    const items = ordered.flatMap((entry) => entry.partial.items).sort((a, b) => compareIds(a.id, b.id));
+    const recordRequest: RecordRequest = {
+      ...request,
+      seed: identity.seed,
+      ratios: identity.ratios.map(([name, ratio]) => ({name, ratio})),
+      config,
+      inlineItems,
+    };
+    return await this.record(recordRequest, identity.source, items, 0);
+  }
+
+  private async read(request: PrepareDataRequest, shard?: Shard) {
+    const files = new FileChecksums(this.hasher);
+    const cache = await StatCache.open(request.cacheDir, this.hasher.algorithm);
+    return await new DatasetReader(this.hasher, files).read(
+      request.dataset,
+      {cache, refresh: !request.useCache, threads: request.threads, onProgress: request.onProgress},
+      true,
+      shard,
+    );
+  }
+
+  /** Splits checksummed items and records the run (or returns an identical earlier one). */
+  private async record(
+    request: RecordRequest,
+    source: DataManifest['dataset'],
+    datasetItems: readonly DatasetItem[],
+    cachedItems: number,
+  ): Promise<PrepareDataResult> {
     const assignment = this.splitter.split({
-      items: dataset.items.map(({id, label, group}) => ({
+      items: datasetItems.map(({id, label, group}) => ({
         id,
         ...(label === undefined ? {} : {label}),
         ...(group === undefined ? {} : {group}),
@@ -118,7 +229,7 @@ export class PrepareDataService {
       ratios: request.ratios,
       seed: request.seed,
     });
-    const items: DataManifestItem[] = dataset.items.map((item) => {
+    const items: DataManifestItem[] = datasetItems.map((item) => {
       const split = assignment.membership.get(item.id);
       if (split === undefined) {
         throw new CodexError('E_SPLIT', `splitter ${this.splitter.name} left item ${JSON.stringify(item.id)} unassigned`, {
@@ -137,13 +248,13 @@ export class PrepareDataService {
     });
     const datasetId = datasetIdOf(items, this.hasher);
 
-    const previous = request.reuse ? await this.identicalRun(request, dataset.source, items, datasetId, assignment.params) : undefined;
-    if (previous) return {...summaryOf(previous.manifest, previous.path, dataset.cachedItems), cached: true};
+    const previous = request.reuse ? await this.identicalRun(request, source, items, datasetId, assignment.params) : undefined;
+    if (previous) return {...summaryOf(previous.manifest, previous.path, cachedItems), cached: true};
 
     const run = await RunDirectory.create(request.runsDir, {discardIfUnfinished: true});
     try {
-      const manifest = await this.writeRun(run, request, dataset.source, items, datasetId, assignment.params);
-      return {...summaryOf(manifest, run.file(MANIFEST_FILE), dataset.cachedItems), cached: false};
+      const manifest = await this.writeRun(run, request, source, items, datasetId, assignment.params);
+      return {...summaryOf(manifest, run.file(MANIFEST_FILE), cachedItems), cached: false};
     } catch (error) {
       // Nothing of a failed run is worth keeping, and a directory without a manifest would only confuse.
       await rm(run.path, {recursive: true, force: true});
@@ -159,7 +270,7 @@ export class PrepareDataService {
    * (labels included, which the dataset id does not cover). Its manifest must still open and verify.
    */
   private async identicalRun(
-    request: PrepareDataRequest,
+    request: RecordRequest,
     source: DataManifest['dataset'],
     items: readonly DataManifestItem[],
     datasetId: Checksum,
@@ -168,8 +279,8 @@ export class PrepareDataService {
     const candidates = await this.store.list({kind: DATA_MANIFEST_KIND, datasetId, newestFirst: true});
     const wanted = {
       source,
-      hasher: request.hasherBackend.name,
-      splitter: {name: request.splitterBackend.name, params: splitterParams},
+      hasher: this.#backend(this.hasher).name,
+      splitter: {name: this.#backend(this.splitter).name, params: splitterParams},
       seed: request.seed,
       ratios: request.ratios.map(({name, ratio}) => [name, ratio]),
     };
@@ -193,19 +304,17 @@ export class PrepareDataService {
 
   private async writeRun(
     run: RunDirectory,
-    request: PrepareDataRequest,
+    request: RecordRequest,
     source: DataManifest['dataset'],
     items: readonly DataManifestItem[],
     datasetId: Checksum,
     splitterParams: Readonly<Record<string, unknown>>,
   ): Promise<DataManifest> {
-    const artifacts: DataManifestArtifact[] = [];
-    const writeArtifact = async (path: string, text: string): Promise<DataManifestArtifact> => {
-      const bytes = Buffer.from(text, 'utf8');
+    const artifacts: Artifact[] = [];
+    const writeArtifact = async (path: string, text: string): Promise<Artifact> => {
+      const bytes = utf8(text);
       await writeFileAtomic(run.file(path), bytes);
-      const state = this.hasher.create();
-      state.update(bytes);
-      const artifact = {path, checksum: formatChecksum(this.hasher.algorithm, state.digest()), bytes: bytes.length};
+      const artifact = {path, checksum: checksumOf(this.hasher, bytes), bytes: bytes.length};
       artifacts.push(artifact);
       return artifact;
     };
@@ -254,18 +363,13 @@ export class PrepareDataService {
       datasetId,
       ...(fileBacked ? {root: source.path} : {}),
       seed: request.seed,
-      splitter: {
-        name: request.splitterBackend.name,
-        plugin: request.splitterBackend.plugin,
-        version: request.splitterBackend.version,
-        params: splitterParams,
-      },
-      hasher: {name: request.hasherBackend.name, algorithm: this.hasher.algorithm},
+      splitter: {...this.#backend(this.splitter), params: splitterParams},
+      hasher: {name: this.#backend(this.hasher).name, algorithm: this.hasher.algorithm},
       itemCount: items.length,
       bytes: items.reduce((sum, item) => sum + item.bytes, 0),
       dataset: source,
       splits,
-      tools: request.tools,
+      tools: {...request.tools, ...this.#pluginVersions()},
       config: request.config,
       artifacts: [...artifacts].sort((a, b) => compareIds(a.path, b.path)),
       ...(membership ? {membership} : {items}),
@@ -276,6 +380,26 @@ export class PrepareDataService {
     if (this.store.name !== 'fs') await writeFileAtomic(run.file(MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   }
+
+  /** Name, plugin and version of an injected backend, as manifests record them. */
+  #backend(instance: Hasher | Splitter): {name: string; plugin: string; version: string} {
+    const backend = backendOf(instance)?.backend;
+    return {
+      name: backend?.name ?? ('name' in instance ? instance.name : instance.algorithm),
+      plugin: backend?.plugin ?? 'unknown',
+      version: backend?.version ?? 'unknown',
+    };
+  }
+
+  /** `<plugin>` → version of every plugin whose backend this run used. */
+  #pluginVersions(): Record<string, string> {
+    const versions: Record<string, string> = {};
+    for (const instance of [this.hasher, this.splitter, this.store]) {
+      const backend = backendOf(instance)?.backend;
+      if (backend?.version !== undefined) versions[backend.plugin] = backend.version;
+    }
+    return versions;
+  }
 }
 
 function summaryOf(manifest: DataManifest, manifestPath: string, cachedItems: number): Omit<PrepareDataResult, 'cached'> {
@@ -284,12 +408,13 @@ function summaryOf(manifest: DataManifest, manifestPath: string, cachedItems: nu
     manifest: manifestPath,
     runDir: dirname(manifestPath),
     datasetId: manifest.datasetId,
+    splitter: manifest.splitter.name,
+    seed: manifest.seed,
     itemCount: manifest.itemCount,
     bytes: manifest.bytes,
     counts: Object.fromEntries(manifest.splits.map((split) => [split.name, split.items])),
     splits: manifest.splits,
     cachedItems,
-    data: manifest,
   };
 }
 

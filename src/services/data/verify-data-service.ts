@@ -1,6 +1,6 @@
 import {access, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {type Checksum, CodexError, ExitCode, Hasher, type RegisteredBackend, errnoCode, fileError, formatChecksum} from '@codex-ml/core';
+import {Backends, type Checksum, CodexError, ExitCode, type Hasher, checksumOf, errnoCode, fileError} from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
 import {type DataManifestReader, invalidUtf8PolicyOf} from './data-manifest-reader.js';
 import {datasetIdOf} from './dataset-id.js';
@@ -17,7 +17,6 @@ export interface VerifyDataRequest {
   readonly cacheDir: string;
   readonly useCache: boolean;
   readonly threads?: number;
-  readonly hasherBackend: Pick<RegisteredBackend<'hasher'>, 'contract' | 'name' | 'plugin' | 'spec'>;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -41,26 +40,27 @@ export interface VerifyDataResult {
 }
 
 /**
- * `data:verify`: re-reads a data run's dataset with the hasher that wrote it and reports every drift — items
- * changed, missing or added, label/group files and run artifacts changed. Unchanged files are answered by the
- * stat cache, so re-verifying costs a stat per file.
+ * `data:verify`: re-reads a data run's dataset with the hasher that wrote it (whatever config selects now,
+ * opened through `Backends`) and reports every drift — items changed, missing or added, label/group files and
+ * run artifacts changed. Unchanged files are answered by the stat cache, so re-verifying costs a stat per file.
  */
 @injectable()
 export class VerifyDataService {
-  constructor(@inject(Hasher) private readonly hasher: Hasher) {}
+  constructor(@inject(Backends) private readonly backends: Backends) {}
 
   async verify(request: VerifyDataRequest): Promise<VerifyDataResult> {
     const {manifest} = request.data;
-    if (manifest.hasher.algorithm !== this.hasher.algorithm) {
+    const hasher = await this.backends.open('hasher', manifest.hasher.name, `run ${manifest.runId} hasher`);
+    if (manifest.hasher.algorithm !== hasher.algorithm) {
       throw new CodexError(
         'E_CONFIG',
-        `run ${manifest.runId} was checksummed with ${manifest.hasher.algorithm}, but the bound hasher writes ${this.hasher.algorithm}`,
-        {hint: `verify with --set hasher=${manifest.hasher.name}`, exitCode: ExitCode.config},
+        `run ${manifest.runId} was checksummed with ${manifest.hasher.algorithm}, but hasher "${manifest.hasher.name}" writes ${hasher.algorithm}`,
+        {hint: `install the plugin whose ${manifest.hasher.name} hasher wrote the run`, exitCode: ExitCode.config},
       );
     }
     const recorded = await request.data.items();
-    const files = new FileChecksums(this.hasher, request.hasherBackend);
-    const cache = await StatCache.open(request.cacheDir, this.hasher.algorithm);
+    const files = new FileChecksums(hasher);
+    const cache = await StatCache.open(request.cacheDir, hasher.algorithm);
     const checksumOptions = {cache, refresh: !request.useCache, threads: request.threads, onProgress: request.onProgress};
     const location = await this.location(request);
     const source = manifest.dataset;
@@ -89,7 +89,7 @@ export class VerifyDataService {
         groups: null,
         onInvalidUtf8: invalidUtf8PolicyOf(source.options),
       };
-      const dataset = await new DatasetReader(this.hasher, files).read(spec, checksumOptions, false);
+      const dataset = await new DatasetReader(hasher, files).read(spec, checksumOptions, false);
       current = dataset.items;
       cachedItems = dataset.cachedItems;
     }
@@ -108,14 +108,15 @@ export class VerifyDataService {
 
     const mappingsChanged: string[] = [];
     for (const mapping of [source.labels, source.groups]) {
-      if (mapping && (await this.checksumOf(mapping.path)) !== mapping.checksum) mappingsChanged.push(mapping.path);
+      if (mapping && (await checksumOfFile(hasher, mapping.path)) !== mapping.checksum) mappingsChanged.push(mapping.path);
     }
     const artifactsChanged: string[] = [];
     for (const artifact of manifest.artifacts) {
-      if ((await this.checksumOf(join(request.data.runDir, artifact.path))) !== artifact.checksum) artifactsChanged.push(artifact.path);
+      if ((await checksumOfFile(hasher, join(request.data.runDir, artifact.path))) !== artifact.checksum)
+        artifactsChanged.push(artifact.path);
     }
 
-    const currentDatasetId = datasetIdOf(current, this.hasher);
+    const currentDatasetId = datasetIdOf(current, hasher);
     return {
       runId: manifest.runId,
       manifest: request.data.path,
@@ -139,20 +140,18 @@ export class VerifyDataService {
     if (source.format === 'brown' && !(await exists(source.path))) return brownCorpus();
     return {format: source.format, path: source.path};
   }
+}
 
-  /** Checksum of a small file with the bound hasher; undefined when the file is gone. */
-  private async checksumOf(path: string): Promise<Checksum | undefined> {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return undefined;
-      throw fileError(path, error);
-    }
-    const state = this.hasher.create();
-    state.update(bytes);
-    return formatChecksum(this.hasher.algorithm, state.digest());
+/** Checksum of a small file; undefined when the file is gone. */
+async function checksumOfFile(hasher: Hasher, path: string): Promise<Checksum | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw fileError(path, error);
   }
+  return checksumOf(hasher, bytes);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -71,11 +71,11 @@ export class EvaluationService {
     const snapshot = await readSnapshot(trainingPath);
     const dataRun = await runDirectoryOf(request.dataRun ?? snapshot.parents.data, request.runsDir);
     if (dataRun) await leases.add(dataRun);
-    const config = await resumeConfig(snapshot, []);
+    const config = await resumeConfig(snapshot, [], this.kernel.config.schema);
     const get = <T>(key: string): T => config.get<T>(key);
     const hasher = await this.kernel.bind('hasher');
 
-    const tokenizer = await loadTokenizerInput(snapshot.inputs.tokenizer.path, request.runsDir, this.kernel.registry, hasher);
+    const tokenizer = await loadTokenizerInput(snapshot.inputs.tokenizer.path, request.runsDir, this.kernel, hasher);
     if (tokenizer.checksum !== snapshot.inputs.tokenizer.checksum) {
       throw new CodexError(
         'E_DRIFT',
@@ -90,7 +90,7 @@ export class EvaluationService {
       // than tokenizing the (much larger) train split for nothing.
       trainSplit: request.split,
       valSplit: request.split,
-      registry: this.kernel.registry,
+      backends: this.kernel,
     });
     const checkpoint = await newestIntactCheckpoint(new CheckpointStore(trainingPath, snapshot.runId, hasher), warn);
 

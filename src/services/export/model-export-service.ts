@@ -5,13 +5,14 @@ import {
   CodexError,
   type ExportedFile,
   ExitCode,
-  type Kernel,
+  Hasher,
   type SpecialTokenIds,
   type Tokenizer,
-  formatChecksum,
+  checksumOf,
   requireCapability,
   writeDirectoryAtomic,
 } from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {type LoadedTrainedRun, TrainedRunLoader} from '../generation/trained-run-loader.js';
 import {hfTokenizerFiles} from '../tokenization/hf-tokenizer-files.js';
 
@@ -43,12 +44,20 @@ export const EXPORT_RECORD = 'codex-export.json';
  * record of provenance, and publishes the directory atomically. A run that did not finish, or whose newest
  * checkpoint fails verification, is refused in one line rather than silently exporting an older state.
  */
+@injectable()
 export class ModelExportService {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(
+    @inject(TrainedRunLoader) private readonly loader: TrainedRunLoader,
+    @inject(Hasher) private readonly hasher: Hasher,
+  ) {}
 
   async export(request: ExportRequest): Promise<ExportResult> {
-    const loader = new TrainedRunLoader(this.kernel);
-    const run = await loader.load(await loader.locate(request.model, request.runsDir), {requireFinished: true, strictCheckpoint: true});
+    const loader = this.loader;
+    const run = await loader.load(await loader.locate(request.model, request.runsDir), {
+      runsDir: request.runsDir,
+      requireFinished: true,
+      strictCheckpoint: true,
+    });
     try {
       const modelFiles = await modelFilesOf(run, request.format);
       const tokenizer = run.tokenizer.tokenizer;
@@ -59,12 +68,7 @@ export class ModelExportService {
               source: run.tokenizer.path,
             })
           : [];
-      const hasher = await this.kernel.bind('hasher');
-      const files = [...modelFiles, ...tokenizerFiles].map((file) => {
-        const state = hasher.create();
-        state.update(file.bytes);
-        return {...file, checksum: formatChecksum(hasher.algorithm, state.digest())};
-      });
+      const files = [...modelFiles, ...tokenizerFiles].map((file) => ({...file, checksum: checksumOf(this.hasher, file.bytes)}));
       const out = resolve(request.out);
       const summary = files.map(({name, bytes, checksum}) => ({name, bytes: bytes.byteLength, checksum}));
       const record = {

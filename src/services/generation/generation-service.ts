@@ -1,5 +1,5 @@
-import {CodexError, ExitCode, type Kernel, type Tokenizer, requireCapability} from '@codex-ml/core';
-import {SeededRng} from '../training/seeded-rng.js';
+import {CodexError, ExitCode, SeededRandom, type Tokenizer, requireCapability} from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {separatorOf} from '../training/token-cache.js';
 import {type GeneratedSample, type GenerativeModel, TextGenerator} from './text-generator.js';
 import {type SamplingOptions, TokenSampler, validateSampling} from './token-sampler.js';
@@ -57,13 +57,17 @@ export interface GenerationResult {
  * Special tokens other than end-of-text never occur inside training text, so they are never sampled; the
  * end-of-text token ends a sample.
  */
+@injectable()
 export class GenerationService {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(@inject(TrainedRunLoader) private readonly loader: TrainedRunLoader) {}
 
   async generate(request: GenerateRequest): Promise<GenerationResult> {
     validateRequest(request);
-    const loader = new TrainedRunLoader(this.kernel);
-    const run = await loader.load(await loader.locate(request.model, request.runsDir), {onWarning: request.onNotice});
+    const loader = this.loader;
+    const run = await loader.load(await loader.locate(request.model, request.runsDir), {
+      runsDir: request.runsDir,
+      onWarning: request.onNotice,
+    });
     try {
       return await sampleFrom(run, request);
     } finally {
@@ -110,7 +114,7 @@ export async function sampleFrom(run: LoadedTrainedRun, request: SampleRequest):
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   for (let index = 0; index < request.numSamples; index++) {
-    const rng = SeededRng.fromSeed(request.seed, `generate.${index}`);
+    const rng = new SeededRandom(request.seed, `generate.${index}`);
     const sample = await generator.generate(context, rng, (chunk) => request.onText?.(index, chunk));
     samples.push({index, ...sample});
     request.onSampleEnd?.(index, sample);

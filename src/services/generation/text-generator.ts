@@ -1,5 +1,5 @@
 import type {DecodingSession} from '@codex-ml/core';
-import type {SeededRng} from '../training/seeded-rng.js';
+import type {SeededRandom} from '@codex-ml/core';
 import {ContextWindow} from './context-window.js';
 import {TextStream} from './text-stream.js';
 import type {TokenSampler} from './token-sampler.js';
@@ -57,7 +57,11 @@ export class TextGenerator {
   }
 
   /** One sample continuing `context` (≤ contextLength ids); `onText` receives printable chunks as they come. */
-  async generate(context: readonly number[], rng: SeededRng, onText: (chunk: string) => void = () => undefined): Promise<GeneratedSample> {
+  async generate(
+    context: readonly number[],
+    rng: SeededRandom,
+    onText: (chunk: string) => void = () => undefined,
+  ): Promise<GeneratedSample> {
     const sequence = [...context];
     const ids: number[] = [];
     const logprobs: number[] = [];

@@ -1,5 +1,5 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
-import type {SeededRng} from '../training/seeded-rng.js';
+import type {SeededRandom} from '@codex-ml/core';
 
 /** How the next token is chosen from the model's logits. */
 export interface SamplingOptions {
@@ -47,7 +47,7 @@ export class TokenSampler {
   }
 
   /** One token; `alsoBanned` is excluded for this draw only (the end-of-text token before a minimum length). */
-  sample(logits: Float32Array, rng: SeededRng, alsoBanned?: number): SampledToken {
+  sample(logits: Float32Array, rng: SeededRandom, alsoBanned?: number): SampledToken {
     const allowed = (id: number) => id !== alsoBanned && !this.#banned.has(id);
     const id = this.#options.temperature === 0 ? this.#argmax(logits, allowed) : this.#draw(logits, rng, allowed);
     return {id, logprob: logSoftmaxAt(logits, id)};
@@ -68,7 +68,7 @@ export class TokenSampler {
     return best;
   }
 
-  #draw(logits: Float32Array, rng: SeededRng, allowed: (id: number) => boolean): number {
+  #draw(logits: Float32Array, rng: SeededRandom, allowed: (id: number) => boolean): number {
     const {temperature, topK, topP} = this.#options;
     const ids: number[] = [];
     for (let id = 0; id < logits.length; id++) if (allowed(id) && Number.isFinite(logits[id])) ids.push(id);

@@ -1,6 +1,17 @@
 import {readdir, stat} from 'node:fs/promises';
 import {basename, dirname, join, resolve} from 'node:path';
-import {CodexError, type EngineModel, ExitCode, type Kernel, type TrainingEngine, isRunId, listRunIds} from '@codex-ml/core';
+import {
+  Backends,
+  CodexError,
+  ConfigSchema,
+  type EngineModel,
+  ExitCode,
+  Hasher,
+  type TrainingEngine,
+  isRunId,
+  listRunIds,
+} from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
@@ -20,6 +31,8 @@ export interface TrainedRunLocation {
 }
 
 export interface LoadOptions {
+  /** Where tokenizer run ids are looked up (`runs.dir`). */
+  readonly runsDir: string;
   /** Refuse a run without its final manifest (still running, or killed). */
   readonly requireFinished?: boolean;
   /**
@@ -50,8 +63,13 @@ export interface LoadedTrainedRun {
  * tokenizer and engine settings its run recorded (`config.snapshot`), after verifying the tokenizer checksum
  * and the checkpoint's files. Each refusal is one line naming the run, file or value at fault.
  */
+@injectable()
 export class TrainedRunLoader {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(
+    @inject(Hasher) private readonly hasher: Hasher,
+    @inject(Backends) private readonly backends: Backends,
+    @inject(ConfigSchema) private readonly schema: ConfigSchema,
+  ) {}
 
   async locate(spec: string, runsDir: string): Promise<TrainedRunLocation> {
     if (spec === 'latest') {
@@ -90,9 +108,8 @@ export class TrainedRunLoader {
   }
 
   /** Loads under a lease on the run (and its tokenizer's run), so runs:gc cannot remove them mid-read. */
-  async load(location: TrainedRunLocation, options: LoadOptions = {}): Promise<LoadedTrainedRun> {
-    const runsDir = this.kernel.config.get<string>('runs.dir');
-    const leases = await InputLeases.take([location.runPath, location.snapshot.inputs.tokenizer.path], runsDir);
+  async load(location: TrainedRunLocation, options: LoadOptions): Promise<LoadedTrainedRun> {
+    const leases = await InputLeases.take([location.runPath, location.snapshot.inputs.tokenizer.path], options.runsDir);
     try {
       return await this.#load(location, options);
     } finally {
@@ -109,9 +126,8 @@ export class TrainedRunLoader {
         exitCode: ExitCode.input,
       });
     }
-    const hasher = await this.kernel.bind('hasher');
-    const runsDir = this.kernel.config.get<string>('runs.dir');
-    const tokenizer = await loadTokenizerInput(snapshot.inputs.tokenizer.path, runsDir, this.kernel.registry, hasher);
+    const hasher = this.hasher;
+    const tokenizer = await loadTokenizerInput(snapshot.inputs.tokenizer.path, options.runsDir, this.backends, hasher);
     if (tokenizer.checksum !== snapshot.inputs.tokenizer.checksum) {
       throw new CodexError(
         'E_DRIFT',
@@ -124,8 +140,8 @@ export class TrainedRunLoader {
       ? {path: location.checkpoint, content: await store.load(location.checkpoint)}
       : await this.#newestCheckpoint(store, snapshot.runId, options.strictCheckpoint === true, warn);
     // The engine and model shape the run trained with, whatever the current config says.
-    const config = await resumeConfig(snapshot, []);
-    const engine = await bindRunEngine(this.kernel, config);
+    const config = await resumeConfig(snapshot, [], this.schema);
+    const engine = await bindRunEngine(this.backends, config);
     const contextLength = config.get<number>('training.model.contextLength');
     const model = await engine.createModel({vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed});
     try {

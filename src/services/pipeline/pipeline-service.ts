@@ -1,9 +1,13 @@
 import {join, resolve} from 'node:path';
-import type {Hasher, Manifest, ManifestStore, Registry} from '@codex-ml/core';
+import {type Hasher, type Manifest, type ManifestStore, canonicalJson, checksumOf} from '@codex-ml/core';
 import {DataManifestReader} from '../data/data-manifest-reader.js';
+import type {PrepareDataResult} from '../data/prepare-data-service.js';
+import type {EvaluationResult} from '../evaluation/evaluation-service.js';
+import type {RunReport} from '../runs/report/run-report-service.js';
+import type {TrainTokenizerResult} from '../tokenization/tokenizer-training-service.js';
+import type {TrainResult} from '../training/training-service.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import type {RunVerifier} from '../runs/run-verifier.js';
-import {canonicalDigest} from '../tokenization/canonical-digest.js';
 import {StageCache, type StageName} from './stage-cache.js';
 import type {StageRunner} from './stage-runner.js';
 
@@ -45,40 +49,18 @@ export interface PipelineResult {
   readonly report: string | null;
 }
 
-interface DataOutput {
-  readonly runId: string;
-  readonly itemCount: number;
-  readonly counts: Readonly<Record<string, number>>;
-  readonly cached?: boolean;
-}
-interface TokenizerOutput {
-  readonly runId: string;
-  readonly cached: boolean;
-  readonly artifactChecksum: string;
-  readonly vocabSize: number;
-  readonly modelType: string;
-}
-interface TrainOutput {
-  readonly runId: string;
-  readonly steps: number;
-  readonly finalLoss: number | null;
-}
-interface EvaluateOutput {
-  readonly runId: string;
-  readonly loss: number;
-  readonly perplexity: number;
-  readonly split: string;
-}
-interface ReportOutput {
-  readonly path: string;
-}
+// Each stage's output is the `--json` result of its command, which is its service's result type.
+type DataOutput = PrepareDataResult;
+type TokenizerOutput = TrainTokenizerResult;
+type TrainOutput = TrainResult;
+type EvaluateOutput = EvaluationResult;
+type ReportOutput = RunReport;
 
 export interface PipelineDependencies {
   readonly runner: StageRunner;
   readonly hasher: Hasher;
   readonly store: ManifestStore;
   readonly verifier: RunVerifier;
-  readonly registry: Registry;
   readonly runsDir: string;
 }
 
@@ -156,7 +138,7 @@ export class PipelineService {
     await lease(training.runId);
     const trained = await this.#manifest(training.runId);
     const evaluateKey = cache.key('evaluate', {
-      model: canonicalDigest(this.deps.hasher, (trained?.['artifacts'] as unknown) ?? null),
+      model: checksumOf(this.deps.hasher, canonicalJson((trained?.['artifacts'] as unknown) ?? null)),
       tokenizer: tokenizer.artifactChecksum,
       split: splits.get(String(request.evaluationConfig['split'])) ?? null,
       evaluation: request.evaluationConfig,
@@ -226,9 +208,7 @@ export class PipelineService {
   async #intact(runId: string): Promise<boolean> {
     const manifest = await this.deps.store.get(runId).catch(() => undefined);
     if (!manifest) return false;
-    const report = await this.deps.verifier
-      .verify(runId, {registry: this.deps.registry, runsDir: this.deps.runsDir})
-      .catch(() => undefined);
+    const report = await this.deps.verifier.verify(runId, {runsDir: this.deps.runsDir}).catch(() => undefined);
     return report?.ok === true;
   }
 
@@ -242,7 +222,7 @@ export class PipelineService {
     const digests = new Map<string, string>();
     for (const name of reader.splitNames) {
       const items = (await reader.split(name)).map((item) => [item.id, item.checksum]);
-      digests.set(name, canonicalDigest(this.deps.hasher, items));
+      digests.set(name, checksumOf(this.deps.hasher, canonicalJson(items)));
     }
     return digests;
   }

@@ -1,7 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {type Checksum, type Hasher, errnoCode, fileError, parseChecksum, writeFileAtomic} from '@codex-ml/core';
-import {canonicalDigest} from '../tokenization/canonical-digest.js';
+import {type Checksum, type Hasher, errnoCode, fileError, parseChecksum, writeFileAtomic, canonicalJson, checksumOf} from '@codex-ml/core';
 
 export type StageName = 'train' | 'evaluate';
 
@@ -25,7 +24,7 @@ export class StageCache {
   ) {}
 
   key(stage: StageName, inputs: unknown): Checksum {
-    return canonicalDigest(this.hasher, {stage, inputs});
+    return checksumOf(this.hasher, canonicalJson({stage, inputs}));
   }
 
   async lookup(stage: StageName, key: Checksum): Promise<StageCacheEntry | undefined> {

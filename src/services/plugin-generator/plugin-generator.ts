@@ -12,7 +12,8 @@ import {splitterTemplate} from './splitter-template.js';
 import {tokenizerTemplate} from './tokenizer-template.js';
 import {trainingEngineTemplate} from './training-engine-template.js';
 
-const TEMPLATES: Readonly<Record<ContractName, (names: PluginNames) => ContractTemplate>> = {
+/** Contracts a skeleton can be generated for; executors are written against the conformance suite directly. */
+const TEMPLATES: Readonly<Partial<Record<ContractName, (names: PluginNames) => ContractTemplate>>> = {
   hasher: hasherTemplate,
   splitter: splitterTemplate,
   tokenizer: tokenizerTemplate,
@@ -59,7 +60,14 @@ export class PluginGenerator {
     await this.#ensureAbsent(directory);
     const core = hostCore();
     const coreDependency = request.coreSpec ?? coreDevDependency(core, directory);
-    const template = TEMPLATES[request.contract](names);
+    const templateFor = TEMPLATES[request.contract];
+    if (templateFor === undefined) {
+      throw new CodexError('E_USAGE', `plugins:new has no template for the ${request.contract} contract`, {
+        hint: `choose one of ${Object.keys(TEMPLATES).join(', ')}; see docs/scale-out.md for writing an executor`,
+        exitCode: ExitCode.usage,
+      });
+    }
+    const template = templateFor(names);
     const files = [
       ...packageFiles({names, template, corePeerRange: `^${core.version}`, coreDevSpec: coreDependency}),
       ...template.sources,

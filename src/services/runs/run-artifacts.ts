@@ -1,16 +1,5 @@
 import {join, normalize, sep} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type Manifest, parseChecksum} from '@codex-ml/core';
-
-/**
- * One file a run produced, as its manifest records it in `artifacts`: the path relative to the run directory
- * (`<runs.dir>/<runId>/`), its checksum `<algorithm>:<hex>` written by the hasher of that algorithm, and its
- * size in bytes.
- */
-export interface RunArtifact {
-  readonly path: string;
-  readonly checksum: Checksum;
-  readonly bytes: number;
-}
+import {type Checksum, CodexError, ExitCode, type Manifest, parseChecksum, type Artifact} from '@codex-ml/core';
 
 /** Directory of a run: `<runsDir>/<runId>`. */
 export function runDirectoryOf(runsDir: string, runId: string): string {
@@ -21,7 +10,7 @@ export function runDirectoryOf(runsDir: string, runId: string): string {
  * The artifacts a manifest records, checked: a missing `artifacts` field is an empty list (a run may produce
  * nothing but its manifest); a malformed entry is a one-line `E_MANIFEST` naming the run and the entry.
  */
-export function artifactsOf(manifest: Manifest): RunArtifact[] {
+export function artifactsOf(manifest: Manifest): Artifact[] {
   const value = manifest['artifacts'];
   if (value === undefined) return [];
   const where = `manifest of run ${manifest.runId}`;

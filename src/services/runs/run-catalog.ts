@@ -1,10 +1,20 @@
 import {join} from 'node:path';
 import {inject, injectable} from 'tsyringe';
-import {type Manifest, type ManifestQuery, ManifestStore, type ManifestSummary, assertRunId} from '@codex-ml/core';
+import {type Manifest, type ManifestQuery, ManifestStore, type ManifestSummary, assertRunId, type Artifact} from '@codex-ml/core';
 import {METRICS_FILE, type MetricsSummary, readMetrics, summarizeMetrics} from './metrics-file.js';
-import {type RunArtifact, artifactsOf, runDirectoryOf} from './run-artifacts.js';
+import {artifactsOf, runDirectoryOf} from './run-artifacts.js';
 import {runConfigOf} from './run-config.js';
+import type {RunFailure} from './failed-run.js';
 import {runNotFound} from './run-not-found.js';
+import {checkStoreCoverage} from './store-coverage.js';
+
+/** What `runs:list` returns: the store's name and the summaries matching the query. */
+export interface RunList {
+  readonly store: string;
+  readonly runs: readonly ManifestSummary[];
+  /** Runs whose command failed after creating them: no manifest, so no store lists them; `runs:gc` removes them. */
+  readonly failed?: readonly (RunFailure & {readonly runId: string})[];
+}
 
 /** A related run as `runs:show` lists it; `stored` is false for a parent whose manifest is gone. */
 export interface RelatedRun {
@@ -23,7 +33,7 @@ export interface RunDetails {
   /** The config the run recorded (manifest `config` or `config.snapshot`), or null. */
   readonly config: unknown;
   readonly metrics: MetricsSummary | null;
-  readonly artifacts: readonly RunArtifact[];
+  readonly artifacts: readonly Artifact[];
   readonly parents: readonly RelatedRun[];
   readonly children: readonly RelatedRun[];
   readonly manifest: Manifest;
@@ -34,8 +44,16 @@ export interface RunDetails {
 export class RunCatalog {
   constructor(@inject(ManifestStore) private readonly store: ManifestStore) {}
 
-  async list(query: ManifestQuery): Promise<ManifestSummary[]> {
-    return await this.store.list(query);
+  async list(query: ManifestQuery): Promise<RunList> {
+    return {store: this.store.name, runs: await this.store.list(query)};
+  }
+
+  /**
+   * Whether the store lists the runs `runsDir` holds: throws when it lists none of them, returns a warning
+   * when it misses some. `listed`: the count an unfiltered `list` returned, when known.
+   */
+  async coverageWarning(runsDir: string, listed?: number): Promise<string | undefined> {
+    return await checkStoreCoverage(this.store, runsDir, listed === undefined ? {} : {listed});
   }
 
   /** The manifest of a run; a one-line error when the id is malformed or unknown. */
@@ -80,7 +98,7 @@ export class RunCatalog {
 }
 
 /** The metrics file of a run: the artifact named `metrics.ndjson` if recorded, else the conventional place. */
-export function metricsPathOf(directory: string, artifacts: readonly RunArtifact[]): string {
+export function metricsPathOf(directory: string, artifacts: readonly Artifact[]): string {
   const recorded = artifacts.find((artifact) => artifact.path === METRICS_FILE || artifact.path.endsWith(`/${METRICS_FILE}`));
   return join(directory, recorded?.path ?? METRICS_FILE);
 }

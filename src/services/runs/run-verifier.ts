@@ -2,27 +2,26 @@ import {readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {inject, injectable} from 'tsyringe';
 import {
+  Backends,
   type Checksum,
+  canonicalJson,
   type Hasher,
   type Manifest,
   ManifestStore,
   ParallelFileHasher,
-  type RegisteredBackend,
-  type Registry,
   errnoCode,
-  instantiateBackend,
   parseChecksum,
+  type Artifact,
 } from '@codex-ml/core';
-import {canonicalJson} from '../data/manifest-integrity.js';
 import {type SealStatus, sealStatus} from './manifest-seal.js';
-import {type RunArtifact, artifactsOf, runDirectoryOf} from './run-artifacts.js';
+import {artifactsOf, runDirectoryOf} from './run-artifacts.js';
 import {RUN_MANIFEST_FILE} from './run-manifest-recorder.js';
 import {RunCatalog} from './run-catalog.js';
 
 /** `ok`; `modified` (content differs); `missing` (no file); `unreadable` (not a regular file, permissions). */
 export type ArtifactStatus = 'ok' | 'modified' | 'missing' | 'unreadable';
 
-export interface ArtifactCheck extends RunArtifact {
+export interface ArtifactCheck extends Artifact {
   readonly status: ArtifactStatus;
   /** What was found instead, when not ok: the actual checksum or size, or the reason. */
   readonly found?: string;
@@ -55,35 +54,24 @@ export interface VerifyReport {
 
 export interface VerifyOptions {
   readonly runsDir: string;
-  /** Resolves the hasher backend of each checksum algorithm: the backend named like the algorithm. */
-  readonly registry: Registry;
   readonly threads?: number;
 }
 
 /**
  * Re-checks every artifact checksum of a run and of all its ancestors. Each checksum is verified with the
- * algorithm that wrote it (its `<algorithm>:` prefix names the hasher backend), so runs written with
- * different hashers verify side by side.
+ * algorithm that wrote it (its `<algorithm>:` prefix names the hasher backend, opened through `Backends`),
+ * so runs written with different hashers verify side by side.
  */
 @injectable()
 export class RunVerifier {
   constructor(
     @inject(ManifestStore) private readonly store: ManifestStore,
     @inject(RunCatalog) private readonly catalog: RunCatalog,
+    @inject(Backends) private readonly backends: Backends,
   ) {}
 
   async verify(runId: string, options: VerifyOptions): Promise<VerifyReport> {
     const root = await this.catalog.manifest(runId);
-    const hashers = new Map<string, Promise<{hasher: Hasher; backend: RegisteredBackend<'hasher'>}>>();
-    const hasherFor = (algorithm: string, where: string) => {
-      let entry = hashers.get(algorithm);
-      if (entry === undefined) {
-        const backend = options.registry.require('hasher', algorithm, where);
-        entry = instantiateBackend(backend).then((hasher) => ({hasher, backend}));
-        hashers.set(algorithm, entry);
-      }
-      return entry;
-    };
 
     const runs: RunCheck[] = [];
     const seen = new Set<string>([runId]);
@@ -100,8 +88,8 @@ export class RunVerifier {
       const artifacts: ArtifactCheck[] = [];
       for (const artifact of artifactsOf(manifest)) {
         const {algorithm, hex} = parseChecksum(artifact.checksum, `manifest of run ${id}: ${artifact.path}`);
-        const {hasher, backend} = await hasherFor(algorithm, `checksum of ${artifact.path} in run ${id}`);
-        artifacts.push(await checkArtifact(join(directory, artifact.path), artifact, algorithm, hex, hasher, backend, options.threads));
+        const hasher = await this.backends.open('hasher', algorithm, `checksum of ${artifact.path} in run ${id}`);
+        artifacts.push(await checkArtifact(join(directory, artifact.path), artifact, algorithm, hex, hasher, options.threads));
       }
       runs.push({runId: id, kind: manifest.kind, manifestFound: true, ...(await checkSeal(manifest, directory)), artifacts});
       for (const parent of [...manifest.parents].sort()) {
@@ -159,11 +147,10 @@ async function checkSeal(manifest: Manifest, directory: string): Promise<{seal: 
 
 async function checkArtifact(
   path: string,
-  artifact: RunArtifact,
+  artifact: Artifact,
   algorithm: string,
   expectedHex: string,
   hasher: Hasher,
-  backend: RegisteredBackend<'hasher'>,
   threads: number | undefined,
 ): Promise<ArtifactCheck> {
   let size: number;
@@ -178,7 +165,7 @@ async function checkArtifact(
   // A size change alone proves modification; skip hashing a file that cannot match.
   if (size !== artifact.bytes) return {...artifact, status: 'modified', found: `${size} bytes, expected ${artifact.bytes}`};
   try {
-    const [digest] = await new ParallelFileHasher(hasher, backend).hashFiles([{path, size}], {threads});
+    const [digest] = await new ParallelFileHasher(hasher).hashFiles([{path, size}], {threads});
     const actual: Checksum = `${algorithm}:${digest?.hex ?? ''}`;
     return digest?.hex === expectedHex ? {...artifact, status: 'ok'} : {...artifact, status: 'modified', found: actual};
   } catch (error) {

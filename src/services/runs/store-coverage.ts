@@ -1,7 +1,6 @@
 import {lstat, readdir} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
-import {CodexError, ExitCode, type Kernel, type ManifestStore, errnoCode, fileError, isCodexError, isRunId} from '@codex-ml/core';
-import {bindManifestStore} from './manifest-store-options.js';
+import {CodexError, ExitCode, type ManifestStore, errnoCode, fileError, isCodexError, isRunId} from '@codex-ml/core';
 import {RUN_MANIFEST_FILE} from './run-manifest-recorder.js';
 
 /**
@@ -30,25 +29,23 @@ export async function recordedRunCount(runsDir: string): Promise<number> {
   return count;
 }
 
-/** The configured store; one that fails to open while runs are on disk is an error naming both. */
-export async function bindCheckedManifestStore(kernel: Kernel, runsDir: string): Promise<ManifestStore> {
-  try {
-    return await bindManifestStore(kernel);
-  } catch (error) {
-    if (!isCodexError(error) || error.code !== 'E_MANIFEST_STORE') throw error;
-    const recorded = await recordedRunCount(runsDir);
-    if (recorded === 0) throw error;
-    const name = kernel.backendName('manifest-store');
-    throw new CodexError(
-      'E_MANIFEST_STORE',
-      `${error.message}; ${resolve(runsDir)} holds ${recorded} recorded runs this store should list`,
-      {
-        hint: `${rebuildHint(name)}; nothing was changed`,
-        exitCode: ExitCode.integrity,
-        cause: error,
-      },
-    );
-  }
+/**
+ * What to throw when the configured store (`name`) failed to open: while runs are on disk, an error naming
+ * both the store's failure and the runs it should list; otherwise `error` itself.
+ */
+export async function explainStoreFailure(error: unknown, name: string, runsDir: string): Promise<unknown> {
+  if (!isCodexError(error) || error.code !== 'E_MANIFEST_STORE') return error;
+  const recorded = await recordedRunCount(runsDir);
+  if (recorded === 0) return error;
+  return new CodexError(
+    'E_MANIFEST_STORE',
+    `${error.message}; ${resolve(runsDir)} holds ${recorded} recorded runs this store should list`,
+    {
+      hint: `${rebuildHint(name)}; nothing was changed`,
+      exitCode: ExitCode.integrity,
+      cause: error,
+    },
+  );
 }
 
 /**

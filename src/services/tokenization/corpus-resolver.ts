@@ -1,16 +1,18 @@
 import {stat} from 'node:fs/promises';
 import {basename, relative, sep} from 'node:path';
-import {type Checksum, CodexError, ExitCode, isRunId} from '@codex-ml/core';
+import {type Checksum, CodexError, ExitCode, canonicalJson, checksumOf, isRunId} from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {datasetIdOf} from '../data/index.js';
-import {canonicalDigest} from './canonical-digest.js';
 import {listFiles} from '../file-listing.js';
 import type {CorpusDrift, CorpusFile, CorpusRecordSet, CorpusSource} from './corpus-source.js';
-import {type DataRunReader, type DataRunSplit, isDataRunPath} from './data-run-reader.js';
-import type {FileChecksummer} from './file-checksummer.js';
+import {DataRunReader, type DataRunSplit, isDataRunPath} from './data-run-reader.js';
+import {FileChecksummer} from './file-checksummer.js';
 
 export interface ResolveCorpusOptions {
   /** Split read from data runs (`train` for training, `validation` for validation). */
   readonly split: string;
+  /** Where data run ids are looked up (`runs.dir`). */
+  readonly runsDir: string;
   /** Accept files whose bytes differ from their data manifest, recording the drift. */
   readonly allowDrift?: boolean;
   /** Called once per drifted file accepted with allowDrift. */
@@ -31,10 +33,11 @@ interface Part {
  * checksummed corpus. Files of a data run are verified against the run's manifest before anything reads them:
  * a mismatch is refused, naming the file and both checksums, unless drift is explicitly allowed.
  */
+@injectable()
 export class CorpusResolver {
   constructor(
-    private readonly checksummer: FileChecksummer,
-    private readonly dataRuns: () => Promise<DataRunReader>,
+    @inject(FileChecksummer) private readonly checksummer: FileChecksummer,
+    @inject(DataRunReader) private readonly dataRuns: DataRunReader,
   ) {}
 
   async resolve(inputs: readonly string[], options: ResolveCorpusOptions): Promise<CorpusSource> {
@@ -76,7 +79,7 @@ export class CorpusResolver {
   }
 
   async #fromDataRun(ref: string, options: ResolveCorpusOptions): Promise<Part> {
-    const split = await (await this.dataRuns()).readSplit(ref, options.split);
+    const split = await this.dataRuns.readSplit(ref, options.split, options.runsDir);
     if (split.items.length === 0 && (split.records?.itemChecksums.length ?? 0) === 0) {
       throw new CodexError('E_INPUT', `data run ${split.runId}: split "${options.split}" has no items`, {
         hint: `choose another split (tokenizer.dataset.trainSplit / validationSplit); it has: ${split.splits.join(', ')}`,
@@ -132,10 +135,13 @@ export class CorpusResolver {
     const datasetId =
       drift.length === 0
         ? split.datasetId
-        : canonicalDigest(await this.checksummer.hasherFor(this.checksummer.defaultAlgorithm), {
-            datasetId: split.datasetId,
-            source: actual,
-          });
+        : checksumOf(
+            await this.checksummer.hasherFor(this.checksummer.defaultAlgorithm),
+            canonicalJson({
+              datasetId: split.datasetId,
+              source: actual,
+            }),
+          );
     const set: CorpusRecordSet = {
       id: `${records.path}#${options.split}`,
       datasetId,

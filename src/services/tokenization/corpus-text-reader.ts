@@ -21,6 +21,8 @@ export interface CorpusReadOptions {
   readonly onBytes?: (bytes: number) => void;
   /** Invalid UTF-8 in corpus files: refused by file, line and byte offset (default), replaced, or the line skipped. */
   readonly onInvalidUtf8?: InvalidUtf8Policy;
+  /** A shard of a corpus may hold no text; the whole corpus may not. */
+  readonly allowEmpty?: boolean;
 }
 
 /** Counts filled in while the corpus is read. */
@@ -63,7 +65,7 @@ export async function* readCorpusLines(
       }
     }
   }
-  if (stats.lines === 0) {
+  if (stats.lines === 0 && !options.allowEmpty) {
     const count = corpus.files.length + corpus.records.length;
     throw new CodexError('E_EMPTY_CORPUS', `the corpus (${count} source${count === 1 ? '' : 's'}) holds no text`, {
       hint: 'pass files with at least one non-empty line',

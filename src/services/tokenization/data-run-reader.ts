@@ -1,6 +1,7 @@
 import {stat} from 'node:fs/promises';
 import {basename, join} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type ManifestStore, isCodexError, isRunId} from '@codex-ml/core';
+import {type Checksum, CodexError, ExitCode, ManifestStore, isCodexError, isRunId} from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {DataManifestReader} from '../data/index.js';
 
 /** A file of one split of a data run, as its manifest records it. */
@@ -39,16 +40,14 @@ export interface DataRunSplit {
 
 /**
  * Reads one split of a `prepare-data` run through the data reader API (schema, version and integrity seal
- * checked on open). `ref` is a run id in the runs directory, a run directory, or a manifest.json path.
+ * checked on open). `ref` is a run id in `runsDir`, a run directory, or a manifest.json path.
  */
+@injectable()
 export class DataRunReader {
-  constructor(
-    private readonly store: ManifestStore,
-    private readonly runsDir: string,
-  ) {}
+  constructor(@inject(ManifestStore) private readonly store: ManifestStore) {}
 
-  async readSplit(ref: string, split: string): Promise<DataRunSplit> {
-    const reader = await this.#open(ref);
+  async readSplit(ref: string, split: string, runsDir: string): Promise<DataRunSplit> {
+    const reader = await this.#open(ref, runsDir);
     const {manifest} = reader;
     const items = await reader.split(split);
     const base = {runId: manifest.runId, datasetId: manifest.datasetId, splits: reader.splitNames};
@@ -82,15 +81,15 @@ export class DataRunReader {
     };
   }
 
-  async #open(ref: string): Promise<DataManifestReader> {
+  async #open(ref: string, runsDir: string): Promise<DataManifestReader> {
     try {
-      return await DataManifestReader.open(ref, {runsDir: this.runsDir});
+      return await DataManifestReader.open(ref, {runsDir});
     } catch (error) {
       // A run the configured store knows but whose directory is gone is worth saying so.
       if (isCodexError(error) && error.code === 'E_RUN_NOT_FOUND' && isRunId(ref) && (await this.store.get(ref).catch(() => undefined))) {
         throw new CodexError(
           'E_RUN_NOT_FOUND',
-          `data run ${ref} is in the ${this.store.name} manifest store but ${join(this.runsDir, ref)} is missing`,
+          `data run ${ref} is in the ${this.store.name} manifest store but ${join(runsDir, ref)} is missing`,
           {
             hint: 'restore the run directory or re-run prepare-data',
             exitCode: ExitCode.input,

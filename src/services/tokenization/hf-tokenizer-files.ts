@@ -1,4 +1,4 @@
-import {CodexError, ExitCode, type Tokenizer} from '@codex-ml/core';
+import {CodexError, ExitCode, type Tokenizer, utf8} from '@codex-ml/core';
 
 /** One file of a Hugging Face tokenizer directory. */
 export interface TokenizerFile {
@@ -76,5 +76,5 @@ export function hfTokenizerFiles(
 }
 
 function jsonBytes(value: unknown): Uint8Array {
-  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+  return utf8(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -13,8 +13,9 @@ import {
   isCodexError,
   parseChecksum,
   writeFileAtomic,
+  canonicalJson,
+  checksumOf,
 } from '@codex-ml/core';
-import {canonicalDigest} from './canonical-digest.js';
 import type {CorpusSource} from './corpus-source.js';
 import {type TokenizerManifest, parseTokenizerManifest} from './tokenizer-manifest.js';
 
@@ -26,7 +27,8 @@ export type CacheLookup =
 
 /** What a cache key is computed from; every part is order-independent. */
 export interface CacheKeyInputs {
-  readonly corpus: CorpusSource;
+  /** `TokenizerCache.corpusDigest` of the corpus (word-count partials carry it, so merged counts find the key). */
+  readonly corpus: Checksum;
   readonly configDigest: Checksum;
   readonly backend: {readonly plugin: string; readonly version: string};
 }
@@ -52,12 +54,18 @@ export class TokenizerCache {
    * only, so an edit to a test document must not retrain it.
    */
   key(inputs: CacheKeyInputs): Checksum {
-    return canonicalDigest(this.hasher, {
-      checksums: inputs.corpus.files.map((file) => file.checksum).sort(),
-      records: inputs.corpus.records.map((set) => [...set.itemChecksums].sort()).sort((a, b) => compare(a.join(), b.join())),
-      configDigest: inputs.configDigest,
-      backend: inputs.backend,
-    });
+    return checksumOf(this.hasher, canonicalJson({corpus: inputs.corpus, configDigest: inputs.configDigest, backend: inputs.backend}));
+  }
+
+  /** The corpus part of the key: the sorted checksums of its files and of its splits' records. */
+  corpusDigest(corpus: Pick<CorpusSource, 'files' | 'records'>): Checksum {
+    return checksumOf(
+      this.hasher,
+      canonicalJson({
+        checksums: corpus.files.map((file) => file.checksum).sort(),
+        records: corpus.records.map((set) => [...set.itemChecksums].sort()).sort((a, b) => compare(a.join(), b.join())),
+      }),
+    );
   }
 
   entryPath(key: Checksum): string {

@@ -1,15 +1,6 @@
 import {readFile, stat} from 'node:fs/promises';
-import {
-  CodexError,
-  ExitCode,
-  type RegisteredBackend,
-  type Registry,
-  type Tokenizer,
-  type TokenizerFactory,
-  fileError,
-  instantiateBackend,
-  isCodexError,
-} from '@codex-ml/core';
+import {Backends, CodexError, ExitCode, type Tokenizer, type TokenizerFactory, fileError, isCodexError} from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 
 /** tokenizer.json format versions this loader accepts (Hugging Face writes "1.0"). */
 const SUPPORTED_VERSIONS = ['1.0'];
@@ -28,12 +19,21 @@ export interface LoadedTokenizer {
  * Loads tokenizer.json files with whichever registered tokenizer backend handles the file's model type
  * (`model.type`), so a file decides its backend, not config. The document is checked before any backend sees
  * it: valid JSON, a known format version, no `__proto__` key anywhere (a prototype-pollution vector in code
- * that copies keys into plain objects).
+ * that copies keys into plain objects). Backends come through `Backends`, each with its own config block.
  */
+@injectable()
 export class TokenizerLoader {
-  readonly #factories = new Map<string, TokenizerFactory>();
+  constructor(@inject(Backends) private readonly backends: Backends) {}
 
-  constructor(private readonly registry: Registry) {}
+  /** The tokenizer a command works with: a tokenizer.json file or a shipped vocabulary, exactly one. */
+  async loadChosen(choice: {readonly file?: string | undefined; readonly pretrained?: string | undefined}): Promise<LoadedTokenizer> {
+    if (choice.file !== undefined && choice.pretrained === undefined) return await this.loadFile(choice.file);
+    if (choice.pretrained !== undefined && choice.file === undefined) return await this.loadPretrained(choice.pretrained);
+    throw new CodexError('E_USAGE', 'pass exactly one of --tokenizer FILE and --tiktoken NAME', {
+      hint: 'for example --tokenizer tok/tokenizer.json or --tiktoken gpt2',
+      exitCode: ExitCode.usage,
+    });
+  }
 
   async loadFile(path: string): Promise<LoadedTokenizer> {
     const info = await stat(path).catch((error: unknown) => {
@@ -75,16 +75,11 @@ export class TokenizerLoader {
     return {tokenizer: await found.factory.loadPretrained(name), backend: found.name, source: `pretrained:${name}`};
   }
 
-  /** Every registered tokenizer backend, loaded once, in name order. */
+  /** Every registered tokenizer backend, loaded once per command, in name order. */
   async factories(): Promise<Array<{name: string; factory: TokenizerFactory}>> {
     const out: Array<{name: string; factory: TokenizerFactory}> = [];
-    for (const backend of this.registry.list('tokenizer')) {
-      let factory = this.#factories.get(backend.name);
-      if (!factory) {
-        factory = await instantiateBackend(backend as RegisteredBackend<'tokenizer'>);
-        this.#factories.set(backend.name, factory);
-      }
-      out.push({name: backend.name, factory});
+    for (const name of this.backends.names('tokenizer')) {
+      out.push({name, factory: await this.backends.open('tokenizer', name, `tokenizer backend ${name}`)});
     }
     return out;
   }

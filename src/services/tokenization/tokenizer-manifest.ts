@@ -1,16 +1,9 @@
-import {type Checksum, CodexError, ExitCode, isRunId, parseChecksum} from '@codex-ml/core';
+import {type Checksum, CodexError, ExitCode, isRunId, parseChecksum, type Artifact} from '@codex-ml/core';
 import type {CorpusDrift} from './corpus-source.js';
 import type {TokenizerTrainingConfig} from './tokenizer-settings.js';
 
 export const TOKENIZER_MANIFEST_KIND = 'tokenizer';
 export const TOKENIZER_MANIFEST_VERSION = 1;
-
-/** A file a run produced, relative to its run directory. */
-export interface ManifestArtifact {
-  readonly path: string;
-  readonly checksum: Checksum;
-  readonly bytes: number;
-}
 
 /** A corpus file as recorded: its stable id (not where it happened to live) and checksum. */
 export interface ManifestInputFile {
@@ -46,7 +39,7 @@ export type TokenizerManifest = {
   readonly corpus: {readonly files: number; readonly bytes: number; readonly lines: number};
   readonly datasetIds: readonly string[];
   readonly drift: readonly CorpusDrift[];
-  readonly artifacts: readonly ManifestArtifact[];
+  readonly artifacts: readonly Artifact[];
   readonly files: readonly ManifestInputFile[];
   /** The seal over everything above (see manifest-seal.ts); absent in manifests of older versions. */
   readonly integrity?: Checksum;

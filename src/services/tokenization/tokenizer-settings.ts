@@ -1,20 +1,15 @@
-import {CodexError, ExitCode, type ResolvedConfig} from '@codex-ml/core';
+import {CodexError, ExitCode, type InvalidUtf8Policy, type ResolvedConfig, backendConfigBlock} from '@codex-ml/core';
 
 /** What shapes a trained tokenizer: the part of the config the cache key and the manifest record. */
 export interface TokenizerTrainingConfig {
   readonly model: string;
-  /** Empty = the model's default. */
-  readonly normalizer: readonly string[];
-  /** null = the model's default. */
-  readonly preTokenizer: string | null;
-  /** null = the model's default. */
-  readonly postProcessor: string | null;
   readonly vocabSize: number;
   readonly minFrequency: number;
   readonly limitAlphabet: number | null;
   /** Empty = the model's default. */
   readonly specialTokens: readonly string[];
-  readonly trainer: Readonly<Record<string, unknown>>;
+  /** The backend's own keys (`tokenizer.<model>.*`: pipeline stages, trainer parameters), as it received them. */
+  readonly options: Readonly<Record<string, unknown>>;
 }
 
 /** Everything `tokenizer:train` needs from config. */
@@ -22,6 +17,8 @@ export interface TokenizerTrainingSettings {
   readonly training: TokenizerTrainingConfig;
   readonly inputs: readonly string[];
   readonly trainSplit: string;
+  /** Invalid UTF-8 in corpus files (`tokenizer.dataset.onInvalidUtf8`); data runs decode as they recorded. */
+  readonly onInvalidUtf8: InvalidUtf8Policy;
   readonly runsDir: string;
   readonly cacheDir: string;
 }
@@ -40,30 +37,20 @@ export function readTrainingSettings(config: ResolvedConfig): TokenizerTrainingS
     );
   }
   const cacheDir = config.get<string>('tokenizer.cache.dir');
+  const model = config.get<string>('tokenizer.model');
   return {
     training: {
-      model: config.get<string>('tokenizer.model'),
-      normalizer: config.get<string[]>('tokenizer.normalizer'),
-      preTokenizer: config.get<string | null>('tokenizer.preTokenizer'),
-      postProcessor: config.get<string | null>('tokenizer.postProcessor'),
+      model,
       vocabSize: config.get<number>('tokenizer.vocabSize'),
       minFrequency: config.get<number>('tokenizer.minFrequency'),
       limitAlphabet,
       specialTokens: config.get<string[]>('tokenizer.specialTokens'),
-      trainer: config.get<Record<string, unknown>>('tokenizer.trainer'),
+      options: config.section(backendConfigBlock('tokenizer', model)),
     },
     inputs: config.get<string[]>('tokenizer.dataset.inputs'),
     trainSplit: config.get<string>('tokenizer.dataset.trainSplit'),
+    onInvalidUtf8: config.get<InvalidUtf8Policy>('tokenizer.dataset.onInvalidUtf8'),
     runsDir: config.get<string>('runs.dir'),
     cacheDir: cacheDir !== '' ? cacheDir : `${config.get<string>('cache.dir')}/tokenizers`,
   };
-}
-
-/** The pipeline choices handed to a trainer; keys left out mean "the model's default". */
-export function pipelineOptions(training: TokenizerTrainingConfig): Record<string, unknown> {
-  const pipeline: Record<string, unknown> = {};
-  if (training.normalizer.length > 0) pipeline.normalizer = training.normalizer.filter((stage) => stage !== 'none');
-  if (training.preTokenizer !== null) pipeline.preTokenizer = training.preTokenizer;
-  if (training.postProcessor !== null) pipeline.postProcessor = training.postProcessor;
-  return pipeline;
 }

@@ -2,29 +2,47 @@ import {readFile, rm} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {
   type Checksum,
-  type Hasher,
   type InvalidUtf8Policy,
-  type ManifestStore,
+  CodexError,
+  ExitCode,
+  Hasher,
+  ManifestStore,
   type ProgressSink,
   RunDirectory,
+  type Shard,
   prepareRunsDir,
-  type Tokenizer,
+  Tokenizer,
   type TokenizerFactory,
   type TokenizerTrainOptions,
+  backendOf,
+  canonicalJson,
+  checksumOf,
+  formatShard,
+  shardOfId,
+  utf8,
   writeFileAtomic,
 } from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {pausePoint} from '../pause-point.js';
 import {InputLeases} from '../runs/input-leases.js';
 import {sealManifest} from '../runs/manifest-seal.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
-import {canonicalDigest, digestBytes} from './canonical-digest.js';
-import type {CorpusResolver} from './corpus-resolver.js';
+import {CorpusResolver} from './corpus-resolver.js';
 import type {CorpusDrift, CorpusSource} from './corpus-source.js';
 import {type CorpusReadStats, readCorpusLines} from './corpus-text-reader.js';
+import {FileChecksummer} from './file-checksummer.js';
 import {hfTokenizerFiles} from './hf-tokenizer-files.js';
-import type {TokenizerCache} from './tokenizer-cache.js';
+import {TokenizerCache} from './tokenizer-cache.js';
 import {TOKENIZER_MANIFEST_KIND, TOKENIZER_MANIFEST_VERSION, type TokenizerManifest} from './tokenizer-manifest.js';
-import {type TokenizerTrainingSettings, pipelineOptions} from './tokenizer-settings.js';
+import type {TokenizerTrainingConfig, TokenizerTrainingSettings} from './tokenizer-settings.js';
+import {
+  type CountedCorpus,
+  type CountingSettings,
+  type LoadedWordCounts,
+  buildWordCounts,
+  mergeWordCounts,
+  writeWordCounts,
+} from './word-count-partial.js';
 
 /** The artifact's name inside its run directory and inside `--out`. */
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -39,8 +57,6 @@ export interface TrainTokenizerRequest {
   readonly allowDrift?: boolean;
   /** Also write the tokenizer to `<out>/`: tokenizer.json, tokenizer_config.json, special_tokens_map.json. */
   readonly out?: string;
-  /** Invalid UTF-8 in corpus files (default `error`); part of the cache key when not the default. */
-  readonly onInvalidUtf8?: InvalidUtf8Policy;
 }
 
 /** Hooks for progress and notices; all optional, none required for correctness. */
@@ -68,9 +84,43 @@ export interface TrainTokenizerResult {
   readonly drift: readonly CorpusDrift[];
 }
 
-/** The backend that trains: its factory and where it came from (recorded in the manifest and the cache key). */
-export interface TrainingBackend {
-  readonly factory: TokenizerFactory;
+/** `tokenizer:count --shard i/n --out FILE`. */
+export interface CountWordsRequest {
+  readonly settings: TokenizerTrainingSettings;
+  readonly allowDrift?: boolean;
+  readonly shard: Shard;
+  /** Where the partial is written. */
+  readonly out: string;
+}
+
+export interface CountWordsResult {
+  /** Absolute path of the partial written. */
+  readonly partial: string;
+  /** Its content address. */
+  readonly id: Checksum;
+  /** Shared by every shard of the same count. */
+  readonly job: Checksum;
+  /** `i/n`. */
+  readonly shard: string;
+  /** Files and record sets this shard read, and what they held. */
+  readonly sources: number;
+  readonly bytes: number;
+  readonly lines: number;
+  /** Distinct words counted. */
+  readonly words: number;
+}
+
+/** What a training run trains on: the corpus it records, and how to get the tokenizer from it. */
+interface TrainingSource {
+  readonly corpus: Omit<CountedCorpus, 'digest'>;
+  train(
+    options: TokenizerTrainOptions,
+    progress: ProgressSink | undefined,
+  ): Promise<{tokenizer: Tokenizer; read: {bytes: number; lines: number}}>;
+}
+
+/** The backend that trains and where it came from (recorded in the manifest and the cache key). */
+interface TrainingBackend {
   readonly name: string;
   readonly plugin: string;
   readonly version: string;
@@ -80,34 +130,160 @@ export interface TrainingBackend {
  * Trains a tokenizer with provenance: assemble and verify the corpus, look the (data, config) key up in the
  * cache, train only on a miss (or when forced), then write the artifact, the run manifest and the cache entry.
  */
+@injectable()
 export class TokenizerTrainingService {
+  readonly #backend: TrainingBackend;
+  readonly #hasherFor: (algorithm: string) => Promise<Hasher>;
+
   constructor(
-    private readonly hasher: Hasher,
-    private readonly backend: TrainingBackend,
-    private readonly resolver: CorpusResolver,
-    private readonly cache: TokenizerCache,
-    private readonly store: ManifestStore,
-    private readonly hasherFor: (algorithm: string) => Promise<Hasher>,
-  ) {}
+    @inject(Hasher) private readonly hasher: Hasher,
+    @inject(Tokenizer) private readonly factory: TokenizerFactory,
+    @inject(CorpusResolver) private readonly resolver: CorpusResolver,
+    @inject(FileChecksummer) checksummer: FileChecksummer,
+    @inject(ManifestStore) private readonly store: ManifestStore,
+  ) {
+    const backend = backendOf<'tokenizer'>(factory)?.backend;
+    this.#backend = {
+      name: backend?.name ?? factory.modelType,
+      plugin: backend?.plugin ?? 'unknown',
+      version: backend?.version ?? 'unknown',
+    };
+    this.#hasherFor = (algorithm) => checksummer.hasherFor(algorithm);
+  }
 
   async train(request: TrainTokenizerRequest, observer: TrainingObserver = {}): Promise<TrainTokenizerResult> {
-    // An unusable runs directory is refused before the corpus is read.
+    return await this.#leased(request, () => this.#train(request, observer));
+  }
+
+  async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
+    const cache = this.#cache(request.settings);
+    const corpus = await this.#resolve(request, observer);
+    const configDigest = digestOfTraining(this.hasher, request.settings);
+    const cacheKey = cache.key({corpus: cache.corpusDigest(corpus), configDigest, backend: this.#backendIdentity});
+    const source: TrainingSource = {
+      corpus: this.#described(corpus),
+      train: async (options, progress) => {
+        const stats: CorpusReadStats = {lines: 0, bytes: 0};
+        // Pipeline stages and trainer parameters: the backend's own config block, which it was created with.
+        const tokenizer = await this.factory.train(
+          this.#lines(corpus, stats, progress, false, request.settings.onInvalidUtf8),
+          options,
+          progress,
+        );
+        progress?.finish('read');
+        return {tokenizer, read: stats};
+      },
+    };
+    return await this.#trainCached(request, cache, cacheKey, configDigest, source, observer);
+  }
+
+  /**
+   * One shard of the word counting that training starts with: resolves (and verifies) the whole corpus, reads
+   * only the shard's share — files by a stable hash of their id, records of a split by position — and writes
+   * the backend's word counts, with the settings that cut the words, as a partial to `out` (atomically).
+   */
+  async countShard(request: CountWordsRequest, observer: TrainingObserver = {}): Promise<CountWordsResult> {
+    return await this.#leased(request, () => this.#countShard(request, observer));
+  }
+
+  async #countShard(request: CountWordsRequest, observer: TrainingObserver): Promise<CountWordsResult> {
+    const factory = this.#countingFactory();
+    const cache = this.#cache(request.settings);
+    const corpus = await this.#resolve(request, observer);
+    const mine = shardOfCorpus(corpus, request.shard);
+    const stats: CorpusReadStats = {lines: 0, bytes: 0};
+    const words = await factory.countWords(
+      this.#lines(mine, stats, observer.progress, true, request.settings.onInvalidUtf8),
+      this.#trainOptions(request.settings.training),
+    );
+    observer.progress?.finish('read');
+    const counts = buildWordCounts(
+      countingSettings(request.settings.training),
+      {...this.#described(corpus), digest: cache.corpusDigest(corpus)},
+      request.shard,
+      {bytes: stats.bytes, lines: stats.lines},
+      words,
+    );
+    const path = resolve(request.out);
+    await writeWordCounts(path, counts);
+    return {
+      partial: path,
+      id: counts.id,
+      job: counts.job,
+      shard: formatShard(request.shard),
+      sources: mine.files.length + mine.records.length,
+      bytes: stats.bytes,
+      lines: stats.lines,
+      words: counts.words.length,
+    };
+  }
+
+  /**
+   * Trains on word-count partials (`tokenizer:train --from-counts`): they must be every shard of one count, made
+   * with this training's normalizer and pre-tokenizer. The tokenizer, its run and its cache entry are the ones
+   * training on the corpus itself gives.
+   */
+  async trainFromCounts(
+    request: TrainTokenizerRequest,
+    partials: readonly LoadedWordCounts[],
+    observer: TrainingObserver = {},
+  ): Promise<TrainTokenizerResult> {
+    const factory = this.#countingFactory();
+    const cache = this.#cache(request.settings);
+    const merged = mergeWordCounts(partials, countingSettings(request.settings.training));
+    const configDigest = digestOfTraining(this.hasher, request.settings);
+    const cacheKey = cache.key({corpus: merged.corpus.digest, configDigest, backend: this.#backendIdentity});
+    const source: TrainingSource = {
+      corpus: merged.corpus,
+      train: async (options, progress) => ({tokenizer: await factory.trainFromCounts(merged.words, options, progress), read: merged.read}),
+    };
+    return await this.#trainCached(request, cache, cacheKey, configDigest, source, observer);
+  }
+
+  /**
+   * An unusable runs directory is refused before the corpus is read, and data runs read are leased before they
+   * are read, so runs:gc cannot remove them meanwhile.
+   */
+  async #leased<T>(request: {settings: TokenizerTrainingSettings}, body: () => Promise<T>): Promise<T> {
     await prepareRunsDir(request.settings.runsDir, 'runs.dir', {create: false});
-    // Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
     const leases = await InputLeases.take(request.settings.inputs, request.settings.runsDir);
     try {
-      return await this.#train(request, observer);
+      return await body();
     } finally {
       await leases.release();
     }
   }
 
-  async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
+  #cache(settings: TokenizerTrainingSettings): TokenizerCache {
+    return new TokenizerCache(settings.cacheDir, settings.runsDir, this.hasher, this.#hasherFor);
+  }
+
+  get #backendIdentity(): {plugin: string; version: string} {
+    return {plugin: this.#backend.plugin, version: this.#backend.version};
+  }
+
+  #countingFactory(): Required<Pick<TokenizerFactory, 'countWords' | 'trainFromCounts'>> {
+    const {factory} = this;
+    if (!factory.countWords || !factory.trainFromCounts) {
+      throw new CodexError(
+        'E_TOKENIZER',
+        `tokenizer backend ${this.#backend.name} (${this.#backend.plugin}) cannot train from word counts`,
+        {
+          hint: 'train on the corpus itself, or choose a backend that counts words (bpe, wordpiece)',
+          exitCode: ExitCode.config,
+        },
+      );
+    }
+    return {countWords: factory.countWords.bind(factory), trainFromCounts: factory.trainFromCounts.bind(factory)};
+  }
+
+  async #resolve(request: {settings: TokenizerTrainingSettings; allowDrift?: boolean}, observer: TrainingObserver): Promise<CorpusSource> {
     const {settings} = request;
     const progress = observer.progress;
     let hashed = 0;
     const corpus = await this.resolver.resolve(settings.inputs, {
       split: settings.trainSplit,
+      runsDir: settings.runsDir,
       allowDrift: request.allowDrift,
       onDrift: (drift) =>
         observer.notice?.(`drift accepted: data run ${drift.runId} item ${drift.id}: expected ${drift.expected}, found ${drift.actual}`),
@@ -119,25 +295,77 @@ export class TokenizerTrainingService {
       },
     });
     progress?.finish('checksum');
-    const policy = request.onInvalidUtf8 ?? 'error';
-    const configDigest = canonicalDigest(
-      this.hasher,
-      policy === 'error' ? settings.training : {...settings.training, onInvalidUtf8: policy},
+    return corpus;
+  }
+
+  /** The corpus as the manifest records it. */
+  #described(corpus: CorpusSource): Omit<CountedCorpus, 'digest'> {
+    return {
+      files: [
+        ...corpus.files.map((file) => ({id: file.id, datasetId: file.datasetId, checksum: file.checksum, bytes: file.bytes})),
+        ...corpus.records.map((set) => ({id: set.id, datasetId: set.datasetId, checksum: set.checksum, bytes: set.bytes})),
+      ],
+      datasetIds: corpus.datasetIds,
+      parents: corpus.parents,
+      drift: corpus.drift,
+    };
+  }
+
+  #lines(
+    corpus: Pick<CorpusSource, 'files' | 'records'>,
+    stats: CorpusReadStats,
+    progress: ProgressSink | undefined,
+    allowEmpty: boolean,
+    onInvalidUtf8: InvalidUtf8Policy,
+  ): AsyncIterable<string> {
+    const totalBytes = corpus.files.reduce((sum, file) => sum + file.bytes, 0) + corpus.records.reduce((sum, set) => sum + set.bytes, 0);
+    progress?.start('read', totalBytes);
+    let reported = 0;
+    return readCorpusLines(
+      corpus,
+      {
+        hasherFor: this.#hasherFor,
+        allowEmpty,
+        onInvalidUtf8,
+        onBytes: (bytes) => {
+          progress?.advance('read', bytes - reported);
+          reported = bytes;
+        },
+      },
+      stats,
     );
-    const backendIdentity = {plugin: this.backend.plugin, version: this.backend.version};
-    const cacheKey = this.cache.key({corpus, configDigest, backend: backendIdentity});
-    const keyLock = await this.cache.lock(cacheKey);
+  }
+
+  #trainOptions(training: TokenizerTrainingSettings['training']): TokenizerTrainOptions {
+    return {
+      vocabSize: training.vocabSize,
+      minFrequency: training.minFrequency,
+      specialTokens:
+        training.specialTokens.length > 0 ? training.specialTokens : (this.factory.defaultSpecialTokens ?? FALLBACK_SPECIAL_TOKENS),
+      limitAlphabet: training.limitAlphabet ?? undefined,
+    };
+  }
+
+  async #trainCached(
+    request: TrainTokenizerRequest,
+    cache: TokenizerCache,
+    cacheKey: Checksum,
+    configDigest: Checksum,
+    source: TrainingSource,
+    observer: TrainingObserver,
+  ): Promise<TrainTokenizerResult> {
+    const keyLock = await cache.lock(cacheKey);
     try {
       if (!request.force) {
-        const found = await this.cache.lookup(cacheKey);
+        const found = await cache.lookup(cacheKey);
         if (found.status === 'hit') {
           observer.notice?.(`cache hit: tokenizer of run ${found.manifest.runId} (same data and config); --force retrains`);
           const out = request.out ? await this.#copyOut(request.out, found.artifact) : null;
-          return this.#result(found.manifest, true, found.artifact, out, this.cache.entryPath(cacheKey));
+          return this.#result(found.manifest, true, found.artifact, out, cache.entryPath(cacheKey));
         }
         if (found.status === 'stale') observer.notice?.(`cache entry is stale and will be rebuilt: ${found.reason}`);
       }
-      return await this.#trainFresh(request, corpus, cacheKey, configDigest, observer);
+      return await this.#trainFresh(request, cache, cacheKey, configDigest, source, observer);
     } finally {
       await keyLock.release();
     }
@@ -145,49 +373,22 @@ export class TokenizerTrainingService {
 
   async #trainFresh(
     request: TrainTokenizerRequest,
-    corpus: CorpusSource,
+    cache: TokenizerCache,
     cacheKey: Checksum,
     configDigest: Checksum,
+    source: TrainingSource,
     observer: TrainingObserver,
   ): Promise<TrainTokenizerResult> {
     const {training} = request.settings;
     const run = await RunDirectory.create(request.settings.runsDir, {discardIfUnfinished: true});
     try {
-      const stats: CorpusReadStats = {lines: 0, bytes: 0};
-      const totalBytes = corpus.files.reduce((sum, file) => sum + file.bytes, 0) + corpus.records.reduce((sum, set) => sum + set.bytes, 0);
-      const progress = observer.progress;
-      progress?.start('read', totalBytes);
-      let reported = 0;
-      const lines = readCorpusLines(
-        corpus,
-        {
-          hasherFor: this.hasherFor,
-          onInvalidUtf8: request.onInvalidUtf8,
-          onBytes: (bytes) => {
-            progress?.advance('read', bytes - reported);
-            reported = bytes;
-          },
-        },
-        stats,
-      );
-      const options: TokenizerTrainOptions = {
-        vocabSize: training.vocabSize,
-        minFrequency: training.minFrequency,
-        specialTokens:
-          training.specialTokens.length > 0
-            ? training.specialTokens
-            : (this.backend.factory.defaultSpecialTokens ?? FALLBACK_SPECIAL_TOKENS),
-        limitAlphabet: training.limitAlphabet ?? undefined,
-        pipeline: pipelineOptions(training),
-        params: training.trainer,
-      };
       await pausePoint('tokenizer:train');
-      const tokenizer = await this.backend.factory.train(lines, options, progress);
-      progress?.finish('read');
-      const bytes = new TextEncoder().encode(tokenizer.toJSON());
+      const {tokenizer, read} = await source.train(this.#trainOptions(training), observer.progress);
+      const bytes = utf8(tokenizer.toJSON());
       const artifactPath = run.file(TOKENIZER_FILE);
       await writeFileAtomic(artifactPath, bytes);
-      const artifactChecksum = digestBytes(this.hasher, bytes);
+      const artifactChecksum = checksumOf(this.hasher, bytes);
+      const {corpus} = source;
       const manifest: TokenizerManifest = sealManifest({
         schemaVersion: TOKENIZER_MANIFEST_VERSION,
         kind: TOKENIZER_MANIFEST_KIND,
@@ -199,21 +400,18 @@ export class TokenizerTrainingService {
         artifactChecksum,
         modelType: tokenizer.modelType,
         vocabSize: tokenizer.vocabSize,
-        backend: {name: this.backend.name, plugin: this.backend.plugin, version: this.backend.version},
+        backend: this.#backend,
         config: training,
-        corpus: {files: corpus.files.length + corpus.records.length, bytes: stats.bytes, lines: stats.lines},
+        corpus: {files: corpus.files.length, bytes: read.bytes, lines: read.lines},
         datasetIds: corpus.datasetIds,
         drift: corpus.drift,
         artifacts: [{path: TOKENIZER_FILE, checksum: artifactChecksum, bytes: bytes.length}],
-        files: [
-          ...corpus.files.map((file) => ({id: file.id, datasetId: file.datasetId, checksum: file.checksum, bytes: file.bytes})),
-          ...corpus.records.map((set) => ({id: set.id, datasetId: set.datasetId, checksum: set.checksum, bytes: set.bytes})),
-        ],
+        files: corpus.files,
       } satisfies TokenizerManifest);
       // The run directory holds its manifest whatever the store, like every other run kind.
       if (this.store.name !== 'fs') await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       await this.store.put(manifest);
-      const entry = await this.cache.record(manifest);
+      const entry = await cache.record(manifest);
       const out = request.out ? await this.#writeOut(request.out, bytes, tokenizer) : null;
       return this.#result(manifest, false, artifactPath, out, entry);
     } catch (error) {
@@ -228,7 +426,7 @@ export class TokenizerTrainingService {
 
   async #copyOut(out: string, artifact: string): Promise<string> {
     const bytes = await readFile(artifact);
-    return this.#writeOut(out, bytes, this.backend.factory.load(bytes.toString('utf8'), artifact));
+    return this.#writeOut(out, bytes, this.factory.load(bytes.toString('utf8'), artifact));
   }
 
   /** `<out>/tokenizer.json` plus the two files Hugging Face's `save_pretrained` writes beside it. */
@@ -253,4 +451,39 @@ export class TokenizerTrainingService {
       drift: manifest.drift,
     };
   }
+}
+
+/**
+ * The settings that cut a corpus into words, as the partials record them: the model and its normalizer and
+ * pre-tokenizer keys (`tokenizer.<model>.*`; absent = the model's default).
+ */
+export function countingSettings(training: TokenizerTrainingConfig): CountingSettings {
+  return {
+    'tokenizer.model': training.model,
+    [`tokenizer.${training.model}.normalizer`]: training.options.normalizer ?? [],
+    [`tokenizer.${training.model}.preTokenizer`]: training.options.preTokenizer ?? null,
+  };
+}
+
+/**
+ * A shard's share of a corpus: files whose id falls in the shard (`shardOfId`), and every n-th text of each
+ * record set (a set's texts come in a fixed order, sorted by record id).
+ */
+function shardOfCorpus(corpus: CorpusSource, shard: Shard): Pick<CorpusSource, 'files' | 'records'> {
+  return {
+    files: corpus.files.filter((file) => shardOfId(file.id, shard.count) === shard.index),
+    records: corpus.records.map((set) => ({
+      ...set,
+      texts: async function* () {
+        let index = 0;
+        for await (const text of set.texts()) if (index++ % shard.count === shard.index) yield text;
+      },
+    })),
+  };
+}
+
+/** Digest of what shapes the tokenizer: the training config, and the invalid-UTF-8 policy when not the default. */
+function digestOfTraining(hasher: Hasher, settings: TokenizerTrainingSettings): Checksum {
+  const {training, onInvalidUtf8} = settings;
+  return checksumOf(hasher, canonicalJson(onInvalidUtf8 === 'error' ? training : {...training, onInvalidUtf8}));
 }

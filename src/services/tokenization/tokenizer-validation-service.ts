@@ -1,16 +1,24 @@
-import type {Hasher, Tokenizer} from '@codex-ml/core';
-import type {CorpusSource} from './corpus-source.js';
+import {type Tokenizer, utf8} from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
+import {CorpusResolver} from './corpus-resolver.js';
 import {type CorpusReadStats, readCorpusLines} from './corpus-text-reader.js';
+import {FileChecksummer} from './file-checksummer.js';
+import {TokenizerLoader} from './tokenizer-loader.js';
 
 export interface ValidationRequest {
-  readonly tokenizer: Tokenizer;
-  readonly corpus: CorpusSource;
+  /** tokenizer.json to check. */
+  readonly tokenizer: string;
+  /** Files, folders or data run ids; data runs give `split`. */
+  readonly inputs: readonly string[];
+  readonly split: string;
+  readonly runsDir: string;
   /** Expected special tokens in id order; empty = the tokenizer's own, which must hold ids 0..k-1. */
   readonly specialTokens: readonly string[];
   readonly maxUnknownRate: number;
   /** Stop after this many lines (0 = all). */
   readonly maxLines: number;
-  readonly hasherFor: (algorithm: string) => Promise<Hasher>;
+  /** Checksumming progress: (bytes done, total). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface SpecialTokenCheck {
@@ -28,7 +36,10 @@ export interface RoundTripFailure {
   readonly actual: string;
 }
 
+/** What `tokenizer:validate` returns (also under `--json`). */
 export interface ValidationReport {
+  /** The tokenizer file checked. */
+  readonly tokenizer: string;
   readonly ok: boolean;
   /** One sentence per failed check. */
   readonly failures: readonly string[];
@@ -62,11 +73,24 @@ const WHITESPACE = /\s+/g;
 /**
  * Checks a tokenizer against held-out text: special tokens at their ids, `decode(encode(x)) === normalize(x)`
  * for every line without an unknown token (whitespace aside for models with an unknown token), the
- * unknown-token rate under a bound; reports compression (tokens per word, bytes per token).
+ * unknown-token rate under a bound; reports compression (tokens per word, bytes per token). The text is read
+ * only after its files were checksummed (and, for data runs, verified against their manifest).
  */
+@injectable()
 export class TokenizerValidationService {
+  constructor(
+    @inject(TokenizerLoader) private readonly loader: TokenizerLoader,
+    @inject(CorpusResolver) private readonly resolver: CorpusResolver,
+    @inject(FileChecksummer) private readonly checksummer: FileChecksummer,
+  ) {}
+
   async validate(request: ValidationRequest): Promise<ValidationReport> {
-    const {tokenizer} = request;
+    const {tokenizer, source} = await this.loader.loadFile(request.tokenizer);
+    const corpus = await this.resolver.resolve(request.inputs, {
+      split: request.split,
+      runsDir: request.runsDir,
+      onProgress: request.onProgress,
+    });
     const specialTokens = checkSpecialTokens(tokenizer, request.specialTokens);
     const unkToken = tokenizer.specialTokens.unk;
     const unkId = unkToken === undefined ? undefined : tokenizer.tokenToId(unkToken);
@@ -75,7 +99,6 @@ export class TokenizerValidationService {
     // back the same characters, whitespace aside.
     const mode: RoundTripMode = unkId === undefined ? 'exact' : 'ignoring-whitespace';
     const comparable = mode === 'exact' ? (text: string) => text : (text: string) => text.replace(WHITESPACE, '');
-    const encoder = new TextEncoder();
     const stats: CorpusReadStats = {lines: 0, bytes: 0};
     let lines = 0;
     let words = 0;
@@ -86,10 +109,10 @@ export class TokenizerValidationService {
     let skippedUnknown = 0;
     let failed = 0;
     let firstFailure: RoundTripFailure | null = null;
-    for await (const line of readCorpusLines(request.corpus, {hasherFor: request.hasherFor}, stats)) {
+    for await (const line of readCorpusLines(corpus, {hasherFor: (algorithm) => this.checksummer.hasherFor(algorithm)}, stats)) {
       lines++;
       words += line.match(WORD)?.length ?? 0;
-      bytes += encoder.encode(line).length;
+      bytes += utf8(line).length;
       const {ids} = tokenizer.encode(line, {addSpecialTokens: false});
       tokens += ids.length;
       const unknown = unkId === undefined ? 0 : ids.filter((id) => id === unkId).length;
@@ -120,6 +143,7 @@ export class TokenizerValidationService {
       );
     }
     return {
+      tokenizer: source,
       ok: failures.length === 0,
       failures,
       modelType: tokenizer.modelType,

@@ -1,5 +1,5 @@
 import type {TokenBatch} from '@codex-ml/core';
-import {type RngState, SeededRng} from './seeded-rng.js';
+import {type RandomState, SeededRandom} from '@codex-ml/core';
 
 /** Token ids of one split, as stored in the token cache. */
 export type TokenArray = Uint16Array | Uint32Array;
@@ -13,7 +13,7 @@ export interface SamplerState {
   /** Windows of the current pass already handed out. */
   readonly cursor: number;
   /** RNG state before this pass's shift and shuffle were drawn: replaying it rebuilds the pass. */
-  readonly epochRng: RngState;
+  readonly epochRng: RandomState;
 }
 
 /**
@@ -26,10 +26,10 @@ export class BatchSampler {
   readonly #tokens: TokenArray;
   readonly #batchSize: number;
   readonly #contextLength: number;
-  #rng: SeededRng;
+  #rng: SeededRandom;
   #epoch = 0;
   #cursor = 0;
-  #epochRng: RngState;
+  #epochRng: RandomState;
   #starts: Uint32Array = new Uint32Array(0);
 
   constructor(tokens: TokenArray, options: {readonly batchSize: number; readonly contextLength: number; readonly seed: number}) {
@@ -39,7 +39,7 @@ export class BatchSampler {
     this.#tokens = tokens;
     this.#batchSize = options.batchSize;
     this.#contextLength = options.contextLength;
-    this.#rng = SeededRng.fromSeed(options.seed, 'sampler');
+    this.#rng = new SeededRandom(options.seed, 'sampler');
     this.#epochRng = this.#rng.state;
     this.#startEpoch();
   }
@@ -62,7 +62,7 @@ export class BatchSampler {
     if (state.type !== 'epoch-shuffle' || state.version !== 1 || !Number.isInteger(state.epoch) || state.epoch < 1) {
       throw new RangeError(`unsupported sampler state ${JSON.stringify(state).slice(0, 80)}`);
     }
-    this.#rng = SeededRng.fromState(state.epochRng);
+    this.#rng = SeededRandom.fromState(state.epochRng);
     this.#epoch = state.epoch - 1;
     this.#startEpoch();
     if (!Number.isInteger(state.cursor) || state.cursor < 0 || state.cursor > this.#starts.length) {

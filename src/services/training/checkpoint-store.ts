@@ -1,18 +1,21 @@
-import {randomBytes} from 'node:crypto';
-import {type FileHandle, mkdir, open, readFile, readdir, rename, rm} from 'node:fs/promises';
+import {type FileHandle, open, readFile, readdir, rename, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {
-  type Checksum,
   CodexError,
   ExitCode,
   type Hasher,
   type NamedTensor,
   type OptimizerState,
+  type Checksum,
   errnoCode,
   fileError,
   formatChecksum,
   isCodexError,
   parseChecksum,
+  publishDirectory,
+  tempPathFor,
+  writeFileSynced,
+  type Artifact,
 } from '@codex-ml/core';
 import {pausePoint} from '../pause-point.js';
 
@@ -27,12 +30,6 @@ export interface CheckpointContent {
   readonly trainer: {readonly [key: string]: JsonValue};
 }
 
-export interface CheckpointFileEntry {
-  readonly path: string;
-  readonly checksum: Checksum;
-  readonly bytes: number;
-}
-
 /** `manifest.json` of a checkpoint: written last, so its presence plus matching checksums means complete. */
 export interface CheckpointManifest {
   readonly schemaVersion: 1;
@@ -40,7 +37,7 @@ export interface CheckpointManifest {
   readonly runId: string;
   readonly step: number;
   readonly createdAt: string;
-  readonly files: readonly CheckpointFileEntry[];
+  readonly files: readonly Artifact[];
 }
 
 export interface StoredCheckpoint {
@@ -101,44 +98,39 @@ export class CheckpointStore {
     return `step-${String(step).padStart(9, '0')}`;
   }
 
-  /** Writes a checkpoint atomically and returns where it landed. */
+  /** Writes a checkpoint atomically (core's `publishDirectory`, manifest last) and returns where it landed. */
   async write(content: CheckpointContent): Promise<StoredCheckpoint> {
     await pausePoint('checkpoint:write');
-    await mkdir(this.directory, {recursive: true}).catch((error: unknown) => {
-      throw fileError(this.directory, error, 'create directory');
-    });
     const name = CheckpointStore.nameOf(content.step);
-    const temp = join(this.directory, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const target = join(this.directory, name);
     try {
-      await mkdir(temp);
-      const {weights, optimizer, state} = encodeCheckpoint(content);
-      const entries: CheckpointFileEntry[] = [];
-      for (const [file, chunks] of [
-        ['weights.bin', weights],
-        ['optimizer.bin', optimizer],
-        ['state.json', [state]],
-      ] as const) {
-        await writeSynced(join(temp, file), chunks);
-        entries.push({path: file, checksum: await this.checksum(chunks), bytes: byteLength(chunks)});
-      }
-      const manifest: CheckpointManifest = {
-        schemaVersion: 1,
-        kind: 'checkpoint',
-        runId: this.runId,
-        step: content.step,
-        createdAt: new Date().toISOString(),
-        files: entries,
-      };
-      await writeSynced(join(temp, 'manifest.json'), [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]);
-      await syncDirectory(temp);
-      await this.beforePublish(name);
-      // A checkpoint of the same step can only be a leftover that failed verification: replace it.
-      await rm(target, {recursive: true, force: true});
-      await rename(temp, target);
-      await syncDirectory(this.directory);
+      // A checkpoint of the same step can only be a leftover that failed verification: it is replaced.
+      await publishDirectory(
+        target,
+        async (temp) => {
+          const {weights, optimizer, state} = encodeCheckpoint(content);
+          const entries: Artifact[] = [];
+          for (const [file, chunks] of [
+            ['weights.bin', weights],
+            ['optimizer.bin', optimizer],
+            ['state.json', [state]],
+          ] as const) {
+            await writeChunksSynced(join(temp, file), chunks);
+            entries.push({path: file, checksum: await this.checksum(chunks), bytes: byteLength(chunks)});
+          }
+          const manifest: CheckpointManifest = {
+            schemaVersion: 1,
+            kind: 'checkpoint',
+            runId: this.runId,
+            step: content.step,
+            createdAt: new Date().toISOString(),
+            files: entries,
+          };
+          await writeFileSynced(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        },
+        {replace: true, beforePublish: () => this.beforePublish(name)},
+      );
     } catch (error) {
-      await rm(temp, {recursive: true, force: true}).catch(() => undefined);
       throw isCodexError(error) ? error : fileError(target, error, 'write checkpoint');
     }
     return {name, path: target, step: content.step};
@@ -228,7 +220,7 @@ export class CheckpointStore {
 
   /** Renamed away first, so a half-deleted directory never carries a checkpoint's name. */
   async remove(name: string): Promise<void> {
-    const trash = join(this.directory, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const trash = tempPathFor(join(this.directory, name));
     try {
       await rename(join(this.directory, name), trash);
     } catch (error) {
@@ -381,7 +373,8 @@ function byteLength(chunks: readonly Uint8Array[]): number {
   return total;
 }
 
-async function writeSynced(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+/** Like core's `writeFileSynced`, for a file given as chunks (one per tensor): never concatenated in memory. */
+async function writeChunksSynced(path: string, chunks: readonly Uint8Array[]): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'wx');
@@ -394,18 +387,6 @@ async function writeSynced(path: string, chunks: readonly Uint8Array[]): Promise
     await handle.sync();
   } finally {
     await handle?.close();
-  }
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on directories; the rename stays atomic there.
-  } finally {
-    await handle.close();
   }
 }
 

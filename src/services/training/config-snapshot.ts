@@ -4,13 +4,13 @@ import {join} from 'node:path';
 import {
   type Checksum,
   CodexError,
+  type ConfigSchema,
   ExitCode,
   type ResolvedConfig,
-  configSchema,
   errnoCode,
   fileError,
+  migrateConfigValues,
   resolveConfig,
-  schemaLeaves,
   writeFileAtomic,
 } from '@codex-ml/core';
 import {RESUMABLE_KEYS} from './training-options.js';
@@ -87,18 +87,18 @@ export async function readSnapshot(runPath: string): Promise<ConfigSnapshot> {
 /**
  * The config a resumed run continues with: the snapshot's, plus `--set` overrides of the keys that only
  * decide how long the run goes on (`RESUMABLE_KEYS`). Any other override would change what the steps compute,
- * so it is refused. Environment variables are not read: the snapshot already holds their effect.
+ * so it is refused. Environment variables are not read: the snapshot already holds their effect. Keys a plugin
+ * moved since the run started are read under their new names (`schema` knows which keys replace which).
  */
-export async function resumeConfig(snapshot: ConfigSnapshot, sets: readonly string[]): Promise<ResolvedConfig> {
+export async function resumeConfig(snapshot: ConfigSnapshot, sets: readonly string[], schema: ConfigSchema): Promise<ResolvedConfig> {
   const directory = await mkdtemp(join(tmpdir(), 'codex-resume-'));
   const file = join(directory, 'config.json');
   try {
     // JSON is YAML: the snapshot's values go through the normal resolution path, schema checks included.
-    const known = new Set(schemaLeaves(configSchema).map(([key]) => key));
-    await writeFile(file, JSON.stringify(pickKnown(snapshot.config, known)));
-    const resolved = resolveConfig({file, env: {}, sets});
-    const original = resolveConfig({file, env: {}});
-    for (const [key] of schemaLeaves(configSchema)) {
+    await writeFile(file, JSON.stringify(migrateConfigValues(snapshot.config, schema)));
+    const resolved = resolveConfig({file, env: {}, sets, schema});
+    const original = resolveConfig({file, env: {}, schema});
+    for (const key of schema.leaves.keys()) {
       if (!key.startsWith('training.') || RESUMABLE_KEYS.includes(key)) continue;
       if (JSON.stringify(resolved.get(key)) !== JSON.stringify(original.get(key))) {
         throw new CodexError(
@@ -115,18 +115,4 @@ export async function resumeConfig(snapshot: ConfigSnapshot, sets: readonly stri
   } finally {
     await rm(directory, {recursive: true, force: true});
   }
-}
-
-/** Keeps only keys the current schema declares (a newer schema may have dropped some). */
-function pickKnown(values: Readonly<Record<string, unknown>>, known: ReadonlySet<string>, prefix = ''): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values)) {
-    const key = prefix ? `${prefix}.${name}` : name;
-    if (known.has(key)) out[name] = value;
-    else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const nested = pickKnown(value as Record<string, unknown>, known, key);
-      if (Object.keys(nested).length > 0) out[name] = nested;
-    }
-  }
-  return out;
 }

@@ -1,12 +1,4 @@
-import {
-  BACKEND_CONFIG_KEYS,
-  CodexError,
-  ExitCode,
-  type Kernel,
-  type OptimizerFactory,
-  instantiateBackend,
-  servedEngine,
-} from '@codex-ml/core';
+import {BACKEND_CONFIG_KEYS, CodexError, ExitCode, type Kernel, type OptimizerFactory, servedEngine} from '@codex-ml/core';
 
 /**
  * Refuses, before any work, an optimizer that serves another engine than `training.engine`: one line naming
@@ -36,9 +28,8 @@ export async function requireOptimizerOfEngine(kernel: Kernel, optimizer: Optimi
 /** Registered optimizers that serve `engine`; loading them is the only way to read what they declare. */
 async function optimizersOf(kernel: Kernel, engine: string): Promise<string[]> {
   const names: string[] = [];
-  for (const name of kernel.registry.names('optimizer')) {
-    const backend = kernel.registry.get('optimizer', name);
-    const factory = backend && (await instantiateBackend(backend).catch(() => undefined));
+  for (const name of kernel.names('optimizer')) {
+    const factory = await kernel.open('optimizer', name, 'training.optimizer.name').catch(() => undefined);
     if (factory && servedEngine(factory) === engine) names.push(name);
   }
   return names;

@@ -1,13 +1,6 @@
 import {readFile, readdir} from 'node:fs/promises';
 import {join, relative, sep} from 'node:path';
-import {type Checksum, type Hasher, fileError, formatChecksum} from '@codex-ml/core';
-
-/** One file of a run, as listed in its manifest (the convention every run kind shares). */
-export interface RunArtifact {
-  readonly path: string;
-  readonly checksum: Checksum;
-  readonly bytes: number;
-}
+import {type Hasher, fileError, type Artifact, checksumOf} from '@codex-ml/core';
 
 /**
  * Lists the files a training run produced, with checksums, sorted by path. Hidden entries (the run lock,
@@ -19,19 +12,17 @@ export class RunArtifacts {
     private readonly hasher: Hasher,
   ) {}
 
-  async list(): Promise<RunArtifact[]> {
+  async list(): Promise<Artifact[]> {
     const files: string[] = [];
     await this.#walk(this.runPath, files);
-    const artifacts: RunArtifact[] = [];
+    const artifacts: Artifact[] = [];
     for (const file of files.sort()) {
       const path = relative(this.runPath, file).split(sep).join('/');
       if (path === 'manifest.json') continue;
       const bytes = await readFile(file).catch((error: unknown) => {
         throw fileError(file, error);
       });
-      const state = this.hasher.create();
-      state.update(bytes);
-      artifacts.push({path, checksum: formatChecksum(this.hasher.algorithm, state.digest()), bytes: bytes.byteLength});
+      artifacts.push({path, checksum: checksumOf(this.hasher, bytes), bytes: bytes.byteLength});
     }
     return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }

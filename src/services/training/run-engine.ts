@@ -1,14 +1,12 @@
-import {Kernel, type ResolvedConfig, type TrainingEngine} from '@codex-ml/core';
-import {engineOptions} from './training-options.js';
+import {BACKEND_CONFIG_KEYS, type Backends, type ResolvedConfig, type TrainingEngine, backendConfigBlock} from '@codex-ml/core';
 
 /**
  * The engine a training run was trained with, selected and configured by the run's own config (its
- * `config.snapshot`), whatever the current config says: weights only load into the model that wrote them.
+ * `config.snapshot`), whatever the current config says: weights only load into the model that wrote them. An
+ * engine other than the configured one, so it comes through `Backends`, created with the run's block.
  */
-export async function bindRunEngine(kernel: Kernel, runConfig: ResolvedConfig): Promise<TrainingEngine> {
-  const runKernel = new Kernel(kernel.registry, runConfig, kernel.container);
-  return await runKernel.bind(
-    'training-engine',
-    engineOptions((key) => runConfig.get(key)),
-  );
+export async function bindRunEngine(backends: Backends, runConfig: ResolvedConfig): Promise<TrainingEngine> {
+  const key = BACKEND_CONFIG_KEYS['training-engine'];
+  const name = runConfig.get<string>(key);
+  return await backends.open('training-engine', name, `${key} of the run`, runConfig.section(backendConfigBlock('training-engine', name)));
 }

@@ -10,10 +10,11 @@ import {
   acquireLock,
   errnoCode,
   fileError,
-  formatChecksum,
   isCodexError,
   newRunId,
   writeFileAtomic,
+  utf8,
+  checksumOf,
 } from '@codex-ml/core';
 import type {TokenArray} from './batch-sampler.js';
 
@@ -93,9 +94,7 @@ export class TokenCache {
     const documents = (split: SplitName) =>
       [...inputs.splits[split]].sort((a, b) => compare(a.id, b.id)).map((document) => [document.id, document.checksum]);
     return this.#digest(
-      new TextEncoder().encode(
-        JSON.stringify({format: FORMAT, tokenizer: inputs.tokenizerChecksum, train: documents('train'), val: documents('val')}),
-      ),
+      utf8(JSON.stringify({format: FORMAT, tokenizer: inputs.tokenizerChecksum, train: documents('train'), val: documents('val')})),
     );
   }
 
@@ -200,9 +199,7 @@ export class TokenCache {
   }
 
   #digest(bytes: Uint8Array): Checksum {
-    const state = this.hasher.create();
-    state.update(bytes);
-    return formatChecksum(this.hasher.algorithm, state.digest());
+    return checksumOf(this.hasher, bytes);
   }
 }
 

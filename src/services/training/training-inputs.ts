@@ -1,15 +1,14 @@
 import {readFile, stat} from 'node:fs/promises';
 import {basename, dirname, join, resolve} from 'node:path';
 import {
+  type Backends,
   type Checksum,
   CodexError,
   ExitCode,
   type Hasher,
-  type Registry,
   type Tokenizer,
+  checksumOf,
   fileError,
-  formatChecksum,
-  instantiateBackend,
   isCodexError,
   isRunId,
 } from '@codex-ml/core';
@@ -32,7 +31,7 @@ export interface TokenizerInput {
  * Loads `training.tokenizer`: a tokenizer.json, the directory holding it, or a tokenizer run id (its file in
  * `<runsDir>/<id>/tokenizer.json`). The backend is the one whose model type matches the file's `model.type`.
  */
-export async function loadTokenizerInput(spec: string, runsDir: string, registry: Registry, hasher: Hasher): Promise<TokenizerInput> {
+export async function loadTokenizerInput(spec: string, runsDir: string, backends: Backends, hasher: Hasher): Promise<TokenizerInput> {
   let path = isRunId(spec) ? join(runsDir, spec, 'tokenizer.json') : resolve(spec);
   const info = await stat(path).catch((error: unknown) => {
     throw configInputError('training.tokenizer', spec, fileError(path, error).message);
@@ -48,15 +47,13 @@ export async function loadTokenizerInput(spec: string, runsDir: string, registry
     throw configInputError('training.tokenizer', spec, `${path} is not JSON`);
   }
   // The loader checks the document (version, forbidden keys) and picks the backend from its model type.
-  const {tokenizer} = await new TokenizerLoader(registry).loadFile(path);
-  const state = hasher.create();
-  state.update(bytes);
+  const {tokenizer} = await new TokenizerLoader(backends).loadFile(path);
   const maxLength = document.truncation?.max_length;
   const directory = basename(dirname(path));
   return {
     path,
     tokenizer,
-    checksum: formatChecksum(hasher.algorithm, state.digest()),
+    checksum: checksumOf(hasher, bytes),
     runId: isRunId(directory) ? directory : null,
     maxLength: typeof maxLength === 'number' && maxLength > 0 ? maxLength : null,
   };
@@ -79,7 +76,8 @@ export interface DataInputOptions {
   readonly cacheDir: string;
   readonly trainSplit: string;
   readonly valSplit: string;
-  readonly registry: Registry;
+  /** Opens the hasher that wrote the data run's checksums. */
+  readonly backends: Backends;
 }
 
 /**
@@ -96,17 +94,7 @@ export async function resolveDataInput(spec: string, options: DataInputOptions):
   const {manifest} = reader;
   const train = await reader.split(options.trainSplit);
   const val = await reader.split(options.valSplit);
-  const backend = options.registry.require(
-    'hasher',
-    manifest.hasher.name,
-    `data run ${manifest.runId} (checksummed with ${manifest.hasher.name})`,
-  );
-  const verification = await new VerifyDataService(await instantiateBackend(backend)).verify({
-    data: reader,
-    cacheDir: options.cacheDir,
-    useCache: true,
-    hasherBackend: backend,
-  });
+  const verification = await new VerifyDataService(options.backends).verify({data: reader, cacheDir: options.cacheDir, useCache: true});
   const used = new Map([...train, ...val].map((item) => [item.id, item]));
   const drifted = [...verification.changed, ...verification.missing].filter((id) => used.has(id)).sort();
   if (drifted.length > 0) {

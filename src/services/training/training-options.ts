@@ -1,4 +1,4 @@
-import {type BackendOptions, CodexError, ExitCode, type OptimizerOptions} from '@codex-ml/core';
+import {CodexError, ExitCode, type OptimizerOptions} from '@codex-ml/core';
 
 /** Reads one dotted config key (a `ResolvedConfig.get`, or a lookup into a config snapshot). */
 export type ConfigLookup = <T>(key: string) => T;
@@ -69,19 +69,9 @@ export function requireInputs(options: RunnerOptions): void {
 }
 
 /**
- * The engine's create options: the `training` section, in which each engine reads its own keys (the tfjs
- * engine `backend` and `model.*`). Vocabulary, context length and seed reach it with each model's spec.
+ * What `OptimizerFactory.create` receives: the peak rate and weight decay every optimizer shares. Each
+ * optimizer's own coefficients (Adam's betas) are its config block, which it was created with.
  */
-export function engineOptions(get: ConfigLookup): BackendOptions {
-  return {...get<Record<string, unknown>>('training')};
-}
-
-/** What `OptimizerFactory.create` receives: the peak rate, weight decay and the optimizers' own coefficients. */
 export function optimizerOptions(get: ConfigLookup): OptimizerOptions {
-  const number = (key: string) => get<number>(`training.optimizer.${key}`);
-  return {
-    learningRate: number('learningRate'),
-    weightDecay: number('weightDecay'),
-    params: {beta1: number('beta1'), beta2: number('beta2'), epsilon: number('epsilon'), momentum: number('momentum')},
-  };
+  return {learningRate: get<number>('training.optimizer.learningRate'), weightDecay: get<number>('training.optimizer.weightDecay')};
 }

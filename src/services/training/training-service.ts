@@ -14,16 +14,15 @@ import {
   RunDirectory,
   prepareRunsDir,
   type TrainingEngine,
-  instantiateBackend,
+  canonicalJson,
+  checksumOf,
   isRunId,
   listRunIds,
 } from '@codex-ml/core';
 import {pausePoint} from '../pause-point.js';
 import {clearRunFailure, markRunFailed} from '../runs/failed-run.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
-import {manifestStoreOptions} from '../runs/manifest-store-options.js';
 import {recordRunManifest} from '../runs/run-manifest-recorder.js';
-import {canonicalDigest} from '../tokenization/canonical-digest.js';
 import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
@@ -42,14 +41,7 @@ import {
   forkedSnapshot,
   readFinishedRun,
 } from './resume-history.js';
-import {
-  type RunnerOptions,
-  engineOptions,
-  optimizerOptions,
-  readRunnerOptions,
-  requireInputs,
-  totalSteps as stepsFor,
-} from './training-options.js';
+import {type RunnerOptions, optimizerOptions, readRunnerOptions, requireInputs, totalSteps as stepsFor} from './training-options.js';
 import {type RunnerResult, type TrainingProgress, TrainingRunner} from './training-runner.js';
 
 /** A run to continue, found by `locateResume`. */
@@ -165,7 +157,7 @@ export class TrainingService {
         // Only run-length keys may differ from the original config; the digest follows them.
         const settings = {
           config: request.config.printableValues(),
-          configDigest: canonicalDigest(inputs.hasher, request.config.printableValues()),
+          configDigest: checksumOf(inputs.hasher, canonicalJson(request.config.printableValues())),
           totalSteps: total,
         };
         let snapshot: ConfigSnapshot;
@@ -279,10 +271,10 @@ export class TrainingService {
     await requireOptimizerOfEngine(this.kernel, optimizer);
     // Built now so that a bad schedule setting fails before any work; rebuilt once the run length is known.
     scheduleFor(get, options.steps);
-    const engine = await this.kernel.bind('training-engine', engineOptions(get));
+    const engine = await this.kernel.bind('training-engine');
     const hasher = await this.kernel.bind('hasher');
     const inputRuns = get<string>('runs.dir');
-    const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.kernel.registry, hasher);
+    const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.kernel, hasher);
     const tokenizer = {...loaded, runId: loaded.runId ?? (await this.#tokenizerRunOf(loaded.checksum))};
     if (tokenizer.maxLength !== null && options.contextLength > tokenizer.maxLength) {
       throw new CodexError(
@@ -299,7 +291,7 @@ export class TrainingService {
       cacheDir: resolve(get<string>('cache.dir')),
       trainSplit: get<string>('training.trainSplit'),
       valSplit: get<string>('training.valSplit'),
-      registry: this.kernel.registry,
+      backends: this.kernel,
     });
     return {options, engine, optimizer, hasher, tokenizer, data};
   }
@@ -336,7 +328,7 @@ export class TrainingService {
       runId,
       createdAt: new Date().toISOString(),
       seed: inputs.options.seed,
-      configDigest: canonicalDigest(inputs.hasher, config.printableValues()),
+      configDigest: checksumOf(inputs.hasher, canonicalJson(config.printableValues())),
       parents: {data: data.runId, tokenizer: tokenizer.runId, tokenCache: cache.runId},
       inputs: {
         tokenizer: {path: tokenizer.path, checksum: tokenizer.checksum},
@@ -396,10 +388,9 @@ export class TrainingService {
    */
   async #tokenizerRunOf(checksum: string): Promise<string | null> {
     const name = this.kernel.backendName('manifest-store');
-    const backend = this.kernel.registry.get('manifest-store', name);
-    if (!backend) return null;
-    const store = await instantiateBackend(backend, manifestStoreOptions(this.kernel.config, name));
+    if (!this.kernel.registry.get('manifest-store', name)) return null;
     try {
+      const store = await this.kernel.open('manifest-store', name, 'manifest.store');
       for (const summary of await store.list({kind: 'tokenizer', newestFirst: true, limit: 200})) {
         const manifest = await store.get(summary.runId).catch(() => undefined);
         if (manifest?.artifactChecksum === checksum) return summary.runId;
@@ -407,8 +398,6 @@ export class TrainingService {
       return null;
     } catch {
       return null;
-    } finally {
-      await store.close();
     }
   }
 }

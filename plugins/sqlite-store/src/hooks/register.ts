@@ -5,5 +5,8 @@ export default definePlugin((registry) => {
     description: 'Manifests in one SQLite database (better-sqlite3, WAL) with indexed kind/parent/dataset queries',
     module: new URL('../sqlite-manifest-store.js', import.meta.url).href,
     export: 'SqliteManifestStore',
+    config: {
+      path: {doc: 'Database file of the sqlite manifest store; empty means <runs.dir>/manifests.sqlite.', default: ''},
+    },
   });
 });

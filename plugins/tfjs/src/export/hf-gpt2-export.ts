@@ -1,3 +1,4 @@
+import {utf8} from '@codex-ml/core';
 import type {GptWeights} from '../inference/gpt-weights.js';
 import {LAYER_NORM_EPSILON} from '../inference/vector-kernels.js';
 import {encodeSafetensors, type SafetensorsEntry} from './safetensors-writer.js';
@@ -100,7 +101,7 @@ export function hfGpt2Files(weights: GptWeights, options: HfExportOptions): Expo
 }
 
 export function jsonFile(name: string, value: unknown): ExportedFile {
-  return {name, bytes: new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`)};
+  return {name, bytes: utf8(`${JSON.stringify(value, null, 2)}\n`)};
 }
 
 /** [rows, columns] row-major → [columns, rows]. */

@@ -1,3 +1,4 @@
+import {utf8} from '@codex-ml/core';
 /**
  * A minimal Protocol Buffers encoder for the three wire types ONNX's messages use: varint, length-delimited
  * and 32-bit float. Messages are built bottom-up: a nested message is encoded first and
@@ -17,7 +18,7 @@ export class ProtobufWriter {
 
   /** Length-delimited field: a string (UTF-8), raw bytes or an encoded message. */
   bytes(field: number, value: Uint8Array | string): this {
-    const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
+    const bytes = typeof value === 'string' ? utf8(value) : value;
     this.#tag(field, 2);
     this.#varint(BigInt(bytes.length));
     this.#push(bytes);

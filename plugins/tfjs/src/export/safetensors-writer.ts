@@ -1,3 +1,4 @@
+import {utf8} from '@codex-ml/core';
 /** One float32 tensor to store: values row-major in `shape`. */
 export interface SafetensorsEntry {
   readonly name: string;
@@ -25,7 +26,7 @@ export function encodeSafetensors(entries: readonly SafetensorsEntry[], metadata
     header[entry.name] = {dtype: 'F32', shape: [...entry.shape], data_offsets: [offset, offset + entry.data.byteLength]};
     offset += entry.data.byteLength;
   }
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  const json = utf8(JSON.stringify(header));
   const headerLength = Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(8 + headerLength + offset);
   const view = new DataView(out.buffer);

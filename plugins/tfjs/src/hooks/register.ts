@@ -1,4 +1,5 @@
 import {definePlugin} from '@codex-ml/core';
+import {ADAM_CONFIG, MOMENTUM_CONFIG, TFJS_CONFIG} from '../config-keys.js';
 
 const here = (file: string) => new URL(`../${file}`, import.meta.url).href;
 
@@ -7,6 +8,7 @@ export default definePlugin((registry) => {
     description: 'GPT models on TensorFlow.js (wasm, cpu, tfjs-node); the default',
     module: here('tfjs-engine.js'),
     export: 'TfjsEngine',
+    config: TFJS_CONFIG,
   });
   registry.register('optimizer', 'sgd', {
     description: 'Plain SGD (TensorFlow.js)',
@@ -17,15 +19,18 @@ export default definePlugin((registry) => {
     description: 'SGD with heavy-ball momentum (TensorFlow.js)',
     module: here('optimizers/momentum-optimizer.js'),
     export: 'MomentumOptimizer',
+    config: MOMENTUM_CONFIG,
   });
   registry.register('optimizer', 'adam', {
     description: 'Adam with bias correction (TensorFlow.js)',
     module: here('optimizers/adam-optimizer.js'),
     export: 'AdamOptimizer',
+    config: ADAM_CONFIG,
   });
   registry.register('optimizer', 'adamw', {
     description: 'Adam with decoupled weight decay (TensorFlow.js); the default',
     module: here('optimizers/adamw-optimizer.js'),
     export: 'AdamWOptimizer',
+    config: ADAM_CONFIG,
   });
 });

@@ -1,7 +1,7 @@
-import type {OptimizerFactory, OptimizerOptions} from '@codex-ml/core';
+import type {BackendOptions, OptimizerFactory, OptimizerOptions} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import {adamUpdate} from './adam-update.js';
-import {readOptions, SlotOptimizer, type SlotUpdate, type UpdateInput} from './slot-optimizer.js';
+import {readOptions, SlotOptimizer, type SlotUpdate, type UpdateInput, slotOptimizerFactory} from './slot-optimizer.js';
 
 /** Adam with bias correction; weight decay, if set, is classic L2 added to the gradient of matrices. Slots: `m`, `v`. */
 export class AdamOptimizer extends SlotOptimizer {
@@ -12,9 +12,9 @@ export class AdamOptimizer extends SlotOptimizer {
     super(readOptions('adam', options, {beta1: 0.9, beta2: 0.999, epsilon: 1e-8}));
   }
 
-  /** Entry point of the `optimizer` contract's `adam` backend. */
-  static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: 'adam', engine: 'tfjs', create: (options) => new AdamOptimizer(options)};
+  /** Entry point of the `optimizer` contract's `adam` backend; `configured` is `training.optimizer.adam.*`. */
+  static create(configured: BackendOptions = {}): OptimizerFactory<tf.Variable, tf.Tensor> {
+    return slotOptimizerFactory('adam', configured, (options) => new AdamOptimizer(options));
   }
 
   protected update({param, grad, slots, lr, step, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {

@@ -1,7 +1,7 @@
-import type {OptimizerFactory, OptimizerOptions} from '@codex-ml/core';
+import type {BackendOptions, OptimizerFactory, OptimizerOptions} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import {adamUpdate} from './adam-update.js';
-import {readOptions, SlotOptimizer, type SlotUpdate, type UpdateInput} from './slot-optimizer.js';
+import {readOptions, SlotOptimizer, type SlotUpdate, type UpdateInput, slotOptimizerFactory} from './slot-optimizer.js';
 
 /**
  * AdamW (Loshchilov & Hutter), decoupled weight decay as in PyTorch: p ← p·(1 − lr·wd), then the Adam step
@@ -15,9 +15,9 @@ export class AdamWOptimizer extends SlotOptimizer {
     super(readOptions('adamw', options, {beta1: 0.9, beta2: 0.999, epsilon: 1e-8}));
   }
 
-  /** Entry point of the `optimizer` contract's `adamw` backend. */
-  static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: 'adamw', engine: 'tfjs', create: (options) => new AdamWOptimizer(options)};
+  /** Entry point of the `optimizer` contract's `adamw` backend; `configured` is `training.optimizer.adamw.*`. */
+  static create(configured: BackendOptions = {}): OptimizerFactory<tf.Variable, tf.Tensor> {
+    return slotOptimizerFactory('adamw', configured, (options) => new AdamWOptimizer(options));
   }
 
   protected update({param, grad, slots, lr, step, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {

@@ -1,6 +1,6 @@
-import type {OptimizerFactory, OptimizerOptions} from '@codex-ml/core';
+import type {BackendOptions, OptimizerFactory, OptimizerOptions} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
-import {readOptions, SlotOptimizer, type SlotUpdate, type UpdateInput} from './slot-optimizer.js';
+import {readOptions, SlotOptimizer, type SlotUpdate, type UpdateInput, slotOptimizerFactory} from './slot-optimizer.js';
 
 /**
  * Heavy-ball momentum as PyTorch's SGD: v ← μ·v + g;  p ← p − lr·v, with classic L2 decay (g += wd·p) on
@@ -14,9 +14,9 @@ export class MomentumOptimizer extends SlotOptimizer {
     super(readOptions('momentum', options, {momentum: 0.9}));
   }
 
-  /** Entry point of the `optimizer` contract's `momentum` backend. */
-  static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: 'momentum', engine: 'tfjs', create: (options) => new MomentumOptimizer(options)};
+  /** Entry point of the `optimizer` contract's `momentum` backend; `configured` is `training.optimizer.momentum.*`. */
+  static create(configured: BackendOptions = {}): OptimizerFactory<tf.Variable, tf.Tensor> {
+    return slotOptimizerFactory('momentum', configured, (options) => new MomentumOptimizer(options));
   }
 
   protected update({param, grad, slots, lr, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {

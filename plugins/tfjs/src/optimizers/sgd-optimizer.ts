@@ -1,6 +1,6 @@
-import type {OptimizerFactory, OptimizerOptions} from '@codex-ml/core';
+import type {BackendOptions, OptimizerFactory, OptimizerOptions} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
-import {readOptions, SlotOptimizer, type SlotUpdate, type UpdateInput} from './slot-optimizer.js';
+import {readOptions, SlotOptimizer, type SlotUpdate, type UpdateInput, slotOptimizerFactory} from './slot-optimizer.js';
 
 /** Plain SGD: p ← p − lr·(g + wd·p), the weight-decay term (classic L2) on matrices only. */
 export class SgdOptimizer extends SlotOptimizer {
@@ -11,9 +11,9 @@ export class SgdOptimizer extends SlotOptimizer {
     super(readOptions('sgd', options, {}));
   }
 
-  /** Entry point of the `optimizer` contract's `sgd` backend. */
-  static create(): OptimizerFactory<tf.Variable, tf.Tensor> {
-    return {type: 'sgd', engine: 'tfjs', create: (options) => new SgdOptimizer(options)};
+  /** Entry point of the `optimizer` contract's `sgd` backend; `configured` is `training.optimizer.sgd.*`. */
+  static create(configured: BackendOptions = {}): OptimizerFactory<tf.Variable, tf.Tensor> {
+    return slotOptimizerFactory('sgd', configured, (options) => new SgdOptimizer(options));
   }
 
   protected update({param, grad, lr, decays}: UpdateInput, hyper: Readonly<Record<string, number>>): SlotUpdate {

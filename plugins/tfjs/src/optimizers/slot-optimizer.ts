@@ -1,4 +1,12 @@
-import {CodexError, ExitCode, type Optimizer, type OptimizerOptions, type OptimizerState} from '@codex-ml/core';
+import {
+  type BackendOptions,
+  CodexError,
+  ExitCode,
+  type Optimizer,
+  type OptimizerFactory,
+  type OptimizerOptions,
+  type OptimizerState,
+} from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 
 /** Version of the state layout every optimizer here writes. */
@@ -168,6 +176,20 @@ export abstract class SlotOptimizer implements Optimizer<tf.Variable, tf.Tensor>
 }
 
 /** Reads and checks the options every optimizer shares; names the config key on failure. */
+/**
+ * What an optimizer backend's `create` returns. `configured` is its config block
+ * (`training.optimizer.<type>.*`, e.g. the betas); those values are the defaults of every `params` it is given.
+ */
+export function slotOptimizerFactory(
+  type: string,
+  configured: BackendOptions,
+  make: (options: OptimizerOptions) => SlotOptimizer,
+): OptimizerFactory<tf.Variable, tf.Tensor> {
+  const defaults: Record<string, number> = {};
+  for (const [key, value] of Object.entries(configured)) if (typeof value === 'number') defaults[key] = value;
+  return {type, engine: 'tfjs', create: (options) => make({...options, params: {...defaults, ...options.params}})};
+}
+
 export function readOptions(type: string, options: OptimizerOptions, defaults: Readonly<Record<string, number>>): Record<string, number> {
   const hyper: Record<string, number> = {learningRate: options.learningRate, weightDecay: options.weightDecay ?? 0};
   for (const [key, fallback] of Object.entries(defaults)) hyper[key] = options.params?.[key] ?? fallback;
@@ -177,8 +199,9 @@ export function readOptions(type: string, options: OptimizerOptions, defaults: R
     const ok = Number.isFinite(value) && (positive ? value > 0 : value >= 0) && (!unit || value < 1);
     if (!ok) {
       const expected = positive ? 'a positive number' : unit ? 'a number in [0, 1)' : 'a number >= 0';
-      throw new CodexError('E_CONFIG', `training.optimizer.${key} must be ${expected} for ${type}, got ${String(value)}`, {
-        hint: `fix training.optimizer.${key}`,
+      const configKey = key === 'learningRate' || key === 'weightDecay' ? `training.optimizer.${key}` : `training.optimizer.${type}.${key}`;
+      throw new CodexError('E_CONFIG', `${configKey} must be ${expected} for ${type}, got ${String(value)}`, {
+        hint: `fix ${configKey}`,
         exitCode: ExitCode.config,
       });
     }

@@ -1,4 +1,4 @@
-import {CodexError, ExitCode} from '@codex-ml/core';
+import {CodexError, ExitCode, forEachUtf8Byte, utf8} from '@codex-ml/core';
 import {BYTE_TO_CHAR} from '../pipeline/byte-level-alphabet.js';
 import {spellPiece} from '../pipeline/byte-level-pre-tokenizer.js';
 import {type JsonObject, OrderedJsonObject} from '../pipeline/json-value.js';
@@ -257,7 +257,7 @@ export class BpeModel implements Model {
 
   #byteFallbackIds(char: string): number[] | undefined {
     const ids: number[] = [];
-    for (const byte of new TextEncoder().encode(char)) {
+    for (const byte of utf8(char)) {
       const id = this.#vocab.get(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
       if (id === undefined) return undefined;
       ids.push(id);
@@ -275,35 +275,7 @@ export class BpeModel implements Model {
       if (id < 0) missing = true;
       else out.push(id);
     };
-    for (let i = 0; i < source.length; i++) {
-      let code = source.charCodeAt(i);
-      if (code < 0x80) {
-        push(code);
-        continue;
-      }
-      if (code >= 0xd800 && code <= 0xdfff) {
-        const low = i + 1 < source.length ? source.charCodeAt(i + 1) : 0;
-        if (code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
-          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-          i++;
-        } else {
-          code = 0xfffd;
-        }
-      }
-      if (code < 0x800) {
-        push(0xc0 | (code >> 6));
-        push(0x80 | (code & 0x3f));
-      } else if (code < 0x10000) {
-        push(0xe0 | (code >> 12));
-        push(0x80 | ((code >> 6) & 0x3f));
-        push(0x80 | (code & 0x3f));
-      } else {
-        push(0xf0 | (code >> 18));
-        push(0x80 | ((code >> 12) & 0x3f));
-        push(0x80 | ((code >> 6) & 0x3f));
-        push(0x80 | (code & 0x3f));
-      }
-    }
+    forEachUtf8Byte(source, 0, push);
     return missing ? undefined : Int32Array.from(out);
   }
 

@@ -10,10 +10,9 @@ import {StripAccentsNormalizer} from '../pipeline/strip-accents-normalizer.js';
 import {UnicodeNormalizer} from '../pipeline/unicode-normalizer.js';
 import {WhitespacePreTokenizer, WhitespaceSplitPreTokenizer} from '../pipeline/whitespace-pre-tokenizer.js';
 
-/** Config names of normalizers (`tokenizer.pipeline.normalizer`: one name, a comma list or an array). */
-export const NORMALIZER_NAMES = ['none', 'nfc', 'nfd', 'nfkc', 'nfkd', 'lowercase', 'strip-accents'] as const;
-/** Config names of pre-tokenizers; a byte-level model always ends with `byte-level`. */
-export const PRE_TOKENIZER_NAMES = ['byte-level', 'whitespace', 'whitespace-split', 'bert'] as const;
+import {NORMALIZER_NAMES, PRE_TOKENIZER_NAMES} from '../tokenizer-config.js';
+
+export {NORMALIZER_NAMES, PRE_TOKENIZER_NAMES};
 
 function names(value: unknown, key: string, allowed: readonly string[], fallback: string): string[] {
   const list = value === undefined || value === null ? [fallback] : Array.isArray(value) ? value : String(value).split(',');

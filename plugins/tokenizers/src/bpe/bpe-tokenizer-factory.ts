@@ -14,6 +14,7 @@ import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
 import {TIKTOKEN_ENCODINGS, loadTiktokenEncoding} from '../tiktoken/tiktoken-encoding.js';
 import {specialRoles} from '../pipeline/special-token-roles.js';
+import {configuredPipeline} from '../tokenizer-config.js';
 import {BpeModel} from './bpe-model.js';
 import {byteLevelPreTokenizerFromConfig, normalizerFromConfig} from './bpe-pipeline-config.js';
 import {BpeTrainer} from './bpe-trainer.js';
@@ -37,12 +38,39 @@ export class BpeTokenizerFactory implements TokenizerFactory {
   readonly modelType = 'BPE';
   readonly defaultSpecialTokens: readonly string[] = DEFAULT_BPE_SPECIAL_TOKENS;
 
-  static create(_options: BackendOptions = {}): BpeTokenizerFactory {
-    return new BpeTokenizerFactory();
+  /** `configured`: the pipeline choices `tokenizer.bpe.*` makes, used when `train` is given none. */
+  constructor(private readonly configured: Readonly<Record<string, unknown>> = {}) {}
+
+  static create(options: BackendOptions = {}): BpeTokenizerFactory {
+    return new BpeTokenizerFactory(configuredPipeline(options));
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
-    const pipeline = options.pipeline ?? {};
+    return await this.trainFromCounts(await this.countWords(corpus, options, progress), options, progress);
+  }
+
+  /** Byte-level words (GPT-2 pieces spelled in the byte alphabet) and their occurrences. */
+  async countWords(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>> {
+    const pipeline = options.pipeline ?? this.configured;
+    const counter = new WordCounter(
+      normalizerFromConfig(pipeline.normalizer),
+      byteLevelPreTokenizerFromConfig(pipeline.preTokenizer, pipeline.addPrefixSpace === true),
+    );
+    progress?.start('count', 0);
+    for await (const text of corpus) {
+      counter.add(text);
+      progress?.advance('count', 1);
+    }
+    progress?.finish('count');
+    return counter.words();
+  }
+
+  async trainFromCounts(
+    words: ReadonlyMap<string, number>,
+    options: TokenizerTrainOptions,
+    progress?: ProgressSink,
+  ): Promise<PipelineTokenizer> {
+    const pipeline = options.pipeline ?? this.configured;
     const normalizer = normalizerFromConfig(pipeline.normalizer);
     const preTokenizer = byteLevelPreTokenizerFromConfig(pipeline.preTokenizer, pipeline.addPrefixSpace === true);
     const specials = options.specialTokens ?? this.defaultSpecialTokens;
@@ -53,16 +81,8 @@ export class BpeTokenizerFactory implements TokenizerFactory {
       limitAlphabet: options.limitAlphabet,
       initialAlphabet: byteLevelAlphabet(),
     });
-    const counter = new WordCounter(normalizer, preTokenizer);
-    progress?.start('count', 0);
-    for await (const text of corpus) {
-      counter.add(text);
-      progress?.advance('count', 1);
-    }
-    progress?.finish('count');
-    const words = counter.words();
     if (words.size === 0) {
-      throw new CodexError('E_TOKENIZER', `the training corpus is empty (${counter.texts} texts, no words)`, {
+      throw new CodexError('E_TOKENIZER', 'the training corpus is empty (no words)', {
         hint: 'train on files that contain text',
         exitCode: ExitCode.input,
       });

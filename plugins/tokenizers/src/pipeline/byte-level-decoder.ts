@@ -1,8 +1,7 @@
+import {utf8Into} from '@codex-ml/core';
 import {CHAR_TO_BYTE} from './byte-level-alphabet.js';
 import type {Decoder} from './decoder.js';
 import type {JsonObject} from './normalizer.js';
-
-const encoder = new TextEncoder();
 
 /**
  * Maps byte-level characters back to bytes and decodes UTF-8 (tokenizer.json type `ByteLevel`). A token with a
@@ -30,7 +29,7 @@ export class ByteLevelDecoder implements Decoder {
         }
         bytes[at++] = byte;
       }
-      if (!plain) at = start + encoder.encodeInto(token, bytes.subarray(start)).written;
+      if (!plain) at = start + utf8Into(token, bytes.subarray(start)).written;
     }
     return this.#utf8.decode(bytes.subarray(0, at));
   }

@@ -21,11 +21,12 @@ import {DEFAULT_CODECS, extendCodecs} from '../serialization/component-codecs.js
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
 import {BertNormalizer} from './bert-normalizer.js';
 import {BertWordCounter} from './bert-word-counter.js';
+import {configuredParams, configuredPipeline} from '../tokenizer-config.js';
 import {WORDPIECE_CODECS} from './wordpiece-codecs.js';
 import {WordPieceDecoder} from './wordpiece-decoder.js';
 import {WORDPIECE_SPECIAL_TOKENS, WordPieceTrainer, type WordPieceTrainerOptions} from './wordpiece-trainer.js';
 
-/** Trainer parameters read from `options.params` (config `tokenizer.trainer`). */
+/** Trainer parameters read from `options.params` (config `tokenizer.wordpiece.*`). */
 const PARAMS = ['continuingSubwordPrefix', 'unkToken', 'maxInputCharsPerWord', 'maxTokenLength', 'initialAlphabet'] as const;
 
 /**
@@ -48,36 +49,33 @@ export class WordPieceTokenizerFactory implements TokenizerFactory {
   readonly modelType = 'WordPiece';
   readonly defaultSpecialTokens: readonly string[] = WORDPIECE_SPECIAL_TOKENS;
 
-  static create(_options: BackendOptions = {}): WordPieceTokenizerFactory {
-    return new WordPieceTokenizerFactory();
+  /** `configured`: the block `tokenizer.wordpiece.*`, used for what `train` is not given. */
+  constructor(private readonly configured: BackendOptions = {}) {}
+
+  static create(options: BackendOptions = {}): WordPieceTokenizerFactory {
+    return new WordPieceTokenizerFactory(options);
   }
 
   async train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<PipelineTokenizer> {
-    const pipeline = options.pipeline ?? {};
-    const normalizer = 'normalizer' in pipeline ? normalizerFromConfig(listOrNone(pipeline.normalizer)) : new BertNormalizer();
-    const preTokenizer = preTokenizerFromConfig(pipeline.preTokenizer);
-    const specials = options.specialTokens.length > 0 ? options.specialTokens : WORDPIECE_SPECIAL_TOKENS;
-    const params = readParams(options.params ?? {});
-    const unkToken = params.unkToken ?? '[UNK]';
-    if (!specials.includes(unkToken)) {
-      throw new CodexError(
-        'E_CONFIG',
-        `tokenizer.specialTokens ${JSON.stringify(specials)} lack the unknown token ${JSON.stringify(unkToken)}`,
-        {
-          hint: `add ${unkToken} to tokenizer.specialTokens, or name another of them in tokenizer.trainer.unkToken`,
-          exitCode: ExitCode.config,
-        },
-      );
-    }
-    const trainer = new WordPieceTrainer({
-      ...params,
-      vocabSize: options.vocabSize,
-      minFrequency: options.minFrequency,
-      specialTokens: specials,
-      limitAlphabet: options.limitAlphabet,
-    });
+    // Options are checked before the corpus is read: a bad unknown token must not cost a full count.
+    this.#trainer(options);
+    return await this.trainFromCounts(await this.countWords(corpus, options, progress), options, progress);
+  }
 
-    const counts = await countWords(corpus, normalizer, preTokenizer, progress);
+  /** Words as the pipeline's normalizer and pre-tokenizer cut them, with their occurrences. */
+  async countWords(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>> {
+    const {normalizer, preTokenizer} = pipelineStages(options.pipeline ?? configuredPipeline(this.configured));
+    return await countWords(corpus, normalizer, preTokenizer, progress);
+  }
+
+  async trainFromCounts(
+    counts: ReadonlyMap<string, number>,
+    options: TokenizerTrainOptions,
+    progress?: ProgressSink,
+  ): Promise<PipelineTokenizer> {
+    const pipeline = options.pipeline ?? configuredPipeline(this.configured);
+    const {normalizer, preTokenizer} = pipelineStages(pipeline);
+    const {trainer, specials} = this.#trainer(options);
     if (counts.size === 0) {
       throw new CodexError('E_TOKENIZER', 'the training corpus has no words', {
         hint: 'train on files that contain text',
@@ -103,6 +101,30 @@ export class WordPieceTokenizerFactory implements TokenizerFactory {
     });
   }
 
+  #trainer(options: TokenizerTrainOptions): {trainer: WordPieceTrainer; specials: readonly string[]} {
+    const specials = options.specialTokens.length > 0 ? options.specialTokens : WORDPIECE_SPECIAL_TOKENS;
+    const params = readParams(options.params ?? configuredParams(this.configured));
+    const unkToken = params.unkToken ?? '[UNK]';
+    if (!specials.includes(unkToken)) {
+      throw new CodexError(
+        'E_CONFIG',
+        `tokenizer.specialTokens ${JSON.stringify(specials)} lack the unknown token ${JSON.stringify(unkToken)}`,
+        {
+          hint: `add ${unkToken} to tokenizer.specialTokens, or name another of them in tokenizer.wordpiece.unkToken`,
+          exitCode: ExitCode.config,
+        },
+      );
+    }
+    const trainer = new WordPieceTrainer({
+      ...params,
+      vocabSize: options.vocabSize,
+      minFrequency: options.minFrequency,
+      specialTokens: specials,
+      limitAlphabet: options.limitAlphabet,
+    });
+    return {trainer, specials};
+  }
+
   /** Loads a tokenizer.json whose model is WordPiece; `source` names the file in errors. */
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
     const tokenizer = loadTokenizerJson(json, source, CODECS);
@@ -117,6 +139,14 @@ export class WordPieceTokenizerFactory implements TokenizerFactory {
 }
 
 const CODECS = extendCodecs(DEFAULT_CODECS, WORDPIECE_CODECS);
+
+/** The normalizer and pre-tokenizer of the pipeline: BERT's unless configured. */
+function pipelineStages(pipeline: Readonly<Record<string, unknown>>): {normalizer: Normalizer | undefined; preTokenizer: PreTokenizer} {
+  return {
+    normalizer: 'normalizer' in pipeline ? normalizerFromConfig(listOrNone(pipeline.normalizer)) : new BertNormalizer(),
+    preTokenizer: preTokenizerFromConfig(pipeline.preTokenizer),
+  };
+}
 
 /** Word → occurrences over the corpus, as the pipeline's normalizer and pre-tokenizer cut it. */
 async function countWords(
@@ -165,7 +195,7 @@ function preTokenizerFromConfig(value: unknown): PreTokenizer {
     case 'whitespace-split':
       return new WhitespaceSplitPreTokenizer();
     default:
-      throw new CodexError('E_CONFIG', `tokenizer.preTokenizer ${JSON.stringify(value)} does not suit WordPiece`, {
+      throw new CodexError('E_CONFIG', `tokenizer.wordpiece.preTokenizer ${JSON.stringify(value)} does not suit WordPiece`, {
         hint: 'use bert, whitespace or whitespace-split (byte-level is for bpe)',
         exitCode: ExitCode.config,
       });
@@ -174,11 +204,11 @@ function preTokenizerFromConfig(value: unknown): PreTokenizer {
 
 type TrainerParams = Pick<WordPieceTrainerOptions, (typeof PARAMS)[number]>;
 
-/** Validates `tokenizer.trainer` keys this backend reads; unknown keys are refused so typos do not pass silently. */
+/** Validates the trainer parameters given to `train`; unknown keys are refused so typos do not pass silently. */
 function readParams(params: Readonly<Record<string, unknown>>): TrainerParams {
   const out: {-readonly [K in keyof TrainerParams]: TrainerParams[K]} = {};
   const fail = (key: string, expected: string): never => {
-    throw new CodexError('E_CONFIG', `tokenizer.trainer.${key} must be ${expected}, got ${JSON.stringify(params[key])}`, {
+    throw new CodexError('E_CONFIG', `tokenizer.wordpiece.${key} must be ${expected}, got ${JSON.stringify(params[key])}`, {
       hint: `WordPiece reads ${PARAMS.join(', ')}`,
       exitCode: ExitCode.config,
     });
@@ -202,7 +232,7 @@ function readParams(params: Readonly<Record<string, unknown>>): TrainerParams {
         out.initialAlphabet = typeof value === 'string' ? [...value] : (value as string[]);
         break;
       default:
-        throw new CodexError('E_CONFIG', `tokenizer.trainer.${key} is not a WordPiece trainer parameter`, {
+        throw new CodexError('E_CONFIG', `tokenizer.wordpiece.${key} is not a WordPiece trainer parameter`, {
           hint: `WordPiece reads ${PARAMS.join(', ')}`,
           exitCode: ExitCode.config,
         });

@@ -3,10 +3,12 @@ import convict from 'convict';
 import {parseDocument} from 'yaml';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
 import {closestMatch} from './closest-match.js';
+import {ConfigSchema} from './config-schema.js';
 import {maskCredentials} from './mask-credentials.js';
 import {type ConfigSource, describeSource} from './config-source.js';
+import {envVariableFor} from './env-variable.js';
 import {configSchema} from './schema.js';
-import {type SchemaLeaf, type SchemaNode, schemaLeaves} from './schema-node.js';
+import type {SchemaLeaf, SchemaNode} from './schema-node.js';
 
 export interface ConfigInputs {
   /** YAML file (`--config`); optional. */
@@ -15,8 +17,11 @@ export interface ConfigInputs {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** `--set key=value` pairs, in order (a later one wins). */
   readonly sets?: readonly string[];
-  /** Schema to resolve against; the full codex schema by default. */
-  readonly schema?: Record<string, SchemaNode>;
+  /**
+   * Schema to resolve against: core's keys plus what plugins contribute (`Registry.schema`). Default: core's
+   * keys only; a plain tree is taken as core keys.
+   */
+  readonly schema?: ConfigSchema | Record<string, SchemaNode>;
 }
 
 /** The resolved configuration, with where each value came from. */
@@ -25,9 +30,13 @@ export class ResolvedConfig {
     readonly values: Readonly<Record<string, unknown>>,
     readonly sources: ReadonlyMap<string, ConfigSource>,
     readonly file: string | undefined,
-    /** Keys whose schema marks them `sensitive` (credentials): shown and recorded only masked. */
-    readonly sensitiveKeys: ReadonlySet<string> = new Set(),
+    readonly schema: ConfigSchema = new ConfigSchema(),
   ) {}
+
+  /** Keys whose schema marks them `sensitive` (credentials): shown and recorded only masked. */
+  get sensitiveKeys(): ReadonlySet<string> {
+    return new Set([...this.schema.leaves].filter(([, leaf]) => leaf.sensitive === true).map(([key]) => key));
+  }
 
   /**
    * The values safe to print or record in a manifest: every sensitive key masked (a URL keeps all but its
@@ -57,19 +66,12 @@ export class ResolvedConfig {
   sourceOf(key: string): string {
     return describeSource(this.sources.get(key) ?? {kind: 'default'});
   }
-}
 
-/** `CODEX_` + key segments in SCREAMING_SNAKE_CASE: `training.optimizer.name` → `CODEX_TRAINING_OPTIMIZER_NAME`. */
-export function envVariableFor(key: string): string {
-  return `CODEX_${key
-    .split('.')
-    .map((part) =>
-      part
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .replace(/-/g, '_')
-        .toUpperCase(),
-    )
-    .join('_')}`;
+  /** The keys below `prefix` as a nested object (`{}` when none are declared), e.g. a backend's config block. */
+  section(prefix: string): Record<string, unknown> {
+    const value = prefix.split('.').reduce<unknown>((node, part) => (isRecord(node) ? node[part] : undefined), this.values);
+    return isRecord(value) && [...this.sources.keys()].some((key) => key.startsWith(`${prefix}.`)) ? structuredClone(value) : {};
+  }
 }
 
 /**
@@ -77,16 +79,16 @@ export function envVariableFor(key: string): string {
  * failure is one line naming the file or variable, the key and the allowed values.
  */
 export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
-  const schema = inputs.schema ?? configSchema;
-  const leaves = new Map(schemaLeaves(schema));
+  const schema = inputs.schema instanceof ConfigSchema ? inputs.schema : new ConfigSchema(inputs.schema ?? configSchema);
+  const leaves = schema.leaves;
   const sources = new Map<string, ConfigSource>();
   for (const key of leaves.keys()) sources.set(key, {kind: 'default'});
 
   // convict reads env and argv itself unless told otherwise; we layer them explicitly to control precedence.
-  const config = convict(schema as convict.Schema<Record<string, unknown>>, {env: {}, args: []});
+  const config = convict(schema.tree as convict.Schema<Record<string, unknown>>, {env: {}, args: []});
 
   if (inputs.file !== undefined) {
-    const fileValues = readYamlConfig(inputs.file, leaves);
+    const fileValues = readYamlConfig(inputs.file, schema);
     for (const [key, value] of fileValues) {
       config.set(key, value);
       sources.set(key, {kind: 'file', path: inputs.file});
@@ -95,12 +97,10 @@ export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
 
   const env = inputs.env ?? {};
   const variables = new Map<string, string>();
-  for (const key of leaves.keys()) {
-    const variable = envVariableFor(key);
-    if (variables.has(variable)) {
-      throw new CodexError('E_SCHEMA', `config keys ${variables.get(variable)} and ${key} map to one variable ${variable}`);
-    }
-    variables.set(variable, key);
+  for (const key of leaves.keys()) variables.set(envVariableFor(key), key);
+  for (const [old] of schema.replacements) {
+    const variable = envVariableFor(old);
+    if (env[variable] !== undefined && !variables.has(variable)) throw movedKey(`env ${variable}`, old, schema);
   }
   for (const [variable, key] of variables) {
     const raw = env[variable];
@@ -120,7 +120,7 @@ export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
       });
     }
     const leaf = leaves.get(key);
-    if (!leaf) throw unknownKey('--set', key, leaves.keys());
+    if (!leaf) throw unknownKey('--set', key, schema);
     const source: ConfigSource = {kind: 'set'};
     config.set(key, coerce(assignment.slice(equals + 1), key, leaf, source));
     sources.set(key, source);
@@ -131,11 +131,40 @@ export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
   } catch (error) {
     throw validationError(error, sources, leaves);
   }
-  const sensitive = new Set([...leaves].filter(([, leaf]) => leaf.sensitive === true).map(([key]) => key));
-  return new ResolvedConfig(config.getProperties(), sources, inputs.file, sensitive);
+  return new ResolvedConfig(config.getProperties(), sources, inputs.file, schema);
 }
 
-function readYamlConfig(path: string, leaves: ReadonlyMap<string, SchemaLeaf>): Map<string, unknown> {
+/**
+ * Values written under an older schema (a training run's config snapshot), with every key that a
+ * contribution `replaces` renamed to its new place(s), and keys the schema no longer declares dropped.
+ */
+export function migrateConfigValues(values: Readonly<Record<string, unknown>>, schema: ConfigSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const put = (key: string, value: unknown) => {
+    const parts = key.split('.');
+    let node = out;
+    for (const part of parts.slice(0, -1)) {
+      if (!isRecord(node[part])) node[part] = {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1] as string] = value;
+  };
+  const walk = (node: Readonly<Record<string, unknown>>, prefix: string) => {
+    for (const [name, value] of Object.entries(node)) {
+      const key = prefix ? `${prefix}.${name}` : name;
+      // A section now (training.optimizer.momentum.*) may share its name with a key it replaced.
+      const section = isRecord(value) && [...schema.leaves.keys()].some((leaf) => leaf.startsWith(`${key}.`));
+      if (schema.leaves.has(key)) put(key, value);
+      else if (section) walk(value, key);
+      else if (schema.replacements.has(key)) for (const replacement of schema.replacements.get(key) ?? []) put(replacement, value);
+      else if (isRecord(value)) walk(value, key);
+    }
+  };
+  walk(values, '');
+  return out;
+}
+
+function readYamlConfig(path: string, schema: ConfigSchema): Map<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -168,34 +197,47 @@ function readYamlConfig(path: string, leaves: ReadonlyMap<string, SchemaLeaf>): 
     throw new CodexError('E_CONFIG', `${path}: the top level must be a mapping of keys`, {exitCode: ExitCode.config});
   }
   const values = new Map<string, unknown>();
-  flatten(root, '', path, leaves, values);
+  flatten(root, '', path, schema, values);
   return values;
 }
 
-function flatten(
-  node: Record<string, unknown>,
-  prefix: string,
-  path: string,
-  leaves: ReadonlyMap<string, SchemaLeaf>,
-  out: Map<string, unknown>,
-): void {
+function flatten(node: Record<string, unknown>, prefix: string, path: string, schema: ConfigSchema, out: Map<string, unknown>): void {
+  const leaves = schema.leaves;
   for (const [name, value] of Object.entries(node)) {
     const key = prefix ? `${prefix}.${name}` : name;
     if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
       throw new CodexError('E_CONFIG', `${path}: forbidden key "${key}"`, {exitCode: ExitCode.config});
     }
     if (leaves.has(key)) out.set(key, value);
-    else if (isRecord(value) && [...leaves.keys()].some((leaf) => leaf.startsWith(`${key}.`))) flatten(value, key, path, leaves, out);
-    else throw unknownKey(path, key, leaves.keys());
+    else if (isRecord(value) && [...leaves.keys()].some((leaf) => leaf.startsWith(`${key}.`))) flatten(value, key, path, schema, out);
+    else throw unknownKey(path, key, schema);
   }
 }
 
-function unknownKey(where: string, key: string, known: Iterable<string>): CodexError {
-  const suggestion = closestMatch(key, known);
+function unknownKey(where: string, key: string, schema: ConfigSchema): CodexError {
+  if (schema.replacementsOf(key).length > 0) return movedKey(where, key, schema);
+  const suggestion = closestMatch(key, schema.leaves.keys());
   return new CodexError('E_CONFIG', `${where}: unknown config key "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`, {
     hint: 'codex config:show lists every key',
     exitCode: ExitCode.config,
   });
+}
+
+/** A key that a plugin's key now replaces: one line naming the new place(s). */
+function movedKey(where: string, key: string, schema: ConfigSchema): CodexError {
+  const replacements = schema.replacementsOf(key);
+  const owners = [...new Set(replacements.map((replacement) => schema.declaredBy(replacement)))].join(', ');
+  // A whole section that moved (tokenizer.trainer → tokenizer.wordpiece.*) is named by its new prefix.
+  const parents = new Set(replacements.map((replacement) => replacement.slice(0, replacement.lastIndexOf('.'))));
+  const shown = replacements.length > 2 && parents.size === 1 ? [`${[...parents][0]}.*`] : replacements;
+  return new CodexError(
+    'E_CONFIG',
+    `${where}: config key "${key}" moved to ${shown.map((name) => `"${name}"`).join(', ')} (declared by ${owners})`,
+    {
+      hint: `rename it; codex config:show lists every key`,
+      exitCode: ExitCode.config,
+    },
+  );
 }
 
 /** Env and --set values arrive as strings; turn them into the type the key's default has. */
@@ -210,17 +252,27 @@ function coerce(raw: string, key: string, leaf: SchemaLeaf, source: ConfigSource
   if (leaf.nullable && value === 'null') return null;
   const format = leaf.format;
   const fallback = leaf.default;
-  if (format === 'int' || format === 'nat' || format === 'port' || format === Number || typeof fallback === 'number') {
+  const type = leaf.type;
+  if (type === 'string') return raw;
+  if (
+    type === 'number' ||
+    type === 'integer' ||
+    format === 'int' ||
+    format === 'nat' ||
+    format === 'port' ||
+    format === Number ||
+    typeof fallback === 'number'
+  ) {
     const number = Number(value);
     if (value === '' || !Number.isFinite(number)) throw fail('a number');
     return number;
   }
-  if (format === Boolean || typeof fallback === 'boolean') {
+  if (type === 'boolean' || format === Boolean || typeof fallback === 'boolean') {
     if (['true', '1', 'yes'].includes(value)) return true;
     if (['false', '0', 'no'].includes(value)) return false;
     throw fail('true or false');
   }
-  if (format === Array || Array.isArray(fallback)) {
+  if (type === 'array' || format === Array || Array.isArray(fallback)) {
     if (value.startsWith('[')) {
       const parsed = parseYamlScalar(value);
       if (!Array.isArray(parsed)) throw fail('a list');
@@ -233,7 +285,7 @@ function coerce(raw: string, key: string, leaf: SchemaLeaf, source: ConfigSource
     if (numbers.some((item) => !Number.isFinite(item))) throw fail('a comma-separated list of numbers');
     return numbers;
   }
-  if (format === Object || (typeof fallback === 'object' && fallback !== null)) {
+  if (type === 'object' || format === Object || (typeof fallback === 'object' && fallback !== null)) {
     const parsed = parseYamlScalar(value);
     if (!isRecord(parsed)) throw fail('a mapping such as {a: 1}');
     return parsed;
@@ -255,7 +307,9 @@ function validationError(error: unknown, sources: ReadonlyMap<string, ConfigSour
     const key = match[1];
     const leaf = leaves.get(key);
     const allowed = Array.isArray(leaf?.format) ? `; allowed: ${(leaf.format as unknown[]).join(', ')}` : '';
-    return new CodexError('E_CONFIG', `${describeSource(sources.get(key) ?? {kind: 'default'})}: ${key}: ${match[2]}${allowed}${more}`, {
+    // Validators that name the value ("…, got 1.5") make convict's ": value was 1.5" redundant.
+    const reason = (match[2] ?? '').replace(/(, got .*): value was .*$/, '$1');
+    return new CodexError('E_CONFIG', `${describeSource(sources.get(key) ?? {kind: 'default'})}: ${key}: ${reason}${allowed}${more}`, {
       hint: `fix ${key}; codex config:show documents it`,
       exitCode: ExitCode.config,
     });

@@ -5,6 +5,8 @@ export interface SchemaLeaf {
   readonly format?: unknown;
   readonly nullable?: boolean;
   readonly sensitive?: boolean;
+  /** JSON type, for turning `CODEX_*` and `--set` strings into values when the default does not tell (null). */
+  readonly type?: string;
 }
 
 export type SchemaNode = SchemaLeaf | {readonly [key: string]: SchemaNode};

@@ -1,6 +1,7 @@
 import type {SchemaNode} from './schema-node.js';
 import {coreSection} from './sections/core.js';
 import {dataSection} from './sections/data.js';
+import {executorSection} from './sections/executor.js';
 import {tokenizationSection} from './sections/tokenization.js';
 import {pipelineSection} from './sections/pipeline.js';
 import {trainingSection} from './sections/training.js';
@@ -15,4 +16,5 @@ export const configSchema: Record<string, SchemaNode> = {
   ...tokenizationSection,
   ...trainingSection,
   ...pipelineSection,
+  ...executorSection,
 };

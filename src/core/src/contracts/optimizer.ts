@@ -13,10 +13,14 @@ export interface OptimizerState {
   readonly slots: Readonly<Record<string, Readonly<Record<string, Float32Array>>>>;
 }
 
-/** Hyper-parameters every optimizer understands; backends read theirs from `params`. */
+/** Hyper-parameters every optimizer understands (`training.optimizer.learningRate`, `.weightDecay`). */
 export interface OptimizerOptions {
   readonly learningRate: number;
   readonly weightDecay?: number;
+  /**
+   * The backend's own hyper-parameters (Adam's betas). Its config block `training.optimizer.<name>.*`, which
+   * its `create(options)` received, supplies them; values here override.
+   */
   readonly params?: Readonly<Record<string, number>>;
 }
 

@@ -92,8 +92,12 @@ export interface TokenizerTrainOptions {
   readonly specialTokens: readonly string[];
   /** Keep at most this many initial characters (most frequent first); undefined = no limit. */
   readonly limitAlphabet?: number;
-  /** Pipeline stage choices, resolved from config (`normalizer`, `preTokenizer`, `postProcessor`, …). */
-  readonly pipeline: Readonly<Record<string, unknown>>;
+  /**
+   * Pipeline stage choices (`normalizer`, `preTokenizer`, `postProcessor`, …). Absent: the choices of the
+   * backend's own config block (`tokenizer.<model>.*`), which its `create(options)` received.
+   */
+  readonly pipeline?: Readonly<Record<string, unknown>>;
+  /** Trainer parameters; absent: those of the backend's config block. */
   readonly params?: Readonly<Record<string, unknown>>;
 }
 
@@ -112,6 +116,15 @@ export interface TokenizerFactory {
    */
   readonly defaultSpecialTokens?: readonly string[];
   train(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Tokenizer>;
+  /**
+   * Optional, with `trainFromCounts`: the words training sees (as the configured normalizer and pre-tokenizer
+   * cut them, spelled in the model's alphabet) with their occurrences, so counting can be split over shards and
+   * machines. Invariant: for any partition of a corpus, `trainFromCounts` of the summed counts of the parts
+   * gives a `toJSON()` byte-identical to `train` on the whole corpus.
+   */
+  countWords?(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>>;
+  /** Trains on word counts made by `countWords` (summed over any number of parts) with the same options. */
+  trainFromCounts?(words: ReadonlyMap<string, number>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Tokenizer>;
   /**
    * Loads a tokenizer.json document whose model this factory handles; throws `E_TOKENIZER` otherwise.
    * `source` names the document in error messages (a file path); default `tokenizer.json`.

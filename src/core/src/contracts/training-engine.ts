@@ -79,7 +79,7 @@ export interface MemoryPart {
   /** e.g. `weights`, `optimizer state`, `activations`, `logits`. */
   readonly what: string;
   readonly bytes: number;
-  /** The key to lower to shrink this part, e.g. `training.model.dModel` or `training.batchSize`. */
+  /** The key to lower to shrink this part, e.g. `training.tfjs.dModel` or `training.batchSize`. */
   readonly key: string;
 }
 

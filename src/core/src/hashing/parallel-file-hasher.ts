@@ -1,8 +1,8 @@
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
+import {type BackendRecipe, backendOf} from '../backend-loader.js';
 import type {Hasher} from '../contracts/hasher.js';
 import {CodexError, type ExitCodeValue} from '../errors.js';
-import type {RegisteredBackend} from '../registry.js';
 import {READ_CHUNK, hashFile} from './hash-file.js';
 import {tryHashFileSync} from './hash-file-sync.js';
 import {type HashBatch, type HashReply, hashBatch} from './hash-batch.js';
@@ -41,21 +41,23 @@ const BATCH_MAX_BYTES = 8 << 20;
 const BATCH_MIN_BYTES = 256 << 10;
 
 /**
- * Hashes many files across cores: the calling thread and `threads - 1` workers. Each worker loads the backend
- * from its registered module, so any plugin's hasher runs in parallel without special support. Results come
- * back in input order.
+ * Hashes many files across cores: the calling thread and `threads - 1` workers. Each worker creates its own
+ * hasher from the recipe the instance was loaded with (`backendOf`: module, export and options), so any
+ * plugin's hasher runs in parallel without special support. A hasher not loaded as a backend (constructed by
+ * hand) hashes on the calling thread only. Results come back in input order.
  */
 export class ParallelFileHasher {
-  constructor(
-    private readonly hasher: Hasher,
-    private readonly backend: Pick<RegisteredBackend<'hasher'>, 'contract' | 'name' | 'plugin' | 'spec'>,
-  ) {}
+  readonly #recipe: BackendRecipe<'hasher'> | undefined;
+
+  constructor(private readonly hasher: Hasher) {
+    this.#recipe = backendOf<'hasher'>(hasher);
+  }
 
   async hashFiles(files: readonly FileToHash[], options: ParallelHashOptions = {}): Promise<FileDigest[]> {
     const total = files.reduce((sum, file) => sum + file.size, 0);
     const threads = Math.min(options.threads ?? availableParallelism(), files.length);
-    if (threads <= 1 || total < PARALLEL_THRESHOLD_BYTES) return this.hashSequentially(files, options);
-    return this.hashWithWorkers(files, threads, options);
+    if (threads <= 1 || total < PARALLEL_THRESHOLD_BYTES || this.#recipe === undefined) return this.hashSequentially(files, options);
+    return this.hashWithWorkers(files, threads, this.#recipe, options);
   }
 
   private async hashSequentially(files: readonly FileToHash[], options: ParallelHashOptions): Promise<FileDigest[]> {
@@ -87,14 +89,15 @@ export class ParallelFileHasher {
     return digests;
   }
 
-  private hashWithWorkers(files: readonly FileToHash[], threads: number, options: ParallelHashOptions): Promise<FileDigest[]> {
-    const backend = {contract: this.backend.contract, name: this.backend.name, plugin: this.backend.plugin, spec: this.backend.spec};
+  private hashWithWorkers(
+    files: readonly FileToHash[],
+    threads: number,
+    recipe: BackendRecipe<'hasher'>,
+    options: ParallelHashOptions,
+  ): Promise<FileDigest[]> {
     // The calling thread is one of the hashing threads: it would otherwise sit idle, and one worker fewer
     // saves a thread start-up and a backend load.
-    const workers = Array.from(
-      {length: threads - 1},
-      () => new Worker(new URL('./hash-worker.js', import.meta.url), {workerData: backend}),
-    );
+    const workers = Array.from({length: threads - 1}, () => new Worker(new URL('./hash-worker.js', import.meta.url), {workerData: recipe}));
     const results: FileDigest[] = new Array(files.length);
     let remainingBytes = files.reduce((sum, file) => sum + file.size, 0);
     let next = 0;

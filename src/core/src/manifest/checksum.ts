@@ -1,4 +1,6 @@
+import type {Hasher} from '../contracts/hasher.js';
 import {CodexError, ExitCode} from '../errors.js';
+import {utf8} from '../text/utf8.js';
 
 /** `<algorithm>:<lowercase hex>`, e.g. `blake3:af13…`. The prefix selects the verifier. */
 export type Checksum = `${string}:${string}`;
@@ -24,4 +26,14 @@ export function parseChecksum(value: unknown, where: string): ParsedChecksum {
     });
   }
   return {algorithm: match[1], hex: match[2]};
+}
+
+/**
+ * `<algorithm>:<hex>` of some bytes (a string counts as its UTF-8) with a hasher: the one place the
+ * create / update / digest / format idiom lives. Streams go through `hashFile` or `ParallelFileHasher`.
+ */
+export function checksumOf(hasher: Hasher, data: Uint8Array | string): Checksum {
+  const state = hasher.create();
+  state.update(typeof data === 'string' ? utf8(data) : data);
+  return formatChecksum(hasher.algorithm, state.digest());
 }

@@ -1,5 +1,7 @@
 import semver from 'semver';
 import {API_VERSION} from '../api-version.js';
+import {ConfigSchema} from '../config/config-schema.js';
+import {configSchema} from '../config/schema.js';
 import {isCodexError} from '../errors.js';
 import {Registry} from '../registry.js';
 import {isPluginContribution, REGISTER_HOOK} from './define-plugin.js';
@@ -10,7 +12,8 @@ export interface HostPlugin {
   readonly version: string;
   /** `core` for plugins bundled with the CLI, `user` / `link` for installed ones. */
   readonly type: string;
-  readonly pjson: {readonly codex?: {readonly apiRange?: unknown}};
+  /** package.json; the host reads `codex.apiRange`. */
+  readonly pjson: {readonly [key: string]: unknown};
 }
 
 export interface HookOutcome {
@@ -28,7 +31,7 @@ export interface HookRunner {
  * becomes a `PluginProblem` naming it, and the backends of every other plugin stay usable.
  */
 export async function loadRegistry(runner: HookRunner): Promise<Registry> {
-  const registry = new Registry();
+  const registry = new Registry(new ConfigSchema(configSchema));
   const outcome = await runner.runHook(REGISTER_HOOK, {apiVersion: API_VERSION});
   for (const {plugin, error} of [...outcome.failures].sort((a, b) => byPlugin(a.plugin, b.plugin))) {
     registry.reportProblem({plugin: plugin.name, message: `failed while registering: ${describe(error)}`});
@@ -40,7 +43,8 @@ export async function loadRegistry(runner: HookRunner): Promise<Registry> {
       registry.reportProblem({plugin: plugin.name, message: 'its codex:register hook returned no registration (use definePlugin)'});
       continue;
     }
-    const apiRange = plugin.pjson.codex?.apiRange;
+    const codex = plugin.pjson['codex'];
+    const apiRange = typeof codex === 'object' && codex !== null ? (codex as {apiRange?: unknown}).apiRange : undefined;
     if (typeof apiRange !== 'string' || semver.validRange(apiRange) === null) {
       registry.reportProblem({
         plugin: plugin.name,
@@ -54,6 +58,13 @@ export async function loadRegistry(runner: HookRunner): Promise<Registry> {
         message: `supports core API ${apiRange}, this codex provides ${API_VERSION}; install a version of the plugin built for ${API_VERSION}`,
       });
       continue;
+    }
+    for (const {section, keys} of result.config ?? []) {
+      try {
+        registry.schema.contribute(plugin.name, section, keys);
+      } catch (error) {
+        registry.reportProblem({plugin: plugin.name, message: describe(error)});
+      }
     }
     for (const backend of result.backends) {
       try {

@@ -20,7 +20,7 @@ export async function withAtomicFile<T>(path: string, write: (handle: FileHandle
   await mkdir(directory, {recursive: true}).catch((error: unknown) => {
     throw fileError(directory, error, 'create directory');
   });
-  const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'wx').catch((error: unknown) => {
@@ -48,71 +48,100 @@ export async function withAtomicFile<T>(path: string, write: (handle: FileHandle
   }
 }
 
+/**
+ * Publishes a directory the same way: `build` fills a hidden temp directory beside `target` (files written with
+ * `writeFileSynced`), which is fsynced and renamed into place. A reader, or a process resuming after a kill at
+ * any point, sees the whole directory or none; a killed writer leaves only a temp directory matching
+ * `TEMP_FILE_PATTERN`. An existing non-empty `target` is refused unless `replace`; then it is moved aside,
+ * and deleted only once the new one is in place (put back if publishing fails). `beforePublish` runs once
+ * everything is on disk, just before the rename (fault injection in tests).
+ */
+export async function publishDirectory(
+  target: string,
+  build: (temp: string) => Promise<void>,
+  options: {readonly replace?: boolean; readonly beforePublish?: () => Promise<void>} = {},
+): Promise<void> {
+  const parent = dirname(target);
+  await mkdir(parent, {recursive: true}).catch((error: unknown) => {
+    throw fileError(parent, error, 'create directory');
+  });
+  const existing = await readdir(target).catch((error: unknown) => {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw fileError(target, error, 'write');
+  });
+  if (existing && existing.length > 0 && !options.replace) {
+    throw new CodexError('E_EXISTS', `${target} already exists and is not empty`, {
+      hint: 'choose another --out directory, or pass --force to replace it',
+      exitCode: ExitCode.input,
+    });
+  }
+  const temp = tempPathFor(target);
+  let trash: string | undefined;
+  try {
+    await mkdir(temp);
+    await build(temp);
+    await syncDirectory(temp);
+    await options.beforePublish?.();
+    if (existing) {
+      trash = tempPathFor(target);
+      await rename(target, trash);
+    }
+    await rename(temp, target);
+    await syncDirectory(parent);
+  } catch (error) {
+    await rm(temp, {recursive: true, force: true}).catch(() => undefined);
+    if (trash) await rename(trash, target).catch(() => undefined);
+    throw isCodexError(error) ? error : fileError(target, error, 'write');
+  }
+  if (trash) await rm(trash, {recursive: true, force: true});
+}
+
 /** One file of a directory written by `writeDirectoryAtomic`, named relative to the directory. */
 export interface DirectoryEntry {
   readonly name: string;
   readonly bytes: string | Uint8Array;
 }
 
-/**
- * Writes a directory of files so that it appears whole or not at all: the files are written and fsynced in a
- * temp directory beside `path`, which is then renamed into place. An existing non-empty directory is
- * refused unless `replace`, in which case it is moved aside first and deleted after the rename; a killed
- * writer leaves only a temp directory matching `TEMP_FILE_PATTERN`.
- */
+/** `publishDirectory` of a list of files (flat: names without `/`, not hidden). */
 export async function writeDirectoryAtomic(
   path: string,
   files: readonly DirectoryEntry[],
   options: {readonly replace?: boolean} = {},
 ): Promise<void> {
-  const parent = dirname(path);
-  await mkdir(parent, {recursive: true}).catch((error: unknown) => {
-    throw fileError(parent, error, 'create directory');
-  });
-  const tempName = () => join(parent, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const existing = await readdir(path).catch((error: unknown) => {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw fileError(path, error, 'write');
-  });
-  if (existing && existing.length > 0 && !options.replace) {
-    throw new CodexError('E_EXISTS', `${path} already exists and is not empty`, {
-      hint: 'choose another --out directory, or pass --force to replace it',
-      exitCode: ExitCode.input,
-    });
-  }
-  const temp = tempName();
-  let trash: string | undefined;
-  try {
-    await mkdir(temp);
-    for (const file of files) {
-      if (file.name.includes('/') || file.name.startsWith('.')) throw new RangeError(`invalid file name ${file.name}`);
-      const handle = await open(join(temp, file.name), 'wx');
-      try {
-        await handle.writeFile(file.bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
+  await publishDirectory(
+    path,
+    async (temp) => {
+      for (const file of files) {
+        if (file.name.includes('/') || file.name.startsWith('.')) throw new RangeError(`invalid file name ${file.name}`);
+        await writeFileSynced(join(temp, file.name), file.bytes);
       }
-    }
-    await syncDirectory(temp);
-    if (existing) {
-      trash = tempName();
-      await rename(path, trash);
-    }
-    await rename(temp, path);
-    await syncDirectory(parent);
-  } catch (error) {
-    await rm(temp, {recursive: true, force: true}).catch(() => undefined);
-    if (trash) await rename(trash, path).catch(() => undefined);
-    throw isCodexError(error) ? error : fileError(path, error, 'write');
+    },
+    options,
+  );
+}
+
+/** Writes a new file (refusing to overwrite one) and fsyncs it: the files of a directory being published. */
+export async function writeFileSynced(path: string, data: string | Uint8Array): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'wx');
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle?.close();
   }
-  if (trash) await rm(trash, {recursive: true, force: true});
 }
 
 /** Temp files left by killed writers match this; cleaners and listings ignore them. */
 export const TEMP_FILE_PATTERN = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 
-async function syncDirectory(directory: string): Promise<void> {
+/** A hidden name beside `path`, unique to this process and call, matching `TEMP_FILE_PATTERN`. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Makes a rename or creation inside `directory` durable; a no-op where the file system refuses. */
+export async function syncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, 'r').catch(() => undefined);
   if (!handle) return;
   try {

@@ -1,9 +1,8 @@
-import {randomBytes} from 'node:crypto';
 import {readFileSync, rmSync} from 'node:fs';
 import {link, readFile, rm, writeFile} from 'node:fs/promises';
 import {hostname} from 'node:os';
-import {basename, dirname, join} from 'node:path';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
+import {tempPathFor} from './atomic-write.js';
 
 /** Who holds a lock or a lease: written into the file when it is created. */
 export interface LockOwner {
@@ -55,7 +54,7 @@ export async function acquireLock(path: string, what: string): Promise<Lock> {
  */
 export async function createOwnedFile(path: string): Promise<boolean> {
   const owner: LockOwner = {pid: process.pid, host: hostname(), since: new Date().toISOString()};
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   try {
     await writeFile(temp, JSON.stringify(owner), {flag: 'wx'});
     await link(temp, path);
@@ -81,9 +80,13 @@ export async function readOwner(path: string): Promise<LockOwner | undefined> {
 
 /** Whether the owner may still be running. Another host's process cannot be checked, so it counts as live. */
 export function isLive(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return true;
+  return owner.host !== hostname() || isAlive(owner.pid);
+}
+
+/** Whether a process of this host is running: signal 0 checks without signalling (EPERM: it runs as another user). */
+export function isAlive(pid: number): boolean {
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     return errnoCode(error) === 'EPERM';

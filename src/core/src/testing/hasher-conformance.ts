@@ -9,7 +9,8 @@ import {
 } from './conformance-suite.js';
 import {LARGE_INPUT_BYTES, fileChunks, largeInputChunks} from './large-input.js';
 import {retainedResidentBytes} from './resident-set.js';
-import {SeededRandom} from './seeded-random.js';
+import {SeededRandom} from '../random/seeded-random.js';
+import {utf8} from '../text/utf8.js';
 
 /** A known digest: `hex` is the algorithm's digest of `input` (strings are hashed as UTF-8). */
 export interface HashVector {
@@ -278,7 +279,7 @@ function streamed(hasher: Hasher, bytes: Uint8Array, piece: number): string {
 }
 
 function bytesOf(input: string | Uint8Array): Uint8Array {
-  return typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  return typeof input === 'string' ? utf8(input) : input;
 }
 
 function describeInput(input: string | Uint8Array): string {

@@ -9,7 +9,8 @@
  * ```
  */
 export * from './conformance-suite.js';
-export * from './seeded-random.js';
+// Conformance inputs are drawn from core's one seeded generator; re-exported for suites' users.
+export {SeededRandom} from '../random/seeded-random.js';
 export * from './large-input.js';
 export * from './hasher-conformance.js';
 export * from './splitter-conformance.js';
@@ -18,3 +19,5 @@ export * from './optimizer-conformance.js';
 export * from './manifest-store-conformance.js';
 export * from './training-engine-conformance.js';
 export * from './float-bits.js';
+export * from './executor-conformance.js';
+export {ConformanceJobRunner} from './conformance-job-runner.js';

@@ -1,5 +1,5 @@
 import {open} from 'node:fs/promises';
-import {SeededRandom} from './seeded-random.js';
+import {SeededRandom} from '../random/seeded-random.js';
 
 /** Bytes per chunk of the large-input stream. */
 export const LARGE_INPUT_CHUNK = 1 << 20;

@@ -16,7 +16,7 @@ import {
   runInvariants,
   show,
 } from './conformance-suite.js';
-import {SeededRandom} from './seeded-random.js';
+import {SeededRandom} from '../random/seeded-random.js';
 
 export interface ManifestStoreConformanceOptions {
   /** Names the implementation in test titles and messages, e.g. `manifest-store sqlite`. */

@@ -8,7 +8,7 @@ import {
   runInvariants,
 } from './conformance-suite.js';
 import {bitwiseEqual, optimizerStateBits} from './float-bits.js';
-import {SeededRandom} from './seeded-random.js';
+import {SeededRandom} from '../random/seeded-random.js';
 
 /**
  * How the optimizer suite builds and reads tensors of the implementation's type `T`, so that core needs no tensor
@@ -244,7 +244,8 @@ function makeProblem(seed: number): Problem {
     ['dense/kernel', [3, 4]],
     ['dense/bias', [4]],
   ]);
-  const fill = (size: number, low: number, high: number) => Float32Array.from({length: size}, () => low + (high - low) * random.next());
+  const fill = (size: number, low: number, high: number) =>
+    Float32Array.from({length: size}, () => low + (high - low) * random.nextFloat());
   const start = new Map<string, Float32Array>();
   const curvature = new Map<string, Float32Array>();
   const center = new Map<string, Float32Array>();

@@ -1,6 +1,7 @@
 import {readFile, stat} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
-import {type Kernel, type Manifest, isCodexError} from '@codex-ml/core';
+import {Backends, type Manifest, isCodexError, utf8} from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
 import {sampleFrom} from '../../generation/generation-service.js';
 import type {SamplingOptions} from '../../generation/token-sampler.js';
 import {TrainedRunLoader} from '../../generation/trained-run-loader.js';
@@ -32,6 +33,8 @@ export interface ModelReport {
 }
 
 export interface ModelReportOptions {
+  /** The stat cache the validation split's files are verified through (`cache.dir`). */
+  readonly cacheDir: string;
   /** Samples to draw (0: none). */
   readonly samples: number;
   readonly maxTokens: number;
@@ -48,8 +51,12 @@ const REPORT_SAMPLING: SamplingOptions = {temperature: 0.8, topK: 40, topP: 0.95
  * (empty prompt) and are seeded, so a report is reproducible. Runs that hold no model (data and tokenizer
  * runs, or training runs without a snapshot or checkpoint) give no model part.
  */
+@injectable()
 export class ModelReportService {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(
+    @inject(TrainedRunLoader) private readonly loader: TrainedRunLoader,
+    @inject(Backends) private readonly backends: Backends,
+  ) {}
 
   async build(root: Manifest, runsDir: string, options: ModelReportOptions): Promise<ModelReport | undefined> {
     const warn = options.onWarning ?? (() => undefined);
@@ -57,10 +64,10 @@ export class ModelReportService {
     if (!trainingRunId) return undefined;
     const runPath = resolve(runDirectoryOf(runsDir, trainingRunId));
     if (!(await exists(join(runPath, SNAPSHOT_FILE)))) return undefined;
-    const loader = new TrainedRunLoader(this.kernel);
+    const loader = this.loader;
     let run: Awaited<ReturnType<TrainedRunLoader['load']>>;
     try {
-      run = await loader.load(await loader.locate(runPath, runsDir), {onWarning: warn});
+      run = await loader.load(await loader.locate(runPath, runsDir), {runsDir, onWarning: warn});
     } catch (error) {
       if (!isCodexError(error)) throw error;
       warn(`the report shows no model: ${error.message}`);
@@ -90,7 +97,7 @@ export class ModelReportService {
           finishReason: sample.finishReason,
         })),
         sampling: {...REPORT_SAMPLING, maxTokens: options.maxTokens, checkpointStep: run.checkpoint.step},
-        tokenizer: await this.#tokenizerRows(run, warn),
+        tokenizer: await this.#tokenizerRows(run, runsDir, options.cacheDir, warn),
       };
     } finally {
       run.model.dispose();
@@ -98,27 +105,31 @@ export class ModelReportService {
   }
 
   /** Vocabulary size, and bytes per token and unknown rate over the validation split the run trained with. */
-  async #tokenizerRows(run: Awaited<ReturnType<TrainedRunLoader['load']>>, warn: (message: string) => void): Promise<ReportRows> {
+  async #tokenizerRows(
+    run: Awaited<ReturnType<TrainedRunLoader['load']>>,
+    runsDir: string,
+    cacheDir: string,
+    warn: (message: string) => void,
+  ): Promise<ReportRows> {
     const tokenizer = run.tokenizer.tokenizer;
     const rows: [string, string | number][] = [['vocabulary size', tokenizer.vocabSize]];
     const config = run.snapshot.config as {training?: {trainSplit?: string; valSplit?: string}};
     const valSplit = config.training?.valSplit ?? 'validation';
     try {
       const data = await resolveDataInput(run.snapshot.inputs.data.manifest, {
-        runsDir: this.kernel.config.get<string>('runs.dir'),
-        cacheDir: resolve(this.kernel.config.get<string>('cache.dir')),
+        runsDir,
+        cacheDir: resolve(cacheDir),
         trainSplit: config.training?.trainSplit ?? 'train',
         valSplit,
-        registry: this.kernel.registry,
+        backends: this.backends,
       });
       const unknownToken = tokenizer.specialTokens['unk'];
       const unknownId = unknownToken === undefined ? undefined : tokenizer.tokenToId(unknownToken);
       let bytes = 0;
       let tokens = 0;
       let unknown = 0;
-      const encoder = new TextEncoder();
       for await (const {text} of data.texts('val')) {
-        bytes += encoder.encode(text).byteLength;
+        bytes += utf8(text).byteLength;
         const ids = tokenizer.encode(text, {addSpecialTokens: false}).ids;
         tokens += ids.length;
         if (unknownId !== undefined) for (const id of ids) if (id === unknownId) unknown++;

@@ -1,7 +1,7 @@
 import {inject, injectable} from 'tsyringe';
-import {type Manifest, ManifestStore} from '@codex-ml/core';
+import {type Manifest, ManifestStore, type Artifact} from '@codex-ml/core';
 import {type MetricsSeries, readMetrics} from '../metrics-file.js';
-import {type RunArtifact, artifactsOf, runDirectoryOf} from '../run-artifacts.js';
+import {artifactsOf, runDirectoryOf} from '../run-artifacts.js';
 import {RunCatalog, metricsPathOf} from '../run-catalog.js';
 import {runConfigOf} from '../run-config.js';
 import {RunGraph} from '../run-graph.js';
@@ -25,7 +25,7 @@ export interface RunReportData {
   readonly config?: Sourced<unknown>;
   /** The run's own results: scalar fields of its manifest beyond the header (loss, perplexity, steps, …). */
   readonly results: readonly (readonly [string, string | number | boolean])[];
-  readonly artifacts: readonly RunArtifact[];
+  readonly artifacts: readonly Artifact[];
   readonly metrics?: Sourced<MetricsSeries>;
   readonly splits?: Sourced<SplitTable>;
   readonly tokenizer?: Sourced<TokenizerStats>;

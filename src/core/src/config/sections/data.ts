@@ -43,6 +43,11 @@ export const dataSection = {
       format: ['auto', 'directory', 'jsonl', 'txt', 'brown'],
       default: 'auto',
     },
+    onInvalidUtf8: {
+      doc: 'Text that is not valid UTF-8: error (names file, line and byte offset), replace (U+FFFD) or skip the line. Checksums always cover the raw bytes.',
+      format: ['error', 'replace', 'skip'],
+      default: 'error',
+    },
     splits: {doc: 'Split names, in output order.', format: splitNames, default: ['train', 'validation', 'test']},
     ratios: {
       doc: 'Share of each split, same order as data.splits; each in (0, 1], summing to 1.',

@@ -1,11 +1,5 @@
 import type {SchemaNode} from '../schema-node.js';
 
-/** Normalizer stages the pipeline knows, composable in the order given. */
-export const NORMALIZER_STAGES = ['nfc', 'nfd', 'nfkc', 'nfkd', 'lowercase', 'strip-accents'] as const;
-
-/** Pre-tokenizers the pipeline knows. */
-export const PRE_TOKENIZERS = ['byte-level', 'whitespace', 'whitespace-split', 'bert'] as const;
-
 /** Convict validators; each throws a message convict prefixes with the key. */
 function positiveInt(value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`must be an integer >= 1, got ${String(value)}`);
@@ -20,24 +14,11 @@ function stringList(value: unknown): void {
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
     throw new Error(`must be a list of strings, got ${JSON.stringify(value)}`);
 }
-function normalizerList(value: unknown): void {
-  stringList(value);
-  for (const stage of value as string[]) {
-    if (stage !== 'none' && !(NORMALIZER_STAGES as readonly string[]).includes(stage)) {
-      throw new Error(`unknown normalizer "${stage}"; allowed: none, ${NORMALIZER_STAGES.join(', ')}`);
-    }
-  }
-}
 function specialTokenList(value: unknown): void {
   stringList(value);
   const tokens = value as string[];
   if (tokens.some((token) => token === '')) throw new Error('must not contain an empty token');
   if (new Set(tokens).size !== tokens.length) throw new Error(`must not repeat a token, got ${JSON.stringify(tokens)}`);
-}
-function preTokenizer(value: unknown): void {
-  if (value !== null && !(PRE_TOKENIZERS as readonly string[]).includes(String(value))) {
-    throw new Error(`unknown pre-tokenizer ${JSON.stringify(value)}; allowed: ${PRE_TOKENIZERS.join(', ')}`);
-  }
 }
 /** A padding length: null (no padding), "longest" (of the batch), or a positive integer (also as digits). */
 function paddingLength(value: unknown): void {
@@ -49,12 +30,12 @@ function paddingLength(value: unknown): void {
 }
 
 /**
- * Keys of the `tokenizer:*` commands (configs/tokenization/base.yaml). An empty list or `null` means "the
- * model's own default" for pipeline choices, so the same file trains either model.
+ * Keys of the `tokenizer:*` commands (configs/tokenization/base.yaml) that every tokenizer backend shares. A
+ * backend's own choices (pipeline stages, trainer parameters) are its keys `tokenizer.<model>.*`.
  */
 export const tokenizationSection = {
   tokenizer: {
-    model: {doc: 'Tokenizer model backend (bpe, wordpiece, …).', format: String, default: 'bpe'},
+    model: {doc: 'Tokenizer model backend (bpe, wordpiece, …); its own keys: tokenizer.<model>.*.', format: String, default: 'bpe'},
     dataset: {
       inputs: {
         doc: 'Training inputs: files, folders, or data run ids (ULIDs of prepare-data runs, read through the manifest store).',
@@ -63,26 +44,14 @@ export const tokenizationSection = {
       },
       trainSplit: {doc: 'Split of a data run that trains the tokenizer.', format: String, default: 'train'},
       validationSplit: {doc: 'Split of a data run that tokenizer:validate reads.', format: String, default: 'validation'},
+      onInvalidUtf8: {
+        doc: 'Corpus text that is not valid UTF-8: error (names file, line and byte offset), replace (U+FFFD) or skip the line. Data runs decode as their prepare-data recorded.',
+        format: ['error', 'replace', 'skip'],
+        default: 'error',
+      },
     },
     cache: {
       dir: {doc: 'Tokenizer cache directory; empty = <cache.dir>/tokenizers.', format: String, default: ''},
-    },
-    normalizer: {
-      doc: `Normalizer stages applied in order (${NORMALIZER_STAGES.join(', ')}); [] = the model's default, [none] = no normalization.`,
-      format: normalizerList,
-      default: [],
-    },
-    preTokenizer: {
-      doc: `Pre-tokenizer (${PRE_TOKENIZERS.join(', ')}); null = the model's default.`,
-      format: preTokenizer,
-      default: null,
-      nullable: true,
-    },
-    postProcessor: {
-      doc: 'Post-processor: template ([BOS] $A [EOS] when those tokens exist) or none; null = the model default (template).',
-      format: ['template', 'none', null],
-      default: null,
-      nullable: true,
     },
     vocabSize: {doc: 'Target vocabulary size, special tokens and alphabet included.', format: positiveInt, default: 30000},
     minFrequency: {doc: 'A pair (BPE) or piece (WordPiece) must occur this often to be merged.', format: positiveInt, default: 2},
@@ -96,11 +65,6 @@ export const tokenizationSection = {
       doc: 'Special tokens in id order (the first gets id 0); [] = the model default ([PAD] [BOS] [EOS], plus [UNK] for WordPiece).',
       format: specialTokenList,
       default: [],
-    },
-    trainer: {
-      doc: 'Extra trainer parameters passed to the model backend as-is (e.g. {continuingSubwordPrefix: "##"}).',
-      format: Object,
-      default: {},
     },
     encode: {
       addSpecialTokens: {doc: 'Apply the post-processor (BOS/EOS) when encoding.', format: Boolean, default: true},

@@ -11,43 +11,34 @@ function nonNegative(value: unknown): void {
 function positiveInt(value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`must be an integer >= 1, got ${String(value)}`);
 }
-function unitInterval(value: unknown): void {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) throw new Error(`must be a number in [0, 1), got ${String(value)}`);
-}
 
 /** Keys of `codex train` (configs/training/base.yaml). */
 export const trainingSection = {
   training: {
     engine: {
-      doc: 'Training engine backend (tfjs, or one a plugin adds); its optimizers are the ones training.optimizer.name may name.',
+      doc: 'Training engine backend (tfjs, or one a plugin adds); its own keys: training.<engine>.*; its optimizers are the ones training.optimizer.name may name.',
       format: String,
       default: 'tfjs',
     },
-    backend: {
-      doc: 'TensorFlow.js backend: wasm (default), cpu, or tensorflow / tensorflow-gpu (needs @tensorflow/tfjs-node / -gpu).',
-      format: ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'],
-      default: 'wasm',
-    },
     model: {
-      layers: {doc: 'Transformer blocks.', format: positiveInt, default: 2},
-      heads: {doc: 'Attention heads per block; must divide model.dModel.', format: positiveInt, default: 4},
-      dModel: {doc: 'Width of the residual stream.', format: positiveInt, default: 128},
-      contextLength: {doc: 'Tokens of context per sample (and positional embeddings).', format: positiveInt, default: 64},
-      dropout: {doc: 'Dropout rate on attention weights and residual branches.', format: unitInterval, default: 0},
-      tiedEmbeddings: {doc: 'Share the token embedding with the output projection.', format: Boolean, default: true},
+      contextLength: {
+        doc: 'Tokens of context per sample (the runner cuts windows this long; the engine sizes its positions by it).',
+        format: positiveInt,
+        default: 64,
+      },
     },
     optimizer: {
-      name: {doc: 'Optimizer backend (sgd, momentum, adam, adamw, …).', format: String, default: 'adamw'},
+      name: {
+        doc: 'Optimizer backend (sgd, momentum, adam, adamw, …); its own keys: training.optimizer.<name>.*.',
+        format: String,
+        default: 'adamw',
+      },
       learningRate: {doc: 'Peak learning rate.', format: positive, default: 0.003},
       weightDecay: {
-        doc: 'Decoupled weight decay (adamw); applies to matrices, not to biases and norms.',
+        doc: 'Weight decay on matrices, not on biases and norms (decoupled for adamw, L2 for the others).',
         format: nonNegative,
         default: 0.01,
       },
-      beta1: {doc: 'First-moment decay (adam, adamw).', format: unitInterval, default: 0.9},
-      beta2: {doc: 'Second-moment decay (adam, adamw).', format: unitInterval, default: 0.99},
-      epsilon: {doc: 'Denominator epsilon (adam, adamw).', format: positive, default: 1e-8},
-      momentum: {doc: 'Momentum coefficient (momentum).', format: unitInterval, default: 0.9},
     },
     schedule: {
       name: {doc: 'Learning-rate schedule.', format: ['constant', 'warmup-cosine'], default: 'warmup-cosine'},
