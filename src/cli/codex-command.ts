@@ -57,6 +57,7 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   protected positional: string[] = [];
   #kernel: Kernel | undefined;
   #registry: Promise<Registry> | undefined;
+  #configWarned = false;
 
   override async init(): Promise<void> {
     Interrupts.install(() => this.jsonEnabled());
@@ -83,7 +84,10 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     const fallback = (this.ctor as typeof CodexCommand).defaultConfigFile;
     const file = this.flags.config ?? (fallback !== undefined && existsSync(fallback) ? fallback : undefined);
     const {schema} = await this.registry();
-    return resolveConfig({file, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])], schema});
+    const config = resolveConfig({file, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])], schema});
+    if (!this.#configWarned) for (const warning of config.warnings) this.warnLine(warning);
+    this.#configWarned = true;
+    return config;
   }
 
   /**

@@ -1,3 +1,4 @@
+import {exactSeed} from '../seed-format.js';
 import type {SchemaNode} from '../schema-node.js';
 
 /** Convict validators for training numbers; each throws a message convict prefixes with the key. */
@@ -48,7 +49,11 @@ export const trainingSection = {
     clipNorm: {doc: 'Clip gradients to this global L2 norm; 0 disables clipping.', format: nonNegative, default: 1},
     accumulationSteps: {doc: 'Micro-batches whose gradients are averaged into one update.', format: positiveInt, default: 1},
     // Runner keys: inputs, length of the run, evaluation, checkpoints.
-    seed: {doc: 'Seed of every random choice (weights init, dropout, batch sampling).', format: 'int', default: 1337},
+    seed: {
+      doc: 'Seed of every random choice (weights init, dropout, batch sampling). An integer from 0 to 2^53 − 1.',
+      format: exactSeed,
+      default: 1337,
+    },
     data: {doc: 'Data manifest: a data run id, its run directory or its manifest file (codex prepare-data).', format: String, default: ''},
     tokenizer: {
       doc: 'Trained tokenizer: a tokenizer.json file or the directory holding it (codex tokenizer:train).',
