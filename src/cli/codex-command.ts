@@ -45,6 +45,12 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     verbose: Flags.boolean({description: 'Show stack traces on errors', helpGroup: 'GLOBAL'}),
   };
 
+  /**
+   * True for a command that answers SIGINT and SIGTERM itself (a worker finishing its job, say) instead of
+   * the shared handling (`Interrupts`: one line or JSON object, exit 130).
+   */
+  static handlesSignals = false;
+
   /** Config file used when `--config` is not given, relative to the working directory, if it exists. */
   static defaultConfigFile: string | undefined;
 
@@ -60,7 +66,7 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   #configWarned = false;
 
   override async init(): Promise<void> {
-    Interrupts.install(() => this.jsonEnabled());
+    if (!(this.ctor as typeof CodexCommand).handlesSignals) Interrupts.install(() => this.jsonEnabled());
     await super.init();
     const {args, argv, flags} = await this.parse({
       // oclif would take piped stdin as a missing argument's value when it arrives within 10 ms — a race
