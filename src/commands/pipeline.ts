@@ -1,19 +1,21 @@
-import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {Hasher, ManifestStore, prepareRunsDir} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../cli/codex-command.js';
 import {CliStageRunner} from '../cli/cli-stage-runner.js';
 import {Interrupts} from '../cli/interrupts.js';
+import {stageLine} from '../cli/stage-line.js';
 import {type PipelineResult, PipelineService, type StageOutcome} from '../services/pipeline/pipeline-service.js';
 import {RunVerifier} from '../services/runs/run-verifier.js';
 
 export default class Pipeline extends CodexCommand<typeof Pipeline> {
   static override summary = 'Run prepare-data → tokenizer:train → train → evaluate → report as one job';
   static override description =
-    'Runs every stage with one config (default configs/pipeline.yaml: the embedded Brown corpus, stratified by ' +
-    'category). A stage whose inputs did not change since an earlier run is reused and reported as cached; a ' +
-    'change re-runs exactly the stages that depend on it. Ends by printing where the HTML report is.';
+    'Runs every stage with one config: the packaged configs/pipeline.yaml (the embedded Brown corpus stratified by ' +
+    'category, a 2,048-token BPE tokenizer, 300 training steps), under the project’s codex.yaml or the --config files, ' +
+    'from whatever directory it runs in. A stage whose inputs did not change since an earlier run is reused and ' +
+    'reported as cached; a change re-runs exactly the stages that depend on it. Prints one [n/5] line per stage and ' +
+    'ends with the path of the HTML report.';
   static override examples = [
     '<%= config.bin %> pipeline',
     '<%= config.bin %> pipeline --seed 7 --set training.steps=50',
@@ -43,13 +45,13 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
       verifier: kernel.resolve(RunVerifier),
       runsDir,
     });
-    const fallback = Pipeline.defaultConfigFile;
     const training = {...config.get<Record<string, unknown>>('training')};
     // Where the inputs come from is decided by the pipeline; what they contain is in the key already.
     delete training['data'];
     delete training['tokenizer'];
     const result = await service.run({
-      configFile: this.flags.config ?? (existsSync(fallback) ? fallback : undefined),
+      // Stages layer the pipeline's packaged defaults under the same project file (or --config files) it read.
+      configArgs: this.stageConfigArgs(),
       sets: [...overrides, ...(this.flags.set ?? [])],
       cacheDir: config.get<string>('cache.dir'),
       trainingConfig: {hasher: config.get('hasher'), training},
@@ -65,10 +67,6 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
   }
 
   #print(outcome: StageOutcome): void {
-    if (this.jsonEnabled() || outcome.stage === 'report') return;
-    const state = outcome.cached ? 'cached' : 'ran';
-    this.log(
-      `${outcome.stage.padEnd(9)} ${state.padEnd(6)} ${(outcome.runId ?? '').padEnd(26)} ${outcome.seconds.toFixed(1).padStart(6)} s  ${outcome.detail}`,
-    );
+    if (!this.jsonEnabled()) this.log(stageLine(outcome));
   }
 }

@@ -14,6 +14,9 @@ import {
 import {SHARD_TASKS} from '../services/shards/shard-tasks.js';
 import {ShardedWork} from '../services/shards/sharded-work.js';
 
+/** A data run, or with --shard the partial of one shard. */
+export type PrepareDataOutput = PrepareDataResult | PrepareDataShardResult;
+
 export default class PrepareData extends CodexCommand<typeof PrepareData> {
   static override summary = 'Split a dataset deterministically and record a verifiable manifest';
   static override description =
@@ -52,7 +55,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     out: Flags.string({description: 'Partial file written by --shard (atomically)', dependsOn: ['shard']}),
   };
 
-  async run(): Promise<PrepareDataResult | PrepareDataShardResult> {
+  async run(): Promise<PrepareDataOutput> {
     const shard = this.flags.shard === undefined ? undefined : parseShard(this.flags.shard);
     const kernel = await this.kernel(await this.configure(this.flagOverrides()));
     const progress = new ProgressBar('hashing', this.interactive, 'bytes');

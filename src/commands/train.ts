@@ -1,20 +1,28 @@
+import {join} from 'node:path';
 import {Flags} from '@oclif/core';
+import {CliStageRunner} from '../cli/cli-stage-runner.js';
 import {CodexCommand} from '../cli/codex-command.js';
+import {stageLine} from '../cli/stage-line.js';
 import {InterruptionNotice} from '../cli/interruption-notice.js';
+import {Interrupts} from '../cli/interrupts.js';
 import {ProgressBar} from '../cli/progress-bar.js';
 import {TrainingProgressBar} from '../cli/training-progress-bar.js';
+import {runInputStages, stageClock} from '../services/pipeline/input-stages.js';
 import {resumeConfig} from '../services/training/config-snapshot.js';
 import {type ResumeTarget, type TrainResult, TrainingService, locateResume} from '../services/training/training-service.js';
 
 export default class Train extends CodexCommand<typeof Train> {
   static override summary = 'Train the GPT model on a data run with a trained tokenizer';
   static override description =
+    'Without training.data, trains on the embedded Brown corpus: codex pipeline’s data and tokenizer stages run ' +
+    'first, or are reused from their caches. ' +
     'Tokenizes the train and val splits (cached), then trains with seeded, exactly resumable steps. Writes ' +
     'config.snapshot, metrics.ndjson, checksummed checkpoints and a run manifest into <runs dir>/<run id>/. ' +
     '--resume continues a run from its newest intact checkpoint (bare --resume means latest); a run is only ever ' +
     'extended, never shortened or rewound — --fork starts a new run from the resume point instead.';
   static override examples = [
-    '<%= config.bin %> train --config configs/training/base.yaml --set training.data=<data run id> --set training.tokenizer=tok/tokenizer.json',
+    '<%= config.bin %> train --set training.steps=50',
+    '<%= config.bin %> train --set training.data=<data run id> --set training.tokenizer=tok/tokenizer.json',
     '<%= config.bin %> train --resume latest',
     '<%= config.bin %> train --resume runs/01J…/checkpoints/step-000000100 --set training.steps=400 --json',
     '<%= config.bin %> train --resume runs/01J…/checkpoints/step-000000100 --fork --set training.steps=150',
@@ -47,9 +55,11 @@ export default class Train extends CodexCommand<typeof Train> {
     let config = await this.configure();
     const runsDir = this.flags['run-dir'] ?? config.get<string>('runs.dir');
     if (this.flags.resume !== undefined) {
-      if (this.flags.config) this.warnLine('--config is ignored with --resume: the run continues with its config.snapshot');
+      if (this.flags.config !== undefined) this.warnLine('--config is ignored with --resume: the run continues with its config.snapshot');
       resume = await locateResume(runsDir, this.flags.resume);
       config = await resumeConfig(resume.snapshot, this.flags.set ?? [], config.schema);
+    } else if (config.get<string>('training.data') === '') {
+      config = await this.configure(await this.#embeddedInputs(config.get<string>('training.tokenizer') !== ''));
     }
     const kernel = await this.kernel(config);
     const progress = new TrainingProgressBar(this.interactive);
@@ -89,5 +99,29 @@ export default class Train extends CodexCommand<typeof Train> {
       this.log(`token cache ${result.tokenCache.hit ? 'reused' : 'built'}: ${result.tokenCache.directory}`);
     }
     return result;
+  }
+
+  /**
+   * No data run given: the pipeline's data and tokenizer stages (the embedded Brown corpus, its packaged defaults
+   * under the project config), reused from their caches when they already ran, as `--set` overrides.
+   */
+  async #embeddedInputs(tokenizerGiven: boolean): Promise<string[]> {
+    if (!this.jsonEnabled()) {
+      process.stderr.write(
+        "training.data is not set: training on the embedded Brown corpus through codex pipeline's data" +
+          `${tokenizerGiven ? '' : ' and tokenizer'} stages (cached after the first run)\n`,
+      );
+    }
+    const runner = new CliStageRunner(
+      join(this.config.root, 'bin', 'run.js'),
+      this.interactive,
+      Interrupts.install(() => this.jsonEnabled()),
+    );
+    const common = [...this.stageConfigArgs('configs/pipeline.yaml'), ...(this.flags.set ?? []).flatMap((set) => ['--set', set])];
+    const clock = stageClock(tokenizerGiven ? 1 : 2, (outcome) => {
+      if (!this.jsonEnabled()) process.stderr.write(`${stageLine(outcome)}\n`);
+    });
+    const inputs = await runInputStages(runner, clock, {common, force: false, skipTokenizer: tokenizerGiven});
+    return [`training.data=${inputs.data.runId}`, ...(inputs.tokenizer ? [`training.tokenizer=${inputs.tokenizer.runId}`] : [])];
   }
 }

@@ -1,6 +1,6 @@
-import {CodexError, ExitCode, type ShardJob, formatShard} from '@codex-ml/core';
+import {CodexError, ExitCode, type ShardJob, formatShard, isCodexError} from '@codex-ml/core';
 import {CodexCommand} from '../cli/codex-command.js';
-import {shardJobHandler} from '../services/shards/shard-job-runner.js';
+import {shardJobRunner} from '../services/shards/sharded-work.js';
 
 export interface WorkerResult {
   readonly executor: string;
@@ -37,7 +37,17 @@ export default class Worker extends CodexCommand<typeof Worker> {
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    const handle = shardJobHandler(kernel.registry);
+    // Each job runs in a process of its own (the local executor, one attempt: the queue does the retrying), so
+    // a long synchronous stretch of work never stops this process from renewing the job's lock.
+    const local = await kernel.open('executor', 'local', 'codex worker', {processes: 1, attempts: 1});
+    const runner = shardJobRunner(kernel.registry);
+    const handle = async (job: ShardJob) => {
+      try {
+        return ((await local.run([job], runner)) as unknown[])[0];
+      } catch (error) {
+        throw unwrapped(error);
+      }
+    };
     let jobs = 0;
     const chatty = !this.jsonEnabled();
     if (chatty) process.stderr.write(`worker: waiting for shard jobs (${executor.name}); stop with Ctrl-C\n`);
@@ -53,9 +63,17 @@ export default class Worker extends CodexCommand<typeof Worker> {
         {signal: stop.signal},
       );
     } finally {
+      await local.close();
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
     }
     return {executor: executor.name, jobs};
   }
+}
+
+/** The job's own failure, without the local executor's `shard i/n (task) failed 1 time:` around it: the queue counts attempts. */
+function unwrapped(error: unknown): unknown {
+  if (!isCodexError(error) || error.code !== 'E_SHARD') return error;
+  const inner = /^shard \S+ \([^)]*\) failed \d+ times?: (.*)$/.exec(error.message)?.[1];
+  return inner === undefined ? error : new CodexError('E_SHARD', inner, {hint: error.hint, exitCode: error.exitCode});
 }

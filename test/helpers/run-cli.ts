@@ -62,6 +62,19 @@ export async function tempDir(prefix = 'codex-test-'): Promise<{path: string; cl
   return {path, cleanup: () => rm(path, {recursive: true, force: true})};
 }
 
+/**
+ * Environment of a private CLI home under `root`: plugins installed or linked there land in `<root>/data/codex`,
+ * never in the user's plugins.
+ */
+export function privateHome(root: string): Record<string, string> {
+  return {
+    HOME: root,
+    XDG_DATA_HOME: join(root, 'data'),
+    XDG_CONFIG_HOME: join(root, 'config'),
+    XDG_CACHE_HOME: join(root, 'cache'),
+  };
+}
+
 /** Asserts the shape of a user-facing failure: one line, no stack trace. */
 export function isOneLineError(stderr: string): boolean {
   const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('warning:'));

@@ -6,10 +6,12 @@ import {
   OPTIMIZER_INVARIANTS,
   SPLITTER_INVARIANTS,
   TOKENIZER_INVARIANTS,
+  TRAINING_ENGINE_INVARIANTS,
   checkHasher,
   checkOptimizer,
   checkSplitter,
   checkTokenizer,
+  checkTrainingEngine,
   float32ArrayAdapter,
   hasherConformance,
 } from '@codex-ml/core/testing';
@@ -17,6 +19,7 @@ import test from 'ava';
 import {FakeBufferingHasher, FakeCopyingHasher, FakePerChunkHasher, FakeSha256Hasher} from './fakes/fake-hashers.js';
 import {FakeCharTokenizer} from './fakes/fake-char-tokenizer.js';
 import {FakeMomentumSgd} from './fakes/fake-optimizers.js';
+import {type EngineFlaws, FakeUnigramEngine} from './fakes/fake-training-engine.js';
 import {FakeHashRankSplitter} from './fakes/fake-splitters.js';
 
 const SHA256_VECTORS = [
@@ -137,4 +140,43 @@ test('a correct optimizer keeps every invariant; one whose state shares live buf
     adapter: float32ArrayAdapter,
   });
   t.deepEqual(failed(broken), [OPTIMIZER_INVARIANTS.copies]);
+});
+
+/** The engine suite over a fake unigram engine with the given flaws, trained by the fake engine's optimizer. */
+async function checkFakeEngine(flaws: EngineFlaws = {}): Promise<InvariantResult[]> {
+  return await checkTrainingEngine({
+    name: 'training-engine fake',
+    engine: () => new FakeUnigramEngine(flaws),
+    optimizer: () => FakeMomentumSgd.factory(),
+    optimizerOptions: {learningRate: 0.1},
+  });
+}
+
+test('a correct training engine keeps every invariant', async (t) => {
+  const results = await checkFakeEngine();
+  t.deepEqual(failed(results), []);
+  t.is(results.length, Object.keys(TRAINING_ENGINE_INVARIANTS).length);
+});
+
+test('each way of breaking the training-engine contract is caught by the invariant it breaks, named', async (t) => {
+  const I = TRAINING_ENGINE_INVARIANTS;
+  const summed = await checkFakeEngine({sumsMicroBatches: true});
+  t.deepEqual(failed(summed), [I.accumulation]);
+  t.regex(
+    messageOf(summed, I.accumulation),
+    /^training-engine fake violates the conformance invariant "micro-batches are averaged": a step over \[a, a\] reports loss/,
+  );
+  t.deepEqual(failed(await checkFakeEngine({leaksWeights: true})), [I.weights]);
+  const unseeded = await checkFakeEngine({unseeded: true});
+  t.true(failed(unseeded).includes(I.seeded));
+  t.regex(messageOf(unseeded, I.seeded), /two models of seed 7 trained on the same batches lost/);
+  const foreign = await checkFakeEngine({acceptsForeignOptimizers: true});
+  t.deepEqual(failed(foreign), [I.foreignOptimizer]);
+  t.regex(
+    messageOf(foreign, I.foreignOptimizer),
+    /threw "created an optimizer that serves another engine", which does not name it \("alien-sgd"\)/,
+  );
+  const mutating = await checkFakeEngine({evaluateMutates: true});
+  t.true(failed(mutating).includes(I.evaluation));
+  t.regex(messageOf(mutating, I.evaluation), /evaluating the same batch twice gave|evaluate changed weight "bias"/);
 });

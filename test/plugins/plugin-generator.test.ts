@@ -90,6 +90,50 @@ test('a generated hasher plugin fails its conformance test until filled in, then
   t.regex(after.output, /8 tests passed/);
 });
 
+test('a generated training engine fails its conformance test naming the unmet invariants until filled in, then passes', async (t) => {
+  const temp = await tempDir('codex-generate-');
+  t.teardown(temp.cleanup);
+  const plugin = await generate(temp.path, 'bigram', 'training-engine');
+  t.deepEqual(plugin.files, [
+    '.gitignore',
+    'README.md',
+    'package.json',
+    'src/bigram-engine.ts',
+    'src/bigram-sgd-optimizer.ts',
+    'src/hooks/register.ts',
+    'src/index.ts',
+    'test/bigram-engine.test.ts',
+    'tsconfig.json',
+  ]);
+  t.is(plugin.configKey, 'training.engine');
+  const manifest = JSON.parse(await readFile(join(plugin.directory, 'package.json'), 'utf8'));
+  t.like(manifest, {codex: {apiRange: '^1.1.0'}});
+  t.regex(await readFile(join(plugin.directory, 'src', 'hooks', 'register.ts'), 'utf8'), /register\('optimizer', 'bigram-sgd'/);
+
+  await linkToolchain(plugin.directory);
+  const before = await npmTest(plugin.directory);
+  t.not(before.code, 0);
+  for (const invariant of ['same seed, same losses', 'state save and restore continue bitwise', 'evaluation changes nothing']) {
+    t.regex(
+      before.output,
+      new RegExp(
+        `training-engine bigram violates the conformance invariant "${invariant}": BigramEngine\\.createTrainableModel is not implemented yet`,
+      ),
+    );
+  }
+  // The generated optimizer works from the start: only the engine's invariants fail.
+  t.notRegex(before.output, /optimizer bigram-sgd violates/);
+
+  // The example plugin is this generator's output filled in: its sources make the same test pass.
+  const example = join(repoRoot, 'examples', 'codex-plugin-bigram');
+  for (const file of ['bigram-engine.ts', 'bigram-model.ts', 'bigram-trainable-model.ts', 'seeded-normal.ts', 'index.ts']) {
+    await copyFile(join(example, 'src', file), join(plugin.directory, 'src', file));
+  }
+  const after = await npmTest(plugin.directory);
+  t.is(after.code, 0, after.output);
+  t.regex(after.output, /15 tests passed/);
+});
+
 test('the skeleton of every other contract compiles against core', async (t) => {
   const temp = await tempDir('codex-generate-');
   t.teardown(temp.cleanup);

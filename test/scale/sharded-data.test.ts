@@ -89,6 +89,23 @@ test('a directory prepared in 3 shards and merged equals the single-machine run:
   t.regex(again.stdout, new RegExp(`manifest .*${mergedRun}`));
 });
 
+test('prepare-data with executor.shards=3 on local worker processes records the single-machine run', async (t) => {
+  const cwd = await setUp(t);
+  const args = ['prepare-data', '--input', 'corpus', '--splitter', 'stratified', '--labels', 'labels.txt'];
+  const sharded = await runJson<PrepareJson>([...args, '--set', 'executor.shards=3', '--set', 'executor.processes=2'], cwd);
+  t.is(sharded.result.code, 0, sharded.result.stderr);
+  const single = await runJson<PrepareJson>([...args, '--set', 'runs.dir=single-runs'], cwd);
+  t.is(sharded.json.datasetId, single.json.datasetId);
+  t.deepEqual(await comparable(sharded.json.manifest), await comparable(single.json.manifest));
+  const partials = await readdir(join(cwd, '.codex', 'cache', 'shards'));
+  t.is(partials.filter((name) => /^data\.checksum-shard-[0-9a-f]{32}-\dof3\.json$/.test(name)).length, 3);
+  // A shard that cannot be done fails the command with that shard's error after its attempts, in one line.
+  const failing = await runCli([...args, '--set', 'executor.shards=2', '--groups', 'missing-groups.txt'], {cwd});
+  t.is(failing.code, 4, failing.stderr);
+  t.true(isOneLineError(failing.stderr), failing.stderr);
+  t.regex(failing.stderr, /shard \d\/2 \(data\.checksum-shard\) failed 3 times: .*missing-groups\.txt/);
+});
+
 test('a .jsonl dataset merged from 2 shards equals the single run, items listed in items.jsonl', async (t) => {
   const cwd = (await tempDir()).path;
   const lines = Array.from({length: 120}, (_, i) =>

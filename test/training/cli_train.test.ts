@@ -18,11 +18,11 @@ test('codex train runs two steps: loss decreases, no NaN, snapshot, metrics, che
   const result = await train(workspace.path, [...settings.flatMap((s) => ['--set', s]), '--run-dir', 'my-runs', '--json']);
   t.is(result.code, 0, result.stderr);
   const output = jsonResult(result.stdout);
-  t.deepEqual(Object.keys(output).slice(0, 4), ['runId', 'runDir', 'steps', 'finalLoss']);
+  t.deepEqual(Object.keys(output).slice(0, 4), ['runId', 'runDir', 'manifest', 'steps']);
   t.is(output.steps, 2);
   const ajv = new Ajv({strict: true, allowUnionTypes: true});
   const schema = async (name: string) => JSON.parse(await readFile(join(repoRoot, 'docs', 'training', name), 'utf8'));
-  const validResult = ajv.compile(await schema('train-result.schema.json'));
+  const validResult = ajv.compile(JSON.parse(await readFile(join(repoRoot, 'schemas', 'train.json'), 'utf8')));
   t.true(validResult(output), JSON.stringify(validResult.errors));
   t.is(output.runDir, join(workspace.path, 'my-runs', output.runId));
   t.is(result.stderr.trim(), '', 'no progress bar or chatter without a TTY');

@@ -1,7 +1,7 @@
 import {readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {isOneLineError, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
+import {isOneLineError, privateHome, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'plugins');
 // Inputs are only named: every refusal below must come before they are read.
@@ -10,12 +10,7 @@ const INPUTS = ['--set', 'training.data=not-read', '--set', 'training.tokenizer=
 /** A private CLI home with the foreign-optimizer fixture linked. */
 async function sandbox() {
   const home = await tempDir('codex-engine-');
-  const env = {
-    HOME: home.path,
-    XDG_DATA_HOME: join(home.path, 'data'),
-    XDG_CONFIG_HOME: join(home.path, 'config'),
-    XDG_CACHE_HOME: join(home.path, 'cache'),
-  };
+  const env = privateHome(home.path);
   const codex = (...args: string[]) => runCli(args, {env, cwd: home.path});
   const link = await codex('plugins:link', join(fixtures, 'foreign-optimizer'), '--no-install');
   if (link.code !== 0) throw new Error(link.stderr);

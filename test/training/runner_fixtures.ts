@@ -104,7 +104,7 @@ export async function runToy(
       await metrics.close();
     }
   } finally {
-    model.dispose();
+    await model.dispose();
   }
 }
 

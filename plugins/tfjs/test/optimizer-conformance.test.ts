@@ -21,8 +21,21 @@ const contribution = await register();
 for (const backend of contribution.backends.filter((entry) => entry.contract === 'optimizer')) {
   optimizerConformance(test, {
     name: `optimizer ${backend.name}`,
-    factory: async () =>
-      (await loadBackend({...backend, plugin: '@codex-ml/plugin-tfjs'})) as unknown as OptimizerFactory<tf.Variable, tf.Tensor>,
+    factory: async () => {
+      const factory = await loadBackend({
+        contract: 'optimizer',
+        name: backend.name,
+        spec: backend.spec,
+        plugin: '@codex-ml/plugin-tfjs',
+      });
+      if (!updatesVariables(factory)) throw new Error(`optimizer ${backend.name} does not serve the tfjs engine`);
+      return factory;
+    },
     adapter,
   });
+}
+
+/** The tfjs engine's optimizers update `tf.Variable`s with `tf.Tensor` gradients. */
+function updatesVariables(factory: OptimizerFactory): factory is OptimizerFactory<tf.Variable, tf.Tensor> {
+  return factory.engine === 'tfjs';
 }

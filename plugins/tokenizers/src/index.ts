@@ -17,7 +17,16 @@ export {
   type TiktokenEncodingName,
   type TiktokenRanks,
   loadTiktokenEncoding,
+  tiktokenEncodingForModel,
   tiktokenPipeline,
 } from './tiktoken/tiktoken-encoding.js';
 export * from './wordpiece/index.js';
 export {PieceCache} from './bpe/piece-cache.js';
+export {UnigramModel} from './unigram/unigram-model.js';
+export {UnigramTrainer, type UnigramTrainerOptions, type UnigramTrainingResult, digamma} from './unigram/unigram-trainer.js';
+export {UNIGRAM_SPECIAL_TOKENS, UnigramTokenizerFactory} from './unigram/unigram-tokenizer-factory.js';
+export {WordLevelModel} from './wordlevel/wordlevel-model.js';
+export {WordLevelTokenizerFactory} from './wordlevel/wordlevel-tokenizer-factory.js';
+export {OnigurumaPattern} from './regex/oniguruma-pattern.js';
+export {PreTokenCounter} from './pipeline/pre-token-counter.js';
+export {TOKENIZER_LIMITS} from './serialization/limits.js';

@@ -72,6 +72,41 @@ export const WORDPIECE_CONFIG: ConfigSection = {
   },
 };
 
+/** `tokenizer.unigram.*`: normalizer and post-processor choices, then SentencePiece's trainer parameters. */
+export const UNIGRAM_CONFIG: ConfigSection = {
+  normalizer: {
+    doc: "Normalizer stages applied in order; [] = SentencePiece's nmt_nfkc with whitespace cleanup, [none] = no normalization.",
+    default: [],
+    type: 'array',
+    items: 'string',
+    enum: [...NORMALIZER_NAMES],
+  },
+  postProcessor: (stageKeys([]) as {postProcessor: ConfigSection[string]}).postProcessor,
+  characterCoverage: {
+    doc: 'Keep the most frequent characters covering this share of all character occurrences; the rest are unknown.',
+    default: 0.9995,
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: 1,
+  },
+  maxPieceLength: {doc: 'Longest piece, in characters.', default: 16, type: 'integer', minimum: 1},
+  seedSize: {
+    doc: 'Seed pieces before EM: the most frequent substrings (occurrences × length).',
+    default: 1_000_000,
+    type: 'integer',
+    minimum: 1,
+  },
+  shrinkingFactor: {doc: 'Share of the pieces each pruning round keeps.', default: 0.75, type: 'number', exclusiveMinimum: 0, maximum: 1},
+  subIterations: {doc: 'EM iterations between prunings.', default: 2, type: 'integer', minimum: 1},
+  byteFallback: {doc: 'Add the 256 <0xHH> byte pieces so that no character is unknown.', default: false, type: 'boolean'},
+};
+
+/** `tokenizer.wordlevel.*`: normalizer and post-processor choices. */
+export const WORDLEVEL_CONFIG: ConfigSection = {
+  normalizer: UNIGRAM_CONFIG.normalizer as ConfigSection[string],
+  postProcessor: UNIGRAM_CONFIG.postProcessor as ConfigSection[string],
+};
+
 const STAGES = ['normalizer', 'preTokenizer', 'postProcessor'];
 
 /** The pipeline choices a backend's config block makes, as `TokenizerTrainOptions.pipeline` takes them. */

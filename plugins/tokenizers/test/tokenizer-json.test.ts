@@ -32,7 +32,11 @@ test('wrong types name the key path', async (t) => {
   refused(t, JSON.stringify({...doc, model: {...model, vocab: {a: 'zero'}}}), /\$\.model\.vocab\["a"\]: expected an integer/);
   refused(t, JSON.stringify({...doc, model: {...model, merges: [[1, 2]]}}), /\$\.model\.merges\[0\]\[0\]: expected a string/);
   refused(t, JSON.stringify({...doc, added_tokens: [{id: -1, content: 'x'}]}), /\$\.added_tokens\[0\]\.id/);
-  refused(t, JSON.stringify({...doc, model: {...model, type: 'Unigram'}}), /unsupported model "Unigram"/);
+  refused(
+    t,
+    JSON.stringify({...doc, model: {...model, type: 'Mystery'}}),
+    /unsupported model "Mystery"; supported: BPE, Unigram, WordLevel, WordPiece|unsupported model "Mystery"/,
+  );
   refused(t, JSON.stringify({...doc, model: {...model, merges: [['Ġ', 'zzz-not-a-token']]}}), /not in the vocabulary/);
   refused(t, 'not json', /not valid JSON/);
   refused(t, '[]', /expected a tokenizer\.json object/);

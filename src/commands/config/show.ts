@@ -1,5 +1,6 @@
-import {BACKEND_CONFIG_KEYS, CONTRACT_NAMES, maskCredentials} from '@codex-ml/core';
+import {BACKEND_CONFIG_KEYS, CONTRACT_NAMES, type ConfigFile, maskCredentials} from '@codex-ml/core';
 import {CodexCommand} from '../../cli/codex-command.js';
+import {describeLayers} from '../../cli/config-discovery.js';
 
 export interface ConfigEntry {
   readonly key: string;
@@ -11,7 +12,8 @@ export interface ConfigEntry {
 }
 
 export interface ConfigShowResult {
-  readonly file: string | null;
+  /** The config files read, lowest precedence first (packaged defaults, then the project's or --config's). */
+  readonly files: readonly ConfigFile[];
   readonly values: Readonly<Record<string, unknown>>;
   readonly entries: readonly ConfigEntry[];
 }
@@ -19,11 +21,13 @@ export interface ConfigShowResult {
 export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
   static override summary = 'Print the resolved config and where each value came from';
   static override description =
-    'Precedence, lowest first: schema defaults < YAML file (--config) < environment (CODEX_<KEY>) < --set key=value. ' +
+    'Precedence, lowest first: schema defaults < packaged defaults of a command < the project’s codex.yaml (found in the ' +
+    'working directory or the nearest directory above it), or the --config files < environment (CODEX_<KEY>) < --set key=value. ' +
     'Backend names are checked against the registered plugins. Keys a plugin contributes (its backends\u2019 own options) ' +
     'are listed with the plugin that declares them.';
   static override examples = [
-    '<%= config.bin %> config:show --config configs/data/base.yaml',
+    '<%= config.bin %> config:show',
+    '<%= config.bin %> config:show --config experiment.yaml',
     'CODEX_HASHER=sha256 <%= config.bin %> config:show --set data.seed=7 --json',
   ];
 
@@ -45,7 +49,7 @@ export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
       doc: leaf.doc,
     }));
     if (!this.jsonEnabled()) {
-      this.log(`# config file: ${config.file ?? '(none)'}`);
+      this.log(`# ${describeLayers(config.files)}`);
       const width = Math.max(...entries.map((entry) => entry.key.length));
       for (const entry of entries) {
         const marker = Object.values(BACKEND_CONFIG_KEYS).includes(entry.key) ? ' (backend)' : '';
@@ -53,7 +57,7 @@ export default class ConfigShow extends CodexCommand<typeof ConfigShow> {
         this.log(`${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  # ${entry.source}${marker}${owner}`);
       }
     }
-    return {file: config.file ?? null, values: config.printableValues(), entries};
+    return {files: config.files, values: config.printableValues(), entries};
   }
 }
 

@@ -22,7 +22,7 @@ export default class RunsShow extends CodexCommand<typeof RunsShow> {
     this.log(`run       ${details.runId}`);
     this.log(`kind      ${details.kind} (schema ${details.schemaVersion})`);
     this.log(`created   ${details.createdAt}`);
-    this.log(`directory ${details.directory}`);
+    this.log(`directory ${details.runDir}`);
     const related = (runs: RunDetails['parents']) =>
       runs.length === 0
         ? '(none)'

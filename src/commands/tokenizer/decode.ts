@@ -7,6 +7,11 @@ import {stdinUnlessTerminal} from '../../cli/stdin-input.js';
 import {TokenizerLoader} from '../../services/tokenization/tokenizer-loader.js';
 import {TokenizerDecodeService} from '../../services/tokenization/tokenizer-decode-service.js';
 
+/** One line of `tokenizer:decode --json` output: the text of one id sequence. */
+export interface DecodedLine {
+  readonly text: string;
+}
+
 export interface DecodeSummary {
   readonly tokenizer: string;
   readonly lines: number;
@@ -26,7 +31,10 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
   static override strict = false;
   static override flags = {
     tokenizer: Flags.string({char: 't', description: 'tokenizer.json the ids come from'}),
-    tiktoken: Flags.string({description: 'Use shipped tiktoken ranks instead of a file: gpt2 or cl100k_base'}),
+    tiktoken: Flags.string({
+      description: 'Use shipped tiktoken ranks instead of a file: gpt2, r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base',
+    }),
+    model: Flags.string({description: "Use the tiktoken encoding of an OpenAI model (tiktoken's encoding_for_model), e.g. gpt-4o"}),
     file: Flags.string({char: 'f', description: 'Read id sequences from this file, one per line'}),
     'skip-special': Flags.boolean({description: 'Drop special tokens (tokenizer.decode.skipSpecialTokens)', allowNo: true}),
   };
@@ -39,7 +47,9 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
     const kernel = await this.kernel(await this.configure(overrides));
     const {config} = kernel;
     const options = {skipSpecialTokens: config.get<boolean>('tokenizer.decode.skipSpecialTokens')};
-    const loaded = await kernel.resolve(TokenizerLoader).loadChosen({file: flags.tokenizer, pretrained: flags.tiktoken});
+    const loaded = await kernel
+      .resolve(TokenizerLoader)
+      .loadChosen({file: flags.tokenizer, pretrained: flags.tiktoken, model: flags.model});
     const [lines, source] =
       this.positional.length > 0
         ? [singleLine(this.positional.join(' ')), 'arguments']
@@ -49,7 +59,7 @@ export default class TokenizerDecode extends CodexCommand<typeof TokenizerDecode
     let count = 0;
     for await (const text of new TokenizerDecodeService().decodeLines(loaded.tokenizer, lines, source, options)) {
       count++;
-      await writeLine(this.jsonEnabled() ? JSON.stringify({text}) : text);
+      await writeLine(this.jsonEnabled() ? JSON.stringify({text} satisfies DecodedLine) : text);
     }
     this.#streamed = true;
     return {tokenizer: loaded.source, lines: count};

@@ -26,7 +26,7 @@ export {
 } from './plugin/define-plugin.js';
 export {type CapabilityRequest, requireCapability} from './plugin/require-capability.js';
 export {type HookOutcome, type HookRunner, type HostPlugin, loadRegistry} from './plugin/plugin-host.js';
-export {type ConfigInputs, ResolvedConfig, migrateConfigValues, resolveConfig} from './config/config-resolver.js';
+export {type ConfigFile, type ConfigInputs, ResolvedConfig, migrateConfigValues, resolveConfig} from './config/config-resolver.js';
 export {envVariableFor} from './config/env-variable.js';
 export {CORE_ORIGIN, ConfigSchema} from './config/config-schema.js';
 export type {ConfigKeySpec, ConfigKeyType, ConfigSection, ConfigValue} from './config/config-key.js';

@@ -210,13 +210,16 @@ export function parseDataManifest(text: string, where: string): DataManifest {
       },
     );
   }
-  const problem = checkJsonSchema(record, DATA_MANIFEST_SCHEMA);
-  if (problem) throw corrupt(where, `manifest ${problem}`);
+  if (!matchesSchema(record)) throw corrupt(where, `manifest ${checkJsonSchema(record, DATA_MANIFEST_SCHEMA)}`);
   const expected = manifestIntegrity(record);
   if (record['integrity'] !== expected)
     throw corrupt(where, 'manifest was modified after it was written (its integrity seal does not match)');
-  // Checked against the schema above: the JSON is a DataManifest.
-  return value as DataManifest;
+  return record;
+}
+
+/** The JSON Schema is what makes a parsed object a `DataManifest`. */
+function matchesSchema(record: object): record is DataManifest {
+  return checkJsonSchema(record, DATA_MANIFEST_SCHEMA) === undefined;
 }
 
 function corrupt(where: string, problem: string): CodexError {

@@ -1,16 +1,14 @@
 import {rm} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, prepareRunsDir, writeFileAtomic} from '@codex-ml/core';
+import {TrainedRunLoader} from '../generation/trained-run-loader.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
-import {recordRunManifest} from '../runs/run-manifest-recorder.js';
+import {RUN_MANIFEST_FILE, recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {evaluationBatches} from '../training/batch-sampler.js';
-import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
-import {assertFitsInMemory} from '../training/memory-budget.js';
-import {readSnapshot, resumeConfig} from '../training/config-snapshot.js';
+import {readSnapshot} from '../training/config-snapshot.js';
 import {RunArtifacts} from '../training/run-artifacts.js';
-import {bindRunEngine} from '../training/run-engine.js';
 import {TokenCache} from '../training/token-cache.js';
-import {loadTokenizerInput, resolveDataInput, tokenCacheInputs} from '../training/training-inputs.js';
+import {resolveDataInput, tokenCacheInputs} from '../training/training-inputs.js';
 import {meanLoss} from '../training/training-runner.js';
 
 export interface EvaluateRequest {
@@ -31,6 +29,8 @@ export interface EvaluateRequest {
 export interface EvaluationResult {
   readonly runId: string;
   readonly runDir: string;
+  /** The run's manifest file, `<runDir>/manifest.json`. */
+  readonly manifest: string;
   readonly trainingRunId: string;
   readonly dataRunId: string;
   readonly split: string;
@@ -71,18 +71,7 @@ export class EvaluationService {
     const snapshot = await readSnapshot(trainingPath);
     const dataRun = await runDirectoryOf(request.dataRun ?? snapshot.parents.data, request.runsDir);
     if (dataRun) await leases.add(dataRun);
-    const config = await resumeConfig(snapshot, [], this.kernel.config.schema);
-    const get = <T>(key: string): T => config.get<T>(key);
     const hasher = await this.kernel.bind('hasher');
-
-    const tokenizer = await loadTokenizerInput(snapshot.inputs.tokenizer.path, request.runsDir, this.kernel, hasher);
-    if (tokenizer.checksum !== snapshot.inputs.tokenizer.checksum) {
-      throw new CodexError(
-        'E_DRIFT',
-        `${tokenizer.path} changed since training run ${snapshot.runId} used it (expected ${snapshot.inputs.tokenizer.checksum}, found ${tokenizer.checksum})`,
-        {hint: 'restore the tokenizer the run was trained with', exitCode: ExitCode.integrity},
-      );
-    }
     const data = await resolveDataInput(request.dataRun ?? snapshot.parents.data, {
       runsDir: request.runsDir,
       cacheDir: request.cacheDir,
@@ -92,16 +81,15 @@ export class EvaluationService {
       valSplit: request.split,
       backends: this.kernel,
     });
-    const checkpoint = await newestIntactCheckpoint(new CheckpointStore(trainingPath, snapshot.runId, hasher), warn);
-
-    // No optimizer: scoring only reads weights.
-    const engine = await bindRunEngine(this.kernel, config);
-    const contextLength = get<number>('training.model.contextLength');
-    const spec = {vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed};
-    assertFitsInMemory(engine, spec, request.batchSize);
-    const model = await engine.createModel(spec);
+    // No optimizer: scoring only reads weights, into a model of the engine the run trained with.
+    const loader = this.kernel.resolve(TrainedRunLoader);
+    const {model, tokenizer, contextLength, checkpoint} = await loader.load(await loader.locate(trainingPath, request.runsDir), {
+      runsDir: request.runsDir,
+      batchSize: request.batchSize,
+      onWarning: warn,
+    });
+    const {step} = checkpoint;
     try {
-      await model.setWeights(checkpoint.weights);
       // The token cache scores the requested split in its "val" slot, tokenized exactly as in training.
       const cache = await new TokenCache(request.cacheDir, hasher).load(tokenCacheInputs(tokenizer, data), warn);
       const batches = evaluationBatches(cache.val, {
@@ -118,32 +106,28 @@ export class EvaluationService {
       }
       const {loss, tokens} = await meanLoss(model, batches);
       if (!Number.isFinite(loss)) {
-        throw new CodexError(
-          'E_NON_FINITE',
-          `training run ${snapshot.runId} step ${checkpoint.step}: the ${request.split} loss is ${loss}`,
-          {
-            hint: 'the checkpoint holds non-finite weights; retrain with a lower learning rate',
-          },
-        );
+        throw new CodexError('E_NON_FINITE', `training run ${snapshot.runId} step ${step}: the ${request.split} loss is ${loss}`, {
+          hint: 'the checkpoint holds non-finite weights; retrain with a lower learning rate',
+        });
       }
       return await this.#record(request, {
         trainingRunId: snapshot.runId,
         dataRunId: data.runId,
         datasetIds: data.datasetIds,
         split: request.split,
-        step: checkpoint.step,
+        step,
         loss,
         perplexity: Math.exp(loss),
         tokens,
       });
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   }
 
   async #record(
     request: EvaluateRequest,
-    result: Omit<EvaluationResult, 'runId' | 'runDir'> & {readonly datasetIds: readonly string[]},
+    result: Omit<EvaluationResult, 'runId' | 'runDir' | 'manifest'> & {readonly datasetIds: readonly string[]},
   ): Promise<EvaluationResult> {
     const hasher = await this.kernel.bind('hasher');
     const run = await RunDirectory.create(request.runsDir, {discardIfUnfinished: true});
@@ -166,7 +150,7 @@ export class EvaluationService {
         manifest,
         request.onWarning ?? (() => undefined),
       );
-      return {runId: run.runId, runDir: run.path, ...summary};
+      return {runId: run.runId, runDir: run.path, manifest: join(run.path, RUN_MANIFEST_FILE), ...summary};
     } catch (error) {
       // Nothing of a failed evaluation is worth keeping.
       await run.release();
@@ -176,21 +160,4 @@ export class EvaluationService {
       await run.release();
     }
   }
-}
-
-/** The newest checkpoint that verifies; older ones are tried in turn. Nothing of the training run is changed. */
-async function newestIntactCheckpoint(store: CheckpointStore, warn: (message: string) => void): Promise<CheckpointContent> {
-  for (const checkpoint of await store.list()) {
-    try {
-      return await store.load(checkpoint.path);
-    } catch (error) {
-      warn(
-        `checkpoint ${checkpoint.name} is unusable (${error instanceof Error ? error.message : String(error)}); trying the previous one`,
-      );
-    }
-  }
-  throw new CodexError('E_CHECKPOINT', 'the training run has no intact checkpoint to evaluate', {
-    hint: 'train with training.checkpointInterval at most training.steps, or resume the run to write one',
-    exitCode: ExitCode.integrity,
-  });
 }

@@ -86,7 +86,7 @@ export class ModelExportService {
       });
       return {runId: run.runId, step: run.checkpoint.step, format: request.format, out, files: summary};
     } finally {
-      run.model.dispose();
+      await run.model.dispose();
     }
   }
 }

@@ -71,7 +71,7 @@ export class GenerationService {
     try {
       return await sampleFrom(run, request);
     } finally {
-      run.model.dispose();
+      await run.model.dispose();
     }
   }
 }

@@ -1,19 +1,19 @@
 import {join, resolve} from 'node:path';
 import {type Hasher, type Manifest, type ManifestStore, canonicalJson, checksumOf} from '@codex-ml/core';
 import {DataManifestReader} from '../data/data-manifest-reader.js';
-import type {PrepareDataResult} from '../data/prepare-data-service.js';
 import type {EvaluationResult} from '../evaluation/evaluation-service.js';
 import type {RunReport} from '../runs/report/run-report-service.js';
 import type {TrainTokenizerResult} from '../tokenization/tokenizer-training-service.js';
 import type {TrainResult} from '../training/training-service.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import type {RunVerifier} from '../runs/run-verifier.js';
+import {type PipelineStage, type StageClock, type StageOutcome, runInputStages, stageClock} from './input-stages.js';
 import {StageCache, type StageName} from './stage-cache.js';
 import type {StageRunner} from './stage-runner.js';
 
 export interface PipelineRequest {
-  /** Config file every stage reads (`--config`); undefined: each stage's own default. */
-  readonly configFile: string | undefined;
+  /** Arguments that give every stage the pipeline's config files (its packaged defaults, the user's files). */
+  readonly configArgs: readonly string[];
   /** `--set` overrides passed to every stage, in order. */
   readonly sets: readonly string[];
   readonly cacheDir: string;
@@ -28,17 +28,7 @@ export interface PipelineRequest {
   readonly onStage?: (outcome: StageOutcome) => void;
 }
 
-export type PipelineStage = 'data' | 'tokenizer' | 'train' | 'evaluate' | 'report';
-
-export interface StageOutcome {
-  readonly stage: PipelineStage;
-  /** Run the stage produced or reused; the report path for `report`. */
-  readonly runId: string | null;
-  /** True when the stage's output was reused because its inputs did not change. */
-  readonly cached: boolean;
-  readonly seconds: number;
-  readonly detail: string;
-}
+export type {PipelineStage, StageOutcome};
 
 export interface PipelineResult {
   readonly stages: readonly StageOutcome[];
@@ -46,12 +36,11 @@ export interface PipelineResult {
   readonly tokenizerRunId: string;
   readonly trainingRunId: string;
   readonly evaluationRunId: string;
+  /** The HTML report, when `pipeline.report` is on. */
   readonly report: string | null;
 }
 
 // Each stage's output is the `--json` result of its command, which is its service's result type.
-type DataOutput = PrepareDataResult;
-type TokenizerOutput = TrainTokenizerResult;
 type TrainOutput = TrainResult;
 type EvaluateOutput = EvaluationResult;
 type ReportOutput = RunReport;
@@ -72,7 +61,6 @@ export interface PipelineDependencies {
  */
 export class PipelineService {
   readonly #stages: StageOutcome[] = [];
-  #onStage: ((outcome: StageOutcome) => void) | undefined;
 
   constructor(private readonly deps: PipelineDependencies) {}
 
@@ -91,32 +79,16 @@ export class PipelineService {
       const directory = await runDirectoryOf(runId, this.deps.runsDir);
       if (directory) await leases.add(directory);
     };
-    const common = [...(request.configFile ? ['--config', request.configFile] : []), ...request.sets.flatMap((set) => ['--set', set])];
-    const force = request.force ? ['--force'] : [];
-    this.#onStage = request.onStage;
+    const common = [...request.configArgs, ...request.sets.flatMap((set) => ['--set', set])];
+    const clock = stageClock(request.report ? 5 : 4, (outcome) => {
+      this.#stages.push(outcome);
+      request.onStage?.(outcome);
+    });
     const cache = new StageCache(join(resolve(request.cacheDir), 'pipeline'), this.deps.hasher);
 
-    const data = await this.#stage(
-      'data',
-      () => this.deps.runner.run<DataOutput>('prepare-data', [...common, ...force]),
-      (output) => ({
-        runId: output.runId,
-        cached: output.cached === true,
-        detail: `${output.itemCount} items (${Object.entries(output.counts)
-          .map(([name, count]) => `${name} ${count}`)
-          .join(', ')})`,
-      }),
-    );
-
-    await lease(data.runId);
-
-    const tokenizer = await this.#stage(
-      'tokenizer',
-      () => this.deps.runner.run<TokenizerOutput>('tokenizer:train', [...common, '--input', data.runId, ...force]),
-      (output) => ({runId: output.runId, cached: output.cached, detail: `${output.modelType}, ${output.vocabSize} tokens`}),
-    );
-
-    await lease(tokenizer.runId);
+    const inputs = await runInputStages(this.deps.runner, clock, {common, force: request.force}, lease);
+    const data = inputs.data;
+    const tokenizer = inputs.tokenizer as TrainTokenizerResult;
     const splits = await this.#splitDigests(data.runId);
     const trainKey = cache.key('train', {
       tokenizer: tokenizer.artifactChecksum,
@@ -124,15 +96,13 @@ export class PipelineService {
       val: splits.get(request.valSplit) ?? null,
       training: request.trainingConfig,
     });
-    const training = await this.#cachedStage(cache, 'train', trainKey, request.force, async () => {
-      const output = await this.deps.runner.run<TrainOutput>('train', [
-        ...common,
-        '--set',
-        `training.data=${data.runId}`,
-        '--set',
-        `training.tokenizer=${tokenizer.runId}`,
-      ]);
-      return {runId: output.runId, detail: `${output.steps} steps, final loss ${output.finalLoss?.toFixed(4) ?? 'n/a'}`};
+    const training = await this.#cachedStage(clock, cache, 'train', trainKey, request.force, async (label) => {
+      const output = await this.deps.runner.run<TrainOutput>(
+        'train',
+        [...common, '--set', `training.data=${data.runId}`, '--set', `training.tokenizer=${tokenizer.runId}`],
+        {label},
+      );
+      return {runId: output.runId, runDir: output.runDir, metrics: trainingMetrics(output)};
     });
 
     await lease(training.runId);
@@ -143,17 +113,21 @@ export class PipelineService {
       split: splits.get(String(request.evaluationConfig['split'])) ?? null,
       evaluation: request.evaluationConfig,
     });
-    const evaluation = await this.#cachedStage(cache, 'evaluate', evaluateKey, request.force, async () => {
-      const output = await this.deps.runner.run<EvaluateOutput>('evaluate', [training.runId, '--data', data.runId, ...common]);
-      return {runId: output.runId, detail: `${output.split} loss ${output.loss.toFixed(4)}, perplexity ${output.perplexity.toFixed(2)}`};
+    const evaluation = await this.#cachedStage(clock, cache, 'evaluate', evaluateKey, request.force, async (label) => {
+      const output = await this.deps.runner.run<EvaluateOutput>('evaluate', [training.runId, '--data', data.runId, ...common], {label});
+      return {
+        runId: output.runId,
+        runDir: output.runDir,
+        metrics: {loss: output.loss, perplexity: output.perplexity, tokens: output.tokens},
+      };
     });
 
     let report: string | null = null;
     if (request.report) {
-      const output = await this.#stage(
+      const output = await clock(
         'report',
-        () => this.deps.runner.run<ReportOutput>('runs:report', [evaluation.runId, ...common]),
-        (result) => ({runId: null, cached: false, detail: result.path}),
+        (label) => this.deps.runner.run<ReportOutput>('runs:report', [evaluation.runId, ...common], {label}),
+        () => ({runId: null, runDir: null, cached: false, metrics: {}}),
       );
       report = output.path;
     }
@@ -167,42 +141,33 @@ export class PipelineService {
     };
   }
 
-  async #stage<T>(
-    stage: PipelineStage,
-    execute: () => Promise<T>,
-    describe: (output: T) => {runId: string | null; cached: boolean; detail: string},
-  ): Promise<T> {
-    const started = performance.now();
-    const output = await execute();
-    this.#done({stage, ...describe(output), seconds: (performance.now() - started) / 1000});
-    return output;
-  }
-
   /** A stage without a cache of its own: reuse the run the stage cache names if it still verifies. */
   async #cachedStage(
+    clock: StageClock,
     cache: StageCache,
     stage: StageName,
     key: ReturnType<StageCache['key']>,
     force: boolean,
-    execute: () => Promise<{runId: string; detail: string}>,
+    execute: (label: string) => Promise<{runId: string; runDir: string; metrics: Record<string, number>}>,
   ): Promise<{runId: string}> {
-    const started = performance.now();
-    const entry = force ? undefined : await cache.lookup(stage, key);
-    if (entry && (await this.#intact(entry.runId))) {
-      const manifest = await this.#manifest(entry.runId);
-      this.#done({
-        stage,
-        runId: entry.runId,
-        cached: true,
-        seconds: (performance.now() - started) / 1000,
-        detail: describeManifest(manifest),
-      });
-      return {runId: entry.runId};
-    }
-    const output = await execute();
-    await cache.record(stage, key, output.runId);
-    this.#done({stage, runId: output.runId, cached: false, seconds: (performance.now() - started) / 1000, detail: output.detail});
-    return output;
+    return await clock(
+      stage,
+      async (label) => {
+        const entry = force ? undefined : await cache.lookup(stage, key);
+        if (entry && (await this.#intact(entry.runId))) {
+          return {
+            runId: entry.runId,
+            runDir: join(resolve(this.deps.runsDir), entry.runId),
+            cached: true,
+            metrics: manifestMetrics(await this.#manifest(entry.runId)),
+          };
+        }
+        const output = await execute(label);
+        await cache.record(stage, key, output.runId);
+        return {...output, cached: false};
+      },
+      (outcome) => outcome,
+    );
   }
 
   async #intact(runId: string): Promise<boolean> {
@@ -226,18 +191,18 @@ export class PipelineService {
     }
     return digests;
   }
-
-  #done(outcome: StageOutcome): void {
-    this.#stages.push(outcome);
-    this.#onStage?.(outcome);
-  }
 }
 
-function describeManifest(manifest: Manifest | undefined): string {
-  if (!manifest) return '';
-  if (manifest.kind === 'training') return `${String(manifest['steps'])} steps, final loss ${Number(manifest['finalLoss']).toFixed(4)}`;
-  if (manifest.kind === 'evaluation') {
-    return `${String(manifest['split'])} loss ${Number(manifest['loss']).toFixed(4)}, perplexity ${Number(manifest['perplexity']).toFixed(2)}`;
-  }
-  return manifest.kind;
+function trainingMetrics(output: {readonly steps: number; readonly finalLoss: number | null}): Record<string, number> {
+  return {steps: output.steps, ...(output.finalLoss === null ? {} : {finalLoss: output.finalLoss})};
+}
+
+/** The figures of a reused run, from its manifest. */
+function manifestMetrics(manifest: Manifest | undefined): Record<string, number> {
+  if (manifest === undefined) return {};
+  const numbers = (keys: readonly string[]) =>
+    Object.fromEntries(keys.flatMap((key) => (typeof manifest[key] === 'number' ? [[key, manifest[key] as number]] : [])));
+  if (manifest.kind === 'training') return numbers(['steps', 'finalLoss']);
+  if (manifest.kind === 'evaluation') return numbers(['loss', 'perplexity', 'tokens']);
+  return {};
 }

@@ -3,5 +3,6 @@
  * scriptable interface users have, so the pipeline cannot drift from what the commands do on their own.
  */
 export interface StageRunner {
-  run<T>(command: string, args: readonly string[]): Promise<T>;
+  /** `label` names the stage in the progress the command draws (`[3/5] train`). */
+  run<T>(command: string, args: readonly string[], options?: {readonly label?: string}): Promise<T>;
 }

@@ -30,6 +30,8 @@ export interface ContractTemplate {
   /** Extra peer and dev dependencies (a tensor library for optimizers). */
   readonly peerDependencies?: Readonly<Record<string, string>>;
   readonly devDependencies?: Readonly<Record<string, string>>;
+  /** First core API version that has the contract (e.g. `1.1.0`); default: the running API's major version. */
+  readonly since?: string;
   /** README paragraph: what to fill in. */
   readonly implementGuide: string;
 }

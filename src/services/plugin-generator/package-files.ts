@@ -26,9 +26,12 @@ export function packageFiles(inputs: PackageInputs): GeneratedFile[] {
   ];
 }
 
-/** The API range a new plugin declares: the running core API's major version. */
-export function apiRange(): string {
-  return `^${API_VERSION.split('.')[0]}.0.0`;
+/**
+ * The API range a new plugin declares: the running core API's major version, or from the version that added
+ * the plugin's contract, so that older hosts refuse it in one line instead of failing to register it.
+ */
+export function apiRange(since?: string): string {
+  return `^${since ?? `${API_VERSION.split('.')[0]}.0.0`}`;
 }
 
 function packageJson({names, template, corePeerRange, coreDevSpec}: PackageInputs): Record<string, unknown> {
@@ -49,7 +52,7 @@ function packageJson({names, template, corePeerRange, coreDevSpec}: PackageInput
       prepack: 'tsc -p tsconfig.json',
     },
     oclif: {hooks: {'codex:register': './dist/src/hooks/register.js'}},
-    codex: {apiRange: apiRange()},
+    codex: {apiRange: apiRange(template.since)},
     peerDependencies: {'@codex-ml/core': corePeerRange, ...template.peerDependencies},
     devDependencies: sortKeys({'@codex-ml/core': coreDevSpec, ...TOOLS, ...template.devDependencies}),
     ava: {files: ['dist/test/**/*.test.js'], workerThreads: false, timeout: '2m'},
@@ -111,7 +114,12 @@ function indexFile(template: ContractTemplate): string {
 function readme({names, template, corePeerRange}: PackageInputs): string {
   const key = BACKEND_CONFIG_KEYS[names.contract];
   const [top, ...rest] = key.split('.');
-  const yaml = rest.length === 0 ? `${key}: ${names.backend}` : nestedYaml([top ?? key, ...rest], names.backend);
+  const yaml =
+    names.contract === 'training-engine'
+      ? `training:\n  engine: ${names.backend}\n  optimizer:\n    name: ${names.backend}-sgd   # an optimizer that serves the engine`
+      : rest.length === 0
+        ? `${key}: ${names.backend}`
+        : nestedYaml([top ?? key, ...rest], names.backend);
   const tryIt =
     names.contract === 'hasher'
       ? `codex hash README.md --set ${key}=${names.backend}`
@@ -160,7 +168,7 @@ npm publish                                        # then: codex plugins:install
 
 ## Compatibility
 
-\`package.json\` declares \`"codex": {"apiRange": "${apiRange()}"}\`, the plugin API this plugin was built for; codex
+\`package.json\` declares \`"codex": {"apiRange": "${apiRange(template.since)}"}\`, the plugin API this plugin was built for; codex
 refuses the plugin, in one line, when its API version is outside that range. \`@codex-ml/core\` is a peer
 dependency (\`${corePeerRange}\`): codex provides it, so that the plugin and the CLI share one copy.
 `;

@@ -159,6 +159,7 @@ optimizerConformance(test, {
         description: `SGD for the ${names.backend} engine (${names.packageName})`,
       },
     ],
+    since: '1.1.0',
     exports: {[engineFile]: [engineClass, `assertServes${names.pascal}`], [optimizerFile]: [optimizerClass]},
     implementGuide:
       `Fill in \`createModel()\` and \`createTrainableModel()\` in \`src/${engineFile}.ts\` (a model class with ` +

@@ -6,6 +6,7 @@ import {artifactsOf, runDirectoryOf} from './run-artifacts.js';
 import {runConfigOf} from './run-config.js';
 import type {RunFailure} from './failed-run.js';
 import {runNotFound} from './run-not-found.js';
+import {RUN_MANIFEST_FILE} from './run-manifest-recorder.js';
 import {checkStoreCoverage} from './store-coverage.js';
 
 /** What `runs:list` returns: the store's name and the summaries matching the query. */
@@ -29,14 +30,17 @@ export interface RunDetails {
   readonly kind: string;
   readonly createdAt: string;
   readonly schemaVersion: number;
-  readonly directory: string;
+  readonly runDir: string;
+  /** The run's manifest file, `<runDir>/manifest.json`. */
+  readonly manifest: string;
   /** The config the run recorded (manifest `config` or `config.snapshot`), or null. */
   readonly config: unknown;
   readonly metrics: MetricsSummary | null;
   readonly artifacts: readonly Artifact[];
   readonly parents: readonly RelatedRun[];
   readonly children: readonly RelatedRun[];
-  readonly manifest: Manifest;
+  /** The manifest as the store holds it. */
+  readonly record: Manifest;
 }
 
 /** Listing and inspecting runs through the bound manifest store. */
@@ -86,13 +90,14 @@ export class RunCatalog {
       kind: manifest.kind,
       createdAt: manifest.createdAt,
       schemaVersion: manifest.schemaVersion,
-      directory,
+      runDir: directory,
+      manifest: join(directory, RUN_MANIFEST_FILE),
       config: await runConfigOf(manifest, directory),
       metrics: metrics ? summarizeMetrics(metrics) : null,
       artifacts,
       parents,
       children,
-      manifest,
+      record: manifest,
     };
   }
 }

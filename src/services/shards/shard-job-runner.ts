@@ -5,8 +5,10 @@ import {
   type JobHandler,
   Kernel,
   type RegisteredBackend,
+  ConfigSchema,
   Registry,
   type ShardJob,
+  configSchema,
   resolveConfig,
 } from '@codex-ml/core';
 import {prepareDataRequest} from '../data/prepare-data-request.js';
@@ -59,7 +61,8 @@ export function shardJobHandler(registry: Registry): JobHandler {
  */
 export const ShardJobRunner = {
   create(context: Readonly<Record<string, unknown>>): JobHandler {
-    const registry = new Registry();
+    // Core's keys first, as the CLI's registry has them; each backend's own keys come with its registration.
+    const registry = new Registry(new ConfigSchema(configSchema));
     for (const backend of (context.backends ?? []) as RegisteredBackend[]) {
       registry.add(backend.contract, backend.name, backend.spec, {
         plugin: backend.plugin,

@@ -1,7 +1,16 @@
 import {createHash} from 'node:crypto';
 import {mkdir} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
-import {type Executor, type Kernel, type ResolvedConfig, type ShardJob, canonicalJson, fileError} from '@codex-ml/core';
+import {
+  type Executor,
+  type JobRunnerSpec,
+  type Kernel,
+  type Registry,
+  type ResolvedConfig,
+  type ShardJob,
+  canonicalJson,
+  fileError,
+} from '@codex-ml/core';
 import type {ShardPayload, ShardTask} from './shard-tasks.js';
 
 /**
@@ -39,16 +48,13 @@ export class ShardedWork {
       const payload: ShardPayload = {cwd: process.cwd(), sets, out, ...extras};
       return {task, key, shard, payload: {...payload}};
     });
-    return (await (executor as Executor).run(
-      jobs,
-      {
-        module: new URL('./shard-job-runner.js', import.meta.url).href,
-        export: 'ShardJobRunner',
-        context: {backends: this.kernel.registry.list()},
-      },
-      {onProgress},
-    )) as T[];
+    return (await (executor as Executor).run(jobs, shardJobRunner(this.kernel.registry), {onProgress})) as T[];
   }
+}
+
+/** How a worker process builds the shard job handler: this CLI's runner, with the registered backends. */
+export function shardJobRunner(registry: Registry): JobRunnerSpec {
+  return {module: new URL('./shard-job-runner.js', import.meta.url).href, export: 'ShardJobRunner', context: {backends: registry.list()}};
 }
 
 /**

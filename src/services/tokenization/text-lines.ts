@@ -2,42 +2,96 @@ import {CodexError, ExitCode} from '@codex-ml/core';
 import {firstInvalidUtf8} from './utf8-scan.js';
 
 /**
- * Splits a byte stream into lines (without `\n` / `\r\n`), every line kept, empty ones included, so output
- * line N answers input line N. Refuses invalid UTF-8 naming the source and byte offset.
+ * What to do with a line that is not valid UTF-8 (lone surrogates encoded as UTF-8 included): refuse it (the
+ * default, one error naming the line and byte offset), replace each invalid sequence by U+FFFD (WHATWG's
+ * decoder), or skip the line.
  */
-export async function* textLines(chunks: AsyncIterable<Uint8Array | string>, source: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', {fatal: true});
-  let carry = '';
-  let offset = 0;
-  for await (const chunk of chunks) {
-    let text: string;
-    if (typeof chunk === 'string') text = chunk;
-    else {
-      try {
-        text = decoder.decode(chunk, {stream: true});
-      } catch {
-        const at = firstInvalidUtf8(chunk);
-        throw invalidUtf8(source, at === undefined ? `near byte ${offset}` : `at byte ${offset + at}`);
-      }
-      offset += chunk.length;
-    }
-    const parts = (carry + text).split('\n');
-    carry = parts.pop() as string;
-    for (const part of parts) yield part.endsWith('\r') ? part.slice(0, -1) : part;
-  }
-  try {
-    carry += decoder.decode();
-  } catch {
-    throw invalidUtf8(source, `at its end (a truncated sequence, byte ${offset})`);
-  }
-  if (carry !== '') yield carry.endsWith('\r') ? carry.slice(0, -1) : carry;
+export type InvalidUtf8Policy = 'error' | 'replace' | 'skip';
+export const INVALID_UTF8_POLICIES: readonly InvalidUtf8Policy[] = ['error', 'replace', 'skip'];
+
+export interface TextLinesOptions {
+  readonly onInvalidUtf8?: InvalidUtf8Policy;
+  /** Told about each skipped line (1-based number and byte offset of the first invalid byte). */
+  readonly onSkip?: (line: number, byte: number) => void;
 }
 
-function invalidUtf8(source: string, where: string): CodexError {
-  return new CodexError('E_INVALID_UTF8', `${source} is not valid UTF-8 (${where})`, {
-    hint: 'convert it to UTF-8 (e.g. iconv -t UTF-8)',
-    exitCode: ExitCode.input,
-  });
+const NEWLINE = 0x0a;
+
+/**
+ * Splits a byte stream into lines (without `\n` / `\r\n`), every line kept, empty ones included, so output line N
+ * answers input line N. Lines are cut on the byte 0x0A, which never occurs inside a UTF-8 sequence, and each line
+ * is decoded whole: the outcome never depends on how the stream was chunked, and a line of any length costs time
+ * linear in its bytes.
+ */
+export async function* textLines(
+  chunks: AsyncIterable<Uint8Array | string>,
+  source: string,
+  options: TextLinesOptions = {},
+): AsyncGenerator<string> {
+  const policy = options.onInvalidUtf8 ?? 'error';
+  const strict = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true});
+  const lenient = new TextDecoder('utf-8', {fatal: false, ignoreBOM: true});
+  let parts: Uint8Array[] = [];
+  let partBytes = 0;
+  let lineStart = 0;
+  let lineNumber = 0;
+  let offset = 0;
+
+  const finish = (bytes: Uint8Array): string | undefined => {
+    lineNumber++;
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    const body = bytes.subarray(0, end);
+    try {
+      return strict.decode(body);
+    } catch {
+      const at = firstInvalidUtf8(body) ?? firstTruncated(body);
+      if (policy === 'replace') return lenient.decode(body);
+      if (policy === 'skip') {
+        options.onSkip?.(lineNumber, lineStart + at);
+        return undefined;
+      }
+      throw new CodexError('E_INVALID_UTF8', `${source}: line ${lineNumber}, byte ${lineStart + at}: not valid UTF-8`, {
+        hint: 'convert it to UTF-8 (e.g. iconv -t UTF-8), or pass --on-invalid-utf8 replace|skip',
+        exitCode: ExitCode.input,
+      });
+    }
+  };
+  const take = (): Uint8Array => {
+    const whole = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts, partBytes);
+    parts = [];
+    partBytes = 0;
+    return whole;
+  };
+
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let from = 0;
+    for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, from)) {
+      parts.push(bytes.subarray(from, at));
+      partBytes += at - from;
+      const line = finish(take());
+      if (line !== undefined) yield line;
+      lineStart = offset + at + 1;
+      from = at + 1;
+    }
+    if (from < bytes.length) {
+      // Copied: a stream may reuse a chunk's memory for the next read, and this part outlives the chunk.
+      parts.push(Uint8Array.prototype.slice.call(bytes, from));
+      partBytes += bytes.length - from;
+    }
+    offset += bytes.length;
+  }
+  if (partBytes > 0) {
+    const line = finish(take());
+    if (line !== undefined) yield line;
+  }
+}
+
+/** Offset of a sequence cut short by the end of the line (the only invalid form `firstInvalidUtf8` leaves). */
+function firstTruncated(bytes: Uint8Array): number {
+  for (let i = Math.max(0, bytes.length - 3); i < bytes.length; i++) if (((bytes[i] as number) & 0xc0) === 0xc0) return i;
+  return Math.max(0, bytes.length - 1);
 }
 
 /** One input given whole (a command-line argument), as a line source. */

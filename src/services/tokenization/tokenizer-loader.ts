@@ -5,8 +5,11 @@ import {inject, injectable} from 'tsyringe';
 /** tokenizer.json format versions this loader accepts (Hugging Face writes "1.0"). */
 const SUPPORTED_VERSIONS = ['1.0'];
 
-/** Larger files are refused before parsing: a tokenizer.json of 200k tokens is ~10 MB. */
-const MAX_TOKENIZER_BYTES = 512 << 20;
+/**
+ * Larger files are refused before they are read or parsed: a tokenizer.json of 262k tokens with its merges (Gemma
+ * 3) is about 33 MB, and a hostile 10-million-token vocabulary needs far more.
+ */
+const MAX_TOKENIZER_BYTES = 64 << 20;
 
 /** A loaded tokenizer and the backend that loaded it. */
 export interface LoadedTokenizer {
@@ -26,13 +29,21 @@ export class TokenizerLoader {
   constructor(@inject(Backends) private readonly backends: Backends) {}
 
   /** The tokenizer a command works with: a tokenizer.json file or a shipped vocabulary, exactly one. */
-  async loadChosen(choice: {readonly file?: string | undefined; readonly pretrained?: string | undefined}): Promise<LoadedTokenizer> {
-    if (choice.file !== undefined && choice.pretrained === undefined) return await this.loadFile(choice.file);
-    if (choice.pretrained !== undefined && choice.file === undefined) return await this.loadPretrained(choice.pretrained);
-    throw new CodexError('E_USAGE', 'pass exactly one of --tokenizer FILE and --tiktoken NAME', {
-      hint: 'for example --tokenizer tok/tokenizer.json or --tiktoken gpt2',
-      exitCode: ExitCode.usage,
-    });
+  async loadChosen(choice: {
+    readonly file?: string | undefined;
+    readonly pretrained?: string | undefined;
+    readonly model?: string | undefined;
+  }): Promise<LoadedTokenizer> {
+    const given = [choice.file, choice.pretrained, choice.model].filter((value) => value !== undefined).length;
+    if (given !== 1) {
+      throw new CodexError('E_USAGE', 'pass exactly one of --tokenizer FILE, --tiktoken ENCODING and --model NAME', {
+        hint: 'for example --tokenizer tok/tokenizer.json, --tiktoken o200k_base or --model gpt-4o',
+        exitCode: ExitCode.usage,
+      });
+    }
+    if (choice.file !== undefined) return await this.loadFile(choice.file);
+    if (choice.model !== undefined) return await this.loadForModel(choice.model);
+    return await this.loadPretrained(choice.pretrained as string);
   }
 
   async loadFile(path: string): Promise<LoadedTokenizer> {
@@ -40,7 +51,8 @@ export class TokenizerLoader {
       throw fileError(path, error);
     });
     if (!info.isFile()) throw fileError(path, Object.assign(new Error('not a file'), {code: 'EISDIR'}));
-    if (info.size > MAX_TOKENIZER_BYTES) throw invalid(path, `is ${info.size} bytes, more than any tokenizer.json this reads`);
+    if (info.size > MAX_TOKENIZER_BYTES)
+      throw invalid(path, `is ${info.size} bytes, more than the ${MAX_TOKENIZER_BYTES} bytes a tokenizer.json may have`);
     const text = await readFile(path, 'utf8').catch((error: unknown) => {
       throw fileError(path, error);
     });
@@ -73,6 +85,18 @@ export class TokenizerLoader {
       );
     }
     return {tokenizer: await found.factory.loadPretrained(name), backend: found.name, source: `pretrained:${name}`};
+  }
+
+  /** The shipped vocabulary a backend maps a model name to (`gpt-4o` → `o200k_base`), loaded. */
+  async loadForModel(model: string): Promise<LoadedTokenizer> {
+    for (const {factory} of await this.factories()) {
+      const name = await factory.pretrainedForModel?.(model);
+      if (name !== undefined) return {...(await this.loadPretrained(name)), source: `model:${model} (${name})`};
+    }
+    throw new CodexError('E_TOKENIZER', `no tokenizer backend knows the model "${model}"`, {
+      hint: 'name a model such as gpt-4o, gpt-4 or text-davinci-003, or pass --tiktoken ENCODING',
+      exitCode: ExitCode.usage,
+    });
   }
 
   /** Every registered tokenizer backend, loaded once per command, in name order. */

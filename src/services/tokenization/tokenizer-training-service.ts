@@ -1,5 +1,5 @@
 import {readFile, rm} from 'node:fs/promises';
-import {join, resolve} from 'node:path';
+import {dirname, join, resolve} from 'node:path';
 import {
   type Checksum,
   type InvalidUtf8Policy,
@@ -76,8 +76,12 @@ export interface TrainTokenizerResult {
   readonly tokenizer: string;
   /** `<out>/tokenizer.json`, when `out` was given. */
   readonly out: string | null;
-  /** The cache entry (a copy of the run's manifest). */
+  /** The run directory of the tokenizer (an earlier run's when cached). */
+  readonly runDir: string;
+  /** The run's manifest file, `<runDir>/manifest.json`. */
   readonly manifest: string;
+  /** The cache entry that finds this run again (a copy of its manifest). */
+  readonly cacheEntry: string;
   readonly artifactChecksum: Checksum;
   readonly datasetIds: readonly string[];
   readonly parents: readonly string[];
@@ -444,7 +448,9 @@ export class TokenizerTrainingService {
       vocabSize: manifest.vocabSize,
       tokenizer,
       out,
-      manifest: resolve(entry),
+      runDir: dirname(resolve(tokenizer)),
+      manifest: join(dirname(resolve(tokenizer)), RUN_MANIFEST_FILE),
+      cacheEntry: resolve(entry),
       artifactChecksum: manifest.artifactChecksum,
       datasetIds: manifest.datasetIds,
       parents: manifest.parents,

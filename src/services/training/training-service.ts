@@ -22,7 +22,7 @@ import {
 import {pausePoint} from '../pause-point.js';
 import {clearRunFailure, markRunFailed} from '../runs/failed-run.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
-import {recordRunManifest} from '../runs/run-manifest-recorder.js';
+import {RUN_MANIFEST_FILE, recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
@@ -72,6 +72,8 @@ export interface TrainRequest {
 export interface TrainResult {
   readonly runId: string;
   readonly runDir: string;
+  /** The run's manifest file, `<runDir>/manifest.json`. */
+  readonly manifest: string;
   readonly steps: number;
   readonly finalLoss: number | null;
   readonly finalValLoss: number | null;
@@ -173,6 +175,7 @@ export class TrainingService {
             return {
               runId: run.runId,
               runDir: run.path,
+              manifest: join(run.path, RUN_MANIFEST_FILE),
               steps: done.steps,
               finalLoss: done.finalLoss,
               finalValLoss: done.finalValLoss,
@@ -234,6 +237,7 @@ export class TrainingService {
         return {
           runId: run.runId,
           runDir: run.path,
+          manifest: join(run.path, RUN_MANIFEST_FILE),
           steps: outcome.steps,
           finalLoss: outcome.finalLoss,
           finalValLoss: outcome.finalValLoss,
@@ -255,7 +259,7 @@ export class TrainingService {
         await run.release();
       }
     } finally {
-      model.dispose();
+      await model.dispose();
     }
   }
 

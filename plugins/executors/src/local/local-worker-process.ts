@@ -11,13 +11,18 @@ type Message =
 
 let handler: Promise<JobHandler> | undefined;
 
+/** Sends to the parent unless it is gone (it stopped the run: another shard failed); nothing is left to say. */
+function reply(message: object): void {
+  if (process.connected) process.send?.(message, undefined, {}, () => undefined);
+}
+
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message: Message) => {
   if (message.type === 'init') {
     handler = load(message.runner);
     handler.then(
-      () => process.send?.({type: 'ready'}),
-      (error: unknown) => process.send?.({type: 'init-failed', error: failureRecord(error)}),
+      () => reply({type: 'ready'}),
+      (error: unknown) => reply({type: 'init-failed', error: failureRecord(error)}),
     );
     return;
   }
@@ -25,8 +30,8 @@ process.on('message', (message: Message) => {
   (handler as Promise<JobHandler>)
     .then((run) => run(job))
     .then(
-      (result) => process.send?.({type: 'result', index, result}),
-      (error: unknown) => process.send?.({type: 'failed', index, error: failureRecord(error)}),
+      (result) => reply({type: 'result', index, result}),
+      (error: unknown) => reply({type: 'failed', index, error: failureRecord(error)}),
     );
 });
 

@@ -6,7 +6,7 @@ export default definePlugin((registry) => {
     module: new URL('../sqlite-manifest-store.js', import.meta.url).href,
     export: 'SqliteManifestStore',
     config: {
-      path: {doc: 'Database file of the sqlite manifest store; empty means <runs.dir>/manifests.sqlite.', default: ''},
+      path: {doc: 'Database file of the sqlite manifest store; empty means <runs.dir>/manifests.sqlite.', default: '', path: true},
     },
   });
 });

@@ -24,8 +24,14 @@ export interface BpeOptions {
   readonly mergeRanks?: readonly number[];
   /** Id each merge makes, when the caller already knows it (saves rebuilding and looking up every token). */
   readonly mergeTargets?: readonly number[];
+  /**
+   * Merges to write to tokenizer.json instead of `merges`, when those carry `mergeRanks` the format cannot hold:
+   * one merge per token, in token order (how tiktoken vocabularies are converted).
+   */
+  readonly savedMerges?: readonly (readonly [number, number])[];
 }
 
+const WORD_MARKER = '\u2581';
 /** Pieces longer than this are not cached (they are rare and would crowd out the common ones). */
 const CACHE_PIECE_LIMIT = 64;
 /** Pieces with more symbols than this merge with a heap (O(n log n)) instead of rescanning (O(n²)). */
@@ -42,8 +48,9 @@ const CACHE_CAPACITY = 200_000;
 export class BpeModel implements Model {
   readonly type = 'BPE';
   readonly options: Required<Pick<BpeOptions, 'fuseUnk' | 'byteFallback' | 'ignoreMerges'>> &
-    Omit<BpeOptions, 'mergeRanks' | 'mergeTargets'>;
+    Omit<BpeOptions, 'mergeRanks' | 'mergeTargets' | 'savedMerges'>;
   readonly merges: readonly (readonly [number, number])[];
+  readonly #savedMerges: readonly (readonly [number, number])[] | undefined;
   readonly #vocab: Map<string, number>;
   readonly #tokens: (string | undefined)[];
   readonly #pairs: PairTable;
@@ -56,6 +63,12 @@ export class BpeModel implements Model {
   /** Encoded pieces by source text (before byte-level spelling); kept apart since the two key spaces overlap. */
   readonly #sourceCache = new PieceCache(CACHE_CAPACITY);
   readonly #unkId: number | undefined;
+  /**
+   * SentencePiece's word marker `▁` when no token has it after another character (Llama 2, Mistral, Gemma): then
+   * no token can span a position where `▁` follows a non-`▁`, so a piece without pre-tokenization (a whole line)
+   * is merged word by word, each word cached, with the same result as merging it whole.
+   */
+  readonly #wordMarker: string | undefined;
   readonly vocabSize: number;
 
   /**
@@ -63,7 +76,8 @@ export class BpeModel implements Model {
    * @param merges pairs of token ids in rank order; each pair's concatenation must be in the vocabulary.
    */
   constructor(vocab: ReadonlyMap<string, number>, merges: readonly (readonly [number, number])[], options: BpeOptions = {}) {
-    const {mergeRanks: _ranks, mergeTargets: _targets, ...settings} = options;
+    const {mergeRanks: _ranks, mergeTargets: _targets, savedMerges, ...settings} = options;
+    this.#savedMerges = savedMerges;
     this.options = {fuseUnk: false, byteFallback: false, ignoreMerges: false, ...settings};
     this.#vocab = new Map(vocab);
     let size = 0;
@@ -106,6 +120,17 @@ export class BpeModel implements Model {
         this.#byteIds[byte] = id;
       }
     });
+    this.#wordMarker = this.options.ignoreMerges || !this.#vocab.has(WORD_MARKER) ? undefined : WORD_MARKER;
+    if (this.#wordMarker !== undefined) {
+      for (const token of this.#vocab.keys()) {
+        let lead = 0;
+        while (token[lead] === WORD_MARKER) lead++;
+        if (token.indexOf(WORD_MARKER, lead) >= 0) {
+          this.#wordMarker = undefined;
+          break;
+        }
+      }
+    }
     const unk = options.unkToken;
     this.#unkId = unk === undefined ? undefined : this.#vocab.get(unk);
     if (unk !== undefined && this.#unkId === undefined) {
@@ -180,7 +205,7 @@ export class BpeModel implements Model {
       byte_fallback: this.options.byteFallback,
       ignore_merges: this.options.ignoreMerges,
       vocab: new OrderedJsonObject(this.vocabEntries()),
-      merges: this.merges.map(([a, b]) => [this.#tokens[a] as string, this.#tokens[b] as string]),
+      merges: (this.#savedMerges ?? this.merges).map(([a, b]) => [this.#tokens[a] as string, this.#tokens[b] as string]),
     };
   }
 
@@ -188,6 +213,7 @@ export class BpeModel implements Model {
   #encodePiece(piece: string): Int32Array {
     const cached = this.#cache.get(piece);
     if (cached !== undefined) return cached;
+    if (this.#wordMarker !== undefined && piece.length > CACHE_PIECE_LIMIT) return this.#encodeWords(piece, this.#wordMarker);
     let encoded: Int32Array;
     const whole = this.options.ignoreMerges ? this.#vocab.get(piece) : undefined;
     if (whole !== undefined) {
@@ -200,10 +226,47 @@ export class BpeModel implements Model {
     return encoded;
   }
 
+  /** A long piece merged word by word (cut where the marker follows another character); ends shifted to the piece. */
+  #encodeWords(piece: string, marker: string): Int32Array {
+    const parts: Int32Array[] = [];
+    const starts: number[] = [];
+    let total = 0;
+    let start = 0;
+    const flush = (end: number) => {
+      const word = piece.slice(start, end);
+      const encoded = word.length > CACHE_PIECE_LIMIT ? this.#encodeWhole(word) : this.#encodePiece(word);
+      parts.push(encoded);
+      starts.push(start);
+      total += encoded.length;
+      start = end;
+    };
+    for (let at = piece.indexOf(marker, 1); at > 0; at = piece.indexOf(marker, at + 1)) {
+      if (piece[at - 1] !== marker) flush(at);
+    }
+    flush(piece.length);
+    const out = new Int32Array(total);
+    let k = 0;
+    parts.forEach((encoded, i) => {
+      const shift = starts[i] as number;
+      for (let j = 0; j < encoded.length; j += 2) {
+        out[k++] = encoded[j] as number;
+        out[k++] = (encoded[j + 1] as number) + shift;
+      }
+    });
+    return out;
+  }
+
+  #encodeWhole(piece: string): Int32Array {
+    const [ids, ends, count] = this.#symbols(piece);
+    return this.#merge(ids, ends, count);
+  }
+
   /** Initial symbols of a piece: one per character (byte-level: per code unit), with prefix/suffix applied. */
   #symbols(piece: string): [Int32Array, Int32Array, number] {
-    const ids = new Int32Array(piece.length);
-    const ends = new Int32Array(piece.length);
+    // Byte fallback turns one code unit into up to three byte tokens.
+    const capacity = this.options.byteFallback ? piece.length * 3 : piece.length;
+    const ids = new Int32Array(capacity);
+    const ends = new Int32Array(capacity);
     let count = 0;
     const byteChars = this.#byteCharIds;
     const {continuingSubwordPrefix: prefix, endOfWordSuffix: suffix} = this.options;
@@ -268,15 +331,17 @@ export class BpeModel implements Model {
   /** Byte token ids of `source`'s UTF-8, or undefined when a byte has no token (the general path decides). */
   #utf8Symbols(source: string): Int32Array | undefined {
     const byteIds = this.#byteIds;
-    const out: number[] = [];
+    // Exactly one slot per UTF-8 byte (lone surrogates count as the 3 bytes of U+FFFD, as Buffer counts them).
+    const out = new Int32Array(Buffer.byteLength(source, 'utf8'));
+    let n = 0;
     let missing = false;
     const push = (byte: number) => {
       const id = byteIds[byte] as number;
       if (id < 0) missing = true;
-      else out.push(id);
+      else out[n++] = id;
     };
     forEachUtf8Byte(source, 0, push);
-    return missing ? undefined : Int32Array.from(out);
+    return missing ? undefined : out.subarray(0, n);
   }
 
   /**
@@ -343,43 +408,49 @@ export class BpeModel implements Model {
       next[i] = i + 1 < count ? i + 1 : -1;
       prev[i] = i - 1;
     }
-    // Heap entries: rank and left position; at most count − 1 initial plus two per merge.
-    const capacity = count * 3;
-    const heapRank = new Int32Array(capacity);
-    const heapPos = new Int32Array(capacity);
+    // Heap of candidate merges keyed rank × 2^27 + position (exact in a double: ranks < 2^23, positions < 2^27
+    // or, past that, compared as two numbers); stale entries are skipped on pop. At most count − 1 initial
+    // entries plus two per merge, and merges are fewer than count.
+    const wide = count >= 1 << 27;
+    const capacity = Math.max(1, count * 3);
+    const heap = new Float64Array(capacity);
+    const heapPos = wide ? new Int32Array(capacity) : undefined;
     let size = 0;
-    const before = (rankA: number, posA: number, j: number) =>
-      rankA !== heapRank[j] ? rankA < (heapRank[j] as number) : posA < (heapPos[j] as number);
+    const key = (rank: number, pos: number) => (wide ? rank : rank * 134217728 + pos);
+    const below = (a: number, aPos: number, j: number) =>
+      heapPos === undefined ? a < (heap[j] as number) : a !== heap[j] ? a < (heap[j] as number) : aPos < (heapPos[j] as number);
     const push = (rank: number, pos: number) => {
+      const value = key(rank, pos);
       let at = size++;
       while (at > 0) {
         const parent = (at - 1) >> 1;
-        if (!before(rank, pos, parent)) break;
-        heapRank[at] = heapRank[parent] as number;
-        heapPos[at] = heapPos[parent] as number;
+        if (!below(value, pos, parent)) break;
+        heap[at] = heap[parent] as number;
+        if (heapPos) heapPos[at] = heapPos[parent] as number;
         at = parent;
       }
-      heapRank[at] = rank;
-      heapPos[at] = pos;
+      heap[at] = value;
+      if (heapPos) heapPos[at] = pos;
     };
-    const pop = (): number => {
-      const top = heapPos[0] as number;
+    const pop = (): [number, number] => {
+      const top = heap[0] as number;
+      const topPos = heapPos ? (heapPos[0] as number) : top % 134217728;
       const last = --size;
-      const rank = heapRank[last] as number;
-      const pos = heapPos[last] as number;
+      const value = heap[last] as number;
+      const valuePos = heapPos ? (heapPos[last] as number) : 0;
       let at = 0;
       for (;;) {
         let child = at * 2 + 1;
         if (child >= last) break;
-        if (child + 1 < last && before(heapRank[child + 1] as number, heapPos[child + 1] as number, child)) child++;
-        if (before(rank, pos, child)) break;
-        heapRank[at] = heapRank[child] as number;
-        heapPos[at] = heapPos[child] as number;
+        if (child + 1 < last && below(heap[child + 1] as number, heapPos ? (heapPos[child + 1] as number) : 0, child)) child++;
+        if (below(value, valuePos, child)) break;
+        heap[at] = heap[child] as number;
+        if (heapPos) heapPos[at] = heapPos[child] as number;
         at = child;
       }
-      heapRank[at] = rank;
-      heapPos[at] = pos;
-      return top;
+      heap[at] = value;
+      if (heapPos) heapPos[at] = valuePos;
+      return [heapPos ? top : Math.floor(top / 134217728), topPos];
     };
     const candidate = (left: number) => {
       const right = next[left] as number;
@@ -389,8 +460,7 @@ export class BpeModel implements Model {
     };
     for (let i = 0; i + 1 < count; i++) candidate(i);
     while (size > 0) {
-      const rank = heapRank[0] as number;
-      const left = pop();
+      const [rank, left] = pop();
       if (ids[left] === -1) continue;
       const right = next[left] as number;
       if (right < 0) continue;
@@ -406,9 +476,15 @@ export class BpeModel implements Model {
       if (previous >= 0) candidate(previous);
       candidate(left);
     }
-    const encoded: number[] = [];
-    for (let i = 0; i >= 0; i = next[i] as number) encoded.push(ids[i] as number, ends[i] as number);
-    return Int32Array.from(encoded);
+    let tokens = 0;
+    for (let i = 0; i >= 0; i = next[i] as number) tokens++;
+    const encoded = new Int32Array(tokens * 2);
+    let k = 0;
+    for (let i = 0; i >= 0; i = next[i] as number) {
+      encoded[k++] = ids[i] as number;
+      encoded[k++] = ends[i] as number;
+    }
+    return encoded;
   }
 }
 

@@ -12,7 +12,7 @@ import {ByteLevelDecoder} from '../pipeline/byte-level-decoder.js';
 import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
-import {TIKTOKEN_ENCODINGS, loadTiktokenEncoding} from '../tiktoken/tiktoken-encoding.js';
+import {TIKTOKEN_ENCODINGS, loadTiktokenEncoding, tiktokenEncodingForModel} from '../tiktoken/tiktoken-encoding.js';
 import {specialRoles} from '../pipeline/special-token-roles.js';
 import {configuredPipeline} from '../tokenizer-config.js';
 import {BpeModel} from './bpe-model.js';
@@ -107,6 +107,14 @@ export class BpeTokenizerFactory implements TokenizerFactory {
 
   loadPretrained(name: string): Promise<PipelineTokenizer> {
     return loadTiktokenEncoding(name);
+  }
+
+  async pretrainedForModel(model: string): Promise<string | undefined> {
+    try {
+      return await tiktokenEncodingForModel(model);
+    } catch {
+      return undefined;
+    }
   }
 
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {

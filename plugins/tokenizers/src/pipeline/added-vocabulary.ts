@@ -34,7 +34,8 @@ export class AddedVocabulary {
   readonly #byId = new Map<number, AddedToken>();
   readonly #pattern: RegExp | undefined;
 
-  constructor(tokens: readonly AddedToken[]) {
+  /** `byContentOnly`: the contents are normalized spellings; several tokens may share one (the first id wins). */
+  constructor(tokens: readonly AddedToken[], byContentOnly = false) {
     this.tokens = [...tokens].sort((a, b) => a.id - b.id);
     for (const token of this.tokens) {
       if (token.content.length === 0) {
@@ -50,6 +51,7 @@ export class AddedVocabulary {
           exitCode: ExitCode.input,
         });
       }
+      if (byContentOnly && this.#byContent.has(token.content)) continue;
       this.#byContent.set(token.content, token);
       this.#byId.set(token.id, token);
     }

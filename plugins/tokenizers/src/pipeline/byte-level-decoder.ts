@@ -12,6 +12,10 @@ export class ByteLevelDecoder implements Decoder {
   readonly type = 'ByteLevel';
   readonly #utf8 = new TextDecoder('utf-8', {fatal: false, ignoreBOM: true});
 
+  decodeChain(tokens: readonly string[]): string[] {
+    return [this.decode(tokens)];
+  }
+
   decode(tokens: readonly string[]): string {
     let length = 0;
     for (const token of tokens) length += token.length * 3;

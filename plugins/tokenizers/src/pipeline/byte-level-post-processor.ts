@@ -1,9 +1,7 @@
-import {BYTE_TO_CHAR} from './byte-level-alphabet.js';
+import {trimByteLevelOffsets} from './byte-level-offsets.js';
 import type {EncodingParts} from './encoding-parts.js';
 import type {JsonObject} from './normalizer.js';
 import type {PostProcessor} from './post-processor.js';
-
-const SPACE = BYTE_TO_CHAR[0x20] as string;
 
 /**
  * GPT-2's post-processor (tokenizer.json type `ByteLevel`): adds no tokens; with `trimOffsets`, offsets leave
@@ -26,23 +24,8 @@ export class ByteLevelPostProcessor implements PostProcessor {
   }
 
   process(parts: EncodingParts, _addSpecialTokens: boolean): EncodingParts {
-    if (this.trimOffsets) this.#trim(parts);
-    for (const window of parts.overflowing) this.process(window, _addSpecialTokens);
+    if (this.trimOffsets) trimByteLevelOffsets(parts, this.addPrefixSpace);
     return parts;
-  }
-
-  #trim(parts: EncodingParts): void {
-    parts.offsets = parts.offsets.map((offsets, i) => {
-      const token = parts.tokens[i] as string;
-      let [start, end] = offsets;
-      let leading = 0;
-      while (leading < token.length && token[leading] === SPACE) leading++;
-      let trailing = 0;
-      while (trailing < token.length - leading && token[token.length - 1 - trailing] === SPACE) trailing++;
-      if (leading > 0 && start + leading <= end) start += leading;
-      if (trailing > 0 && end - trailing >= start) end -= trailing;
-      return [start, end] as const;
-    });
   }
 
   toJSON(): JsonObject {

@@ -1,7 +1,7 @@
 import {BYTE_TO_CHAR} from './byte-level-alphabet.js';
 import {gpt2Matcher} from './gpt2-pattern.js';
 import type {JsonObject} from './normalizer.js';
-import type {PreToken, PreTokenizer} from './pre-tokenizer.js';
+import type {ByteLevelSource, PreToken, PreTokenizer} from './pre-tokenizer.js';
 
 export interface ByteLevelOptions {
   /** Prepend a space when the text does not start with one, so the first word looks like the others. */
@@ -48,8 +48,8 @@ export class ByteLevelPreTokenizer implements PreTokenizer {
     return pieces;
   }
 
-  byteLevelSourcePattern(): RegExp | undefined {
-    return this.useRegex && !this.addPrefixSpace ? gpt2Matcher() : undefined;
+  byteLevelSource(): ByteLevelSource | undefined {
+    return this.useRegex && !this.addPrefixSpace ? {matcher: gpt2Matcher(), keepGaps: true} : undefined;
   }
 
   toJSON(): JsonObject {

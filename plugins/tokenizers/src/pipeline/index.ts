@@ -28,3 +28,21 @@ export {wellFormed} from './well-formed.js';
 export {ParallelEncoder} from './parallel-encoder.js';
 export {forEachGpt2Piece} from './gpt2-splitter.js';
 export {rolesBySpelling} from './special-token-roles.js';
+export {type Decoder as ChainDecoder, decodeTokens} from './decoder.js';
+export * from './decoders.js';
+export {PrependNormalizer} from './prepend-normalizer.js';
+export {ReplaceNormalizer} from './replace-normalizer.js';
+export {StripNormalizer} from './strip-normalizer.js';
+export {NmtNormalizer} from './nmt-normalizer.js';
+export {PrecompiledNormalizer} from './precompiled-normalizer.js';
+export {MetaspacePreTokenizer} from './metaspace-pre-tokenizer.js';
+export {
+  CharDelimiterSplitPreTokenizer,
+  DigitsPreTokenizer,
+  PunctuationPreTokenizer,
+  UnicodeScriptsPreTokenizer,
+} from './char-class-pre-tokenizers.js';
+export {RobertaPostProcessor} from './roberta-post-processor.js';
+export {SequencePostProcessor} from './sequence-post-processor.js';
+export {type SplitBehavior, SPLIT_BEHAVIORS, splitByMatches} from './split-behavior.js';
+export {type TextPattern, literalPattern, regexPattern} from './text-pattern.js';

@@ -49,6 +49,23 @@ export class NormalizedText {
     return [this.originalStart(start), this.originalEnd(end - 1)];
   }
 
+  /** `prefix` + the text; the prefix aligns to the original range of the first character. */
+  insertBefore(prefix: string): NormalizedText {
+    const length = this.text.length;
+    const aligned = new Uint32Array((prefix.length + length) * 2);
+    const from = this.originalStart(0);
+    const to = length === 0 ? from : this.originalEnd(0);
+    for (let i = 0; i < prefix.length; i++) {
+      aligned[i * 2] = from;
+      aligned[i * 2 + 1] = to;
+    }
+    for (let i = 0; i < length; i++) {
+      aligned[(prefix.length + i) * 2] = this.originalStart(i);
+      aligned[(prefix.length + i) * 2 + 1] = this.originalEnd(i);
+    }
+    return new NormalizedText(this.original, prefix + this.text, aligned);
+  }
+
   /**
    * Replaces the text piece by piece. `map` is called with consecutive runs of the current text (each a whole
    * number of code points) and returns their replacement; every code unit of a replacement aligns to the
@@ -67,11 +84,33 @@ export class NormalizedText {
           aligned.push(this.originalStart(start + i), this.originalEnd(start + i));
         }
       } else {
-        const [from, to] = this.originalRange(start, end);
-        for (let i = 0; i < replacement.length; i++) aligned.push(from, to);
+        // As Hugging Face's transforms: the k-th new code point takes the place of the k-th old one; code points
+        // beyond the old count are insertions sharing the last old one's range.
+        const old = codePointStarts(this.text, start, end);
+        let k = 0;
+        for (let i = 0; i < replacement.length; i++) {
+          const at = old[Math.min(k, old.length - 1)] as number;
+          const code = this.text.charCodeAt(at);
+          const width = code >= 0xd800 && code <= 0xdbff && at + 1 < end ? 2 : 1;
+          if (old.length === 0) aligned.push(this.originalStart(start), this.originalStart(start));
+          else aligned.push(this.originalStart(at), this.originalEnd(at + width - 1));
+          const unit = replacement.charCodeAt(i);
+          if (!(unit >= 0xd800 && unit <= 0xdbff && i + 1 < replacement.length)) k++;
+        }
       }
     }
     if (!changed) return this;
     return new NormalizedText(this.original, parts.join(''), Uint32Array.from(aligned));
   }
+}
+
+/** Start of each code point of `text[start, end)`. */
+function codePointStarts(text: string, start: number, end: number): number[] {
+  const starts: number[] = [];
+  for (let i = start; i < end; ) {
+    starts.push(i);
+    const code = text.charCodeAt(i);
+    i += code >= 0xd800 && code <= 0xdbff && i + 1 < end ? 2 : 1;
+  }
+  return starts;
 }

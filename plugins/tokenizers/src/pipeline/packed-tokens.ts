@@ -7,9 +7,15 @@ import type {ModelToken} from './model.js';
 export function unpackTokens(packed: Int32Array): ModelToken[] {
   const tokens: ModelToken[] = [];
   let start = 0;
+  let previousStart = 0;
   for (let i = 0; i < packed.length; i += 2) {
     const end = packed[i + 1] as number;
-    tokens.push({id: packed[i] as number, start, end});
+    // The byte tokens of one character (byte fallback) all end where it ends: each covers the whole character.
+    if (end === start && i > 0) tokens.push({id: packed[i] as number, start: previousStart, end});
+    else {
+      tokens.push({id: packed[i] as number, start, end});
+      previousStart = start;
+    }
     start = end;
   }
   return tokens;

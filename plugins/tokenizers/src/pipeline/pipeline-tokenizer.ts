@@ -11,7 +11,7 @@ import {
 } from '@codex-ml/core';
 import {serializeTokenizer} from '../serialization/tokenizer-json-writer.js';
 import {type AddedToken, AddedVocabulary} from './added-vocabulary.js';
-import type {Decoder} from './decoder.js';
+import {type Decoder, decodeTokens} from './decoder.js';
 import {type EncodingParts, emptyParts, freezeParts, pushToken} from './encoding-parts.js';
 import type {Model} from './model.js';
 import {NormalizedText} from './normalized-text.js';
@@ -19,7 +19,7 @@ import type {Normalizer} from './normalizer.js';
 import {padParts} from './padding.js';
 import type {PostProcessor} from './post-processor.js';
 import {spellPiece} from './byte-level-pre-tokenizer.js';
-import {type PreTokenizer, pieceRange} from './pre-tokenizer.js';
+import {type ByteLevelSource, type PreToken, type PreTokenizer, pieceRange} from './pre-tokenizer.js';
 import {rolesBySpelling} from './special-token-roles.js';
 import {truncateParts} from './truncation.js';
 import {wellFormed} from './well-formed.js';
@@ -56,6 +56,10 @@ export class PipelineTokenizer implements Tokenizer {
   readonly postProcessor: PostProcessor | undefined;
   readonly decoder: Decoder | undefined;
   readonly addedVocabulary: AddedVocabulary;
+  /** Added tokens matched in the raw input (`normalized: false`, every special token). */
+  readonly #rawTokens: AddedVocabulary;
+  /** Added tokens matched in normalized text (`normalized: true`), by their normalized content. */
+  readonly #normalizedTokens: AddedVocabulary | undefined;
   readonly specialTokens: SpecialTokens;
   readonly padding: PaddingOptions | undefined;
   readonly truncation: TruncationOptions | undefined;
@@ -68,6 +72,18 @@ export class PipelineTokenizer implements Tokenizer {
     this.postProcessor = stages.postProcessor;
     this.decoder = stages.decoder;
     this.addedVocabulary = new AddedVocabulary(stages.addedTokens ?? []);
+    const normalizedTokens = this.addedVocabulary.tokens.filter((token) => token.normalized && !token.special);
+    if (normalizedTokens.length === 0 || this.normalizer === undefined) {
+      this.#rawTokens = this.addedVocabulary;
+      this.#normalizedTokens = undefined;
+    } else {
+      const normalizer = this.normalizer;
+      this.#rawTokens = new AddedVocabulary(this.addedVocabulary.tokens.filter((token) => !token.normalized || token.special));
+      this.#normalizedTokens = new AddedVocabulary(
+        normalizedTokens.map((token) => ({...token, content: normalizer.normalize(NormalizedText.from(token.content)).text})),
+        true,
+      );
+    }
     this.specialTokens = Object.freeze({
       ...(stages.specialTokens ??
         rolesBySpelling(this.addedVocabulary.tokens.filter((token) => token.special).map((token) => token.content))),
@@ -87,7 +103,7 @@ export class PipelineTokenizer implements Tokenizer {
     const input = wellFormed(text);
     if (this.normalizer === undefined) return input;
     let out = '';
-    for (const segment of this.addedVocabulary.split(input)) {
+    for (const segment of this.#rawTokens.split(input)) {
       const slice = input.slice(segment.start, segment.end);
       out += segment.token ? slice : this.normalizer.normalize(NormalizedText.from(slice)).text;
     }
@@ -115,28 +131,26 @@ export class PipelineTokenizer implements Tokenizer {
   encodeIds(text: string, addSpecialTokens = true): number[] {
     const fast = this.model.tokenizeIds?.bind(this.model);
     const bytes = this.model.encodeUtf8Range?.bind(this.model);
-    const pattern = bytes ? this.preTokenizer?.byteLevelSourcePattern?.() : undefined;
+    const source = bytes && this.#normalizedTokens === undefined ? this.preTokenizer?.byteLevelSource?.() : undefined;
     const out: number[] = [];
     const input = wellFormed(text);
-    for (const segment of this.addedVocabulary.split(input)) {
+    for (const segment of this.#rawTokens.split(input)) {
       if (segment.token) {
         out.push(segment.token.id);
         continue;
       }
-      if (bytes && pattern) {
+      if (bytes && source) {
         const raw = segment.start === 0 && segment.end === input.length ? input : input.slice(segment.start, segment.end);
-        const source = this.normalizer ? this.#normalized(raw).text : raw;
-        forEachPatternPiece(source, pattern, (start, end) => appendPackedIds(bytes(source, start, end), out));
+        const normalized = this.normalizer ? this.#normalized(raw).text : raw;
+        forEachPatternPiece(normalized, source, (start, end) => appendPackedIds(bytes(normalized, start, end), out));
         continue;
       }
       const normalized = this.#normalized(input.slice(segment.start, segment.end));
-      const pieces = this.preTokenizer
-        ? this.preTokenizer.preTokenize(normalized.text)
-        : [{text: normalized.text, start: 0, end: normalized.text.length}];
-      for (const piece of pieces) {
-        if (fast) fast(piece.text, out);
+      this.#forEachPiece(normalized.text, segment.start === 0, (piece) => {
+        if ('token' in piece) out.push(piece.token.id);
+        else if (fast) fast(piece.text, out);
         else for (const token of this.model.tokenize(piece.text)) out.push(token.id);
-      }
+      });
     }
     if (!addSpecialTokens || this.postProcessor === undefined) return out;
     const parts = emptyParts();
@@ -167,7 +181,7 @@ export class PipelineTokenizer implements Tokenizer {
       }
       tokens.push(token);
     }
-    return this.decoder ? this.decoder.decode(tokens) : tokens.join(' ');
+    return this.decoder ? decodeTokens(this.decoder, tokens) : tokens.join(' ');
   }
 
   tokenToId(token: string): number | undefined {
@@ -207,35 +221,58 @@ export class PipelineTokenizer implements Tokenizer {
     const parts = emptyParts();
     const input = wellFormed(text);
     const bytes = this.model.encodeUtf8Range?.bind(this.model);
-    const pattern = bytes ? this.preTokenizer?.byteLevelSourcePattern?.() : undefined;
-    for (const segment of this.addedVocabulary.split(input)) {
+    const source = bytes && this.#normalizedTokens === undefined ? this.preTokenizer?.byteLevelSource?.() : undefined;
+    for (const segment of this.#rawTokens.split(input)) {
       const added = segment.token;
       if (added) {
         // Matched in the text, not added by the post-processor: mask 0, as in Hugging Face tokenizers.
         pushToken(parts, added.id, added.content, [segment.start, segment.end], false);
         continue;
       }
-      if (bytes && pattern) {
-        const normalized = this.#normalized(input.slice(segment.start, segment.end));
-        const source = normalized.text;
-        forEachPatternPiece(source, pattern, (start, end) =>
-          this.#pushUtf8Piece(parts, normalized, start, end, segment.start, bytes(source, start, end)),
+      const normalized = this.#normalized(input.slice(segment.start, segment.end));
+      if (bytes && source) {
+        const text = normalized.text;
+        forEachPatternPiece(text, source, (start, end) =>
+          this.#pushUtf8Piece(parts, normalized, start, end, segment.start, bytes(text, start, end)),
         );
         continue;
       }
-      const normalized = this.#normalized(input.slice(segment.start, segment.end));
-      const pieces = this.preTokenizer
-        ? this.preTokenizer.preTokenize(normalized.text)
-        : [{text: normalized.text, start: 0, end: normalized.text.length}];
-      for (const piece of pieces) {
+      this.#forEachPiece(normalized.text, segment.start === 0, (piece) => {
+        if ('token' in piece) {
+          const [start, end] = normalized.originalRange(piece.start, piece.end);
+          pushToken(parts, piece.token.id, piece.token.content, [segment.start + start, segment.start + end], false);
+          return;
+        }
         for (const token of this.model.tokenize(piece.text)) {
           const [from, to] = pieceRange(piece, token.start, token.end);
           const [start, end] = normalized.originalRange(from, to);
           pushToken(parts, token.id, this.model.idToToken(token.id) ?? '', [segment.start + start, segment.start + end], false);
         }
-      }
+      });
     }
     return parts;
+  }
+
+  /**
+   * The pre-tokens of normalized text, with the added tokens matched in normalized text (`normalized: true`)
+   * split off first, in order. `atStart`: the text begins the input.
+   */
+  #forEachPiece(text: string, atStart: boolean, visit: (piece: PreToken | {token: AddedToken; start: number; end: number}) => void): void {
+    const runs = this.#normalizedTokens ? this.#normalizedTokens.split(text) : [{start: 0, end: text.length}];
+    for (const run of runs) {
+      if (run.token) {
+        visit({token: run.token, start: run.start, end: run.end});
+        continue;
+      }
+      const slice = run.start === 0 && run.end === text.length ? text : text.slice(run.start, run.end);
+      if (this.preTokenizer === undefined) {
+        if (slice.length > 0) visit({text: slice, start: run.start, end: run.end});
+        continue;
+      }
+      for (const piece of this.preTokenizer.preTokenize(slice, atStart && run.start === 0)) {
+        visit(run.start === 0 ? piece : shiftPiece(piece, run.start));
+      }
+    }
   }
 
   /**
@@ -284,11 +321,29 @@ export class PipelineTokenizer implements Tokenizer {
   }
 }
 
-/** Visits every match of a byte-level pre-tokenizer's pattern; the GPT-2 pattern by its hand-written matcher. */
-function forEachPatternPiece(source: string, pattern: RegExp, visit: (start: number, end: number) => void): void {
-  if (pattern.source === GPT2_MATCHER_SOURCE) {
-    forEachGpt2Piece(source, visit);
+/** Visits every piece of a byte-level pre-tokenizer's pattern (GPT-2's by its hand-written matcher), gaps too when kept. */
+function forEachPatternPiece(text: string, source: ByteLevelSource, visit: (start: number, end: number) => void): void {
+  const {matcher, keepGaps} = source;
+  if (matcher.source === GPT2_MATCHER_SOURCE) {
+    forEachGpt2Piece(text, visit);
     return;
   }
-  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) visit(match.index, match.index + match[0].length);
+  let at = 0;
+  matcher.lastIndex = 0;
+  for (let match = matcher.exec(text); match !== null; match = matcher.exec(text)) {
+    const length = match[0].length;
+    if (length === 0) {
+      const code = text.charCodeAt(match.index);
+      matcher.lastIndex = match.index + (code >= 0xd800 && code <= 0xdbff ? 2 : 1);
+      continue;
+    }
+    if (keepGaps && match.index > at) visit(at, match.index);
+    visit(match.index, match.index + length);
+    at = match.index + length;
+  }
+  if (keepGaps && at < text.length) visit(at, text.length);
+}
+
+function shiftPiece(piece: PreToken, by: number): PreToken {
+  return {...piece, start: piece.start + by, end: piece.end + by};
 }

@@ -17,14 +17,24 @@ export interface PreToken {
 export interface PreTokenizer {
   /** The tokenizer.json `type` tag. */
   readonly type: string;
-  /** Pieces of `text` in order; offsets relative to `text`. */
-  preTokenize(text: string): PreToken[];
   /**
-   * Optional: when the pieces are exactly the matches of a pattern, each spelled as its UTF-8 bytes
-   * (byte-level), a fresh global matcher for that pattern. Lets bulk encoding skip building piece strings.
+   * Pieces of `text` in order; offsets relative to `text`. `atStart` is false when `text` does not begin the
+   * input (it follows an added token or an earlier piece), which Metaspace's `prepend_scheme: first` looks at.
    */
-  byteLevelSourcePattern?(): RegExp | undefined;
+  preTokenize(text: string, atStart?: boolean): PreToken[];
+  /**
+   * Optional: when the pieces are exactly the matches of a pattern (plus, with `keepGaps`, the text between
+   * them), each spelled as its UTF-8 bytes (byte-level), a fresh global matcher for that pattern. Lets bulk
+   * encoding skip building piece strings.
+   */
+  byteLevelSource?(): ByteLevelSource | undefined;
   toJSON(): JsonObject;
+}
+
+/** See `PreTokenizer.byteLevelSource`. */
+export interface ByteLevelSource {
+  readonly matcher: RegExp;
+  readonly keepGaps: boolean;
 }
 
 /** Range in the normalized text of code units `[from, to)` of a piece. */

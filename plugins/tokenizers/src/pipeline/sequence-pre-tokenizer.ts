@@ -1,6 +1,6 @@
 import {ByteLevelPreTokenizer} from './byte-level-pre-tokenizer.js';
 import type {JsonObject} from './normalizer.js';
-import {type PreToken, type PreTokenizer, pieceRange} from './pre-tokenizer.js';
+import {type ByteLevelSource, type PreToken, type PreTokenizer, pieceRange} from './pre-tokenizer.js';
 import {SplitPreTokenizer} from './split-pre-tokenizer.js';
 
 /** Applies pre-tokenizers in order, each splitting the pieces of the previous one (type `Sequence`). */
@@ -12,23 +12,26 @@ export class SequencePreTokenizer implements PreTokenizer {
     this.preTokenizers = [...preTokenizers];
   }
 
-  preTokenize(text: string): PreToken[] {
+  preTokenize(text: string, atStart = true): PreToken[] {
     let pieces: PreToken[] = [{text, start: 0, end: text.length}];
     for (const stage of this.preTokenizers) {
       const next: PreToken[] = [];
       for (const piece of pieces) {
-        for (const child of stage.preTokenize(piece.text)) next.push(compose(piece, child));
+        for (const child of stage.preTokenize(piece.text, atStart && piece.start === 0)) next.push(compose(piece, child));
       }
       pieces = next;
     }
     return pieces;
   }
 
-  /** `[Split(pattern), ByteLevel(no regex, no prefix space)]`, as tiktoken imports are built, qualifies. */
-  byteLevelSourcePattern(): RegExp | undefined {
+  /**
+   * `[Split(pattern), ByteLevel(no regex, no prefix space)]` qualifies when the split's pieces are its matches
+   * (and gaps): how tiktoken imports and Llama 3, Qwen and GPT-4o files are built.
+   */
+  byteLevelSource(): ByteLevelSource | undefined {
     const [split, byteLevel, ...rest] = this.preTokenizers;
     if (rest.length > 0 || !(split instanceof SplitPreTokenizer) || !(byteLevel instanceof ByteLevelPreTokenizer)) return undefined;
-    return byteLevel.useRegex || byteLevel.addPrefixSpace ? undefined : split.matcher();
+    return byteLevel.useRegex || byteLevel.addPrefixSpace ? undefined : split.matches();
   }
 
   toJSON(): JsonObject {

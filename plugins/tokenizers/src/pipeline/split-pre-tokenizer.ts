@@ -1,30 +1,41 @@
 import type {JsonObject} from './normalizer.js';
-import {type PreToken, type PreTokenizer, splitIsolated} from './pre-tokenizer.js';
+import type {PreToken, PreTokenizer} from './pre-tokenizer.js';
+import {type SplitBehavior, splitByMatches} from './split-behavior.js';
+import {type TextPattern, forEachMatch, regexPattern} from './text-pattern.js';
 
 /**
- * Splits with a regular expression, each match its own piece and the text between matches kept
- * (Hugging Face's `Split` with behaviour `Isolated`, not inverted). Used for tiktoken patterns.
+ * Splits on a literal string or an Oniguruma regex (tokenizer.json type `Split`), with every Hugging Face
+ * behaviour and `invert`. Llama 3, Qwen, DeepSeek and tiktoken encodings split with `Isolated`; GPT-4o-style files
+ * keep only the matches (`Removed`, inverted).
  */
 export class SplitPreTokenizer implements PreTokenizer {
   readonly type = 'Split';
-  readonly pattern: string;
-  readonly #regex: RegExp;
+  readonly pattern: TextPattern;
+  readonly behavior: SplitBehavior;
+  readonly invert: boolean;
 
-  constructor(pattern: string) {
-    this.pattern = pattern;
-    this.#regex = new RegExp(pattern, 'gu');
+  constructor(pattern: TextPattern | string, behavior: SplitBehavior = 'Isolated', invert = false) {
+    this.pattern = typeof pattern === 'string' ? regexPattern(pattern) : pattern;
+    this.behavior = behavior;
+    this.invert = invert;
   }
 
   preTokenize(text: string): PreToken[] {
-    return splitIsolated(text, new RegExp(this.#regex), true);
+    return splitByMatches(text, (visit) => forEachMatch(this.pattern, text, visit), this.behavior, this.invert);
   }
 
-  /** A fresh global matcher for the pattern. */
-  matcher(): RegExp {
-    return new RegExp(this.#regex);
+  /**
+   * When the pieces are exactly the regex matches plus (Isolated) the gaps between them: a fresh matcher and
+   * whether gaps are pieces too. Bulk encoding walks the matches without building piece objects.
+   */
+  matches(): {readonly matcher: RegExp; readonly keepGaps: boolean} | undefined {
+    if (this.pattern.kind !== 'regex') return undefined;
+    if (this.behavior === 'Isolated' && !this.invert) return {matcher: this.pattern.regex.matcher(), keepGaps: true};
+    if (this.behavior === 'Removed' && this.invert) return {matcher: this.pattern.regex.matcher(), keepGaps: false};
+    return undefined;
   }
 
   toJSON(): JsonObject {
-    return {type: this.type, pattern: {Regex: this.pattern}, behavior: 'Isolated', invert: false};
+    return {type: this.type, pattern: this.pattern.toJSON(), behavior: this.behavior, invert: this.invert};
   }
 }

@@ -2,15 +2,16 @@ import type {NormalizedText} from './normalized-text.js';
 import type {JsonObject, Normalizer} from './normalizer.js';
 
 /**
- * Removes nonspacing marks (`\p{Mn}`), tokenizer.json type `StripAccents`. Precomposed letters keep their
- * accents unless an `NFD`/`NFKD` normalizer runs first, exactly as in Hugging Face tokenizers.
+ * Removes combining marks (`\p{M}`: nonspacing, spacing and enclosing), tokenizer.json type `StripAccents`.
+ * Precomposed letters keep their accents unless an `NFD`/`NFKD` normalizer runs first, exactly as in Hugging Face
+ * tokenizers.
  */
 export class StripAccentsNormalizer implements Normalizer {
   readonly type = 'StripAccents';
 
   normalize(input: NormalizedText): NormalizedText {
     const text = input.text;
-    const marks = /\p{Mn}+/gu;
+    const marks = /\p{M}+/gu;
     if (!marks.test(text)) return input;
     marks.lastIndex = 0;
     const runs: [number, number, string][] = [];

@@ -1,6 +1,7 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
 import {BpeModel} from '../bpe/bpe-model.js';
 import type {JsonReader} from './json-reader.js';
+import {TOKENIZER_LIMITS} from './limits.js';
 
 /**
  * Reads a tokenizer.json `model` of type `BPE`. Merges may be written as `"a b"` strings (older files) or
@@ -10,10 +11,12 @@ import type {JsonReader} from './json-reader.js';
 export function readBpeModel(reader: JsonReader): BpeModel {
   const dropout = reader.field('dropout');
   if (!dropout.isNull() && dropout.number() !== 0) dropout.fail('null (BPE dropout is random; codex encodes deterministically)');
+  reader.field('vocab').size(TOKENIZER_LIMITS.vocabSize, 'vocabulary entries');
+  reader.field('merges').size(TOKENIZER_LIMITS.merges, 'merges');
   const vocab = new Map<string, number>();
   const seen = new Map<number, string>();
   for (const [token, idReader] of reader.field('vocab').entries()) {
-    const id = idReader.index();
+    const id = idReader.id();
     const clash = seen.get(id);
     if (clash !== undefined) idReader.fail(`an id not already used by ${JSON.stringify(clash)}`);
     seen.set(id, token);
@@ -52,10 +55,12 @@ export function readBpeModel(reader: JsonReader): BpeModel {
       return [a, b];
     });
   const text = (key: string) => reader.field(key).optionalString(undefined);
+  // An empty prefix or suffix changes nothing; leaving it out keeps the byte-level fast path (Qwen, GPT-4o files).
+  const affix = (key: string) => text(key) || undefined;
   return new BpeModel(vocab, merges, {
     unkToken: text('unk_token'),
-    continuingSubwordPrefix: text('continuing_subword_prefix'),
-    endOfWordSuffix: text('end_of_word_suffix'),
+    continuingSubwordPrefix: affix('continuing_subword_prefix'),
+    endOfWordSuffix: affix('end_of_word_suffix'),
     fuseUnk: reader.field('fuse_unk').optionalBoolean(false),
     byteFallback: reader.field('byte_fallback').optionalBoolean(false),
     ignoreMerges: reader.field('ignore_merges').optionalBoolean(false),

@@ -1,4 +1,5 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
+import {TOKENIZER_LIMITS} from './limits.js';
 
 /**
  * Typed, path-aware access to a parsed tokenizer.json document. Every failure is one `E_TOKENIZER` line naming
@@ -97,6 +98,33 @@ export class JsonReader {
   number(): number {
     if (typeof this.value !== 'number' || !Number.isFinite(this.value)) this.fail('a number');
     return this.value as number;
+  }
+
+  /** A token id: an integer below the documented vocabulary limit (checked before any table is sized by it). */
+  id(): number {
+    return this.index(TOKENIZER_LIMITS.vocabSize);
+  }
+
+  /**
+   * The number of entries of this object or array, refused past `limit` before any entry is read: a hostile file
+   * with millions of entries fails here, not after building tables for them.
+   */
+  size(limit: number, what: string): number {
+    const value = this.value;
+    let count = 0;
+    if (Array.isArray(value)) count = value.length;
+    else if (typeof value === 'object' && value !== null) {
+      for (const key in value) {
+        if (Object.hasOwn(value, key) && ++count > limit) break;
+      }
+    } else this.fail('an object or an array');
+    if (count > limit) {
+      throw new CodexError('E_TOKENIZER', `${this.source}: ${this.path}: more than ${limit} ${what}`, {
+        hint: `tokenizer files are limited to ${limit} ${what} (see the limits in the tokenization docs)`,
+        exitCode: ExitCode.input,
+      });
+    }
+    return count;
   }
 
   /** A non-negative integer below `limit`. */

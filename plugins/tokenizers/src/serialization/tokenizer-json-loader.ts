@@ -3,6 +3,7 @@ import type {AddedToken} from '../pipeline/added-vocabulary.js';
 import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
 import {type ComponentCodecs, DEFAULT_CODECS, readStage} from './component-codecs.js';
 import {JsonReader} from './json-reader.js';
+import {TOKENIZER_LIMITS} from './limits.js';
 import {TOKENIZER_JSON_VERSION} from './tokenizer-json-writer.js';
 
 /**
@@ -21,6 +22,7 @@ export function loadTokenizerJson(text: string, source: string, codecs: Componen
     return field.isNull() ? undefined : read(field);
   };
   const model = readStage(root.field('model'), codecs.models, codecs, 'model');
+  if (root.has('added_tokens')) root.field('added_tokens').size(TOKENIZER_LIMITS.addedTokens, 'added tokens');
   const addedTokens = root.has('added_tokens') ? root.field('added_tokens').array().map(readAddedToken) : [];
   return new PipelineTokenizer({
     model,
@@ -36,7 +38,7 @@ export function loadTokenizerJson(text: string, source: string, codecs: Componen
 
 function readAddedToken(reader: JsonReader): AddedToken {
   return {
-    id: reader.field('id').index(),
+    id: reader.field('id').id(),
     content: reader.field('content').string(),
     singleWord: reader.field('single_word').optionalBoolean(false),
     lstrip: reader.field('lstrip').optionalBoolean(false),

@@ -1,5 +1,6 @@
 import type {ComponentCodecs} from '../serialization/component-codecs.js';
 import type {JsonReader} from '../serialization/json-reader.js';
+import {TOKENIZER_LIMITS} from '../serialization/limits.js';
 import {BertNormalizer} from './bert-normalizer.js';
 import {type BertSpecial, BertPostProcessor} from './bert-post-processor.js';
 import {WordPieceDecoder} from './wordpiece-decoder.js';
@@ -10,10 +11,11 @@ import {WordPieceModel} from './wordpiece-model.js';
  * (`[UNK]`, `##`, 100); two tokens sharing an id are refused.
  */
 export function readWordPieceModel(reader: JsonReader): WordPieceModel {
+  reader.field('vocab').size(TOKENIZER_LIMITS.vocabSize, 'vocabulary entries');
   const vocab = new Map<string, number>();
   const seen = new Map<number, string>();
   for (const [token, idReader] of reader.field('vocab').entries()) {
-    const id = idReader.index();
+    const id = idReader.id();
     const clash = seen.get(id);
     if (clash !== undefined) idReader.fail(`an id not already used by ${JSON.stringify(clash)}`);
     seen.set(id, token);
@@ -46,7 +48,7 @@ export function readBertPostProcessor(reader: JsonReader): BertPostProcessor {
     const field = reader.field(key);
     const parts = field.array();
     if (parts.length !== 2) field.fail('a [token, id] pair');
-    return {token: (parts[0] as JsonReader).string(), id: (parts[1] as JsonReader).index()};
+    return {token: (parts[0] as JsonReader).string(), id: (parts[1] as JsonReader).id()};
   };
   return new BertPostProcessor(special('sep'), special('cls'));
 }

@@ -1,20 +1,6 @@
+import {WORDPIECE_CLEANUP as CLEANUP} from '../pipeline/cleanup.js';
 import type {Decoder} from '../pipeline/decoder.js';
 import type {JsonObject} from '../pipeline/json-value.js';
-
-/** Hugging Face's tokenization-artifact cleanup, applied to each decoded token in this order. */
-const CLEANUP: readonly (readonly [string, string])[] = [
-  [' .', '.'],
-  [' ?', '?'],
-  [' !', '!'],
-  [' ,', ','],
-  [" ' ", "'"],
-  [" n't", "n't"],
-  [" 'm", "'m"],
-  [' do not', " don't"],
-  [" 's", "'s"],
-  [" 've", "'ve"],
-  [" 're", "'re"],
-];
 
 /**
  * Joins WordPiece tokens back into text (tokenizer.json decoder type `WordPiece`): a continuation piece loses its
@@ -33,14 +19,16 @@ export class WordPieceDecoder implements Decoder {
   }
 
   decode(tokens: readonly string[]): string {
-    let out = '';
-    tokens.forEach((token, i) => {
+    return this.decodeChain(tokens).join('');
+  }
+
+  decodeChain(tokens: readonly string[]): string[] {
+    return tokens.map((token, i) => {
       let piece = token;
       if (i > 0) piece = piece.startsWith(this.prefix) ? piece.slice(this.prefix.length) : ` ${piece}`;
       if (this.cleanup) for (const [from, to] of CLEANUP) piece = piece.replaceAll(from, to);
-      out += piece;
+      return piece;
     });
-    return out;
   }
 
   toJSON(): JsonObject {

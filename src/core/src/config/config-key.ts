@@ -29,6 +29,8 @@ export interface ConfigKeySpec {
   readonly nullable?: boolean;
   /** A credential: `config:show`, manifests and snapshots show it masked. */
   readonly sensitive?: boolean;
+  /** A file or directory: relative to the config file that sets it, or by default to the project root. */
+  readonly path?: boolean;
   /**
    * Full key(s) this one replaces. A config that still names an old key is refused with one line naming the
    * new place, and config snapshots written before the move (a training run's) are read with the new name.
@@ -65,6 +67,7 @@ export function schemaLeafOf(spec: ConfigKeySpec): SchemaLeaf {
     default: spec.default,
     nullable: spec.nullable === true || spec.default === null,
     sensitive: spec.sensitive === true,
+    path: spec.path === true,
     type: typeOf(spec),
     format: (value: unknown) => {
       const problem = valueProblem(spec, value);

@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {dirname, isAbsolute, resolve} from 'node:path';
 import convict from 'convict';
 import {parseDocument} from 'yaml';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
@@ -10,9 +11,26 @@ import {envVariableFor} from './env-variable.js';
 import {configSchema} from './schema.js';
 import type {SchemaLeaf, SchemaNode} from './schema-node.js';
 
+/**
+ * A YAML file of config values. `defaults`: shipped with the package (a command's configs/…); `project`: the
+ * `codex.yaml` found by walking up from the working directory; `config`: named with `--config`.
+ */
+export interface ConfigFile {
+  readonly path: string;
+  readonly role: 'defaults' | 'project' | 'config';
+}
+
 export interface ConfigInputs {
-  /** YAML file (`--config`); optional. */
+  /** YAML file (`--config`); optional. Shorthand for one `files` entry of role `config`, layered after `files`. */
   readonly file?: string;
+  /** YAML files layered in order, a later one winning: the command's packaged defaults, then the project's. */
+  readonly files?: readonly ConfigFile[];
+  /**
+   * Directory that relative paths in defaults (schema and packaged files) are relative to: the project root
+   * when a `codex.yaml` was found. Relative paths in a project or `--config` file are relative to that file's
+   * directory; in `CODEX_*` variables and `--set`, to the working directory. Default: the working directory.
+   */
+  readonly baseDir?: string;
   /** Usually `process.env`; only `CODEX_*` variables that name a key are read. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** `--set key=value` pairs, in order (a later one wins). */
@@ -29,11 +47,16 @@ export class ResolvedConfig {
   constructor(
     readonly values: Readonly<Record<string, unknown>>,
     readonly sources: ReadonlyMap<string, ConfigSource>,
-    readonly file: string | undefined,
+    readonly files: readonly ConfigFile[] = [],
     readonly schema: ConfigSchema = new ConfigSchema(),
     /** Problems worth a warning that do not stop anything: a `CODEX_*` variable that names no key, say. */
     readonly warnings: readonly string[] = [],
   ) {}
+
+  /** The file the user's values come from (the project's or `--config`'s, the last one), if any. */
+  get file(): string | undefined {
+    return this.files.filter((file) => file.role !== 'defaults').at(-1)?.path;
+  }
 
   /** Keys whose schema marks them `sensitive` (credentials): shown and recorded only masked. */
   get sensitiveKeys(): ReadonlySet<string> {
@@ -89,11 +112,24 @@ export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
   // convict reads env and argv itself unless told otherwise; we layer them explicitly to control precedence.
   const config = convict(schema.tree as convict.Schema<Record<string, unknown>>, {env: {}, args: []});
 
-  if (inputs.file !== undefined) {
-    const fileValues = readYamlConfig(inputs.file, schema);
+  const cwd = process.cwd();
+  const baseDir = inputs.baseDir ?? cwd;
+  const files: ConfigFile[] = [
+    ...(inputs.files ?? []),
+    ...(inputs.file === undefined ? [] : [{path: inputs.file, role: 'config' as const}]),
+  ];
+  for (const file of files) {
+    const fileValues = readYamlConfig(file.path, schema);
+    const relativeTo = file.role === 'defaults' ? baseDir : dirname(resolve(file.path));
     for (const [key, value] of fileValues) {
-      config.set(key, value);
-      sources.set(key, {kind: 'file', path: inputs.file});
+      config.set(key, leaves.get(key)?.path === true ? rebasePath(value, relativeTo, cwd) : value);
+      sources.set(key, {kind: 'file', path: file.path});
+    }
+  }
+  if (baseDir !== cwd) {
+    // Defaults name places in the project, wherever in it the command runs.
+    for (const [key, leaf] of leaves) {
+      if (leaf.path === true && sources.get(key)?.kind === 'default') config.set(key, rebasePath(config.get(key), baseDir, cwd));
     }
   }
 
@@ -133,7 +169,17 @@ export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
   } catch (error) {
     throw validationError(error, sources, leaves);
   }
-  return new ResolvedConfig(config.getProperties(), sources, inputs.file, schema, unknownVariables(env, variables));
+  return new ResolvedConfig(config.getProperties(), sources, files, schema, unknownVariables(env, variables));
+}
+
+/**
+ * A relative path value made relative to `base` instead of the working directory: unchanged when they are the
+ * same directory (messages keep the short path), absolute otherwise. Empty strings and null mean "the
+ * default place" and stay as they are.
+ */
+function rebasePath(value: unknown, base: string, cwd: string): unknown {
+  if (typeof value !== 'string' || value === '' || isAbsolute(value) || resolve(base) === resolve(cwd)) return value;
+  return resolve(base, value);
 }
 
 /**
@@ -152,6 +198,7 @@ const RUNTIME_VARIABLES = new Set([
   'CODEX_PARENT_PID',
   'CODEX_PLUGIN_TIMEOUT',
   'CODEX_PROGRESS',
+  'CODEX_PROGRESS_LABEL',
   'CODEX_TEST',
   'CODEX_TEST_HOLD_CHECKPOINT',
   'CODEX_TEST_PAUSE',
@@ -258,8 +305,11 @@ function flatten(node: Record<string, unknown>, prefix: string, path: string, sc
     if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
       throw new CodexError('E_CONFIG', `${path}: forbidden key "${key}"`, {exitCode: ExitCode.config});
     }
+    const section = !leaves.has(key) && [...leaves.keys()].some((leaf) => leaf.startsWith(`${key}.`));
     if (leaves.has(key)) out.set(key, value);
-    else if (isRecord(value) && [...leaves.keys()].some((leaf) => leaf.startsWith(`${key}.`))) flatten(value, key, path, schema, out);
+    else if (section && isRecord(value)) flatten(value, key, path, schema, out);
+    // A section whose keys are all commented out (`data:` alone) is empty, not an error.
+    else if (section && value === null) continue;
     else throw unknownKey(path, key, schema);
   }
 }

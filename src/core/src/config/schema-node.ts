@@ -5,6 +5,11 @@ export interface SchemaLeaf {
   readonly format?: unknown;
   readonly nullable?: boolean;
   readonly sensitive?: boolean;
+  /**
+   * A file or directory: a relative value in a config file is relative to that file's directory, and a
+   * relative default to the project root (see `ConfigInputs.baseDir`).
+   */
+  readonly path?: boolean;
   /** JSON type, for turning `CODEX_*` and `--set` strings into values when the default does not tell (null). */
   readonly type?: string;
 }

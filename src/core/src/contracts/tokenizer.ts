@@ -70,6 +70,11 @@ export interface Tokenizer {
   normalize(text: string): string;
   encode(text: string, options?: EncodeOptions): Encoding;
   encodeBatch(texts: readonly string[], options?: EncodeOptions): Encoding[];
+  /**
+   * Optional fast path: `encode(text, {addSpecialTokens}).ids` without tokens, offsets or masks (no truncation or
+   * padding), for bulk encoding where only ids are wanted.
+   */
+  encodeIds?(text: string, addSpecialTokens?: boolean): number[];
   decode(ids: readonly number[], options?: DecodeOptions): string;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
@@ -137,4 +142,9 @@ export interface TokenizerFactory {
   readonly pretrained?: readonly string[];
   /** Loads one of `pretrained`; throws `E_TOKENIZER` for other names. */
   loadPretrained?(name: string): Promise<Tokenizer>;
+  /**
+   * The `pretrained` name that serves a model name (`gpt-4o` → `o200k_base`, as tiktoken's `encoding_for_model`),
+   * for `--model NAME`; undefined when this backend knows no such model.
+   */
+  pretrainedForModel?(model: string): Promise<string | undefined>;
 }

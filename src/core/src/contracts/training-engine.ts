@@ -130,8 +130,8 @@ export interface EngineModel {
   getWeights(): Promise<NamedTensor[]>;
   /** Replaces every weight; names, shapes and sizes must match exactly, or `E_WEIGHTS` naming the tensor. */
   setWeights(weights: readonly NamedTensor[]): Promise<void>;
-  /** Releases the model's memory. */
-  dispose(): void;
+  /** Releases the model's memory (and any thread or process it runs on); the host awaits it. */
+  dispose(): void | Promise<void>;
   /**
    * Optional capability (generation): the logits that follow the last of `ids` (at most the spec's
    * `contextLength` tokens), by a full forward pass with stochastic layers off. The reference that
@@ -170,15 +170,17 @@ export interface TrainableModel extends EngineModel {
  * - Seeded: two models created from the same spec train to bitwise identical losses and weights on the same
  *   batches; different seeds give different initial weights.
  * - Exact resume: weights and optimizer state copied out with `getWeights`/`getOptimizerState` and restored
- *   into a fresh trainable model of the same spec make its next step bitwise identical to the original's. Everything a step
- *   computes follows from the weights, the optimizer state, the batches and `step` (dropout masks are
- *   derived from the seed and the step, never from hidden state).
+ *   into a fresh trainable model of the same spec make its next step bitwise identical to the original's.
+ *   Everything a step computes follows from the spec, the weights, the optimizer state, the batches and
+ *   `step` (dropout masks derive from the seed and the step, never from hidden state).
+ * - Weights of another shape are refused: `setWeights` with a tensor missing, unknown or of another size
+ *   throws `E_WEIGHTS` naming it, and leaves the model as it was.
  * - Evaluation changes nothing: `evaluate` leaves weights and optimizer state bitwise as they were and
  *   returns the same loss when repeated; a model created without an optimizer scores like a trainable one
  *   holding the same weights.
  * - Micro-batches are averaged: a step over `[a, a]` equals a step over `[a]` (stochastic layers off).
  * - Weights round trip: `getWeights` returns sorted, uniquely named copies whose shapes match their data;
- *   `setWeights` of another model's weights reproduces its losses; weights of another shape are refused.
+ *   `setWeights` of another model's weights reproduces its losses; `parameterCount` counts their values.
  * - Training learns: a few steps on a repetitive sequence lower its loss.
  * - Optimizers of another engine are refused: `createTrainableModel` throws, naming the optimizer, when
  *   `setup.optimizer.engine` is not this engine's name.

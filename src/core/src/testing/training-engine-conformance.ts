@@ -76,7 +76,7 @@ export function trainingEngineInvariants(options: TrainingEngineConformanceOptio
     try {
       await body(models);
     } finally {
-      for (const model of models) model.dispose();
+      for (const model of models) await model.dispose();
     }
   };
 
@@ -309,8 +309,8 @@ export function trainingEngineInvariants(options: TrainingEngineConformanceOptio
           },
         };
         const outcome = await e.createTrainableModel(spec, {optimizer: foreign, optimizerOptions, clipNorm: 0}).then(
-          (model) => {
-            model.dispose();
+          async (model) => {
+            await model.dispose();
             return undefined;
           },
           (error: unknown) => error,

@@ -74,6 +74,7 @@ export class ModelReportService {
       return undefined;
     }
     try {
+      // Generation is an optional capability: an engine without it still gets its report, without samples.
       const result =
         options.samples > 0
           ? await sampleFrom(run, {
@@ -83,6 +84,10 @@ export class ModelReportService {
               seed: options.seed,
               stops: [],
               numSamples: options.samples,
+            }).catch((error: unknown) => {
+              if (!isCodexError(error) || error.code !== 'E_CAPABILITY') throw error;
+              warn(`the report shows no samples: ${error.message}`);
+              return undefined;
             })
           : undefined;
       const training = await readManifest(runPath);
@@ -100,7 +105,7 @@ export class ModelReportService {
         tokenizer: await this.#tokenizerRows(run, runsDir, options.cacheDir, warn),
       };
     } finally {
-      run.model.dispose();
+      await run.model.dispose();
     }
   }
 

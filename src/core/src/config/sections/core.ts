@@ -11,9 +11,14 @@ export const coreSection = {
     store: {doc: 'ManifestStore backend that keeps run manifests (its own keys: manifest.<name>.*).', format: String, default: 'fs'},
   },
   runs: {
-    dir: {doc: 'Directory holding run directories (runs/<ULID>/…), relative to the working directory.', format: String, default: 'runs'},
+    dir: {
+      doc: 'Directory holding run directories (runs/<ULID>/…); relative to the project root (where codex.yaml is), else the working directory.',
+      format: String,
+      default: 'runs',
+      path: true,
+    },
   },
   cache: {
-    dir: {doc: 'Directory for caches shared between runs (stat cache, token caches).', format: String, default: '.codex/cache'},
+    dir: {doc: 'Directory for caches shared between runs (stat cache, token caches).', format: String, default: '.codex/cache', path: true},
   },
 } satisfies Record<string, SchemaNode>;

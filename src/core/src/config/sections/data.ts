@@ -38,6 +38,7 @@ export const dataSection = {
       format: optionalPath,
       default: null,
       nullable: true,
+      path: true,
     },
     format: {
       doc: 'How to read the input: auto (by path), directory, jsonl, txt or brown.',
@@ -60,12 +61,14 @@ export const dataSection = {
       format: optionalPath,
       default: null,
       nullable: true,
+      path: true,
     },
     groups: {
       doc: 'Group mapping file of "<id> <group>" lines for the grouped splitter; null = groups from the records.',
       format: optionalPath,
       default: null,
       nullable: true,
+      path: true,
     },
     jsonl: {
       idField: {doc: 'Field of a .jsonl record holding its id (string or integer).', format: String, default: 'id'},

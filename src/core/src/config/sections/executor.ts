@@ -30,6 +30,7 @@ export const executorSection = {
       doc: 'Directory for shard outputs, shared by every worker (content-addressed files); empty = <cache.dir>/shards.',
       format: String,
       default: '',
+      path: true,
     },
   },
 } satisfies Record<string, SchemaNode>;

