@@ -74,6 +74,7 @@ test.serial('data, tokenizer, training and runs commands print JSON their schema
   ]);
   await json(cwd, ['tokenizer:encode', '--tokenizer', tokenizer.tokenizer], {input: 'the cat\nsat on the mat\n'});
   await json(cwd, ['tokenizer:decode', '--tokenizer', tokenizer.tokenizer], {input: '[5, 6, 7]\n[8]\n'});
+  await json(cwd, ['tokenizer:export', '--tokenizer', tokenizer.tokenizer, '--out', 'tokenizer-exported']);
   const tiny = ['training.tfjs.layers=1', 'training.tfjs.dModel=32', 'training.tfjs.heads=2', 'training.model.contextLength=16']
     .concat([
       'training.batchSize=2',
