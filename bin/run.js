@@ -11,8 +11,11 @@ if (argv.length === 1 && argv[0] === '--version') {
 } else {
   const {Config, execute, settings} = await import('@oclif/core');
   const {joinSpacedTopics} = await import('../dist/src/cli/spaced-topics.js');
+  const {printWarningsAsLines} = await import('../dist/src/cli/plugin-warnings.js');
   // Plugins ship compiled ESM: never try to transpile a linked plugin's TypeScript (oclif warns on every command).
   settings.enableAutoTranspile = false;
+  // A plugin oclif cannot load (a linked one whose directory was deleted) is one line naming it, not five.
+  printWarningsAsLines();
   const config = await Config.load(import.meta.url);
   await execute({args: joinSpacedTopics(config, argv), loadOptions: config});
 }

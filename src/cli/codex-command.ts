@@ -6,7 +6,6 @@ import {
   ExitCode,
   type HookOutcome,
   Kernel,
-  REGISTER_HOOK,
   type Registry,
   type ResolvedConfig,
   isCodexError,
@@ -14,6 +13,9 @@ import {
   resolveConfig,
 } from '@codex-ml/core';
 import {configLayers, describeLayers} from './config-discovery.js';
+import {Interrupts} from './interrupts.js';
+import {runRegisterHooks} from './register-hooks.js';
+import {escapeControls} from './terminal-text.js';
 import {describeProblem} from './problem.js';
 import {usageError} from './usage-error.js';
 import {progressEnabled} from './progress-bar.js';
@@ -58,6 +60,12 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     }),
   };
 
+  /**
+   * True for a command that answers SIGINT and SIGTERM itself (a worker finishing its job, say) instead of
+   * the shared handling (`Interrupts`: one line or JSON object, exit 130).
+   */
+  static handlesSignals = false;
+
   /** The command's packaged defaults, relative to the package root (configs/…): the lowest config file. */
   static defaultConfigFile: string | undefined;
 
@@ -70,12 +78,16 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
   protected positional: string[] = [];
   #kernel: Kernel | undefined;
   #registry: Promise<Registry> | undefined;
+  #configWarned = false;
   #layersShown = false;
 
   override async init(): Promise<void> {
+    if (!(this.ctor as typeof CodexCommand).handlesSignals) Interrupts.install(() => this.jsonEnabled());
     await super.init();
     const {args, argv, flags} = await this.parse({
-      args: this.ctor.args,
+      // oclif would take piped stdin as a missing argument's value when it arrives within 10 ms — a race
+      // under load; commands that read stdin do so themselves, by line.
+      args: Object.fromEntries(Object.entries(this.ctor.args ?? {}).map(([name, arg]) => [name, {...arg, ignoreStdin: true}])),
       baseFlags: (super.ctor as typeof CodexCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       flags: this.ctor.flags,
@@ -97,13 +109,16 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
       this.#layersShown = true;
       process.stderr.write(`${describeLayers(files)}\n`);
     }
-    return resolveConfig({
+    const config = resolveConfig({
       files,
       baseDir,
       env: process.env,
       sets: [...overrides, ...this.labelOverrides(), ...(this.flags.set ?? [])],
       schema,
     });
+    if (!this.#configWarned) for (const warning of config.warnings) this.warnLine(warning);
+    this.#configWarned = true;
+    return config;
   }
 
   /** `run.name` / `run.tags` from `--name` / `--tag`, on the commands that declare them (those that create runs). */
@@ -142,16 +157,23 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     });
   }
 
-  /** The registry of every plugin's backends and config keys; each plugin problem is printed once as a warning. */
+  /**
+   * The registry of every plugin's backends and config keys; each plugin problem is printed once as a one-line
+   * warning that says how to remove a plugin the user installed.
+   */
   protected async registry(): Promise<Registry> {
     this.#registry ??= this.#loadRegistry();
     return await this.#registry;
   }
 
   async #loadRegistry(): Promise<Registry> {
-    const outcome: HookOutcome = await this.config.runHook(REGISTER_HOOK, {apiVersion: ''}, undefined, true);
+    const outcome: HookOutcome = await runRegisterHooks(this.config);
     const registry = await loadRegistry({runHook: async () => outcome});
-    for (const problem of registry.problems) this.warnLine(`plugin ${problem.plugin}: ${problem.message}`);
+    for (const problem of registry.problems) {
+      const installed = this.config.plugins.get(problem.plugin)?.type;
+      const removal = installed === 'user' || installed === 'link' ? ` — remove it with codex plugins:uninstall ${problem.plugin}` : '';
+      this.warnLine(`plugin ${problem.plugin}: ${problem.message}${removal}`);
+    }
     return registry;
   }
 
@@ -170,7 +192,7 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
 
   /** A one-line warning on stderr (kept out of stdout so --json output stays parseable). */
   protected warnLine(message: string): void {
-    process.stderr.write(`warning: ${message}\n`);
+    process.stderr.write(`warning: ${escapeControls(message)}\n`);
   }
 
   /**
@@ -181,7 +203,14 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     return progressEnabled(this.jsonEnabled());
   }
 
+  /** Under --json exactly one object is printed: none once an interruption has printed its own. */
+  protected override logJson(json: unknown): void {
+    if (!Interrupts.stopping) super.logJson(json);
+  }
+
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    // An interrupted command's failure (a stopped child, say) is reported by the interruption itself.
+    if (Interrupts.stopping) return;
     const {flags, args} = this.ctor;
     // A parse that failed was still a parse: oclif would otherwise add a warning for developers after the error.
     this.parsed = true;

@@ -1,9 +1,10 @@
 import {join} from 'node:path';
-import {Hasher, ManifestStore} from '@codex-ml/core';
+import {Hasher, ManifestStore, prepareRunsDir} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {runLabelFlags} from '../cli/run-label-flags.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {CliStageRunner} from '../cli/cli-stage-runner.js';
+import {Interrupts} from '../cli/interrupts.js';
 import {stageLine} from '../cli/stage-line.js';
 import {type PipelineResult, PipelineService, type StageOutcome} from '../services/pipeline/pipeline-service.js';
 import {RunVerifier} from '../services/runs/run-verifier.js';
@@ -34,8 +35,13 @@ export default class Pipeline extends CodexCommand<typeof Pipeline> {
     const kernel = await this.kernel(await this.configure(overrides));
     const {config} = kernel;
     const runsDir = config.get<string>('runs.dir');
+    await prepareRunsDir(runsDir, 'runs.dir', {create: false});
     const service = new PipelineService({
-      runner: new CliStageRunner(join(this.config.root, 'bin', 'run.js'), this.interactive),
+      runner: new CliStageRunner(
+        join(this.config.root, 'bin', 'run.js'),
+        this.interactive,
+        Interrupts.install(() => this.jsonEnabled()),
+      ),
       hasher: kernel.resolve<Hasher>(Hasher),
       store: kernel.resolve<ManifestStore>(ManifestStore),
       verifier: kernel.resolve(RunVerifier),

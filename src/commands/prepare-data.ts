@@ -44,6 +44,12 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     groups: Flags.string({description: 'Group mapping file of "<id> <group>" lines (data.groups)'}),
     cache: Flags.boolean({description: 'Trust the stat cache for unchanged files (--no-cache re-hashes all)', allowNo: true}),
     force: Flags.boolean({description: 'Write a new run even when an identical one exists (same dataset, parameters and split)'}),
+    'on-invalid-utf8': Flags.string({
+      description:
+        'Text that is not valid UTF-8: error (names file, line and byte offset), replace (U+FFFD) or skip the line ' +
+        '(data.onInvalidUtf8). Checksums always cover the raw bytes; the choice is recorded in the manifest.',
+      options: ['error', 'replace', 'skip'],
+    }),
     shard: Flags.string({
       description:
         'Checksum only shard i of n (items by a stable hash of their id) and write a partial to --out; data:merge records the run',
@@ -93,6 +99,7 @@ export default class PrepareData extends CodexCommand<typeof PrepareData> {
     const sets: string[] = [];
     if (flags.input !== undefined) sets.push(`data.input=${flags.input}`);
     if (flags.format !== undefined) sets.push(`data.format=${flags.format}`);
+    if (flags['on-invalid-utf8'] !== undefined) sets.push(`data.onInvalidUtf8=${flags['on-invalid-utf8']}`);
     if (flags.seed !== undefined) sets.push(`data.seed=${flags.seed}`);
     if (flags.ratios !== undefined) sets.push(`data.ratios=${flags.ratios}`);
     if (flags.splits !== undefined) sets.push(`data.splits=${flags.splits}`);

@@ -7,6 +7,7 @@ import {resolveRunReference} from '../services/runs/run-reference.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {stageLine} from '../cli/stage-line.js';
 import {InterruptionNotice} from '../cli/interruption-notice.js';
+import {Interrupts} from '../cli/interrupts.js';
 import {ProgressBar} from '../cli/progress-bar.js';
 import {TrainingProgressBar} from '../cli/training-progress-bar.js';
 import {runInputStages, stageClock} from '../services/pipeline/input-stages.js';
@@ -69,7 +70,10 @@ export default class Train extends CodexCommand<typeof Train> {
     const kernel = await this.kernel(config);
     const progress = new TrainingProgressBar(this.interactive);
     const tokenizing = new ProgressBar('tokenizing', this.interactive);
-    const interruption = new InterruptionNotice(() => progress.stop());
+    const interruption = new InterruptionNotice(
+      () => this.jsonEnabled(),
+      () => progress.stop(),
+    );
     const result = await new TrainingService(kernel)
       .train({
         config,
@@ -116,7 +120,11 @@ export default class Train extends CodexCommand<typeof Train> {
           `${tokenizerGiven ? '' : ' and tokenizer'} stages (cached after the first run)\n`,
       );
     }
-    const runner = new CliStageRunner(join(this.config.root, 'bin', 'run.js'), this.interactive);
+    const runner = new CliStageRunner(
+      join(this.config.root, 'bin', 'run.js'),
+      this.interactive,
+      Interrupts.install(() => this.jsonEnabled()),
+    );
     const sets = [...this.labelOverrides(), ...(this.flags.set ?? [])];
     const common = [...this.stageConfigArgs('configs/pipeline.yaml'), ...sets.flatMap((set) => ['--set', set])];
     const clock = stageClock(tokenizerGiven ? 1 : 2, (outcome) => {

@@ -10,6 +10,8 @@ export interface WorkerResult {
 
 export default class Worker extends CodexCommand<typeof Worker> {
   static override summary = 'Run shard jobs from a queue executor until stopped (SIGINT / SIGTERM)';
+  // A signal lets the job in hand finish, then the worker exits 0: not the shared interruption.
+  static override handlesSignals = true;
   static override description =
     'Joins the queue of the configured executor (executor.name, e.g. bullmq with executor.bullmq.url) and runs the shard ' +
     'jobs that prepare-data, tokenizer:train and pipeline enqueue with executor.shards > 1, on this machine. Start as ' +

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {writeFile} from 'node:fs/promises';
+import {cp, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {type CliResult, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
@@ -94,7 +94,7 @@ test('a plugin that throws at registration is reported in one line while built-i
   t.is(hash.code, 0, hash.stderr);
   t.is(hash.stdout.trim(), `${digest('sha256', 'hello, plugins\n')}  ${file}`);
   t.deepEqual(problemLines(hash.stderr), [
-    'warning: plugin codex-plugin-fixture-throwing: failed while registering: cannot find libfancyhash.so',
+    'warning: plugin codex-plugin-fixture-throwing: failed while registering: cannot find libfancyhash.so — remove it with codex plugins:uninstall codex-plugin-fixture-throwing',
   ]);
 });
 
@@ -106,7 +106,7 @@ test('a plugin built for another core API is refused in one line, and flagged by
   t.is(hash.code, 0, hash.stderr);
   t.is(hash.stdout.trim(), `${digest('sha256', 'hello, plugins\n')}  ${file}`);
   t.deepEqual(problemLines(hash.stderr), [
-    'warning: plugin codex-plugin-fixture-incompatible: supports core API ^2.0.0, this codex provides 1.1.0; install a version of the plugin built for 1.1.0',
+    'warning: plugin codex-plugin-fixture-incompatible: supports core API ^2.0.0, this codex provides 1.1.0; install a version of the plugin built for 1.1.0 — remove it with codex plugins:uninstall codex-plugin-fixture-incompatible',
   ]);
 
   const json = JSON.parse((await codex('backends', '--json')).stdout) as BackendsJson;
@@ -151,4 +151,33 @@ test('installing a bare local path says, in one line, to pass it as file:', asyn
       `Error: ${typed} is a local path, not a package or repository — install it as file:${join(home.path, 'my-plugin-1.0.0.tgz')}`,
     ]);
   }
+});
+
+test('a plugin that exits while loading or never finishes registering is one line naming it; the CLI keeps working', async (t) => {
+  const {home, file, codex, env} = await sandbox();
+  t.teardown(home.cleanup);
+  for (const name of ['exiting', 'hanging']) t.is((await codex('plugins:link', join(fixtures, name), '--no-install')).code, 0);
+  const hash = await runCli(['hash', file, '--hasher', 'sha256'], {env: {...env, CODEX_PLUGIN_TIMEOUT: '1500'}, cwd: home.path});
+  t.is(hash.code, 0, hash.stderr);
+  t.is(hash.stdout.trim(), `${digest('sha256', 'hello, plugins\n')}  ${file}`);
+  t.deepEqual(problemLines(hash.stderr), [
+    'warning: plugin codex-plugin-fixture-exiting: failed while registering: it called process.exit(3) while loading — remove it with codex plugins:uninstall codex-plugin-fixture-exiting',
+    'warning: plugin codex-plugin-fixture-hanging: failed while registering: it did not finish registering within 1.5 s — remove it with codex plugins:uninstall codex-plugin-fixture-hanging',
+  ]);
+});
+
+test('a linked plugin whose directory was deleted is one line naming it and the command that removes it', async (t) => {
+  const {home, file, codex} = await sandbox();
+  t.teardown(home.cleanup);
+  const copy = join(home.path, 'sha1-copy');
+  await cp(join(fixtures, 'sha1-hasher'), copy, {recursive: true});
+  t.is((await codex('plugins:link', copy, '--no-install')).code, 0);
+  await rm(copy, {recursive: true});
+  const hash = await codex('hash', file, '--hasher', 'sha256');
+  t.is(hash.code, 0, hash.stderr);
+  t.deepEqual(problemLines(hash.stderr), [
+    `warning: plugin codex-plugin-fixture-sha1 (linked from ${copy}) is gone: ${copy}/package.json does not exist — remove it with codex plugins:uninstall codex-plugin-fixture-sha1`,
+  ]);
+  t.is((await codex('plugins:uninstall', 'codex-plugin-fixture-sha1')).code, 0);
+  t.deepEqual(problemLines((await codex('hash', file, '--hasher', 'sha256')).stderr), []);
 });

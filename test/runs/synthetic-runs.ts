@@ -5,10 +5,11 @@ import {type Manifest, type ManifestStore, newRunId, runIdTime} from '@codex-ml/
 import {WasmBlake3Hasher} from '@codex-ml/plugin-hashers';
 import {FsManifestStore} from '@codex-ml/plugin-manifest-stores';
 import {SqliteManifestStore} from '@codex-ml/plugin-sqlite-store';
+import {sealManifest} from '../../src/services/runs/manifest-seal.js';
 
 /**
- * Run directories and manifests as the producing commands write them (artifacts with `<algo>:<hex>`
- * checksums, `metrics.ndjson`, parents), built directly so these tests do not depend on training.
+ * Run directories and manifests as the producing commands write them (sealed manifests, artifacts with
+ * `<algo>:<hex>` checksums, `metrics.ndjson`, parents), built directly so these tests do not depend on training.
  */
 export type StoreName = 'fs' | 'sqlite';
 
@@ -48,7 +49,7 @@ export class SyntheticRuns {
       await writeFile(join(directory, artifact.path), bytes);
       artifacts.push({path: artifact.path, checksum: checksum(bytes, artifact.algorithm ?? 'sha256'), bytes: bytes.byteLength});
     }
-    const manifest: Manifest = {
+    const manifest: Manifest = sealManifest({
       schemaVersion: 1,
       kind: spec.kind,
       runId,
@@ -56,7 +57,7 @@ export class SyntheticRuns {
       createdAt: runIdTime(runId).toISOString(),
       ...spec.fields,
       artifacts,
-    };
+    });
     // Like the producing commands: the run directory holds its own manifest, and the store indexes it.
     if (this.store.name !== 'fs') await writeFile(join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await this.store.put(manifest);

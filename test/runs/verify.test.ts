@@ -80,3 +80,50 @@ test('runs:verify: a parent without a manifest fails; an unknown or malformed id
   t.is(malformed.code, 4);
   t.true(isOneLineError(malformed.stderr), malformed.stderr);
 });
+
+for (const storeName of ['sqlite', 'fs'] as const satisfies readonly StoreName[]) {
+  test(`runs:verify (${storeName}) checks the seal of the run and of every ancestor: a better finalLoss or an edited data manifest fails`, async (t) => {
+    const dir = await tempDir();
+    t.teardown(dir.cleanup);
+    const runsDir = join(dir.path, 'runs');
+    const store = openStore(storeName, runsDir);
+    const {data, training} = await new SyntheticRuns(runsDir, store).pipeline();
+    await store.close();
+    const verify = () => runCli(['runs:verify', training.runId, '--json', '--set', `manifest.store=${storeName}`], {cwd: dir.path});
+    t.is((await verify()).code, 0);
+
+    const edit = async (runId: string, change: (manifest: Record<string, unknown>) => void) => {
+      const path = join(runsDir, runId, 'manifest.json');
+      const original = await readFile(path, 'utf8');
+      const manifest = JSON.parse(original) as Record<string, unknown>;
+      change(manifest);
+      await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+      return () => writeFile(path, original);
+    };
+    const restoreTraining = await edit(training.runId, (manifest) => {
+      manifest['finalLoss'] = 0.01;
+    });
+    const better = await verify();
+    t.is(better.code, 5);
+    t.regex(
+      better.stderr,
+      new RegExp(
+        `first: the manifest of run ${training.runId} is modified: .*(was modified after it was written|differs from the manifest store's copy)`,
+      ),
+    );
+    t.true(isOneLineError(better.stderr), better.stderr);
+    await restoreTraining();
+
+    await edit(data.runId, (manifest) => {
+      manifest['seed'] = 8;
+    });
+    const ancestor = await verify();
+    t.is(ancestor.code, 5);
+    const report = JSON.parse(ancestor.stdout) as {runs: {runId: string; seal: string}[]};
+    t.deepEqual(
+      report.runs.filter((run) => run.seal !== 'ok').map((run) => run.runId),
+      [data.runId],
+      'the edited ancestor is named',
+    );
+  });
+}

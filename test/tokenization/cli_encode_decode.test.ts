@@ -1,7 +1,7 @@
 import {readFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {runCli, tempDir} from '../helpers/run-cli.js';
+import {cliPath, runCli, tempDir} from '../helpers/run-cli.js';
 import {type TrainJson, brownCorpus, parseJson} from './cli_corpus.js';
 
 interface EncodedLine {
@@ -145,4 +145,24 @@ test('config file and flags resolve through one path', async (t) => {
   const flagWins = await runCli(['tokenizer:encode', '-t', tokenizer, '--config', config, '--add-special', 'Hello'], {cwd: dir.path});
   t.regex(flagWins.stdout, /^\[BOS\] .* \[EOS\]\n$/);
   t.truthy(await readFile(tokenizer));
+});
+
+test('stdin is always read line by line, however fast it arrives (never taken whole as the text argument)', async (t) => {
+  const {dir, tokenizer} = fixture();
+  // A file as stdin reaches its end at once: the race in which oclif would take all of it as the argument.
+  const input = join(dir, 'two-lines.txt');
+  await writeFile(input, 'short\na considerably longer line of ordinary words\n');
+  const {spawnSync} = await import('node:child_process');
+  const {openSync, closeSync} = await import('node:fs');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const fd = openSync(input, 'r');
+    const result = spawnSync(process.execPath, [cliPath, 'tokenizer:encode', '-t', tokenizer, '--pad-to', 'longest', '--json'], {
+      cwd: dir,
+      stdio: [fd, 'pipe', 'pipe'],
+      encoding: 'utf8',
+    });
+    closeSync(fd);
+    t.is(result.status, 0, result.stderr);
+    t.is(result.stdout.trimEnd().split('\n').length, 2, result.stdout);
+  }
 });

@@ -46,14 +46,14 @@ test('a binary file is refused, naming the offset', (t) =>
     4,
   ));
 
-test('invalid UTF-8 is refused, naming the byte', (t) =>
+test('invalid UTF-8 is refused, naming the line and byte', (t) =>
   failure(
     t,
     async (dir) => {
       await writeFile(join(dir, 'latin1.txt'), Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
       return ['tokenizer:train', '--input', 'latin1.txt'];
     },
-    /latin1\.txt is not valid UTF-8 \(at byte 3\)/,
+    /latin1\.txt:1: invalid UTF-8 at byte offset 3 — .*--on-invalid-utf8 replace/,
     4,
   ));
 

@@ -57,12 +57,22 @@ export class GptModel {
     const prefix = `gpt${++modelCounter}`;
     const params = new Map<string, tf.Variable>();
     for (const spec of parameterSpecs(config).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const size = spec.shape.reduce((a, b) => a * b, 1);
-      const values =
-        spec.init === 'normal'
-          ? new SeededRandom(config.seed, spec.name).normalArray(size, spec.std ?? INIT_STD)
-          : new Float32Array(size).fill(spec.init === 'ones' ? 1 : 0);
-      params.set(spec.name, tf.variable(tf.tensor(values, [...spec.shape], 'float32'), true, `${prefix}/${spec.name}`));
+      params.set(spec.name, initialVariable(spec, config.seed, prefix));
+    }
+    return new GptModel(config, params);
+  }
+
+  /**
+   * `create`, pausing for the event loop between parameters: initialising a large model takes seconds of
+   * synchronous work, and a process must still answer Ctrl-C or SIGTERM meanwhile. Same weights as `create`.
+   */
+  static async createResponsive(config: GptConfig): Promise<GptModel> {
+    validateGptConfig(config);
+    const prefix = `gpt${++modelCounter}`;
+    const params = new Map<string, tf.Variable>();
+    for (const spec of parameterSpecs(config).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      await new Promise((resolve) => setImmediate(resolve));
+      params.set(spec.name, initialVariable(spec, config.seed, prefix));
     }
     return new GptModel(config, params);
   }
@@ -231,4 +241,14 @@ function parameterSpecs(config: GptConfig): ParameterSpec[] {
     );
   }
   return specs;
+}
+
+/** One parameter with its initial values (seeded by the model seed and the parameter's name). */
+function initialVariable(spec: ParameterSpec, seed: number, prefix: string): tf.Variable {
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  const values =
+    spec.init === 'normal'
+      ? new SeededRandom(seed, spec.name).normalArray(size, spec.std ?? INIT_STD)
+      : new Float32Array(size).fill(spec.init === 'ones' ? 1 : 0);
+  return tf.variable(tf.tensor(values, [...spec.shape], 'float32'), true, `${prefix}/${spec.name}`);
 }

@@ -62,6 +62,7 @@ export {type KernelPath, kernelPath, setJsKernels, setKernelPath, useJsKernels} 
 export {registerSimdKernels, simdKernelsReady} from './kernels/simd-kernels.js';
 export {type GptConfig, validateGptConfig} from './gpt-config.js';
 export {type ForwardOptions, GptModel} from './gpt-model.js';
+export {estimateGptMemory, type GptMemoryShape} from './gpt-memory.js';
 export {OPTIMIZER_STATE_VERSION, SlotOptimizer} from './optimizers/slot-optimizer.js';
 export {SgdOptimizer} from './optimizers/sgd-optimizer.js';
 export {MomentumOptimizer} from './optimizers/momentum-optimizer.js';

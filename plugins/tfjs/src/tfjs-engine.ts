@@ -5,6 +5,7 @@ import {
   type EngineDescription,
   type EngineModel,
   ExitCode,
+  type MemoryEstimate,
   type ModelSpec,
   type OptimizerFactory,
   type TrainableModel,
@@ -14,6 +15,7 @@ import {
 } from '@codex-ml/core';
 import * as tf from '@tensorflow/tfjs';
 import {type LoadedTfBackend, loadTfBackend} from './backend-loader.js';
+import {estimateGptMemory} from './gpt-memory.js';
 import {GptModel} from './gpt-model.js';
 import {readTfjsEngineOptions, type TfjsEngineOptions} from './tfjs-engine-options.js';
 import {TfjsModel} from './tfjs-model.js';
@@ -43,7 +45,7 @@ export class TfjsEngine implements TrainingEngine {
   }
 
   async createModel(spec: ModelSpec): Promise<EngineModel> {
-    return new TfjsModel(this.#network(spec), this.description.versions['@codex-ml/plugin-tfjs']);
+    return new TfjsModel(await this.#network(spec), this.description.versions['@codex-ml/plugin-tfjs']);
   }
 
   async createTrainableModel(spec: ModelSpec, setup: TrainingSetup): Promise<TrainableModel> {
@@ -52,15 +54,28 @@ export class TfjsEngine implements TrainingEngine {
     // The optimizer first: a bad hyper-parameter fails before a model is allocated.
     const optimizer = factory.create(setup.optimizerOptions);
     return new TfjsTrainableModel(
-      this.#network(spec),
+      await this.#network(spec),
       optimizer,
       {workers: workersFor(this.options.backend, setup.workers), clipNorm: setup.clipNorm, backend: this.options.backend},
       this.description.versions['@codex-ml/plugin-tfjs'],
     );
   }
 
-  #network(spec: ModelSpec): GptModel {
-    return GptModel.create({...this.options.model, vocabSize: spec.vocabSize, contextLength: spec.contextLength, seed: spec.seed});
+  estimateMemory(spec: ModelSpec, batch: {readonly batchSize: number}): MemoryEstimate {
+    return estimateGptMemory(
+      {...this.options.model, vocabSize: spec.vocabSize, contextLength: spec.contextLength, batchSize: batch.batchSize},
+      this.options.backend,
+    );
+  }
+
+  /** Initialised with pauses for the event loop, so a large model's allocation still answers a signal. */
+  #network(spec: ModelSpec): Promise<GptModel> {
+    return GptModel.createResponsive({
+      ...this.options.model,
+      vocabSize: spec.vocabSize,
+      contextLength: spec.contextLength,
+      seed: spec.seed,
+    });
   }
 }
 

@@ -52,7 +52,7 @@ export default class RunsGc extends CodexCommand<typeof RunsGc> {
         this.log(`in use   ${run.runId}  ${run.as === 'writer' ? 'written' : 'read'} by process ${run.pid} on ${run.host}`);
       for (const run of plan.remove)
         this.log(
-          `${verb}  ${run.runId}  ${run.kind ?? '(no manifest)'}  ${formatBytes(run.bytes)}${run.indexOnly ? ' (index entry only)' : ''}`,
+          `${verb}  ${run.runId}  ${run.kind ?? (run.failed ? '(failed)' : '(no manifest)')}  ${formatBytes(run.bytes)}${run.indexOnly ? ' (index entry only)' : ''}`,
         );
       this.log(
         `${formatCount(plan.kept.length)} kept, ${formatCount(plan.retained.length)} retained with their ancestors; ${verb} ${formatCount(plan.remove.length)} runs (${formatBytes(plan.bytes)})` +

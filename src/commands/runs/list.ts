@@ -2,7 +2,10 @@ import {CodexError, ExitCode} from '@codex-ml/core';
 import {Flags} from '@oclif/core';
 import {CodexCommand} from '../../cli/codex-command.js';
 import {formatCount} from '../../cli/format.js';
+import {Interrupts} from '../../cli/interrupts.js';
 import {formatTable} from '../../cli/table.js';
+import {escapeControls} from '../../cli/terminal-text.js';
+import {failedRuns} from '../../services/runs/failed-run.js';
 import {RunCatalog, type RunList} from '../../services/runs/run-catalog.js';
 import {type RunRow, sinceTime} from '../../services/runs/run-listing.js';
 import {resolveRunReference} from '../../services/runs/run-reference.js';
@@ -65,8 +68,13 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
       const warning = await catalog.coverageWarning(runsDir, unfiltered && this.flags.tag === undefined ? runs.length : undefined);
       if (warning) this.warnLine(warning);
     }
-    if (!this.jsonEnabled()) this.#print(runs);
-    return result;
+    // Failed runs have no manifest, so no store lists them: they come from the run directories.
+    const failed = (unfiltered && this.flags.tag === undefined) || query.kind === 'failed' ? await failedRuns(runsDir) : [];
+    if (!this.jsonEnabled()) {
+      if (runs.length > 0 || failed.length === 0) this.#print(runs);
+      for (const run of failed) this.log(`failed  ${run.runId}  ${localTime(run.at)}  ${run.code}: ${escapeControls(run.message)}`);
+    }
+    return {...result, failed};
   }
 
   #print(runs: readonly RunRow[]): void {
@@ -92,7 +100,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
    * stdout is a pipe or file, so print plain JSON there.
    */
   override logJson(json: unknown): void {
-    if (process.stdout.isTTY) super.logJson(json);
+    if (process.stdout.isTTY || Interrupts.stopping) super.logJson(json);
     else process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
 }

@@ -10,7 +10,8 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
   static override summary = 'Re-check every artifact checksum of a run and of all its ancestors';
   static override description =
     'Each checksum is verified with the algorithm that wrote it: "blake3:…" with the blake3 hasher backend, ' +
-    '"sha256:…" with sha256, and so on. Exits 5 when any artifact is missing or modified, or an ancestor’s manifest is gone.';
+    '"sha256:…" with sha256, and so on. Every manifest’s seal is checked too (the store’s copy and the run ' +
+    'directory’s). Exits 5 when any artifact is missing or modified, or a manifest is gone, unsealed or edited.';
   static override examples = [
     '<%= config.bin %> runs:verify 01J0ABCDEFGHJKMNPQRSTVWXYZ',
     '<%= config.bin %> runs:verify 01J0ABCDEFGHJKMNPQRSTVWXYZ --json',
@@ -37,6 +38,7 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
           continue;
         }
         this.log(`${run.runId}  ${run.kind}  ${run.artifacts.length} artifacts`);
+        if (run.seal !== undefined && run.seal !== 'ok') this.log(`  SEAL ${run.seal.toUpperCase()}  (${run.sealProblem})`);
         for (const artifact of run.artifacts) {
           const status = artifact.status === 'ok' ? 'ok      ' : artifact.status.toUpperCase().padEnd(8);
           this.log(`  ${status}  ${artifact.path}${artifact.found ? `  (${artifact.found})` : ''}`);
@@ -50,7 +52,12 @@ export default class RunsVerify extends CodexCommand<typeof RunsVerify> {
       // The report is the result (also under --json); the exit code and one line on stderr say it failed.
       const first = report.runs.flatMap((run) =>
         run.manifestFound
-          ? run.artifacts.filter((a) => a.status !== 'ok').map((a) => `${run.runId}/${a.path} is ${a.status}`)
+          ? [
+              ...(run.seal !== undefined && run.seal !== 'ok'
+                ? [`the manifest of run ${run.runId} is ${run.seal}: ${run.sealProblem}`]
+                : []),
+              ...run.artifacts.filter((a) => a.status !== 'ok').map((a) => `${run.runId}/${a.path} is ${a.status}`),
+            ]
           : [`run ${run.runId} has no manifest`],
       )[0];
       process.stderr.write(`Error: run ${report.runId} failed verification: ${report.failures} problem(s), first: ${first}\n`);

@@ -42,6 +42,12 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     }),
     force: Flags.boolean({description: 'Retrain even when the cache holds this tokenizer'}),
     'allow-drift': Flags.boolean({description: 'Train on data-run files that changed since their manifest, recording the drift'}),
+    'on-invalid-utf8': Flags.string({
+      description:
+        'Corpus text that is not valid UTF-8: error (names file, line and byte offset), replace (U+FFFD) or skip the line ' +
+        '(tokenizer.dataset.onInvalidUtf8; data runs decode as their prepare-data recorded)',
+      options: ['error', 'replace', 'skip'],
+    }),
     'from-counts': Flags.string({
       description: 'Train on the word-count partials of tokenizer:count --shard (every shard once) instead of reading the corpus',
       multiple: true,
@@ -57,6 +63,7 @@ export default class TokenizerTrain extends CodexCommand<typeof TokenizerTrain> 
     if (flags.model !== undefined) overrides.push(`tokenizer.model=${flags.model}`);
     if (flags['vocab-size'] !== undefined) overrides.push(`tokenizer.vocabSize=${flags['vocab-size']}`);
     if (flags['min-frequency'] !== undefined) overrides.push(`tokenizer.minFrequency=${flags['min-frequency']}`);
+    if (flags['on-invalid-utf8'] !== undefined) overrides.push(`tokenizer.dataset.onInvalidUtf8=${flags['on-invalid-utf8']}`);
     const kernel = await this.kernel(await this.configure(overrides));
     const settings = readTrainingSettings(kernel.config);
     const service = kernel.resolve(TokenizerTrainingService);

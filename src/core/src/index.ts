@@ -52,6 +52,18 @@ export {
 export {type Lock, type LockOwner, acquireLock, isAlive, isLive, readOwner} from './run/lock.js';
 export {type Lease, acquireLease, isLeaseFile, liveLeases} from './run/lease.js';
 export {RunDirectory, listRunIds} from './run/run-directory.js';
+export {prepareRunsDir} from './run/runs-dir.js';
+export {
+  type ByteLine,
+  ByteLineSplitter,
+  INVALID_UTF8_POLICIES,
+  type InvalidUtf8Policy,
+  decodeDocument,
+  decodeLine,
+  firstInvalidUtf8,
+  splitByteLines,
+  wellFormedText,
+} from './text/utf8-lines.js';
 export {type Checksum, type ParsedChecksum, checksumOf, formatChecksum, parseChecksum} from './manifest/checksum.js';
 export type {Artifact} from './manifest/artifact.js';
 export {canonicalJson} from './manifest/canonical-json.js';

@@ -2,7 +2,16 @@ import {resolveRunReference} from '../runs/run-reference.js';
 import {createHash} from 'node:crypto';
 import {readFile, stat} from 'node:fs/promises';
 import {dirname, join, resolve} from 'node:path';
-import {CodexError, ExitCode, errnoCode, fileError, isRunId} from '@codex-ml/core';
+import {
+  CodexError,
+  ExitCode,
+  INVALID_UTF8_POLICIES,
+  type InvalidUtf8Policy,
+  decodeDocument,
+  errnoCode,
+  fileError,
+  isRunId,
+} from '@codex-ml/core';
 import {stripBrownTags} from './brown-tags.js';
 import {DATA_MANIFEST_KIND, DATA_MANIFEST_VERSION, type DataManifest, type DataManifestItem} from './data-manifest.js';
 import {DATA_MANIFEST_SCHEMA} from './data-manifest-schema.js';
@@ -129,16 +138,21 @@ export class DataManifestReader {
   async *texts(split: string, options: {readonly stripTags?: boolean} = {}): AsyncGenerator<SplitText> {
     const items = await this.split(split);
     const {dataset} = this.manifest;
+    const policy = invalidUtf8PolicyOf(dataset.options);
     if (dataset.format === 'jsonl' || dataset.format === 'txt') {
       const records =
         dataset.format === 'jsonl'
-          ? await readJsonlRecords(dataset.path, {
-              idField: String(dataset.options['idField'] ?? 'id'),
-              textField: String(dataset.options['textField'] ?? 'text'),
-              labelField: null,
-              groupField: null,
-            })
-          : await readTextLineRecords(dataset.path);
+          ? await readJsonlRecords(
+              dataset.path,
+              {
+                idField: String(dataset.options['idField'] ?? 'id'),
+                textField: String(dataset.options['textField'] ?? 'text'),
+                labelField: null,
+                groupField: null,
+              },
+              policy,
+            )
+          : await readTextLineRecords(dataset.path, policy);
       const byId = new Map<string, DatasetRecord>(records.map((record) => [record.id, record]));
       for (const item of items) {
         const record = byId.get(item.id);
@@ -154,12 +168,13 @@ export class DataManifestReader {
     const strip = dataset.format === 'brown' && (options.stripTags ?? dataset.options['stripTags'] === true);
     for (const item of items) {
       const path = this.itemPath(item) as string;
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(path, 'utf8');
+        bytes = await readFile(path);
       } catch (error) {
         throw fileError(path, error);
       }
+      const text = decodeDocument(bytes, path, policy);
       yield {id: item.id, text: strip ? stripBrownTags(text) : text};
     }
   }
@@ -167,6 +182,12 @@ export class DataManifestReader {
   private get where(): string {
     return `run ${this.manifest.runId}`;
   }
+}
+
+/** The invalid-UTF-8 policy a data run recorded (`prepare-data --on-invalid-utf8`); `error` when none. */
+export function invalidUtf8PolicyOf(options: Readonly<Record<string, unknown>>): InvalidUtf8Policy {
+  const recorded = options['onInvalidUtf8'];
+  return INVALID_UTF8_POLICIES.find((policy) => policy === recorded) ?? 'error';
 }
 
 /** Parses and checks a data manifest's text: JSON, kind and version, JSON Schema, integrity seal. */

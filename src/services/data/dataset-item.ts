@@ -10,9 +10,9 @@ export interface DatasetItem {
   readonly id: string;
   readonly label?: string;
   readonly group?: string;
-  /** Bytes of the item: the file's size, or the UTF-8 length of its record. */
+  /** Bytes of the item: the file's size, or the length of its record's raw line. */
   readonly bytes: number;
-  /** `<algorithm>:<hex>` of the file's bytes or of the record's UTF-8 bytes. */
+  /** `<algorithm>:<hex>` of the file's bytes or of the record's raw line bytes (never of decoded text). */
   readonly checksum: Checksum;
 }
 

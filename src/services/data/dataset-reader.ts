@@ -1,7 +1,17 @@
 import {statSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type Hasher, type Shard, checksumOf, fileError, shardOfId, utf8} from '@codex-ml/core';
+import {
+  type Checksum,
+  CodexError,
+  ExitCode,
+  type Hasher,
+  type InvalidUtf8Policy,
+  type Shard,
+  checksumOf,
+  fileError,
+  shardOfId,
+} from '@codex-ml/core';
 import {type Dataset, type DatasetItem, type DatasetSourceRecord, compareIds} from './dataset-item.js';
 import type {DatasetLocation} from './dataset-location.js';
 import {type DatasetRecord, type JsonlFields, readJsonlRecords, readTextLineRecords} from './dataset-records.js';
@@ -20,6 +30,8 @@ export interface DatasetSpec {
   /** Label mapping file (`<id> <label>` lines); for `brown`, the corpus's own cats.txt when null. */
   readonly labels: string | null;
   readonly groups: string | null;
+  /** Invalid UTF-8 in records (txt, jsonl) and, when texts are read later, in files; default `error`. */
+  readonly onInvalidUtf8?: InvalidUtf8Policy;
 }
 
 /**
@@ -39,6 +51,7 @@ export class DatasetReader {
    */
   async read(spec: DatasetSpec, checksumOptions: FileChecksumOptions = {}, applyMappings = true, shard?: Shard): Promise<Dataset> {
     const {location} = spec;
+    const policy = spec.onInvalidUtf8 ?? 'error';
     // A shard lists (and validates) every id, but checksums only its own share.
     const mine = (id: string) => shard === undefined || shardOfId(id, shard.count) === shard.index;
     let listing: string[] = [];
@@ -66,7 +79,9 @@ export class DatasetReader {
       });
     } else {
       const records =
-        location.format === 'jsonl' ? await readJsonlRecords(location.path, spec.jsonl) : await readTextLineRecords(location.path);
+        location.format === 'jsonl'
+          ? await readJsonlRecords(location.path, spec.jsonl, policy)
+          : await readTextLineRecords(location.path, policy);
       listing = this.checkRecordIds(records, location.path);
       items = this.recordItems(shard === undefined ? records : records.filter((record) => mine(record.id)));
       const [source] = await this.files.checksum([location.path], checksumOptions);
@@ -77,7 +92,12 @@ export class DatasetReader {
     if (labels) items = labels.items;
     const groups = spec.groups === null || !applyMappings ? undefined : await this.applyMapping(items, listing, spec.groups, 'group');
     if (groups) items = groups.items;
-    const options: Record<string, string | boolean | null> =
+    const options: Record<string, string | boolean | null> = {
+      // Recorded only when not the default, so manifests of valid UTF-8 data stay as they were.
+      ...(policy === 'error' ? {} : {onInvalidUtf8: policy}),
+    };
+    Object.assign(
+      options,
       location.format === 'jsonl'
         ? {
             idField: spec.jsonl.idField,
@@ -87,7 +107,8 @@ export class DatasetReader {
           }
         : location.format === 'brown'
           ? {stripTags: spec.brown.stripTags}
-          : {};
+          : {},
+    );
     const source: DatasetSourceRecord = {
       format: location.format,
       path: location.path,
@@ -115,11 +136,11 @@ export class DatasetReader {
 
   private recordItems(records: readonly DatasetRecord[]): DatasetItem[] {
     const items = records.map((record) => {
-      const bytes = utf8(record.line);
+      // The raw bytes, not the decoded text: two lines that decode alike but differ in bytes differ here.
       return {
         id: record.id,
-        bytes: bytes.length,
-        checksum: checksumOf(this.hasher, bytes),
+        bytes: record.bytes.length,
+        checksum: checksumOf(this.hasher, record.bytes),
         ...(record.label === undefined ? {} : {label: record.label}),
         ...(record.group === undefined ? {} : {group: record.group}),
       };

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
-import {CodexError, ExitCode, fileError} from '@codex-ml/core';
+import {CodexError, ExitCode, type InvalidUtf8Policy, decodeLine, fileError, splitByteLines, wellFormedText} from '@codex-ml/core';
 import {checkItemId} from './item-id.js';
 
 /** One record of a line-based dataset (.jsonl or .txt). */
@@ -9,8 +9,8 @@ export interface DatasetRecord {
   readonly text: string;
   readonly label?: string;
   readonly group?: string;
-  /** The record's line without its line break; what the item checksum covers. */
-  readonly line: string;
+  /** The record's raw line without its line break: what the item checksum covers, byte for byte. */
+  readonly bytes: Uint8Array;
   /** 1-based physical line number. */
   readonly lineNumber: number;
 }
@@ -24,30 +24,42 @@ export interface JsonlFields {
   readonly groupField: string | null;
 }
 
-/** Lines of a file without their terminators (LF or CRLF); a final line break does not add an empty line. */
-export async function readLines(path: string): Promise<string[]> {
-  let text: string;
+/** A line of a file: its raw bytes (without `\n` / `\r\n`) and its text under the policy. */
+export interface FileLine {
+  readonly bytes: Uint8Array;
+  readonly text: string;
+  readonly number: number;
+}
+
+/**
+ * Lines of a file without their terminators (LF or CRLF); a final line break does not add an empty line.
+ * Text is decoded strictly: invalid UTF-8 is an error naming the file, line and byte offset unless the policy
+ * says to replace it or skip the line (a skipped line is simply absent; later lines keep their numbers).
+ */
+export async function readLines(path: string, policy: InvalidUtf8Policy = 'error'): Promise<FileLine[]> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw fileError(path, error);
   }
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  const lines: FileLine[] = [];
+  for (const line of splitByteLines(bytes)) {
+    const text = decodeLine(line, path, policy);
+    if (text !== undefined) lines.push({bytes: line.bytes, text, number: line.number});
+  }
+  return lines;
 }
 
 /**
  * Records of a .jsonl file: one JSON object per non-blank line. The id, text, label and group come from the
  * configured fields; ids may be strings or integers, labels and groups any scalar (kept as strings).
  */
-export async function readJsonlRecords(path: string, fields: JsonlFields): Promise<DatasetRecord[]> {
-  const lines = await readLines(path);
+export async function readJsonlRecords(path: string, fields: JsonlFields, policy: InvalidUtf8Policy = 'error'): Promise<DatasetRecord[]> {
   const records: DatasetRecord[] = [];
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] as string;
+  for (const {text: line, bytes, number} of await readLines(path, policy)) {
     if (line.trim() === '') continue;
-    const where = `${path}:${index + 1}`;
+    const where = `${path}:${number}`;
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -65,17 +77,20 @@ export async function readJsonlRecords(path: string, fields: JsonlFields): Promi
     if (typeof rawId !== 'string' && !(typeof rawId === 'number' && Number.isInteger(rawId))) {
       throw recordError(where, `has no string or integer "${fields.idField}" field`, 'set data.jsonl.idField to the field holding ids');
     }
-    const text = record[fields.textField];
-    if (typeof text !== 'string') {
+    const field = record[fields.textField];
+    if (typeof field !== 'string') {
       throw recordError(where, `has no string "${fields.textField}" field`, 'set data.jsonl.textField to the field holding the text');
     }
+    // JSON escapes can spell lone surrogates, which valid UTF-8 cannot: the same policy applies.
+    const text = wellFormedText(field, `${where}: field "${fields.textField}"`, policy);
+    if (text === undefined) continue;
     const label = scalar(record, fields.labelField, where);
     const group = scalar(record, fields.groupField, where);
     records.push({
       id: checkItemId(String(rawId), where),
       text,
-      line,
-      lineNumber: index + 1,
+      bytes,
+      lineNumber: number,
       ...(label === undefined ? {} : {label}),
       ...(group === undefined ? {} : {group}),
     });
@@ -85,22 +100,20 @@ export async function readJsonlRecords(path: string, fields: JsonlFields): Promi
 
 /**
  * Records of a .txt file: one item per non-blank line (blank lines are skipped but still counted). The id is
- * `L<line number>-<first 12 hex digits of SHA-256 of the line's UTF-8 bytes>`: the position keeps equal lines
+ * `L<line number>-<first 12 hex digits of SHA-256 of the line's raw bytes>`: the position keeps equal lines
  * apart, and the content part makes an edited line show up as removed and added rather than silently changed.
  */
-export async function readTextLineRecords(path: string): Promise<DatasetRecord[]> {
-  const lines = await readLines(path);
+export async function readTextLineRecords(path: string, policy: InvalidUtf8Policy = 'error'): Promise<DatasetRecord[]> {
   const records: DatasetRecord[] = [];
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] as string;
-    if (line.trim() === '') continue;
-    records.push({id: textLineId(index + 1, line), text: line, line, lineNumber: index + 1});
+  for (const {text, bytes, number} of await readLines(path, policy)) {
+    if (text.trim() === '') continue;
+    records.push({id: textLineId(number, bytes), text, bytes, lineNumber: number});
   }
   return records;
 }
 
-export function textLineId(lineNumber: number, line: string): string {
-  return `L${lineNumber}-${createHash('sha256').update(line, 'utf8').digest('hex').slice(0, 12)}`;
+export function textLineId(lineNumber: number, bytes: Uint8Array): string {
+  return `L${lineNumber}-${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
 }
 
 function scalar(record: Record<string, unknown>, field: string | null, where: string): string | undefined {

@@ -1,6 +1,6 @@
 import {runLabels} from '../runs/run-labels.js';
 import {resolve} from 'node:path';
-import {CodexError, ExitCode, type ResolvedConfig, type SplitRatio} from '@codex-ml/core';
+import {CodexError, ExitCode, type InvalidUtf8Policy, type ResolvedConfig, type SplitRatio} from '@codex-ml/core';
 import type {DatasetFormat} from './dataset-item.js';
 import {locateDataset} from './dataset-location.js';
 import type {PrepareDataRequest} from './prepare-data-service.js';
@@ -31,6 +31,7 @@ export async function prepareDataRequest(
       brown: {stripTags: config.get<boolean>('data.brown.stripTags')},
       labels: pathOrNull(config.get<string | null>('data.labels')),
       groups: pathOrNull(config.get<string | null>('data.groups')),
+      onInvalidUtf8: config.get<InvalidUtf8Policy>('data.onInvalidUtf8'),
     },
     ratios: ratiosOf(config),
     seed: config.get<number>('data.seed'),

@@ -16,6 +16,7 @@ import {
   backendOf,
   checksumOf,
   formatShard,
+  prepareRunsDir,
   writeFileAtomic,
   type Artifact,
   utf8,
@@ -128,6 +129,8 @@ export class PrepareDataService {
   ) {}
 
   async prepare(request: PrepareDataRequest): Promise<PrepareDataResult> {
+    // An unusable runs directory is refused before the dataset is read.
+    await prepareRunsDir(request.runsDir, 'runs.dir', {create: false});
     const dataset = await this.read(request);
     if (dataset.items.length === 0) {
       throw new CodexError('E_DATASET', `${dataset.source.path} holds no items`, {
@@ -251,7 +254,7 @@ export class PrepareDataService {
     const previous = request.reuse ? await this.identicalRun(request, source, items, datasetId, assignment.params) : undefined;
     if (previous) return {...summaryOf(previous.manifest, previous.path, cachedItems), cached: true};
 
-    const run = await RunDirectory.create(request.runsDir);
+    const run = await RunDirectory.create(request.runsDir, {discardIfUnfinished: true});
     try {
       const manifest = await this.writeRun(run, request, source, items, datasetId, assignment.params);
       return {...summaryOf(manifest, run.file(MANIFEST_FILE), cachedItems), cached: false};

@@ -2,7 +2,7 @@ import {access, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {Backends, type Checksum, CodexError, ExitCode, type Hasher, checksumOf, errnoCode, fileError} from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
-import type {DataManifestReader} from './data-manifest-reader.js';
+import {type DataManifestReader, invalidUtf8PolicyOf} from './data-manifest-reader.js';
 import {datasetIdOf} from './dataset-id.js';
 import {compareIds} from './dataset-item.js';
 import {type DatasetLocation, brownCorpus} from './dataset-location.js';
@@ -87,6 +87,7 @@ export class VerifyDataService {
         brown: {stripTags: source.options['stripTags'] === true},
         labels: null,
         groups: null,
+        onInvalidUtf8: invalidUtf8PolicyOf(source.options),
       };
       const dataset = await new DatasetReader(hasher, files).read(spec, checksumOptions, false);
       current = dataset.items;

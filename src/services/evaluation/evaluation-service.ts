@@ -1,6 +1,7 @@
+import {rm} from 'node:fs/promises';
 import {runLabels} from '../runs/run-labels.js';
 import {join, resolve} from 'node:path';
-import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, writeFileAtomic} from '@codex-ml/core';
+import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, prepareRunsDir, writeFileAtomic} from '@codex-ml/core';
 import {TrainedRunLoader} from '../generation/trained-run-loader.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE, recordRunManifest} from '../runs/run-manifest-recorder.js';
@@ -57,6 +58,7 @@ export class EvaluationService {
   constructor(private readonly kernel: Kernel) {}
 
   async evaluate(request: EvaluateRequest): Promise<EvaluationResult> {
+    await prepareRunsDir(request.runsDir, 'runs.dir', {create: false});
     const trainingPath = isRunId(request.trainingRun) ? join(resolve(request.runsDir), request.trainingRun) : resolve(request.trainingRun);
     // The runs read are leased before they are read, so runs:gc cannot remove them meanwhile.
     const leases = await InputLeases.take([trainingPath], request.runsDir);
@@ -86,6 +88,7 @@ export class EvaluationService {
     const loader = this.kernel.resolve(TrainedRunLoader);
     const {model, tokenizer, contextLength, checkpoint} = await loader.load(await loader.locate(trainingPath, request.runsDir), {
       runsDir: request.runsDir,
+      batchSize: request.batchSize,
       onWarning: warn,
     });
     const {step} = checkpoint;
@@ -130,7 +133,7 @@ export class EvaluationService {
     result: Omit<EvaluationResult, 'runId' | 'runDir' | 'manifest'> & {readonly datasetIds: readonly string[]},
   ): Promise<EvaluationResult> {
     const hasher = await this.kernel.bind('hasher');
-    const run = await RunDirectory.create(request.runsDir);
+    const run = await RunDirectory.create(request.runsDir, {discardIfUnfinished: true});
     try {
       const {datasetIds, ...summary} = result;
       await writeFileAtomic(run.file(EVALUATION_FILE), `${JSON.stringify(summary, null, 2)}\n`);
@@ -152,6 +155,11 @@ export class EvaluationService {
         request.onWarning ?? (() => undefined),
       );
       return {runId: run.runId, runDir: run.path, manifest: join(run.path, RUN_MANIFEST_FILE), ...summary};
+    } catch (error) {
+      // Nothing of a failed evaluation is worth keeping.
+      await run.release();
+      await rm(run.path, {recursive: true, force: true});
+      throw error;
     } finally {
       await run.release();
     }

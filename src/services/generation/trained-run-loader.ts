@@ -15,6 +15,7 @@ import {inject, injectable} from 'tsyringe';
 import {InputLeases} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {type CheckpointContent, CheckpointStore} from '../training/checkpoint-store.js';
+import {assertFitsInMemory} from '../training/memory-budget.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, resumeConfig} from '../training/config-snapshot.js';
 import {bindRunEngine} from '../training/run-engine.js';
 import {type TokenizerInput, loadTokenizerInput} from '../training/training-inputs.js';
@@ -40,6 +41,8 @@ export interface LoadOptions {
    * newest one that verifies.
    */
   readonly strictCheckpoint?: boolean;
+  /** Rows per batch the model will score at once, for the memory check before allocation (default 1). */
+  readonly batchSize?: number;
   readonly onWarning?: (message: string) => void;
 }
 
@@ -143,7 +146,10 @@ export class TrainedRunLoader {
     const config = await resumeConfig(snapshot, [], this.schema);
     const engine = await bindRunEngine(this.backends, config, snapshot.runId);
     const contextLength = config.get<number>('training.model.contextLength');
-    const model = await engine.createModel({vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed});
+    const spec = {vocabSize: tokenizer.tokenizer.vocabSize, contextLength, seed: snapshot.seed};
+    // Scoring holds a batch's activations too: refused before allocation when it cannot fit.
+    assertFitsInMemory(engine, spec, options.batchSize ?? 1);
+    const model = await engine.createModel(spec);
     try {
       await model.setWeights(checkpoint.content.weights);
     } catch (error) {

@@ -5,6 +5,7 @@ import {type RunRow, runRowOf} from './run-listing.js';
 import {METRICS_FILE, type MetricsSummary, readMetrics, summarizeMetrics} from './metrics-file.js';
 import {artifactsOf, runDirectoryOf} from './run-artifacts.js';
 import {runConfigOf} from './run-config.js';
+import type {RunFailure} from './failed-run.js';
 import {runNotFound} from './run-not-found.js';
 import {RUN_MANIFEST_FILE} from './run-manifest-recorder.js';
 import {checkStoreCoverage} from './store-coverage.js';
@@ -13,6 +14,8 @@ import {checkStoreCoverage} from './store-coverage.js';
 export interface RunList {
   readonly store: string;
   readonly runs: readonly RunRow[];
+  /** Runs whose command failed after creating them: no manifest, so no store lists them; `runs:gc` removes them. */
+  readonly failed?: readonly (RunFailure & {readonly runId: string})[];
 }
 
 /** Filters the store does not index: read from each run's manifest. */

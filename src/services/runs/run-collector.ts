@@ -50,6 +50,8 @@ export interface CollectedRun {
   readonly bytes: number;
   /** Only the store lists it: its directory is already gone, so only the index entry is removed. */
   readonly indexOnly?: boolean;
+  /** A run its command marked failed (it has no manifest); removed without `--orphans`. */
+  readonly failed?: boolean;
 }
 
 /** A run gc leaves because a live process writes it (holds its lock) or reads it (holds a lease on it). */
@@ -148,7 +150,9 @@ export class RunCollector {
     for (const runId of newestPerKind(graph, options.keepLast)) kept.add(runId);
 
     const inUse = runs.filter((run) => run.user !== undefined);
-    const unfinished = runs.filter((run) => run.state === 'unrecorded' && run.user === undefined);
+    const unrecorded = runs.filter((run) => run.state === 'unrecorded' && run.user === undefined);
+    const failed = unrecorded.filter((run) => run.failure !== undefined);
+    const unfinished = unrecorded.filter((run) => run.failure === undefined);
     const staying = [...inUse, ...(options.orphans ? [] : unfinished)];
     const retained = graph.closure([...kept, ...staying.flatMap((run) => [run.runId, ...run.intendedParents])]);
 
@@ -159,6 +163,7 @@ export class RunCollector {
     }
     if (options.orphans)
       for (const run of unfinished) if (!retained.has(run.runId)) candidates.push({runId: run.runId, kind: undefined, bytes: 0});
+    for (const run of failed) if (!retained.has(run.runId)) candidates.push({runId: run.runId, kind: undefined, bytes: 0, failed: true});
     const remove = await Promise.all(
       candidates
         .sort((a, b) => (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0))

@@ -1,9 +1,10 @@
-import {stat} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import {inject, injectable} from 'tsyringe';
 import {
   Backends,
   type Checksum,
+  canonicalJson,
   type Hasher,
   type Manifest,
   ManifestStore,
@@ -12,7 +13,9 @@ import {
   parseChecksum,
   type Artifact,
 } from '@codex-ml/core';
+import {type SealStatus, sealStatus} from './manifest-seal.js';
 import {artifactsOf, runDirectoryOf} from './run-artifacts.js';
+import {RUN_MANIFEST_FILE} from './run-manifest-recorder.js';
 import {RunCatalog} from './run-catalog.js';
 
 /** `ok`; `modified` (content differs); `missing` (no file); `unreadable` (not a regular file, permissions). */
@@ -30,6 +33,12 @@ export interface RunCheck {
   readonly kind: string | undefined;
   /** False when a parent named in a manifest has no manifest: the lineage cannot be vouched for. */
   readonly manifestFound: boolean;
+  /**
+   * The manifest's seal: `ok`; `unsealed` (no seal: written by an older version, or stripped); `modified` (edited
+   * since it was written, or the run directory's copy differs from the store's — `sealProblem` says which).
+   */
+  readonly seal?: SealStatus;
+  readonly sealProblem?: string;
   readonly artifacts: readonly ArtifactCheck[];
 }
 
@@ -102,10 +111,12 @@ export class RunVerifier {
         hashed += artifact.bytes;
         options.onProgress?.(hashed, total);
       }
-      runs.push({runId: id, kind: manifest.kind, manifestFound: true, artifacts});
+      runs.push({runId: id, kind: manifest.kind, manifestFound: true, ...(await checkSeal(manifest, directory)), artifacts});
     }
     const all = runs.flatMap((run) => run.artifacts);
-    const failures = all.filter((artifact) => artifact.status !== 'ok').length + runs.filter((run) => !run.manifestFound).length;
+    const failures =
+      all.filter((artifact) => artifact.status !== 'ok').length +
+      runs.filter((run) => !run.manifestFound || (run.seal !== undefined && run.seal !== 'ok')).length;
     return {
       runId,
       runs,
@@ -115,6 +126,37 @@ export class RunVerifier {
       ok: failures === 0,
     };
   }
+}
+
+/**
+ * The seal of the store's copy, and of the run directory's own manifest.json (the record of truth, which gc and
+ * commands read): both must be intact and say the same.
+ */
+async function checkSeal(manifest: Manifest, directory: string): Promise<{seal: SealStatus; sealProblem?: string}> {
+  const status = sealStatus(manifest);
+  if (status === 'modified') return {seal: status, sealProblem: 'the manifest was modified after it was written (its seal does not match)'};
+  if (status === 'unsealed') return {seal: status, sealProblem: 'the manifest carries no seal (written by an older version or stripped)'};
+  const path = join(directory, RUN_MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return {seal: 'ok'};
+    return {seal: 'modified', sealProblem: `${path} cannot be read (${errnoCode(error) ?? String(error)})`};
+  }
+  let own: unknown;
+  try {
+    own = JSON.parse(text);
+  } catch {
+    return {seal: 'modified', sealProblem: `${path} is not valid JSON`};
+  }
+  if (typeof own !== 'object' || own === null || sealStatus(own as Record<string, unknown>) !== 'ok') {
+    return {seal: 'modified', sealProblem: `${path} was modified after it was written (its seal does not match)`};
+  }
+  if (canonicalJson(own) !== canonicalJson(manifest)) {
+    return {seal: 'modified', sealProblem: `${path} differs from the manifest store's copy`};
+  }
+  return {seal: 'ok'};
 }
 
 async function checkArtifact(

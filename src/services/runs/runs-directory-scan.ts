@@ -2,6 +2,7 @@ import {lstat, readFile, readdir} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import {join, resolve} from 'node:path';
 import {type LockOwner, type ManifestSummary, errnoCode, fileError, isLive, isRunId, liveLeases, readOwner} from '@codex-ml/core';
+import {type RunFailure, readRunFailure} from './failed-run.js';
 import {RUN_MANIFEST_FILE} from './run-manifest-recorder.js';
 
 /**
@@ -21,6 +22,8 @@ export interface ScannedRun {
   readonly intendedParents: readonly string[];
   /** Why a damaged run cannot be read. */
   readonly problem?: string;
+  /** For an unrecorded run: the failure its command recorded (see failed-run.ts). */
+  readonly failure?: RunFailure;
   /** A live process holds the run's lock (writing it) or a lease on it (reading it). */
   readonly user?: LockOwner & {readonly as: 'writer' | 'reader'};
 }
@@ -98,7 +101,15 @@ export async function scanRun(runId: string, path: string): Promise<ScannedRun> 
   const manifestPath = join(path, RUN_MANIFEST_FILE);
   const info = await lstat(manifestPath).catch((error: unknown) => error);
   if (errnoCode(info) === 'ENOENT') {
-    return {runId, path, state: 'unrecorded', intendedParents: await snapshotParents(path), ...(user ? {user} : {})};
+    const failure = await readRunFailure(path);
+    return {
+      runId,
+      path,
+      state: 'unrecorded',
+      intendedParents: await snapshotParents(path),
+      ...(failure ? {failure} : {}),
+      ...(user ? {user} : {}),
+    };
   }
   const damaged = (problem: string): ScannedRun => ({runId, path, state: 'damaged', intendedParents: [], problem, ...(user ? {user} : {})});
   if (info instanceof Error || !(info as {isFile(): boolean}).isFile()) {

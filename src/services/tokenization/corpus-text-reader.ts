@@ -1,14 +1,26 @@
 import {open} from 'node:fs/promises';
-import {CodexError, ExitCode, type Hasher, READ_CHUNK, fileError, formatChecksum} from '@codex-ml/core';
+import {
+  type ByteLine,
+  ByteLineSplitter,
+  CodexError,
+  ExitCode,
+  type Hasher,
+  type InvalidUtf8Policy,
+  READ_CHUNK,
+  decodeLine,
+  fileError,
+  formatChecksum,
+} from '@codex-ml/core';
 import {stripBrownTags} from '../data/index.js';
 import type {CorpusFile, CorpusSource} from './corpus-source.js';
-import {firstInvalidUtf8} from './utf8-scan.js';
 
 export interface CorpusReadOptions {
   /** The hasher for a checksum's algorithm, to re-verify each file as it is read. */
   readonly hasherFor: (algorithm: string) => Promise<Hasher>;
   /** Called with the bytes read so far across all files. */
   readonly onBytes?: (bytes: number) => void;
+  /** Invalid UTF-8 in corpus files: refused by file, line and byte offset (default), replaced, or the line skipped. */
+  readonly onInvalidUtf8?: InvalidUtf8Policy;
   /** A shard of a corpus may hold no text; the whole corpus may not. */
   readonly allowEmpty?: boolean;
 }
@@ -27,7 +39,8 @@ const UTF8_BOM = '\uFEFF';
 
 /**
  * Streams the non-empty lines of a corpus (without their `\n` / `\r\n`, a leading BOM dropped): its files,
- * then its record sets. Refuses binary files (a NUL byte) and invalid UTF-8 with the file and byte offset,
+ * then its record sets. Refuses binary files (a NUL byte) and invalid UTF-8 with the file, line and byte offset
+ * (unless `onInvalidUtf8` says otherwise),
  * re-hashes every byte it reads and refuses a file that changed since it was checksummed, and refuses a corpus
  * without a single line of text.
  */
@@ -64,21 +77,35 @@ export async function* readCorpusLines(
 async function* readFileLines(file: CorpusFile, options: CorpusReadOptions, stats: CorpusReadStats): AsyncGenerator<string> {
   const algorithm = file.checksum.slice(0, file.checksum.indexOf(':'));
   const state = (await options.hasherFor(algorithm)).create();
-  const decoder = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true});
+  const policy = options.onInvalidUtf8 ?? 'error';
   const handle = await open(file.path, 'r').catch((error: unknown) => {
     throw fileError(file.path, error);
   });
   const buffer = Buffer.allocUnsafe(READ_CHUNK);
+  // Lines are cut from the bytes, then decoded one by one: what is accepted, refused or replaced does not
+  // depend on where the chunks happen to end.
+  const splitter = new ByteLineSplitter();
   let offset = 0;
-  let carry = '';
-  let first = true;
-  let lineNumber = 0;
   stats.path = file.path;
+  const decoded = function* (lines: readonly ByteLine[]): Generator<string> {
+    for (const byteLine of lines) {
+      let text = decodeLine(byteLine, file.path, policy);
+      if (text === undefined) continue;
+      if (byteLine.number === 1 && text.startsWith(UTF8_BOM)) text = text.slice(1);
+      // Tag stripping works line by line, so streaming gives what stripping the whole document gives.
+      const line = file.stripBrownTags ? stripBrownTags(text).trimEnd() : text;
+      if (line === '') continue;
+      stats.lines++;
+      stats.lineNumber = byteLine.number;
+      yield line;
+    }
+  };
   try {
     for (;;) {
       const {bytesRead} = await handle.read(buffer, 0, READ_CHUNK, null).catch((error: unknown) => {
         throw fileError(file.path, error);
       });
+      if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
       state.update(chunk);
       const nul = chunk.indexOf(0);
@@ -88,31 +115,12 @@ async function* readFileLines(file: CorpusFile, options: CorpusReadOptions, stat
           exitCode: ExitCode.input,
         });
       }
-      let text: string;
-      try {
-        text = decoder.decode(chunk, {stream: bytesRead > 0});
-      } catch {
-        throw invalidUtf8(file.path, offset, chunk);
-      }
       offset += bytesRead;
       stats.bytes += bytesRead;
       options.onBytes?.(stats.bytes);
-      if (first && text.startsWith(UTF8_BOM)) text = text.slice(1);
-      if (text !== '') first = false;
-      const parts = (carry + text).split('\n');
-      carry = bytesRead > 0 ? (parts.pop() as string) : '';
-      for (const part of parts) {
-        lineNumber++;
-        const raw = part.endsWith('\r') ? part.slice(0, -1) : part;
-        // Tag stripping works line by line, so streaming gives what stripping the whole document gives.
-        const line = file.stripBrownTags ? stripBrownTags(raw).trimEnd() : raw;
-        if (line === '') continue;
-        stats.lines++;
-        stats.lineNumber = lineNumber;
-        yield line;
-      }
-      if (bytesRead === 0) break;
+      yield* decoded(splitter.push(chunk));
     }
+    yield* decoded(splitter.end());
   } finally {
     await handle.close();
   }
@@ -123,14 +131,4 @@ async function* readFileLines(file: CorpusFile, options: CorpusReadOptions, stat
       exitCode: ExitCode.integrity,
     });
   }
-}
-
-function invalidUtf8(path: string, offset: number, chunk: Uint8Array): CodexError {
-  // A sequence split across chunks is carried by the decoder, so the fault lies at or before this chunk's end.
-  const at = firstInvalidUtf8(chunk);
-  const where = at === undefined ? `near byte ${offset}` : `at byte ${offset + at}`;
-  return new CodexError('E_INVALID_UTF8', `${path} is not valid UTF-8 (${where})`, {
-    hint: 'convert it to UTF-8 (e.g. iconv -t UTF-8) or leave it out',
-    exitCode: ExitCode.input,
-  });
 }

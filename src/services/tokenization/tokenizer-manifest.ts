@@ -43,6 +43,8 @@ export type TokenizerManifest = {
   readonly drift: readonly CorpusDrift[];
   readonly artifacts: readonly Artifact[];
   readonly files: readonly ManifestInputFile[];
+  /** The seal over everything above (see manifest-seal.ts); absent in manifests of older versions. */
+  readonly integrity?: Checksum;
 };
 
 /** Checks a manifest read back from disk; `where` names its file. Anything off is an integrity error. */

@@ -1,4 +1,4 @@
-import {CodexError, ExitCode, type ResolvedConfig, backendConfigBlock} from '@codex-ml/core';
+import {CodexError, ExitCode, type InvalidUtf8Policy, type ResolvedConfig, backendConfigBlock} from '@codex-ml/core';
 
 /** What shapes a trained tokenizer: the part of the config the cache key and the manifest record. */
 export interface TokenizerTrainingConfig {
@@ -17,6 +17,8 @@ export interface TokenizerTrainingSettings {
   readonly training: TokenizerTrainingConfig;
   readonly inputs: readonly string[];
   readonly trainSplit: string;
+  /** Invalid UTF-8 in corpus files (`tokenizer.dataset.onInvalidUtf8`); data runs decode as they recorded. */
+  readonly onInvalidUtf8: InvalidUtf8Policy;
   readonly runsDir: string;
   readonly cacheDir: string;
 }
@@ -47,6 +49,7 @@ export function readTrainingSettings(config: ResolvedConfig): TokenizerTrainingS
     },
     inputs: config.get<string[]>('tokenizer.dataset.inputs'),
     trainSplit: config.get<string>('tokenizer.dataset.trainSplit'),
+    onInvalidUtf8: config.get<InvalidUtf8Policy>('tokenizer.dataset.onInvalidUtf8'),
     runsDir: config.get<string>('runs.dir'),
     cacheDir: cacheDir !== '' ? cacheDir : `${config.get<string>('cache.dir')}/tokenizers`,
   };

@@ -3,6 +3,7 @@ import {readFile, rm} from 'node:fs/promises';
 import {dirname, join, resolve} from 'node:path';
 import {
   type Checksum,
+  type InvalidUtf8Policy,
   CodexError,
   ExitCode,
   Hasher,
@@ -10,6 +11,7 @@ import {
   type ProgressSink,
   RunDirectory,
   type Shard,
+  prepareRunsDir,
   Tokenizer,
   type TokenizerFactory,
   type TokenizerTrainOptions,
@@ -22,7 +24,9 @@ import {
   writeFileAtomic,
 } from '@codex-ml/core';
 import {inject, injectable} from 'tsyringe';
+import {pausePoint} from '../pause-point.js';
 import {InputLeases} from '../runs/input-leases.js';
+import {sealManifest} from '../runs/manifest-seal.js';
 import {RUN_MANIFEST_FILE} from '../runs/run-manifest-recorder.js';
 import {CorpusResolver} from './corpus-resolver.js';
 import type {CorpusDrift, CorpusSource} from './corpus-source.js';
@@ -161,14 +165,18 @@ export class TokenizerTrainingService {
   async #train(request: TrainTokenizerRequest, observer: TrainingObserver): Promise<TrainTokenizerResult> {
     const cache = this.#cache(request.settings);
     const corpus = await this.#resolve(request, observer);
-    const configDigest = checksumOf(this.hasher, canonicalJson(request.settings.training));
+    const configDigest = digestOfTraining(this.hasher, request.settings);
     const cacheKey = cache.key({corpus: cache.corpusDigest(corpus), configDigest, backend: this.#backendIdentity});
     const source: TrainingSource = {
       corpus: this.#described(corpus),
       train: async (options, progress) => {
         const stats: CorpusReadStats = {lines: 0, bytes: 0};
         // Pipeline stages and trainer parameters: the backend's own config block, which it was created with.
-        const tokenizer = await this.factory.train(this.#lines(corpus, stats, progress), options, progress);
+        const tokenizer = await this.factory.train(
+          this.#lines(corpus, stats, progress, false, request.settings.onInvalidUtf8),
+          options,
+          progress,
+        );
         progress?.finish('read');
         return {tokenizer, read: stats};
       },
@@ -192,7 +200,7 @@ export class TokenizerTrainingService {
     const mine = shardOfCorpus(corpus, request.shard);
     const stats: CorpusReadStats = {lines: 0, bytes: 0};
     const words = await factory.countWords(
-      this.#lines(mine, stats, observer.progress, true),
+      this.#lines(mine, stats, observer.progress, true, request.settings.onInvalidUtf8),
       this.#trainOptions(request.settings.training),
     );
     observer.progress?.finish('read');
@@ -230,7 +238,7 @@ export class TokenizerTrainingService {
     const factory = this.#countingFactory();
     const cache = this.#cache(request.settings);
     const merged = mergeWordCounts(partials, countingSettings(request.settings.training));
-    const configDigest = checksumOf(this.hasher, canonicalJson(request.settings.training));
+    const configDigest = digestOfTraining(this.hasher, request.settings);
     const cacheKey = cache.key({corpus: merged.corpus.digest, configDigest, backend: this.#backendIdentity});
     const source: TrainingSource = {
       corpus: merged.corpus,
@@ -239,8 +247,12 @@ export class TokenizerTrainingService {
     return await this.#trainCached(request, cache, cacheKey, configDigest, source, observer);
   }
 
-  /** Data runs read are leased before they are read, so runs:gc cannot remove them meanwhile. */
+  /**
+   * An unusable runs directory is refused before the corpus is read, and data runs read are leased before they
+   * are read, so runs:gc cannot remove them meanwhile.
+   */
   async #leased<T>(request: {settings: TokenizerTrainingSettings}, body: () => Promise<T>): Promise<T> {
+    await prepareRunsDir(request.settings.runsDir, 'runs.dir', {create: false});
     const leases = await InputLeases.take(request.settings.inputs, request.settings.runsDir);
     try {
       return await body();
@@ -310,7 +322,8 @@ export class TokenizerTrainingService {
     corpus: Pick<CorpusSource, 'files' | 'records'>,
     stats: CorpusReadStats,
     progress: ProgressSink | undefined,
-    allowEmpty = false,
+    allowEmpty: boolean,
+    onInvalidUtf8: InvalidUtf8Policy,
   ): AsyncIterable<string> {
     const totalBytes = corpus.files.reduce((sum, file) => sum + file.bytes, 0) + corpus.records.reduce((sum, set) => sum + set.bytes, 0);
     progress?.start('read', totalBytes);
@@ -320,6 +333,7 @@ export class TokenizerTrainingService {
       {
         hasherFor: this.#hasherFor,
         allowEmpty,
+        onInvalidUtf8,
         onBytes: (bytes) => {
           progress?.advance('read', bytes - reported);
           reported = bytes;
@@ -373,15 +387,16 @@ export class TokenizerTrainingService {
     observer: TrainingObserver,
   ): Promise<TrainTokenizerResult> {
     const {training} = request.settings;
-    const run = await RunDirectory.create(request.settings.runsDir);
+    const run = await RunDirectory.create(request.settings.runsDir, {discardIfUnfinished: true});
     try {
+      await pausePoint('tokenizer:train');
       const {tokenizer, read} = await source.train(this.#trainOptions(training), observer.progress);
       const bytes = utf8(tokenizer.toJSON());
       const artifactPath = run.file(TOKENIZER_FILE);
       await writeFileAtomic(artifactPath, bytes);
       const artifactChecksum = checksumOf(this.hasher, bytes);
       const {corpus} = source;
-      const manifest: TokenizerManifest = {
+      const manifest: TokenizerManifest = sealManifest({
         schemaVersion: TOKENIZER_MANIFEST_VERSION,
         kind: TOKENIZER_MANIFEST_KIND,
         runId: run.runId,
@@ -400,7 +415,7 @@ export class TokenizerTrainingService {
         drift: corpus.drift,
         artifacts: [{path: TOKENIZER_FILE, checksum: artifactChecksum, bytes: bytes.length}],
         files: corpus.files,
-      };
+      } satisfies TokenizerManifest);
       // The run directory holds its manifest whatever the store, like every other run kind.
       if (this.store.name !== 'fs') await writeFileAtomic(join(run.path, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       await this.store.put(manifest);
@@ -475,4 +490,10 @@ function shardOfCorpus(corpus: CorpusSource, shard: Shard): Pick<CorpusSource, '
       },
     })),
   };
+}
+
+/** Digest of what shapes the tokenizer: the training config, and the invalid-UTF-8 policy when not the default. */
+function digestOfTraining(hasher: Hasher, settings: TokenizerTrainingSettings): Checksum {
+  const {training, onInvalidUtf8} = settings;
+  return checksumOf(hasher, canonicalJson(onInvalidUtf8 === 'error' ? training : {...training, onInvalidUtf8}));
 }

@@ -1,4 +1,4 @@
-import {readFile, readdir, rename, rm} from 'node:fs/promises';
+import {type FileHandle, open, readFile, readdir, rename, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {
   CodexError,
@@ -6,9 +6,10 @@ import {
   type Hasher,
   type NamedTensor,
   type OptimizerState,
-  checksumOf,
+  type Checksum,
   errnoCode,
   fileError,
+  formatChecksum,
   isCodexError,
   parseChecksum,
   publishDirectory,
@@ -16,6 +17,7 @@ import {
   writeFileSynced,
   type Artifact,
 } from '@codex-ml/core';
+import {pausePoint} from '../pause-point.js';
 
 /** JSON that the runner stores next to the tensors: sampler and RNG state, early stopping, metrics position. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | {readonly [key: string]: JsonValue};
@@ -66,6 +68,8 @@ interface CheckpointStateFile {
 }
 
 const NAME_PATTERN = /^step-(\d{9})$/;
+/** Bytes hashed between two pauses for the event loop (about 20 ms of hashing). */
+const HASH_SLICE = 8 << 20;
 const FILES = ['weights.bin', 'optimizer.bin', 'state.json'] as const;
 
 /**
@@ -96,6 +100,7 @@ export class CheckpointStore {
 
   /** Writes a checkpoint atomically (core's `publishDirectory`, manifest last) and returns where it landed. */
   async write(content: CheckpointContent): Promise<StoredCheckpoint> {
+    await pausePoint('checkpoint:write');
     const name = CheckpointStore.nameOf(content.step);
     const target = join(this.directory, name);
     try {
@@ -105,13 +110,13 @@ export class CheckpointStore {
         async (temp) => {
           const {weights, optimizer, state} = encodeCheckpoint(content);
           const entries: Artifact[] = [];
-          for (const [file, bytes] of [
+          for (const [file, chunks] of [
             ['weights.bin', weights],
             ['optimizer.bin', optimizer],
-            ['state.json', state],
+            ['state.json', [state]],
           ] as const) {
-            await writeFileSynced(join(temp, file), bytes);
-            entries.push({path: file, checksum: checksumOf(this.hasher, bytes), bytes: bytes.byteLength});
+            await writeChunksSynced(join(temp, file), chunks);
+            entries.push({path: file, checksum: await this.checksum(chunks), bytes: byteLength(chunks)});
           }
           const manifest: CheckpointManifest = {
             schemaVersion: 1,
@@ -181,7 +186,7 @@ export class CheckpointStore {
       const {algorithm} = parseChecksum(entry.checksum, `${path}/manifest.json files.${entry.path}`);
       if (algorithm !== this.hasher.algorithm)
         throw corrupt(`${file} was checksummed with ${algorithm}, this run uses ${this.hasher.algorithm}`);
-      const actual = checksumOf(this.hasher, bytes);
+      const actual = await this.checksum([bytes]);
       if (actual !== entry.checksum) throw corrupt(`${file} checksum ${actual} does not match the manifest's ${entry.checksum}`);
       files.set(entry.path, bytes);
     }
@@ -224,9 +229,25 @@ export class CheckpointStore {
     }
     await rm(trash, {recursive: true, force: true});
   }
+
+  /**
+   * Hashed tensor by tensor, in slices, with a pause for the event loop between them: a checkpoint can be
+   * hundreds of MB, and the process must still answer Ctrl-C or SIGTERM while it is written.
+   */
+  private async checksum(chunks: readonly Uint8Array[]): Promise<Checksum> {
+    const state = this.hasher.create();
+    for (const chunk of chunks) {
+      for (let start = 0; start < chunk.length; start += HASH_SLICE) {
+        state.update(chunk.subarray(start, start + HASH_SLICE));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return formatChecksum(this.hasher.algorithm, state.digest());
+  }
 }
 
-function encodeCheckpoint(content: CheckpointContent): {weights: Buffer; optimizer: Buffer; state: Buffer} {
+/** The checkpoint's files as chunks (one per tensor, never concatenated: they are written and hashed in turn). */
+function encodeCheckpoint(content: CheckpointContent): {weights: Buffer[]; optimizer: Buffer[]; state: Buffer} {
   const weightIndex: TensorIndexEntry[] = [];
   const weightChunks: Buffer[] = [];
   let offset = 0;
@@ -262,8 +283,8 @@ function encodeCheckpoint(content: CheckpointContent): {weights: Buffer; optimiz
     trainer: content.trainer,
   };
   return {
-    weights: Buffer.concat(weightChunks),
-    optimizer: Buffer.concat(slotChunks),
+    weights: weightChunks,
+    optimizer: slotChunks,
     state: Buffer.from(`${JSON.stringify(state, null, 2)}\n`),
   };
 }
@@ -344,6 +365,29 @@ function float32View(bytes: Buffer, file: string): Float32Array {
   const aligned = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(aligned.buffer).set(bytes);
   return aligned;
+}
+
+function byteLength(chunks: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const chunk of chunks) total += chunk.byteLength;
+  return total;
+}
+
+/** Like core's `writeFileSynced`, for a file given as chunks (one per tensor): never concatenated in memory. */
+async function writeChunksSynced(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'wx');
+    for (const chunk of chunks) {
+      for (let written = 0; written < chunk.byteLength; ) {
+        const {bytesWritten} = await handle.write(chunk, written, chunk.byteLength - written);
+        written += bytesWritten;
+      }
+    }
+    await handle.sync();
+  } finally {
+    await handle?.close();
+  }
 }
 
 async function readOrFail(path: string): Promise<Buffer> {

@@ -55,12 +55,17 @@ export class MetricsLog {
   }
 
   async append(line: MetricsLine): Promise<void> {
-    await this.handle.appendFile(`${JSON.stringify(line)}\n`);
+    // A full disk names the file, not only "ENOSPC … write".
+    await this.handle.appendFile(`${JSON.stringify(line)}\n`).catch((error: unknown) => {
+      throw fileError(this.path, error, 'write');
+    });
   }
 
   /** Makes the lines so far durable (called before each checkpoint). */
   async sync(): Promise<void> {
-    await this.handle.sync();
+    await this.handle.sync().catch((error: unknown) => {
+      throw fileError(this.path, error, 'write');
+    });
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,4 @@
-import {labelsOf} from '../runs/run-labels.js';
-import {stat} from 'node:fs/promises';
+import {rm, stat} from 'node:fs/promises';
 import {createRequire} from 'node:module';
 import {basename, dirname, join, resolve} from 'node:path';
 import {
@@ -13,6 +12,7 @@ import {
   type Registry,
   type ResolvedConfig,
   RunDirectory,
+  prepareRunsDir,
   type TrainingEngine,
   canonicalJson,
   checksumOf,
@@ -20,11 +20,14 @@ import {
   listRunIds,
 } from '@codex-ml/core';
 import {pausePoint} from '../pause-point.js';
+import {clearRunFailure, markRunFailed} from '../runs/failed-run.js';
+import {labelsOf} from '../runs/run-labels.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE, recordRunManifest} from '../runs/run-manifest-recorder.js';
 import {BatchSampler} from './batch-sampler.js';
 import {CheckpointStore} from './checkpoint-store.js';
 import {type ConfigSnapshot, SNAPSHOT_FILE, readSnapshot, writeSnapshot} from './config-snapshot.js';
+import {assertFitsInMemory} from './memory-budget.js';
 import {MetricsLog} from './metrics-log.js';
 import {scheduleFor} from './learning-rate-schedule.js';
 import {requireOptimizerOfEngine} from './optimizer-pairing.js';
@@ -99,6 +102,8 @@ export class TrainingService {
   constructor(private readonly kernel: Kernel) {}
 
   async train(request: TrainRequest): Promise<TrainResult> {
+    // An unusable runs directory is refused before any input is read.
+    await prepareRunsDir(request.resume?.runsDir ?? request.runsDir, 'runs.dir', {create: false});
     // Inputs (and a run being resumed) are leased before they are read, so runs:gc cannot remove them meanwhile.
     const started = request.resume?.snapshot.inputs;
     const leases = await InputLeases.take(
@@ -124,6 +129,7 @@ export class TrainingService {
     if (tokenizerRun) await leases.add(tokenizerRun);
     const get = <T>(key: string): T => request.config.get<T>(key);
     const {engine} = inputs;
+    await pausePoint('train:allocate');
     const model = await engine.createTrainableModel(
       {vocabSize: inputs.tokenizer.tokenizer.vocabSize, contextLength: inputs.options.contextLength, seed: inputs.options.seed},
       {
@@ -165,6 +171,7 @@ export class TrainingService {
         let snapshot: ConfigSnapshot;
         let resumeFrom: Awaited<ReturnType<CheckpointStore['loadLatest']>>;
         if (continuing) {
+          await clearRunFailure(run.path);
           resumeFrom = await checkpoints.loadLatest(warn, {atOrBefore: continuing.atOrBefore});
           const done = finishedOutcome(continuing, finished, resumeFrom?.checkpoint.step ?? null, total);
           if (done) {
@@ -244,6 +251,16 @@ export class TrainingService {
           resumedFrom: resumeFrom?.checkpoint.step ?? null,
           tokenCache: {directory: cache.directory, hit: cache.hit},
         };
+      } catch (error) {
+        // A new run with nothing to resume from leaves no directory. One with checkpoints (or one resumed) is
+        // kept, since a resume may still use them, but marked: runs:list shows it and runs:gc removes it.
+        const worthKeeping = continuing !== undefined || (await new CheckpointStore(run.path, run.runId, inputs.hasher).list()).length > 0;
+        if (worthKeeping) await markRunFailed(run.path, error);
+        else {
+          await run.release();
+          await rm(run.path, {recursive: true, force: true});
+        }
+        throw error;
       } finally {
         await run.release();
       }
@@ -276,6 +293,9 @@ export class TrainingService {
         {hint: `set training.model.contextLength to at most ${tokenizer.maxLength}`, exitCode: ExitCode.config},
       );
     }
+    // Model, batch and context against memory, before the data is read or anything allocated.
+    const spec = {vocabSize: tokenizer.tokenizer.vocabSize, contextLength: options.contextLength, seed: options.seed};
+    assertFitsInMemory(engine, spec, options.batchSize);
     const data = await resolveDataInput(started?.data.manifest ?? options.data, {
       runsDir: inputRuns,
       cacheDir: resolve(get<string>('cache.dir')),

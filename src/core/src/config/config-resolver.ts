@@ -49,6 +49,8 @@ export class ResolvedConfig {
     readonly sources: ReadonlyMap<string, ConfigSource>,
     readonly files: readonly ConfigFile[] = [],
     readonly schema: ConfigSchema = new ConfigSchema(),
+    /** Problems worth a warning that do not stop anything: a `CODEX_*` variable that names no key, say. */
+    readonly warnings: readonly string[] = [],
   ) {}
 
   /** The file the user's values come from (the project's or `--config`'s, the last one), if any. */
@@ -167,7 +169,7 @@ export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
   } catch (error) {
     throw validationError(error, sources, leaves);
   }
-  return new ResolvedConfig(config.getProperties(), sources, files, schema);
+  return new ResolvedConfig(config.getProperties(), sources, files, schema, unknownVariables(env, variables));
 }
 
 /**
@@ -178,6 +180,42 @@ export function resolveConfig(inputs: ConfigInputs = {}): ResolvedConfig {
 function rebasePath(value: unknown, base: string, cwd: string): unknown {
   if (typeof value !== 'string' || value === '' || isAbsolute(value) || resolve(base) === resolve(cwd)) return value;
   return resolve(base, value);
+}
+
+/**
+ * Variables the CLI itself reads (not config keys): oclif's directories and flags, and the ones codex passes to
+ * its own child processes and tests.
+ */
+const RUNTIME_VARIABLES = new Set([
+  'CODEX_BINPATH',
+  'CODEX_CACHE_DIR',
+  'CODEX_CONFIG_DIR',
+  'CODEX_DATA_DIR',
+  'CODEX_DEBUG',
+  'CODEX_DISABLE_THEME',
+  'CODEX_NPM_LOG_LEVEL',
+  'CODEX_NPM_REGISTRY',
+  'CODEX_PARENT_PID',
+  'CODEX_PLUGIN_TIMEOUT',
+  'CODEX_PROGRESS',
+  'CODEX_PROGRESS_LABEL',
+  'CODEX_TEST',
+  'CODEX_TEST_HOLD_CHECKPOINT',
+  'CODEX_TEST_PAUSE',
+]);
+
+/** A warning for every `CODEX_*` variable that names no key: a typo would otherwise be ignored in silence. */
+function unknownVariables(env: Readonly<Record<string, string | undefined>>, variables: ReadonlyMap<string, string>): string[] {
+  const warnings: string[] = [];
+  for (const variable of Object.keys(env).sort()) {
+    if (!variable.startsWith('CODEX_') || env[variable] === undefined || variables.has(variable) || RUNTIME_VARIABLES.has(variable))
+      continue;
+    const suggestion = closestMatch(variable, variables.keys());
+    warnings.push(
+      `environment variable ${variable} names no config key and is ignored${suggestion ? `; did you mean ${suggestion} (${variables.get(suggestion)})?` : ''}`,
+    );
+  }
+  return warnings;
 }
 
 /**
@@ -237,7 +275,20 @@ function readYamlConfig(path: string, schema: ConfigSchema): Map<string, unknown
       },
     );
   }
-  const root: unknown = document.toJS();
+  let root: unknown;
+  try {
+    root = document.toJS();
+  } catch (error) {
+    // An alias bomb (aliases of aliases, billions of nodes) is refused by the parser: say which file.
+    throw new CodexError(
+      'E_CONFIG',
+      `${path}: invalid YAML: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`,
+      {
+        hint: 'simplify the file: anchors and aliases are limited to a reasonable expansion',
+        exitCode: ExitCode.config,
+      },
+    );
+  }
   if (root === null || root === undefined) return new Map();
   if (!isRecord(root)) {
     throw new CodexError('E_CONFIG', `${path}: the top level must be a mapping of keys`, {exitCode: ExitCode.config});

@@ -80,6 +80,27 @@ export interface DecodingSession {
   reset(): void;
 }
 
+/** One part of what training a model holds in memory, with the config key that drives it most. */
+export interface MemoryPart {
+  /** e.g. `weights`, `optimizer state`, `activations`, `logits`. */
+  readonly what: string;
+  readonly bytes: number;
+  /** The key to lower to shrink this part, e.g. `training.tfjs.dModel` or `training.batchSize`. */
+  readonly key: string;
+}
+
+/** An engine's upper estimate of a training run's memory, made before anything is allocated. */
+export interface MemoryEstimate {
+  /** Peak bytes: the sum of `parts`. */
+  readonly bytes: number;
+  /** Largest first. */
+  readonly parts: readonly MemoryPart[];
+  /** The most the engine can hold at all (a WebAssembly heap's 4 GiB), when it has such a bound. */
+  readonly limit?: {readonly bytes: number; readonly why: string};
+  /** The largest single buffer it will allocate; a platform caps those too. */
+  readonly largestBuffer?: MemoryPart;
+}
+
 /** Ids of the tokenizer's special tokens by role, recorded in an exported model's config. */
 export interface SpecialTokenIds {
   readonly bos?: number;
@@ -179,4 +200,10 @@ export interface TrainingEngine {
   createModel(spec: ModelSpec): Promise<EngineModel>;
   /** A model with initial weights from `spec.seed` and a fresh optimizer from `setup`, ready to train. */
   createTrainableModel(spec: ModelSpec, setup: TrainingSetup): Promise<TrainableModel>;
+  /**
+   * Optional capability (limits): what training `spec` on batches of `batchSize` rows of `spec.contextLength`
+   * tokens would hold in memory, without allocating anything. The host refuses a run that cannot fit before
+   * any work, naming the estimate and the key to change.
+   */
+  estimateMemory?(spec: ModelSpec, batch: {readonly batchSize: number}): MemoryEstimate;
 }

@@ -26,8 +26,14 @@ export async function withAtomicFile<T>(path: string, write: (handle: FileHandle
     handle = await open(temp, 'wx').catch((error: unknown) => {
       throw fileError(temp, error, 'write');
     });
-    const result = await write(handle);
-    await handle.sync();
+    let result: T;
+    try {
+      result = await write(handle);
+      await handle.sync();
+    } catch (error) {
+      // A full disk or a failing device names the file being written, not only "ENOSPC … write".
+      throw isCodexError(error) || errnoCode(error) === undefined ? error : fileError(path, error, 'write');
+    }
     await handle.close();
     handle = undefined;
     await rename(temp, path).catch((error: unknown) => {

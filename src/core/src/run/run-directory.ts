@@ -1,9 +1,11 @@
 import {randomBytes} from 'node:crypto';
+import {rmSync} from 'node:fs';
 import {mkdir, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
 import {type Lock, acquireLock, moveHeld, releaseHeld} from './lock.js';
 import {assertRunId, isRunId, newRunId} from './run-id.js';
+import {prepareRunsDir} from './runs-dir.js';
 
 /** A run's directory (`<runsDir>/<ULID>/`), locked for writing while this process owns it. */
 export class RunDirectory {
@@ -16,13 +18,15 @@ export class RunDirectory {
   /**
    * Creates a new run with a fresh ULID and takes its lock. The directory appears under its run id with the
    * lock already inside (built under a hidden name, then renamed), so no one ever sees it unlocked and empty.
+   * With `discardIfUnfinished`, a process that exits (Ctrl-C included) before releasing the run removes its
+   * directory: for runs with nothing worth resuming, which would otherwise be left half-written.
    */
-  static async create(runsDir: string): Promise<RunDirectory> {
-    const root = resolve(runsDir);
+  static async create(runsDir: string, options: {readonly discardIfUnfinished?: boolean} = {}): Promise<RunDirectory> {
+    const root = await prepareRunsDir(runsDir);
     const runId = newRunId();
     const path = join(root, runId);
     const staging = join(root, `.${runId}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    await mkdir(staging, {recursive: true}).catch((error: unknown) => {
+    await mkdir(staging).catch((error: unknown) => {
       throw fileError(root, error, 'create run directory in');
     });
     const lock = await acquireLock(join(staging, '.lock'), `run ${runId}`);
@@ -35,7 +39,14 @@ export class RunDirectory {
     }
     const lockPath = join(path, '.lock');
     moveHeld(lock.path, lockPath);
-    return new RunDirectory(runId, path, {path: lockPath, release: () => releaseHeld(lockPath)});
+    if (options.discardIfUnfinished) discardAtExit(path);
+    return new RunDirectory(runId, path, {
+      path: lockPath,
+      release: async () => {
+        unfinished.delete(path);
+        await releaseHeld(lockPath);
+      },
+    });
   }
 
   /** Opens an existing run for writing (resume); fails clearly when another process holds it. */
@@ -61,6 +72,19 @@ export class RunDirectory {
   async release(): Promise<void> {
     await this.lock.release();
   }
+}
+
+const unfinished = new Set<string>();
+let discardHookInstalled = false;
+
+/** Removes `path` if the process exits before the run is released. */
+function discardAtExit(path: string): void {
+  unfinished.add(path);
+  if (discardHookInstalled) return;
+  discardHookInstalled = true;
+  process.once('exit', () => {
+    for (const directory of unfinished) rmSync(directory, {recursive: true, force: true});
+  });
 }
 
 /** Run ids present in a runs directory, oldest first (ULIDs sort by time). */

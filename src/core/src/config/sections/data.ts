@@ -1,3 +1,4 @@
+import {exactSeed} from '../seed-format.js';
 import type {SchemaNode} from '../schema-node.js';
 
 /** Convict validators; each throws a message convict prefixes with the key. */
@@ -31,7 +32,7 @@ function nonNegativeInt(value: unknown): void {
 export const dataSection = {
   data: {
     splitter: {doc: 'Splitter backend (seeded, hash-bucket, stratified, grouped, …).', format: String, default: 'seeded'},
-    seed: {doc: 'Seed of the split; the only source of randomness.', format: 'int', default: 42},
+    seed: {doc: 'Seed of the split; the only source of randomness. An integer from 0 to 2^53 − 1.', format: exactSeed, default: 42},
     input: {
       doc: 'Dataset: a directory of files, a .jsonl or a .txt file; null = the embedded Brown corpus.',
       format: optionalPath,
@@ -43,6 +44,11 @@ export const dataSection = {
       doc: 'How to read the input: auto (by path), directory, jsonl, txt or brown.',
       format: ['auto', 'directory', 'jsonl', 'txt', 'brown'],
       default: 'auto',
+    },
+    onInvalidUtf8: {
+      doc: 'Text that is not valid UTF-8: error (names file, line and byte offset), replace (U+FFFD) or skip the line. Checksums always cover the raw bytes.',
+      format: ['error', 'replace', 'skip'],
+      default: 'error',
     },
     splits: {doc: 'Split names, in output order.', format: splitNames, default: ['train', 'validation', 'test']},
     ratios: {

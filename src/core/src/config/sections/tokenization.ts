@@ -44,6 +44,11 @@ export const tokenizationSection = {
       },
       trainSplit: {doc: 'Split of a data run that trains the tokenizer.', format: String, default: 'train'},
       validationSplit: {doc: 'Split of a data run that tokenizer:validate reads.', format: String, default: 'validation'},
+      onInvalidUtf8: {
+        doc: 'Corpus text that is not valid UTF-8: error (names file, line and byte offset), replace (U+FFFD) or skip the line. Data runs decode as their prepare-data recorded.',
+        format: ['error', 'replace', 'skip'],
+        default: 'error',
+      },
     },
     cache: {
       dir: {doc: 'Tokenizer cache directory; empty = <cache.dir>/tokenizers.', format: String, default: '', path: true},

@@ -1,3 +1,4 @@
+import {exactSeed} from '../seed-format.js';
 import type {SchemaNode} from '../schema-node.js';
 
 /** Convict validators for training numbers; each throws a message convict prefixes with the key. */
@@ -53,7 +54,11 @@ export const trainingSection = {
       default: 0,
     },
     // Runner keys: inputs, length of the run, evaluation, checkpoints.
-    seed: {doc: 'Seed of every random choice (weights init, dropout, batch sampling).', format: 'int', default: 1337},
+    seed: {
+      doc: 'Seed of every random choice (weights init, dropout, batch sampling). An integer from 0 to 2^53 − 1.',
+      format: exactSeed,
+      default: 1337,
+    },
     data: {doc: 'Data manifest: a data run id, its run directory or its manifest file (codex prepare-data).', format: String, default: ''},
     tokenizer: {
       doc: 'Trained tokenizer: a tokenizer.json file or the directory holding it (codex tokenizer:train).',
