@@ -77,13 +77,9 @@ export class BacktrackingEncoder {
    * encoding is found: the heap merge then decides.
    */
   encode(ids: Int32Array, ends: Int32Array, count: number): Int32Array | undefined {
-    const codes = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      const code = this.codeOf(ids[i] as number);
-      if (code < 0) return undefined;
-      codes[i] = code;
-    }
-    const tokens = this.encodeCodes(codes, count);
+    const codes = this.#codes;
+    for (let i = 0; i < count; i++) if ((codes[ids[i] as number] as number) < 0) return undefined;
+    const tokens = this.encodeSymbols(ids, codes, count);
     if (tokens === undefined) return undefined;
     const info = this.#info;
     const encoded = new Int32Array(tokens.length * 2);
@@ -97,16 +93,17 @@ export class BacktrackingEncoder {
     return encoded;
   }
 
-  /** The code of an initial symbol for `encodeCodes` (≥ 1), −1 for an id made by a merge. */
+  /** The code of an initial symbol for `encodeSymbols` (≥ 1), −1 for an id made by a merge. */
   codeOf(id: number): number {
     return this.#codes[id] as number;
   }
 
   /**
-   * The token ids of the encoding of the symbols with codes `codes[0, count)` (a view of a larger array);
-   * undefined if no encoding is found, which sound tables rule out.
+   * The token ids of the encoding of `symbols[0, count)`, whose codes are `codeOf[symbol]` (all ≥ 1): the
+   * symbols are read through the table rather than copied into codes, which on a long piece saves a pass and
+   * an array as large as the piece. Undefined if no encoding is found, which sound tables rule out.
    */
-  encodeCodes(codes: Int32Array, count: number): Int32Array | undefined {
+  encodeSymbols(symbols: Uint8Array | Int32Array, codeOf: Int32Array, count: number): Int32Array | undefined {
     // The hot loop reads the tables from locals: module functions, no private field lookups per step.
     const context: Context = {
       info: this.#info,
@@ -116,7 +113,7 @@ export class BacktrackingEncoder {
       symbolPairs: this.#symbolPairs,
       denseSize: this.#denseSize,
     };
-    return backtrack(context, this.#trie.cells, codes, count);
+    return backtrack(context, this.#trie.cells, symbols, codeOf, count);
   }
 }
 
@@ -129,14 +126,20 @@ interface Context {
   readonly denseSize: number;
 }
 
-function backtrack(context: Context, trie: Int32Array, codes: Int32Array, count: number): Int32Array | undefined {
+function backtrack(
+  context: Context,
+  trie: Int32Array,
+  symbols: Uint8Array | Int32Array,
+  codes: Int32Array,
+  count: number,
+): Int32Array | undefined {
   const info = context.info;
   const tokens = new Int32Array(count);
   // 0 where the encoding is known to have no boundary (the prefix up to there cannot be continued).
   const open = new Uint8Array(count + 1).fill(1);
   let top = 0;
   let pos = 0;
-  let next = longest(trie, codes, 0, count);
+  let next = longest(trie, symbols, codes, 0, count);
   while (pos < count) {
     let token = next;
     const last = top > 0 ? (tokens[top - 1] as number) : -1;
@@ -145,7 +148,7 @@ function backtrack(context: Context, trie: Int32Array, codes: Int32Array, count:
       if (open[end] === 1 && (last < 0 || compatible(context, last, token))) {
         tokens[top++] = token;
         pos = end;
-        if (pos < count) next = longest(trie, codes, pos, count);
+        if (pos < count) next = longest(trie, symbols, codes, pos, count);
         break;
       }
       const shorter = info[token * STRIDE + NEXT_PREFIX] as number;
@@ -168,12 +171,12 @@ function backtrack(context: Context, trie: Int32Array, codes: Int32Array, count:
 }
 
 /** The longest token spelled from `pos`, walking the double-array trie's cells (base, check, value). */
-function longest(trie: Int32Array, codes: Int32Array, pos: number, count: number): number {
+function longest(trie: Int32Array, symbols: Uint8Array | Int32Array, codes: Int32Array, pos: number, count: number): number {
   const cells = trie.length;
   let state = 0;
   let best = -1;
   for (let i = pos; i < count; i++) {
-    const next = ((trie[state * 4] as number) + (codes[i] as number)) * 4;
+    const next = ((trie[state * 4] as number) + (codes[symbols[i] as number] as number)) * 4;
     if (next >= cells || trie[next + 1] !== state) break;
     state = next >> 2;
     const token = trie[next + 2] as number;

@@ -68,6 +68,8 @@ export class BpeModel implements Model {
   #backtracking: BacktrackingEncoder | undefined | null = null;
   /** The encoder's code of each byte's token (−1 when the byte has none). */
   #byteCodes: Int32Array | undefined;
+  /** Every byte has a code: then long byte-level pieces need no check before encoding. */
+  #allBytesCoded = false;
   /**
    * SentencePiece's word marker `▁` when no token has it after another character (Llama 2, Mistral, Gemma): then
    * no token can span a position where `▁` follows a non-`▁`, so a piece without pre-tokenization (a whole line)
@@ -214,14 +216,9 @@ export class BpeModel implements Model {
     if (encoder !== undefined && byteCodes !== undefined) {
       const bytes = Buffer.from(text.slice(start, end), 'utf8');
       const count = bytes.length;
-      const codes = new Int32Array(count);
       let known = !(this.options.ignoreMerges && count <= this.#longestToken);
-      for (let i = 0; i < count && known; i++) {
-        const code = byteCodes[bytes[i] as number] as number;
-        codes[i] = code;
-        known = code > 0;
-      }
-      const ids = known ? encoder.encodeCodes(codes, count) : undefined;
+      if (known && !this.#allBytesCoded) for (let i = 0; i < count && known; i++) known = (byteCodes[bytes[i] as number] as number) > 0;
+      const ids = known ? encoder.encodeSymbols(bytes, byteCodes, count) : undefined;
       if (ids !== undefined) {
         appendAll(ids, out);
         return;
@@ -448,6 +445,7 @@ export class BpeModel implements Model {
       const encoder = BacktrackingEncoder.build(this.#pairs, this.vocabSize);
       this.#backtracking = encoder;
       this.#byteCodes = encoder && Int32Array.from(this.#byteIds, (id) => (id < 0 ? -1 : encoder.codeOf(id)));
+      this.#allBytesCoded = this.#byteCodes?.every((code) => code > 0) ?? false;
     }
     return this.#backtracking;
   }
