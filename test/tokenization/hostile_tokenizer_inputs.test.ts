@@ -87,9 +87,12 @@ test('a Split pattern that backtracks catastrophically is refused when the file 
 test('invalid UTF-8 and UTF-8-encoded lone surrogates are refused the same way however the input is chunked', async (t) => {
   const bytes = Buffer.concat([Buffer.from('first line\nsecond '), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(' surrogate\nthird\n')]);
   const invalid = Buffer.concat([Buffer.from('ok\nbad '), Buffer.from([0xf0, 0x9f, 0x98]), Buffer.from('\n')]);
+  // A complete "é" just before a sequence cut short by the line end: the offset is the cut sequence's, not the é's.
+  const cut = Buffer.concat([Buffer.from('ok\ncaf\u00e9'), Buffer.from([0xe2]), Buffer.from('\n')]);
   for (const [input, message] of [
     [bytes, 'stdin: line 2, byte 18: not valid UTF-8'],
     [invalid, 'stdin: line 2, byte 7: not valid UTF-8'],
+    [cut, 'stdin: line 2, byte 8: not valid UTF-8'],
   ] as const) {
     for (const size of [1, 2, 3, 5, 7, 64, input.length]) {
       const chunks = async function* () {

@@ -72,7 +72,7 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
     const failed = (unfiltered && this.flags.tag === undefined) || query.kind === 'failed' ? await failedRuns(runsDir) : [];
     if (!this.jsonEnabled()) {
       if (runs.length > 0 || failed.length === 0) this.#print(runs);
-      for (const run of failed) this.log(`failed  ${run.runId}  ${localTime(run.at)}  ${run.code}: ${escapeControls(run.message)}`);
+      for (const run of failed) this.log(`${run.runId}  failed  ${localTime(run.at)}  ${run.code}: ${escapeControls(run.message)}`);
     }
     return {...result, failed};
   }

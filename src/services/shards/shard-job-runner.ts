@@ -15,7 +15,7 @@ import {prepareDataRequest} from '../data/prepare-data-request.js';
 import {PrepareDataService} from '../data/prepare-data-service.js';
 import {TokenizerTrainingService} from '../tokenization/tokenizer-training-service.js';
 import {readTrainingSettings} from '../tokenization/tokenizer-settings.js';
-import {SHARD_TASKS, type ShardPayload} from './shard-tasks.js';
+import {SHARD_TASKS, readShardPayload} from './shard-tasks.js';
 
 /**
  * Runs one shard job in whatever process an executor chose (a local worker process, `codex worker` on another
@@ -25,7 +25,7 @@ import {SHARD_TASKS, type ShardPayload} from './shard-tasks.js';
  */
 export function shardJobHandler(registry: Registry): JobHandler {
   return async (job: ShardJob) => {
-    const payload = job.payload as unknown as ShardPayload;
+    const payload = readShardPayload(job.payload);
     if (existsSync(payload.cwd)) process.chdir(payload.cwd);
     const config = resolveConfig({sets: [...payload.sets, 'manifest.store=fs'], env: {}, schema: registry.schema});
     const kernel = new Kernel(registry, config);

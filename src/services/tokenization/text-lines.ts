@@ -1,5 +1,4 @@
-import {CodexError, ExitCode} from '@codex-ml/core';
-import {firstInvalidUtf8} from './utf8-scan.js';
+import {CodexError, ExitCode, firstInvalidUtf8} from '@codex-ml/core';
 
 /**
  * What to do with a line that is not valid UTF-8 (lone surrogates encoded as UTF-8 included): refuse it (the
@@ -45,7 +44,8 @@ export async function* textLines(
     try {
       return strict.decode(body);
     } catch {
-      const at = firstInvalidUtf8(body) ?? firstTruncated(body);
+      // A whole line: a sequence cut short by its end is invalid too, and reported at its first byte.
+      const at = firstInvalidUtf8(body) ?? 0;
       if (policy === 'replace') return lenient.decode(body);
       if (policy === 'skip') {
         options.onSkip?.(lineNumber, lineStart + at);
@@ -86,12 +86,6 @@ export async function* textLines(
     const line = finish(take());
     if (line !== undefined) yield line;
   }
-}
-
-/** Offset of a sequence cut short by the end of the line (the only invalid form `firstInvalidUtf8` leaves). */
-function firstTruncated(bytes: Uint8Array): number {
-  for (let i = Math.max(0, bytes.length - 3); i < bytes.length; i++) if (((bytes[i] as number) & 0xc0) === 0xc0) return i;
-  return Math.max(0, bytes.length - 1);
 }
 
 /** One input given whole (a command-line argument), as a line source. */

@@ -1,6 +1,7 @@
 import type {JsonObject} from './normalizer.js';
 import type {PreToken, PreTokenizer} from './pre-tokenizer.js';
 import {type SplitBehavior, splitByMatches} from './split-behavior.js';
+import {unicodeScript} from './unicode-script.js';
 
 /** Each code point satisfying `test` is one match. */
 function eachCharMatch(text: string, test: RegExp): (visit: (start: number, end: number) => void) => void {
@@ -81,58 +82,12 @@ export class CharDelimiterSplitPreTokenizer implements PreTokenizer {
   }
 }
 
-const SCRIPT_NAMES = [
-  'Latin',
-  'Greek',
-  'Cyrillic',
-  'Armenian',
-  'Hebrew',
-  'Arabic',
-  'Syriac',
-  'Thaana',
-  'Devanagari',
-  'Bengali',
-  'Gurmukhi',
-  'Gujarati',
-  'Oriya',
-  'Tamil',
-  'Telugu',
-  'Kannada',
-  'Malayalam',
-  'Sinhala',
-  'Thai',
-  'Lao',
-  'Tibetan',
-  'Myanmar',
-  'Georgian',
-  'Hangul',
-  'Ethiopic',
-  'Cherokee',
-  'Khmer',
-  'Mongolian',
-  'Han',
-  'Hiragana',
-  'Katakana',
-  'Bopomofo',
-  'Yi',
-  'Common',
-  'Inherited',
-];
-const SCRIPT_TESTS = SCRIPT_NAMES.map((name) => [name, new RegExp(`^\\p{Script=${name}}$`, 'u')] as const);
-const scriptCache = new Map<number, string>();
-
 /** Hugging Face's `fixed_script`: a space is Any, Hiragana, Katakana and U+30FC count as Han. */
 function fixedScript(code: number): string {
   if (code === 0x30fc) return 'Han';
   if (code === 0x20) return 'Any';
-  let script = scriptCache.get(code);
-  if (script === undefined) {
-    const char = String.fromCodePoint(code);
-    script = SCRIPT_TESTS.find(([, test]) => test.test(char))?.[0] ?? `Other:${code >> 7}`;
-    if (script === 'Hiragana' || script === 'Katakana') script = 'Han';
-    scriptCache.set(code, script);
-  }
-  return script;
+  const script = unicodeScript(code);
+  return script === 'Hiragana' || script === 'Katakana' ? 'Han' : script;
 }
 
 /** Splits where the Unicode script changes (tokenizer.json type `UnicodeScripts`); spaces join either side. */

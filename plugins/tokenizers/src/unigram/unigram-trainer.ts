@@ -1,6 +1,7 @@
 import {CodexError, ExitCode, type ProgressSink} from '@codex-ml/core';
 import {PieceScores, UNKNOWN} from './unigram-lattice.js';
 import {forEachRepeat, lcpArray, suffixArray} from './suffix-array.js';
+import {unicodeScript} from '../pipeline/unicode-script.js';
 
 export interface UnigramTrainerOptions {
   /** Final vocabulary size, special tokens (and byte pieces) included. */
@@ -348,51 +349,11 @@ export function digamma(value: number): number {
   return result;
 }
 
-const SCRIPT_NAMES = [
-  'Latin',
-  'Greek',
-  'Cyrillic',
-  'Armenian',
-  'Hebrew',
-  'Arabic',
-  'Syriac',
-  'Thaana',
-  'Devanagari',
-  'Bengali',
-  'Gurmukhi',
-  'Gujarati',
-  'Oriya',
-  'Tamil',
-  'Telugu',
-  'Kannada',
-  'Malayalam',
-  'Sinhala',
-  'Thai',
-  'Lao',
-  'Tibetan',
-  'Myanmar',
-  'Georgian',
-  'Hangul',
-  'Ethiopic',
-  'Cherokee',
-  'Khmer',
-  'Mongolian',
-  'Han',
-  'Hiragana',
-  'Katakana',
-  'Bopomofo',
-  'Yi',
-  'Common',
-  'Inherited',
-];
-const SCRIPT_TESTS = SCRIPT_NAMES.map((name) => [name, new RegExp(`^\\p{Script=${name}}$`, 'u')] as const);
-
 /** SentencePiece's `IsValidSentencePiece` with its defaults (split by script, by number, marker as prefix). */
 class PieceValidity {
   readonly #marker: string;
   readonly #maxLength: number;
   readonly #kept: ReadonlySet<string>;
-  readonly #scripts = new Map<string, string>();
 
   constructor(marker: string, maxLength: number, kept: ReadonlySet<string>) {
     this.#marker = marker;
@@ -420,11 +381,6 @@ class PieceValidity {
   }
 
   #script(char: string): string {
-    let script = this.#scripts.get(char);
-    if (script === undefined) {
-      script = SCRIPT_TESTS.find(([, test]) => test.test(char))?.[0] ?? `Other:${(char.codePointAt(0) as number) >> 7}`;
-      this.#scripts.set(char, script);
-    }
-    return script;
+    return unicodeScript(char.codePointAt(0) as number);
   }
 }
