@@ -3,6 +3,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {Tokenizer as JsTokenizer} from '@huggingface/tokenizers';
+import {isCodexError} from '@codex-ml/core';
 import test from 'ava';
 import {BpeTokenizerFactory, loadTokenizerJson} from '../src/index.js';
 import {asAsync, corpusSentences, smallBpe} from './helpers/bpe-fixture.js';
@@ -164,4 +165,66 @@ test('with a normalizer (NFKC, lowercase) ids and offsets still match tokenizers
       );
     }
   }
+});
+
+test('truncation and padding saved by tokenizers (Rust) load here, encode the same, and are written back unchanged', async (t) => {
+  const json = (await smallBpe()).toJSON();
+  const dir = mkdtempSync(join(tmpdir(), 'codex-bpe-settings-'));
+  t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+  const texts = ['one two three four five six seven eight nine ten eleven twelve', 'short', ''];
+  const settings: Array<[string, (theirs: NativeTokenizer) => void]> = [
+    [
+      'left truncation with a stride, fixed left padding',
+      (theirs) => {
+        theirs.setTruncation(8, {stride: 2, direction: 'left'});
+        theirs.setPadding({maxLength: 10, direction: 'left', padId: 0, padToken: '[PAD]'});
+      },
+    ],
+    [
+      'right truncation, padding to the longest',
+      (theirs) => {
+        theirs.setTruncation(5, {stride: 0, direction: 'right'});
+        theirs.setPadding({direction: 'right', padId: 0, padToken: '[PAD]'});
+      },
+    ],
+  ];
+  for (const [what, configure] of settings) {
+    const theirs = native_(json);
+    configure(theirs);
+    const path = join(dir, 'tokenizer.json');
+    theirs.save(path);
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const ours = loadTokenizerJson(readFileSync(path, 'utf8'), path);
+    t.deepEqual(
+      ours.encodeBatch(texts).map((encoding) => [...encoding.ids]),
+      (await theirs.encodeBatch(texts)).map((encoding) => encoding.getIds()),
+      what,
+    );
+    const written = JSON.parse(ours.toJSON()) as Record<string, unknown>;
+    t.deepEqual(written['truncation'], saved['truncation'], what);
+    t.deepEqual(written['padding'], saved['padding'], what);
+  }
+});
+
+test('a max length that only fits the special tokens keeps them and moves every token to the overflow', async (t) => {
+  const ours = await smallBpe();
+  const text = 'one two three four five';
+  const theirs = native_(ours.toJSON());
+  theirs.setTruncation(2, {stride: 0, direction: 'right'});
+  const encoded = ours.encode(text, {truncation: {maxLength: 2}});
+  t.deepEqual([...encoded.ids], (await theirs.encode(text)).getIds());
+  t.deepEqual(
+    encoded.overflowing.map((window) => [...window.ids]),
+    [[...ours.encode(text).ids]],
+  );
+});
+
+test('a stride that leaves no room beside the special tokens is refused in one line', async (t) => {
+  const ours = await smallBpe();
+  // max length 3 minus [BOS] and [EOS] leaves windows of 1 token: a stride of 1 would never advance.
+  const error = t.throws(() => ours.encode('one two three four five', {truncation: {maxLength: 3, stride: 1}}));
+  if (!isCodexError(error)) return t.fail(String(error));
+  t.is(error.code, 'E_TOKENIZER');
+  t.is(error.message, 'truncation stride 1 must be an integer in [0, 1)');
+  t.is(error.hint, 'choose a stride smaller than the maximum length');
 });
