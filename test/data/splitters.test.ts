@@ -376,3 +376,28 @@ test('seededSplit: the library form gives named splits sorted by id, identical t
   t.deepEqual(Object.keys(objects), ['train', 'test']);
   t.is(objects['train']?.filter((item) => item.label === 'odd-one').length, 5);
 });
+
+test('largest remainder: ratios summing past 1 still give sizes summing to the total, never above any quota', (t) => {
+  const tenths = fc
+    .array(fc.integer({min: 0, max: 10}), {minLength: 2, maxLength: 6})
+    .filter((parts) => parts.reduce((a, b) => a + b, 0) > 10);
+  fc.assert(
+    fc.property(fc.integer({min: 0, max: 500}), tenths, (total, parts) => {
+      const ratios = parts.map((part) => part / 10);
+      const result = largestRemainderSizes(total, ratios);
+      t.is(
+        result.reduce((a, b) => a + b, 0),
+        total,
+      );
+      result.forEach((size, i) => {
+        t.true(size >= 0 && size <= Math.ceil(total * (ratios[i] as number) - 1e-9), `${size} for ratio ${ratios[i]}`);
+        if (ratios[i] === 0) t.is(size, 0);
+      });
+      return true;
+    }),
+    {numRuns: RUNS},
+  );
+  // Units are taken back from the smallest fraction, the later index first (the mirror of how they are handed
+  // out), cycling, and a size already at zero gives nothing: 3 × (0, 1, 1) floors to (0, 3, 3).
+  t.deepEqual(largestRemainderSizes(3, [0, 1, 1]), [0, 2, 1]);
+});
