@@ -1,7 +1,8 @@
+import {execFile} from 'node:child_process';
 import {mkdir, readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {isOneLineError, runCli, tempDir} from '../helpers/run-cli.js';
+import {cliPath, isOneLineError, runCli, tempDir} from '../helpers/run-cli.js';
 import {brownCorpus} from './cli_corpus.js';
 
 /** Runs a failing command in a fresh directory and checks the shape every failure must have. */
@@ -128,4 +129,55 @@ test('decode refuses ids outside the vocabulary and malformed lines, naming the 
   t.regex(lines[1]?.error?.message ?? '', /stdin:2: id 300 is out of range/);
   await failure(t, async () => ['tokenizer:decode', '--tokenizer', tokenizer], /stdin:1 holds -3, not a token id/, 4, '1 -3\n');
   await failure(t, async () => ['tokenizer:decode', '--tokenizer', tokenizer], /stdin:1 has no "ids" array/, 4, '{"text": "x"}\n');
+});
+
+test('a truncation length below 1 is refused naming the config file that set it', (t) =>
+  failure(
+    t,
+    async (dir) => {
+      await writeFile(join(dir, 'encode.yaml'), 'tokenizer:\n  encode:\n    truncation:\n      maxLength: 0\n');
+      return ['tokenizer:encode', '--tiktoken', 'gpt2', '--config', 'encode.yaml', 'hello'];
+    },
+    /^Error: encode\.yaml: tokenizer\.encode\.truncation\.maxLength must be >= 1, got 0 — set it to a positive integer or null$/m,
+    3,
+  ));
+
+test('a stride as long as the truncation length is refused', (t) =>
+  failure(
+    t,
+    async () => ['tokenizer:encode', '--tiktoken', 'gpt2', '--max-length', '3', '--stride', '3', 'hello'],
+    /^Error: tokenizer\.encode\.truncation\.stride 3 must be smaller than maxLength 3 — lower --stride or raise --max-length$/m,
+    3,
+  ));
+
+/**
+ * Runs `codex <args>` with its standard input, output and error on a pseudo-terminal, as when typed at a shell,
+ * through util-linux `script` (`-e`: its exit code is the command's).
+ */
+function runInTerminal(args: readonly string[], cwd: string): Promise<{code: number | null; output: string}> {
+  const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+  const env: Record<string, string> = {NO_COLOR: '1', FORCE_COLOR: '0'};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('CODEX_') && key !== 'DEBUG' && !(key in env)) env[key] = value;
+  }
+  const command = [process.execPath, cliPath, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    execFile('script', ['-qec', command, '/dev/null'], {cwd, env, timeout: 60_000}, (error, stdout) => {
+      if (error && typeof error.code !== 'number') reject(error);
+      else resolve({code: error ? (error.code as number) : 0, output: stdout});
+    });
+  });
+}
+
+test('encode and decode given no input on a terminal say how to give it instead of waiting for typing', async (t) => {
+  const dir = await tempDir('codex-tok-tty-');
+  t.teardown(dir.cleanup);
+  for (const [command, alternatives] of [
+    ['tokenizer:encode', 'TEXT, --file F'],
+    ['tokenizer:decode', 'ids, --file F'],
+  ] as const) {
+    const result = await runInTerminal([command, '--tiktoken', 'gpt2'], dir.path);
+    t.is(result.code, 2, result.output);
+    t.is(result.output.trim(), `Error: no input: pass ${alternatives}, or pipe it on stdin — see --help for examples`);
+  }
 });
