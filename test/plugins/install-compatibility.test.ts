@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {cp, readFile, readdir, writeFile} from 'node:fs/promises';
+import {cp, mkdir, readFile, readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import test from 'ava';
@@ -61,4 +61,44 @@ test('plugins:install refuses a plugin whose engines or core API range exclude t
   const installed = await runCli(['plugins:install', `file:${fits}`], {env, cwd: home.path});
   t.is(installed.code, 0, installed.stderr);
   t.regex((await runCli(['backends'], {env, cwd: home.path})).stdout, /sha1 /);
+});
+
+test('plugins:install reads a plugin directory first, and refuses what holds no readable package.json, in one line', async (t) => {
+  const home = await tempDir('codex-install-read-');
+  t.teardown(home.cleanup);
+  const env = {
+    HOME: home.path,
+    XDG_DATA_HOME: join(home.path, 'data'),
+    XDG_CONFIG_HOME: join(home.path, 'config'),
+    XDG_CACHE_HOME: join(home.path, 'cache'),
+  };
+  const at = (name: string) => join(home.path, 'given', name);
+  const futureNode = at('future-node');
+  await cp(fixture, futureNode, {recursive: true});
+  const pjson = JSON.parse(await readFile(join(futureNode, 'package.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(futureNode, 'package.json'), JSON.stringify({...pjson, engines: {node: '>=99'}}));
+  await mkdir(at('empty'), {recursive: true});
+  await mkdir(at('broken'), {recursive: true});
+  await writeFile(join(at('broken'), 'package.json'), '{"name": "broken",');
+  await writeFile(at('plain.tgz'), 'not gzip');
+  // A real tarball whose only entry is not a package.json.
+  await mkdir(join(at('readme-only'), 'package'), {recursive: true});
+  await writeFile(join(at('readme-only'), 'package', 'README.md'), '# no manifest here\n');
+  await promisify(execFile)('tar', ['czf', at('readme-only.tgz'), '-C', at('readme-only'), 'package']);
+
+  const cases: Array<[string, number, RegExp]> = [
+    [futureNode, 7, /^Error: codex-plugin-fixture-sha1@1\.2\.3 is not installed: it requires Node >=99, this is Node v\d+/],
+    [at('missing'), 4, /^Error: cannot read .*missing: does not exist/],
+    [at('empty'), 4, /^Error: cannot read .*empty[/\\]package\.json: does not exist/],
+    [at('broken'), 7, /^Error: .*broken: its package\.json is not valid JSON$/m],
+    [at('plain.tgz'), 7, /^Error: .*plain\.tgz is not a gzipped tarball \(npm pack writes one\)$/m],
+    [at('readme-only.tgz'), 7, /^Error: .*readme-only\.tgz holds no package\.json — pack the plugin with npm pack$/m],
+  ];
+  for (const [path, code, expected] of cases) {
+    const result = await runCli(['plugins:install', `file:${path}`], {env, cwd: home.path});
+    t.is(result.code, code, result.stderr);
+    t.regex(result.stderr, expected);
+    t.true(isOneLineError(result.stderr), result.stderr);
+    t.deepEqual(await listing(join(home.path, 'data')), [], 'nothing written to the plugin data directory');
+  }
 });
