@@ -5,8 +5,11 @@ import {repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
 
 interface Stage {
   stage: string;
+  index: number;
+  total: number;
   runId: string | null;
   cached: boolean;
+  metrics: Record<string, number>;
 }
 interface PipelineJson {
   stages: Stage[];
@@ -60,10 +63,34 @@ const tiny = [
 ];
 
 async function pipeline(cwd: string, input: string): Promise<PipelineJson> {
-  const args = ['pipeline', '--config', join(repoRoot, 'configs', 'pipeline.yaml'), '--json', '--set', `data.input=${input}`];
+  return JSON.parse(await pipelineOutput(cwd, input, ['--json'])) as PipelineJson;
+}
+
+async function pipelineOutput(cwd: string, input: string, extra: readonly string[]): Promise<string> {
+  const args = ['pipeline', '--config', join(repoRoot, 'configs', 'pipeline.yaml'), ...extra, '--set', `data.input=${input}`];
   const result = await runCli([...args, ...tiny.flatMap((set) => ['--set', set])], {cwd, timeoutMs: 300_000});
   if (result.code !== 0) throw new Error(`pipeline failed (${result.code}): ${result.stderr}${result.stdout}`);
-  return JSON.parse(result.stdout) as PipelineJson;
+  return result.stdout;
+}
+
+/** What the text output says of a stage, from the figures its `--json` result carries. */
+function describedAs({stage, metrics}: Stage): string {
+  const count = (value: number | undefined) => (value ?? 0).toLocaleString('en-US');
+  const fixed = (value: number | undefined, digits: number) => (value === undefined ? 'n/a' : value.toFixed(digits));
+  switch (stage) {
+    case 'data': {
+      const splits = Object.entries(metrics).filter(([name]) => name !== 'items');
+      return `${count(metrics['items'])} items (${splits.map(([name, items]) => `${name} ${count(items)}`).join(', ')})`;
+    }
+    case 'tokenizer':
+      return `${count(metrics['vocabSize'])} tokens`;
+    case 'train':
+      return `${count(metrics['steps'])} steps, final loss ${fixed(metrics['finalLoss'], 4)}`;
+    case 'evaluate':
+      return `loss ${fixed(metrics['loss'], 4)}, perplexity ${fixed(metrics['perplexity'], 2)} over ${count(metrics['tokens'])} tokens`;
+    default:
+      return 'HTML report written';
+  }
 }
 
 function cachedByStage(result: PipelineJson): Record<string, boolean> {
@@ -102,6 +129,18 @@ test('the pipeline runs every stage, reuses them all when nothing changed, and r
   t.deepEqual(cachedByStage(second), {data: true, tokenizer: true, train: true, evaluate: true});
   t.is(second.evaluationRunId, first.evaluationRunId);
   const runsAfterSecond = (await readdir(join(dir.path, 'runs'))).length;
+
+  // Without --json: one line per stage, saying what the JSON result says.
+  const text = (await pipelineOutput(dir.path, slice, [])).trimEnd().split('\n');
+  t.is(text.length, second.stages.length + 1, text.join('\n'));
+  second.stages.forEach((stage, i) => {
+    const line = text[i] ?? '';
+    t.true(line.startsWith(`[${stage.index}/${stage.total}] ${stage.stage} `), line);
+    t.regex(line, new RegExp(`^\\S+ \\S+\\s+${stage.cached ? 'cached' : 'ran'}\\s+${stage.runId ?? ''}\\s+\\S+  `), line);
+    t.true(line.endsWith(`  ${describedAs(stage)}`), `${line} / ${describedAs(stage)}`);
+  });
+  t.is(text.at(-1), `report: ${second.report}`);
+  t.is((await readdir(join(dir.path, 'runs'))).length, runsAfterSecond, 'the text run reused every stage');
 
   // One byte in a test document: only the data and evaluation stages depend on it.
   await appendFile(join(slice, await firstItemOf(dir.path, first.dataRunId, 'test')), 'x');
