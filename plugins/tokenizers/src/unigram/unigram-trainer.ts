@@ -166,13 +166,22 @@ export class UnigramTrainer {
     const text = new Int32Array(size);
     const weights = new Float64Array(size);
     const ends = new Int32Array(words.length);
+    // Where each symbol lies in its word (word index, UTF-16 offset), so that a candidate is a slice of its word.
+    const wordOf = new Int32Array(size);
+    const unitOf = new Int32Array(size);
     let at = 0;
     words.forEach(([word, count], w) => {
+      let unit = 0;
       for (const char of word) {
         text[at] = symbols.get(char) as number;
-        weights[at++] = count;
+        weights[at] = count;
+        wordOf[at] = w;
+        unitOf[at++] = unit;
+        unit += char.length;
       }
       ends[w] = at;
+      wordOf[at] = w;
+      unitOf[at] = unit;
       text[at++] = boundary + w;
     });
     const sa = suffixArray(text.subarray(0, at), boundary + words.length);
@@ -184,8 +193,8 @@ export class UnigramTrainer {
     const candidates = new Map<string, number>();
     const consider = (offset: number, length: number, occurrences: number) => {
       if (!validity.accepts(text, offset, length)) return;
-      let piece = '';
-      for (let i = offset; i < offset + length; i++) piece += characters[text[i] as number];
+      const word = (words[wordOf[offset] as number] as readonly [string, number])[0];
+      const piece = word.slice(unitOf[offset] as number, unitOf[offset + length] as number);
       if (!candidates.has(piece)) candidates.set(piece, occurrences * length);
     };
     const maxLength = this.options.maxPieceLength;
@@ -348,8 +357,7 @@ class PieceLattices {
       this.#index[id] = texts.length;
       texts.push(piece);
     });
-    this.#lattices = new WordLattices(model.pieces, texts);
-    this.#lattices.compact(model);
+    this.#lattices = new WordLattices(model.pieces, texts, model.alive);
   }
 
   /** Best segmentation of piece `id` without itself, as `WordLattices.viterbi`. */

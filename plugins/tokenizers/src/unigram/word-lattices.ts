@@ -46,10 +46,11 @@ export class WordLattices {
   #beta = new Float64Array(64);
   #via = new Int32Array(64);
 
-  constructor(pieces: readonly string[], texts: readonly string[]) {
+  /** `alive`: only these of `pieces` are in the lattices (all when absent); ids stay those of `pieces`. */
+  constructor(pieces: readonly string[], texts: readonly string[], alive?: Uint8Array) {
     const trie = new PieceTrie();
     pieces.forEach((piece, id) => {
-      trie.insert(piece, id);
+      if (alive === undefined || alive[id] === 1) trie.insert(piece, id);
     });
     let nodes = new Int32Array(3 * 1024);
     let count = 0;
