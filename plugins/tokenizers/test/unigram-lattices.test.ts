@@ -1,6 +1,8 @@
 import test from 'ava';
+import {UnigramTrainer} from '../src/unigram/unigram-trainer.js';
+import {corpusSentences} from './helpers/bpe-fixture.js';
 import {PieceTrie} from '../src/unigram/piece-trie.js';
-import {PieceScores, UNKNOWN, WordLattices} from '../src/unigram/word-lattices.js';
+import {PieceScores, UNKNOWN, WordLattices, pieceTrie} from '../src/unigram/word-lattices.js';
 
 // The Unigram trainer's lattices against a plain reference: every substring of the word that is a live piece is an
 // edge, a code point no live single-character piece covers is an unknown edge, and sums run in log space.
@@ -101,7 +103,7 @@ test('expected piece counts of each word match the sum over all its segmentation
   const model = randomModel(random, 60);
   const words = Array.from({length: 40}, () => randomText(random, 1 + Math.floor(random() * 12)));
   words.push('▁abcx', 'x😀y');
-  const lattices = new WordLattices(model.pieces, words);
+  const lattices = new WordLattices(pieceTrie(model.pieces), words);
   const probabilities = Float64Array.from(model.scores, Math.exp);
   words.forEach((word, index) => {
     const expected = new Float64Array(model.pieces.length);
@@ -117,7 +119,7 @@ test('a word too long for products of probabilities still gets its expected coun
   const pieces = ['a', 'b', 'ab', 'ba', 'aba'];
   const model = new PieceScores(pieces, Float64Array.from([-20, -21, -22, -23, -24]), new Uint8Array(5).fill(1));
   const word = 'ab'.repeat(200);
-  const lattices = new WordLattices(pieces, [word]);
+  const lattices = new WordLattices(pieceTrie(pieces), [word]);
   const expected = new Float64Array(pieces.length);
   lattices.expect(0, model, Float64Array.from(model.scores, Math.exp), 1, expected);
   const reference = referenceExpected(word, model);
@@ -143,7 +145,7 @@ test('dead pieces leave the lattice, a dead character becomes unknown, and compa
   const alive = Uint8Array.from(full.pieces, (_, id) => (id === 2 || random() < 0.4 ? 0 : 1));
   const model = new PieceScores(full.pieces, full.scores, alive);
   t.is(model.pieces[2], 'b');
-  const lattices = new WordLattices(model.pieces, words);
+  const lattices = new WordLattices(pieceTrie(model.pieces), words);
   const probabilities = Float64Array.from(model.scores, (score, id) => (alive[id] === 1 ? Math.exp(score) : 0));
   const before = words.map((_, index) => {
     const expected = new Float64Array(model.pieces.length);
@@ -175,7 +177,7 @@ test('dead pieces leave the lattice, a dead character becomes unknown, and compa
 test('the best segmentation without a piece is the best one that does not use it', (t) => {
   const random = generator(5);
   const model = randomModel(random, 50);
-  const lattices = new WordLattices(model.pieces, model.pieces);
+  const lattices = new WordLattices(pieceTrie(model.pieces), model.pieces);
   const ids: number[] = [];
   model.pieces.forEach((piece, id) => {
     const score = lattices.viterbi(id, model, ids, id);
@@ -209,4 +211,18 @@ test('the piece trie finds every piece that starts at a position, shortest first
     }
   }
   t.is(trie.child(0, 'z'.charCodeAt(0)), -1);
+});
+
+test('training gives the same vocabulary whether lattices are kept between EM steps or found again each time', (t) => {
+  const words = new Map<string, number>();
+  for (const sentence of corpusSentences().train.slice(0, 2_000)) {
+    for (const word of sentence.split(/\s+/)) if (word !== '') words.set(`▁${word}`, (words.get(`▁${word}`) ?? 0) + 1);
+  }
+  const train = (latticeNodeBudget: number) =>
+    new UnigramTrainer({vocabSize: 800, specialTokens: ['<unk>'], latticeNodeBudget}).train(words);
+  const kept = train(1 << 24);
+  t.is(kept.pieces.length, 800);
+  t.deepEqual(train(0), kept);
+  // Words come in three chunks of about 125,000, 143,000 and 22,000 seed lattice nodes: this keeps the first and the last.
+  t.deepEqual(train(200_000), kept);
 });

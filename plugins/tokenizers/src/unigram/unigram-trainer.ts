@@ -1,5 +1,5 @@
 import {CodexError, ExitCode, type ProgressSink} from '@codex-ml/core';
-import {PieceScores, UNKNOWN, WordLattices} from './word-lattices.js';
+import {CorpusLattices, PieceScores, UNKNOWN} from './word-lattices.js';
 import {forEachRepeat, lcpArray, suffixArray} from './suffix-array.js';
 import {unicodeScript} from '../pipeline/unicode-script.js';
 
@@ -22,6 +22,11 @@ export interface UnigramTrainerOptions {
   readonly byteFallback?: boolean;
   /** The word-start marker the pre-tokenizer puts before each word (Metaspace). */
   readonly wordStart?: string;
+  /**
+   * Lattice nodes (12 bytes each) kept between EM steps, for the words and again for the pieces; lattices past it
+   * are found again at every step. Memory only: the result is the same.
+   */
+  readonly latticeNodeBudget?: number;
 }
 
 /** The trained vocabulary: pieces in id order with their log-probability scores, and the unknown piece's id. */
@@ -38,6 +43,7 @@ const DEFAULTS = {
   subIterations: 2,
   byteFallback: false,
   wordStart: '▁',
+  latticeNodeBudget: 1 << 24,
 };
 /** Pieces whose expected count falls below this are dropped in the M-step, as in SentencePiece. */
 const EXPECTED_FREQUENCY_THRESHOLD = 0.5;
@@ -95,9 +101,9 @@ export class UnigramTrainer {
     const kept = new Set(required.map(([char]) => char));
     progress?.start('seed', 0);
     let model = this.seedPieces(sorted, required, kept);
-    const lattices = new WordLattices(
-      model.pieces,
+    const lattices = new CorpusLattices(
       sorted.map(([word]) => word),
+      this.options.latticeNodeBudget,
     );
     const counts = Float64Array.from(sorted, ([, count]) => count);
     let pieceLattices: PieceLattices | undefined;
@@ -115,7 +121,7 @@ export class UnigramTrainer {
         progress?.advance('em', 1);
       }
       if (model.size <= desired) break;
-      pieceLattices ??= new PieceLattices(model);
+      pieceLattices ??= new PieceLattices(model, this.options.latticeNodeBudget);
       model = this.prune(model, lattices, counts, pieceLattices, desired);
     }
     progress?.finish('em');
@@ -219,11 +225,13 @@ export class UnigramTrainer {
   }
 
   /** Expected count of every piece over all words (forward-backward per word, weighted by its count). */
-  expectationStep(model: PieceScores, lattices: WordLattices, counts: Float64Array): Float64Array {
+  expectationStep(model: PieceScores, lattices: CorpusLattices, counts: Float64Array): Float64Array {
     const expected = new Float64Array(model.pieces.length);
     const probabilities = new Float64Array(model.pieces.length);
     for (let id = 0; id < probabilities.length; id++) if (model.alive[id] === 1) probabilities[id] = Math.exp(model.scores[id] as number);
-    for (let index = 0; index < lattices.length; index++) lattices.expect(index, model, probabilities, counts[index] as number, expected);
+    lattices.forEach(model, (chunk, local, index) => {
+      chunk.expect(local, model, probabilities, counts[index] as number, expected);
+    });
     return expected;
   }
 
@@ -249,30 +257,28 @@ export class UnigramTrainer {
    * tokens × (its log-probability − that of the best segmentation without it). Pieces the Viterbi never uses, or
    * whose own best segmentation is not themselves, go first; pieces with no alternative always stay.
    */
-  prune(model: PieceScores, lattices: WordLattices, counts: Float64Array, pieceLattices: PieceLattices, desired: number): PieceScores {
+  prune(model: PieceScores, lattices: CorpusLattices, counts: Float64Array, pieceLattices: PieceLattices, desired: number): PieceScores {
     const size = model.pieces.length;
     const alwaysKeep = new Uint8Array(size);
     const alternatives: (number[] | undefined)[] = new Array(size);
     const ids: number[] = [];
-    for (let id = 0; id < size; id++) {
-      if (model.alive[id] === 0) continue;
-      const score = pieceLattices.viterbi(id, model, ids);
-      if (ids.length === 0 || score === Number.NEGATIVE_INFINITY) {
+    pieceLattices.forEach(model, (id, score, without) => {
+      if (without.length === 0 || score === Number.NEGATIVE_INFINITY) {
         alwaysKeep[id] = 1;
-        continue;
+        return;
       }
-      if (score > (model.scores[id] as number)) continue;
+      if (score > (model.scores[id] as number)) return;
       alwaysKeep[id] = 1;
-      alternatives[id] = [...ids];
-    }
+      alternatives[id] = [...without];
+    });
     const frequency = new Float64Array(size);
     let total = 0;
-    for (let index = 0; index < lattices.length; index++) {
+    lattices.forEach(model, (chunk, local, index) => {
       const count = counts[index] as number;
-      lattices.viterbi(index, model, ids);
+      chunk.viterbi(local, model, ids);
       for (const id of ids) if (id !== UNKNOWN) frequency[id] = (frequency[id] as number) + count;
       total += count;
-    }
+    });
     let sum = 0;
     for (const f of frequency) sum += f;
     const logSum = Math.log(sum);
@@ -346,23 +352,29 @@ export class UnigramTrainer {
  * those: pieces never come back, and most seed pieces are gone by then.
  */
 class PieceLattices {
-  readonly #index: Int32Array;
-  readonly #lattices: WordLattices;
+  readonly #ids: Int32Array;
+  readonly #lattices: CorpusLattices;
 
-  constructor(model: PieceScores) {
-    this.#index = new Int32Array(model.pieces.length).fill(-1);
-    const texts: string[] = [];
-    model.pieces.forEach((piece, id) => {
-      if (model.alive[id] === 0) return;
-      this.#index[id] = texts.length;
-      texts.push(piece);
+  constructor(model: PieceScores, nodeBudget: number) {
+    const ids: number[] = [];
+    model.pieces.forEach((_, id) => {
+      if (model.alive[id] === 1) ids.push(id);
     });
-    this.#lattices = new WordLattices(model.pieces, texts, model.alive);
+    this.#ids = Int32Array.from(ids);
+    this.#lattices = new CorpusLattices(
+      ids.map((id) => model.pieces[id] as string),
+      nodeBudget,
+    );
   }
 
-  /** Best segmentation of piece `id` without itself, as `WordLattices.viterbi`. */
-  viterbi(id: number, model: PieceScores, ids: number[]): number {
-    return this.#lattices.viterbi(this.#index[id] as number, model, ids, id);
+  /** Calls `visit(id, score, ids)` with the best segmentation of each live piece without itself, by id. */
+  forEach(model: PieceScores, visit: (id: number, score: number, ids: readonly number[]) => void): void {
+    const without: number[] = [];
+    this.#lattices.forEach(model, (chunk, local, index) => {
+      const id = this.#ids[index] as number;
+      if (model.alive[id] === 0) return;
+      visit(id, chunk.viterbi(local, model, without, id), without);
+    });
   }
 }
 

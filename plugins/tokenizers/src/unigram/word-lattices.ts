@@ -3,6 +3,15 @@ import {PieceTrie} from './piece-trie.js';
 /** Stands for a character no piece covers. */
 export const UNKNOWN = -1;
 
+/** A trie of `pieces` by id; `alive`: only these of them (all when absent). */
+export function pieceTrie(pieces: readonly string[], alive?: Uint8Array): PieceTrie {
+  const trie = new PieceTrie();
+  pieces.forEach((piece, id) => {
+    if (alive === undefined || alive[id] === 1) trie.insert(piece, id);
+  });
+  return trie;
+}
+
 /**
  * The current state of the Unigram trainer's vocabulary over its fixed seed pieces: log-probability scores and
  * which seed pieces are still in, so that a model change is two arrays and lattices built once stay valid.
@@ -46,12 +55,8 @@ export class WordLattices {
   #beta = new Float64Array(64);
   #via = new Int32Array(64);
 
-  /** `alive`: only these of `pieces` are in the lattices (all when absent); ids stay those of `pieces`. */
-  constructor(pieces: readonly string[], texts: readonly string[], alive?: Uint8Array) {
-    const trie = new PieceTrie();
-    pieces.forEach((piece, id) => {
-      if (alive === undefined || alive[id] === 1) trie.insert(piece, id);
-    });
+  /** `trie` holds the pieces, by id, that the lattices may use. */
+  constructor(trie: PieceTrie, texts: readonly string[]) {
     let nodes = new Int32Array(3 * 1024);
     let count = 0;
     const push = (start: number, end: number, id: number) => {
@@ -121,6 +126,11 @@ export class WordLattices {
       offsets[index + 1] = out / 3;
     }
     this.#nodes = nodes.slice(0, out);
+  }
+
+  /** Lattice nodes held. */
+  get nodeCount(): number {
+    return this.#nodes.length / 3;
   }
 
   get length(): number {
@@ -274,4 +284,62 @@ function logAdd(a: number, b: number): number {
   if (a === Number.NEGATIVE_INFINITY) return b;
   if (b === Number.NEGATIVE_INFINITY) return a;
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
+
+/** Texts per chunk of `CorpusLattices`. */
+const CHUNK_TEXTS = 4096;
+
+/**
+ * The lattices of many texts in chunks, kept between EM steps while they fit in `nodeBudget` nodes (12 bytes each).
+ * Chunks past the budget are found again from the current pieces each time they are visited, as SentencePiece
+ * does for every sentence: the same lattices, so the same results, in bounded memory.
+ */
+export class CorpusLattices {
+  readonly #texts: readonly string[];
+  readonly #nodeBudget: number;
+  readonly #kept: (WordLattices | undefined)[];
+  #keptNodes = 0;
+  #trie: {model: PieceScores; trie: PieceTrie} | undefined;
+
+  constructor(texts: readonly string[], nodeBudget: number) {
+    this.#texts = texts;
+    this.#nodeBudget = nodeBudget;
+    this.#kept = new Array(Math.ceil(texts.length / CHUNK_TEXTS));
+  }
+
+  get length(): number {
+    return this.#texts.length;
+  }
+
+  /** Calls `visit(lattices, local, index)` for every text in order: text `index` is `local` in `lattices`. */
+  forEach(model: PieceScores, visit: (lattices: WordLattices, local: number, index: number) => void): void {
+    for (let chunk = 0; chunk < this.#kept.length; chunk++) {
+      const from = chunk * CHUNK_TEXTS;
+      const to = Math.min(this.#texts.length, from + CHUNK_TEXTS);
+      let lattices = this.#kept[chunk];
+      if (lattices === undefined) {
+        lattices = new WordLattices(this.#trieFor(model), this.#texts.slice(from, to));
+        if (this.#keptNodes + lattices.nodeCount <= this.#nodeBudget) {
+          this.#kept[chunk] = lattices;
+          this.#keptNodes += lattices.nodeCount;
+        }
+      }
+      for (let index = from; index < to; index++) visit(lattices, index - from, index);
+    }
+  }
+
+  /** Drops the kept nodes of pieces dead in `model` (see `WordLattices.compact`). */
+  compact(model: PieceScores): void {
+    this.#keptNodes = 0;
+    for (const lattices of this.#kept) {
+      if (lattices === undefined) continue;
+      lattices.compact(model);
+      this.#keptNodes += lattices.nodeCount;
+    }
+  }
+
+  #trieFor(model: PieceScores): PieceTrie {
+    if (this.#trie?.model !== model) this.#trie = {model, trie: pieceTrie(model.pieces, model.alive)};
+    return this.#trie.trie;
+  }
 }
