@@ -185,7 +185,10 @@ export abstract class CodexCommand<T extends typeof Command> extends Command {
     if (this.#kernel === undefined) {
       const kernel = new Kernel(await this.registry(), config ?? (await this.configure()));
       this.#kernel = kernel;
-      for (const contract of (this.ctor as typeof CodexCommand).contracts) await kernel.bind(contract);
+      const {contracts} = this.ctor as typeof CodexCommand;
+      // Every selected name is checked before any backend loads: a typo fails at once, not after a slow engine.
+      for (const contract of contracts) kernel.selectedBackend(contract);
+      for (const contract of contracts) await kernel.bind(contract);
     }
     return this.#kernel;
   }

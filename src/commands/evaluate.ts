@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core';
 import {runLabelFlags} from '../cli/run-label-flags.js';
 import {resolveRunReference} from '../services/runs/run-reference.js';
+import {runLabels} from '../services/runs/run-labels.js';
 import {CodexCommand} from '../cli/codex-command.js';
 import {formatCount} from '../cli/format.js';
 import {ProgressBar} from '../cli/progress-bar.js';
@@ -17,6 +18,7 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
     '<%= config.bin %> evaluate runs/01J… --split validation --json',
   ];
   static override defaultConfigFile = 'configs/pipeline.yaml';
+  static override contracts = ['hasher'] as const;
   static override args = {
     run: Args.string({description: 'Training run: a run id, a unique prefix of one, latest, or its directory', required: true}),
   };
@@ -35,7 +37,8 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
     const config = await this.configure(overrides);
     const kernel = await this.kernel(config);
     const progress = new ProgressBar('evaluating', this.interactive, 'batches');
-    const result = await new EvaluationService(kernel)
+    const result = await kernel
+      .resolve(EvaluationService)
       .evaluate({
         trainingRun: await resolveRunReference(this.args.run, config.get<string>('runs.dir'), 'training'),
         runsDir: config.get<string>('runs.dir'),
@@ -43,6 +46,7 @@ export default class Evaluate extends CodexCommand<typeof Evaluate> {
         dataRun:
           this.flags.data === undefined ? undefined : await resolveRunReference(this.flags.data, config.get<string>('runs.dir'), 'data'),
         split: config.get<string>('evaluation.split'),
+        labels: runLabels(config),
         batchSize: config.get<number>('evaluation.batchSize'),
         maxBatches: config.get<number>('evaluation.maxBatches'),
         onWarning: (message) => {

@@ -31,6 +31,7 @@ export default class Train extends CodexCommand<typeof Train> {
     '<%= config.bin %> train --resume runs/01J…/checkpoints/step-000000100 --fork --set training.steps=150',
   ];
   static override defaultConfigFile = 'configs/training/base.yaml';
+  static override contracts = ['training-engine', 'optimizer', 'hasher'] as const;
   static override flags = {
     ...runLabelFlags,
     resume: Flags.string({
@@ -74,7 +75,8 @@ export default class Train extends CodexCommand<typeof Train> {
       () => this.jsonEnabled(),
       () => progress.stop(),
     );
-    const result = await new TrainingService(kernel)
+    const result = await kernel
+      .resolve(TrainingService)
       .train({
         config,
         runsDir,

@@ -68,7 +68,10 @@ test('every topic is described in its own words, not by one of its commands', as
 
 test('each usage error is one line naming the argument or flag at fault, with exit code 2', async (t) => {
   const cases: Array<[string[], RegExp]> = [
-    [['evaluate'], /^Error: missing argument RUN \(Training run: a run id, a unique prefix of one, latest, or its directory\) — usage: codex evaluate RUN \[FLAGS\]$/],
+    [
+      ['evaluate'],
+      /^Error: missing argument RUN \(Training run: a run id, a unique prefix of one, latest, or its directory\) — usage: codex evaluate RUN \[FLAGS\]$/,
+    ],
     [
       ['tokenizer:validate'],
       /^Error: missing required flag --tokenizer \(tokenizer\.json to check\) — see codex tokenizer:validate --help$/,
@@ -87,7 +90,13 @@ test('each usage error is one line naming the argument or flag at fault, with ex
     t.true(isOneLineError(result.stderr), result.stderr);
   }
   const json = await runCli(['evaluate', '--json']);
-  t.like(JSON.parse(json.stdout), {error: {code: 'E_USAGE', message: 'missing argument RUN (Training run: a run id, a unique prefix of one, latest, or its directory)', exitCode: 2}});
+  t.like(JSON.parse(json.stdout), {
+    error: {
+      code: 'E_USAGE',
+      message: 'missing argument RUN (Training run: a run id, a unique prefix of one, latest, or its directory)',
+      exitCode: 2,
+    },
+  });
 });
 
 test('a mistyped backend name gets a suggestion', async (t) => {

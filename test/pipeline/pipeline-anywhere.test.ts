@@ -26,10 +26,10 @@ const tinyTraining = [
   'pipeline.report=false',
 ].flatMap((set) => ['--set', set]);
 
-async function pipelineIn(cwd: string, state: string): Promise<PipelineJson> {
+async function pipelineIn(cwd: string, state: string, extra: readonly string[] = []): Promise<PipelineJson> {
   // runs and caches go to `state` (a temp directory), so running in the checkout leaves nothing in it.
   const where = ['--set', `runs.dir=${join(state, 'runs')}`, '--set', `cache.dir=${join(state, 'cache')}`];
-  const result = await runCli(['pipeline', '--json', ...where, ...tinyTraining], {cwd, timeoutMs: 300_000});
+  const result = await runCli(['pipeline', '--json', ...where, ...tinyTraining, ...extra], {cwd, timeoutMs: 300_000});
   if (result.code !== 0) throw new Error(`pipeline in ${cwd} failed (${result.code}): ${result.stderr}${result.stdout}`);
   return JSON.parse(result.stdout) as PipelineJson;
 }
@@ -41,7 +41,7 @@ async function splitLists(state: string, runId: string): Promise<Record<string, 
   return lists;
 }
 
-test('codex pipeline in an empty directory does what it does in the checkout: same split membership, same tokenizer', async (t) => {
+test('codex pipeline in an empty directory, and with its stages sharded, does what it does in the checkout: same split membership, same tokenizer', async (t) => {
   const dir = await tempDir('codex-anywhere-');
   t.teardown(dir.cleanup);
   const empty = join(dir.path, 'empty');
@@ -74,4 +74,15 @@ test('codex pipeline in an empty directory does what it does in the checkout: sa
   t.is(trained.code, 0, trained.stderr);
   const run = JSON.parse(trained.stdout) as {runId: string};
   t.deepEqual((await manifest(anywhere, run.runId))['parents'], [inEmpty.dataRunId, inEmpty.tokenizerRunId].sort());
+
+  // The same pipeline with its data and tokenizer stages sharded over 3 local worker processes: the same runs.
+  const sharded = join(dir.path, 'state-sharded');
+  const inShards = await pipelineIn(empty, sharded, ['--set', 'executor.shards=3']);
+  t.true((await readdir(join(sharded, 'cache', 'shards'))).length > 0, 'the stages ran as shard jobs');
+  t.like(await manifest(sharded, inShards.dataRunId), {datasetId: dataA['datasetId']});
+  t.deepEqual(await splitLists(sharded, inShards.dataRunId), await splitLists(checkout, inCheckout.dataRunId));
+  t.deepEqual(
+    await readFile(join(sharded, 'runs', inShards.tokenizerRunId, 'tokenizer.json'), 'utf8'),
+    await readFile(join(checkout, 'runs', inCheckout.tokenizerRunId, 'tokenizer.json'), 'utf8'),
+  );
 });

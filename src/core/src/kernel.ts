@@ -7,7 +7,7 @@ import {ConfigSchema} from './config/config-schema.js';
 import {BACKEND_CONFIG_KEYS, BACKEND_SHARED_OPTIONS, CONTRACT_TOKENS, type ContractName, type ContractTypes} from './contracts/index.js';
 import {CodexError, ExitCode} from './errors.js';
 import {canonicalJson} from './manifest/canonical-json.js';
-import {type BackendOptions, type RegisteredBackend, type Registry, backendConfigBlock} from './registry.js';
+import {type BackendOptions, type RegisteredBackend, Registry, backendConfigBlock} from './registry.js';
 
 interface Binding {
   readonly backend: RegisteredBackend;
@@ -33,6 +33,8 @@ export class Kernel implements Backends {
   ) {
     this.container = parent.createChildContainer();
     this.container.register(Backends, {useValue: this});
+    // The plugins behind the backends, for services that record what produced a run (their versions).
+    this.container.register(Registry, {useValue: registry});
     // Services that read a run's recorded config (a snapshot) resolve it against the same keys.
     this.container.register(ConfigSchema, {useValue: config.schema});
   }

@@ -1,7 +1,18 @@
 import {rm} from 'node:fs/promises';
-import {runLabels} from '../runs/run-labels.js';
 import {join, resolve} from 'node:path';
-import {CodexError, ExitCode, type Kernel, type Manifest, RunDirectory, isRunId, prepareRunsDir, writeFileAtomic} from '@codex-ml/core';
+import {
+  Backends,
+  CodexError,
+  ExitCode,
+  Hasher,
+  type Manifest,
+  RunDirectory,
+  isRunId,
+  prepareRunsDir,
+  writeFileAtomic,
+} from '@codex-ml/core';
+import {inject, injectable} from 'tsyringe';
+import type {RunLabels} from '../runs/run-labels.js';
 import {TrainedRunLoader} from '../generation/trained-run-loader.js';
 import {InputLeases, runDirectoryOf} from '../runs/input-leases.js';
 import {RUN_MANIFEST_FILE, recordRunManifest} from '../runs/run-manifest-recorder.js';
@@ -24,6 +35,8 @@ export interface EvaluateRequest {
   readonly batchSize: number;
   /** 0 = every window of the split. */
   readonly maxBatches: number;
+  /** `run.name` / `run.tags` for the evaluation run's manifest (`runLabels` of the command's config). */
+  readonly labels?: RunLabels;
   readonly onWarning?: (message: string) => void;
   /** Called after each batch scored with (batches done, batches in all). */
   readonly onProgress?: (done: number, total: number) => void;
@@ -54,8 +67,13 @@ export const EVALUATION_FILE = 'evaluation.json';
  * fixed consecutive windows the runner uses for validation. Records the result as an `evaluation` run whose
  * parents are the training run and the data run.
  */
+@injectable()
 export class EvaluationService {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(
+    @inject(Hasher) private readonly hasher: Hasher,
+    @inject(Backends) private readonly backends: Backends,
+    @inject(TrainedRunLoader) private readonly loader: TrainedRunLoader,
+  ) {}
 
   async evaluate(request: EvaluateRequest): Promise<EvaluationResult> {
     await prepareRunsDir(request.runsDir, 'runs.dir', {create: false});
@@ -74,7 +92,7 @@ export class EvaluationService {
     const snapshot = await readSnapshot(trainingPath);
     const dataRun = await runDirectoryOf(request.dataRun ?? snapshot.parents.data, request.runsDir);
     if (dataRun) await leases.add(dataRun);
-    const hasher = await this.kernel.bind('hasher');
+    const {hasher, loader} = this;
     const data = await resolveDataInput(request.dataRun ?? snapshot.parents.data, {
       runsDir: request.runsDir,
       cacheDir: request.cacheDir,
@@ -82,10 +100,9 @@ export class EvaluationService {
       // than tokenizing the (much larger) train split for nothing.
       trainSplit: request.split,
       valSplit: request.split,
-      backends: this.kernel,
+      backends: this.backends,
     });
     // No optimizer: scoring only reads weights, into a model of the engine the run trained with.
-    const loader = this.kernel.resolve(TrainedRunLoader);
     const {model, tokenizer, contextLength, checkpoint} = await loader.load(await loader.locate(trainingPath, request.runsDir), {
       runsDir: request.runsDir,
       batchSize: request.batchSize,
@@ -132,7 +149,7 @@ export class EvaluationService {
     request: EvaluateRequest,
     result: Omit<EvaluationResult, 'runId' | 'runDir' | 'manifest'> & {readonly datasetIds: readonly string[]},
   ): Promise<EvaluationResult> {
-    const hasher = await this.kernel.bind('hasher');
+    const {hasher} = this;
     const run = await RunDirectory.create(request.runsDir, {discardIfUnfinished: true});
     try {
       const {datasetIds, ...summary} = result;
@@ -143,13 +160,13 @@ export class EvaluationService {
         runId: run.runId,
         parents: [result.dataRunId, result.trainingRunId].sort(),
         createdAt: new Date().toISOString(),
-        ...runLabels(this.kernel.config),
+        ...request.labels,
         datasetIds,
         ...summary,
         artifacts: await new RunArtifacts(run.path, hasher).list(),
       };
       await recordRunManifest(
-        this.kernel,
+        this.backends,
         {path: run.path, runsDir: resolve(request.runsDir)},
         manifest,
         request.onWarning ?? (() => undefined),

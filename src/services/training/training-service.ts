@@ -1,19 +1,21 @@
 import {rm, stat} from 'node:fs/promises';
 import {createRequire} from 'node:module';
 import {basename, dirname, join, resolve} from 'node:path';
+import {inject, injectable} from 'tsyringe';
 import {
+  Backends,
   CodexError,
   type EngineDescription,
   ExitCode,
-  type Hasher,
-  type Kernel,
+  Hasher,
   type Manifest,
+  Optimizer,
   type OptimizerFactory,
-  type Registry,
+  Registry,
   type ResolvedConfig,
   RunDirectory,
   prepareRunsDir,
-  type TrainingEngine,
+  TrainingEngine,
   canonicalJson,
   checksumOf,
   isRunId,
@@ -96,10 +98,18 @@ interface CheckedInputs {
 /**
  * `codex train` as a use case: check every input and setting, tokenize (or reuse the token cache), then run or
  * continue the training loop in a run directory and record its manifest. Everything that can be refused is
- * refused before the first step.
+ * refused before the first step. The engine, optimizer and hasher are the ones config selects (`training.engine`,
+ * `training.optimizer.name`, `hasher`), bound by the command; a resumed run's command binds them from its snapshot.
  */
+@injectable()
 export class TrainingService {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(
+    @inject(TrainingEngine) private readonly engine: TrainingEngine,
+    @inject(Optimizer) private readonly optimizer: OptimizerFactory,
+    @inject(Hasher) private readonly hasher: Hasher,
+    @inject(Backends) private readonly backends: Backends,
+    @inject(Registry) private readonly registry: Registry,
+  ) {}
 
   async train(request: TrainRequest): Promise<TrainResult> {
     // An unusable runs directory is refused before any input is read.
@@ -274,17 +284,12 @@ export class TrainingService {
     const get = <T>(key: string): T => config.get<T>(key);
     const options = readRunnerOptions(get);
     requireInputs(options);
-    // Unknown backends fail here with the registered names, before anything is loaded.
-    this.kernel.selectedBackend('training-engine');
-    this.kernel.selectedBackend('optimizer');
-    const optimizer = await this.kernel.bind('optimizer');
-    await requireOptimizerOfEngine(this.kernel, optimizer);
+    const {engine, optimizer, hasher} = this;
+    await requireOptimizerOfEngine(config, this.backends, optimizer);
     // Built now so that a bad schedule setting fails before any work; rebuilt once the run length is known.
     scheduleFor(get, options.steps);
-    const engine = await this.kernel.bind('training-engine');
-    const hasher = await this.kernel.bind('hasher');
     const inputRuns = get<string>('runs.dir');
-    const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.kernel, hasher);
+    const loaded = await loadTokenizerInput(started?.tokenizer.path ?? options.tokenizer, inputRuns, this.backends, hasher);
     const tokenizer = {...loaded, runId: loaded.runId ?? (await this.#tokenizerRunOf(loaded.checksum))};
     if (tokenizer.maxLength !== null && options.contextLength > tokenizer.maxLength) {
       throw new CodexError(
@@ -301,7 +306,7 @@ export class TrainingService {
       cacheDir: resolve(get<string>('cache.dir')),
       trainSplit: get<string>('training.trainSplit'),
       valSplit: get<string>('training.valSplit'),
-      backends: this.kernel,
+      backends: this.backends,
     });
     return {options, engine, optimizer, hasher, tokenizer, data};
   }
@@ -347,7 +352,7 @@ export class TrainingService {
         vocabSize: tokenizer.tokenizer.vocabSize,
         totalSteps,
       },
-      versions: {...(await hostVersions(this.kernel.registry)), ...engine.versions},
+      versions: {...(await hostVersions(this.registry)), ...engine.versions},
       engine: engine.engine,
       backend: engine.backend,
       config: config.printableValues(),
@@ -390,7 +395,7 @@ export class TrainingService {
       ...(snapshot.forkedFrom ? {forkedFrom: snapshot.forkedFrom} : {}),
       artifacts: await new RunArtifacts(run.path, inputs.hasher).list(),
     };
-    await recordRunManifest(this.kernel, {path: run.path, runsDir: dirname(run.path)}, manifest, warn);
+    await recordRunManifest(this.backends, {path: run.path, runsDir: dirname(run.path)}, manifest, warn);
   }
 
   /**
@@ -398,10 +403,10 @@ export class TrainingService {
    * found by the artifact checksum its manifest records; null when no run in `runs.dir` matches.
    */
   async #tokenizerRunOf(checksum: string): Promise<string | null> {
-    const name = this.kernel.backendName('manifest-store');
-    if (!this.kernel.registry.get('manifest-store', name)) return null;
+    const name = this.backends.selected('manifest-store');
+    if (!this.backends.names('manifest-store').includes(name)) return null;
     try {
-      const store = await this.kernel.open('manifest-store', name, 'manifest.store');
+      const store = await this.backends.open('manifest-store', name, 'manifest.store');
       for (const summary of await store.list({kind: 'tokenizer', newestFirst: true, limit: 200})) {
         const manifest = await store.get(summary.runId).catch(() => undefined);
         if (manifest?.artifactChecksum === checksum) return summary.runId;

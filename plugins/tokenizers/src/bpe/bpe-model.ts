@@ -3,6 +3,7 @@ import {BYTE_TO_CHAR} from '../pipeline/byte-level-alphabet.js';
 import {spellPiece} from '../pipeline/byte-level-pre-tokenizer.js';
 import {type JsonObject, OrderedJsonObject} from '../pipeline/json-value.js';
 import type {Model, ModelToken} from '../pipeline/model.js';
+import {BacktrackingEncoder} from './backtracking-encoder.js';
 import {PairTable} from './pair-table.js';
 import {PieceCache} from './piece-cache.js';
 import {appendPackedIds, unpackTokens} from '../pipeline/packed-tokens.js';
@@ -34,7 +35,7 @@ export interface BpeOptions {
 const WORD_MARKER = '\u2581';
 /** Pieces longer than this are not cached (they are rare and would crowd out the common ones). */
 const CACHE_PIECE_LIMIT = 64;
-/** Pieces with more symbols than this merge with a heap (O(n log n)) instead of rescanning (O(n²)). */
+/** Pieces with more symbols than this are encoded in linear time (backtracking) instead of rescanning (O(n²)). */
 const LONG_PIECE = 256;
 /** Entries kept in the piece cache; when full, new pieces are encoded without being cached. */
 const CACHE_CAPACITY = 200_000;
@@ -63,6 +64,12 @@ export class BpeModel implements Model {
   /** Encoded pieces by source text (before byte-level spelling); kept apart since the two key spaces overlap. */
   readonly #sourceCache = new PieceCache(CACHE_CAPACITY);
   readonly #unkId: number | undefined;
+  /** Null until the first long piece needs it; undefined when the merges do not allow it (the heap merge then does). */
+  #backtracking: BacktrackingEncoder | undefined | null = null;
+  /** The encoder's code of each byte's token (−1 when the byte has none). */
+  #byteCodes: Int32Array | undefined;
+  /** Every byte has a code: then long byte-level pieces need no check before encoding. */
+  #allBytesCoded = false;
   /**
    * SentencePiece's word marker `▁` when no token has it after another character (Llama 2, Mistral, Gemma): then
    * no token can span a position where `▁` follows a non-`▁`, so a piece without pre-tokenization (a whole line)
@@ -70,6 +77,8 @@ export class BpeModel implements Model {
    */
   readonly #wordMarker: string | undefined;
   readonly vocabSize: number;
+  /** Code units of the longest token: a longer piece is never one token. */
+  readonly #longestToken: number;
 
   /**
    * @param vocab token → id; ids need not be contiguous.
@@ -81,8 +90,13 @@ export class BpeModel implements Model {
     this.options = {fuseUnk: false, byteFallback: false, ignoreMerges: false, ...settings};
     this.#vocab = new Map(vocab);
     let size = 0;
-    for (const id of vocab.values()) size = Math.max(size, id + 1);
+    let longest = 0;
+    for (const [token, id] of vocab) {
+      size = Math.max(size, id + 1);
+      longest = Math.max(longest, token.length);
+    }
     this.vocabSize = size;
+    this.#longestToken = longest;
     // Array.from, not new Array(n): large preallocated arrays start in slow dictionary mode.
     this.#tokens = Array.from({length: size}, () => undefined);
     for (const [token, id] of vocab) this.#tokens[id] = token;
@@ -171,8 +185,9 @@ export class BpeModel implements Model {
    * token in bytes of the piece. Cached by piece text; do not modify the result.
    */
   encodeUtf8Range(text: string, start: number, end: number): Int32Array {
-    const hash = PieceCache.hash(text, start, end);
-    const cached = this.#sourceCache.get(text, start, end, hash);
+    const cacheable = end - start <= CACHE_PIECE_LIMIT;
+    const hash = cacheable ? PieceCache.hash(text, start, end) : 0;
+    const cached = cacheable ? this.#sourceCache.get(text, start, end, hash) : undefined;
     if (cached !== undefined) return cached;
     const source = text.slice(start, end);
     const ids = this.#utf8Symbols(source);
@@ -181,7 +196,7 @@ export class BpeModel implements Model {
       // Some byte has no token: the character path (unknown token or dropped bytes), ends already in bytes.
       encoded = this.#encodePiece(spellPiece(source, 0, source.length, 0).text);
     } else {
-      const whole = this.options.ignoreMerges ? this.#vocab.get(this.#spell(ids)) : undefined;
+      const whole = this.options.ignoreMerges && ids.length <= this.#longestToken ? this.#vocab.get(this.#spell(ids)) : undefined;
       if (whole !== undefined) {
         encoded = Int32Array.of(whole, ids.length);
       } else {
@@ -190,8 +205,26 @@ export class BpeModel implements Model {
         encoded = this.#merge(ids, ends, ids.length);
       }
     }
-    if (source.length <= CACHE_PIECE_LIMIT) this.#sourceCache.set(source.length < 13 ? source : ` ${source}`.slice(1), hash, encoded);
+    if (cacheable) this.#sourceCache.set(source.length < 13 ? source : ` ${source}`.slice(1), hash, encoded);
     return encoded;
+  }
+
+  /** Appends the ids of `encodeUtf8Range(text, start, end)`: long pieces go from their bytes straight to `out`. */
+  appendUtf8RangeIds(text: string, start: number, end: number, out: number[]): void {
+    const encoder = end - start > LONG_PIECE ? this.#encoder() : undefined;
+    const byteCodes = this.#byteCodes;
+    if (encoder !== undefined && byteCodes !== undefined) {
+      const bytes = Buffer.from(text.slice(start, end), 'utf8');
+      const count = bytes.length;
+      let known = !(this.options.ignoreMerges && count <= this.#longestToken);
+      if (known && !this.#allBytesCoded) for (let i = 0; i < count && known; i++) known = (byteCodes[bytes[i] as number] as number) > 0;
+      const ids = known ? encoder.encodeSymbols(bytes, byteCodes, count) : undefined;
+      if (ids !== undefined) {
+        appendAll(ids, out);
+        return;
+      }
+    }
+    appendPackedIds(this.encodeUtf8Range(text, start, end), out);
   }
 
   toJSON(): JsonObject {
@@ -215,7 +248,7 @@ export class BpeModel implements Model {
     if (cached !== undefined) return cached;
     if (this.#wordMarker !== undefined && piece.length > CACHE_PIECE_LIMIT) return this.#encodeWords(piece, this.#wordMarker);
     let encoded: Int32Array;
-    const whole = this.options.ignoreMerges ? this.#vocab.get(piece) : undefined;
+    const whole = this.options.ignoreMerges && piece.length <= this.#longestToken ? this.#vocab.get(piece) : undefined;
     if (whole !== undefined) {
       encoded = Int32Array.of(whole, piece.length);
     } else {
@@ -331,6 +364,17 @@ export class BpeModel implements Model {
   /** Byte token ids of `source`'s UTF-8, or undefined when a byte has no token (the general path decides). */
   #utf8Symbols(source: string): Int32Array | undefined {
     const byteIds = this.#byteIds;
+    if (source.length > CACHE_PIECE_LIMIT) {
+      // Long pieces: the native encoder (lone surrogates as U+FFFD too), then one table lookup per byte.
+      const bytes = Buffer.from(source, 'utf8');
+      const out = new Int32Array(bytes.length);
+      for (let i = 0; i < bytes.length; i++) {
+        const id = byteIds[bytes[i] as number] as number;
+        if (id < 0) return undefined;
+        out[i] = id;
+      }
+      return out;
+    }
     // Exactly one slot per UTF-8 byte (lone surrogates count as the 3 bytes of U+FFFD, as Buffer counts them).
     const out = new Int32Array(Buffer.byteLength(source, 'utf8'));
     let n = 0;
@@ -349,7 +393,7 @@ export class BpeModel implements Model {
    * kept in an array and only the two neighbours of a merge are looked up again.
    */
   #merge(ids: Int32Array, ends: Int32Array, count: number): Int32Array {
-    if (count > LONG_PIECE) return this.#mergeLong(ids, ends, count);
+    if (count > LONG_PIECE) return this.#encoder()?.encode(ids, ends, count) ?? this.#mergeLong(ids, ends, count);
     const pairs = this.#pairs;
     let n = count;
     if (n > 1) {
@@ -394,6 +438,16 @@ export class BpeModel implements Model {
       encoded[i * 2 + 1] = ends[i] as number;
     }
     return encoded;
+  }
+
+  #encoder(): BacktrackingEncoder | undefined {
+    if (this.#backtracking === null) {
+      const encoder = BacktrackingEncoder.build(this.#pairs, this.vocabSize);
+      this.#backtracking = encoder;
+      this.#byteCodes = encoder && Int32Array.from(this.#byteIds, (id) => (id < 0 ? -1 : encoder.codeOf(id)));
+      this.#allBytesCoded = this.#byteCodes?.every((code) => code > 0) ?? false;
+    }
+    return this.#backtracking;
   }
 
   /**
@@ -494,4 +548,16 @@ export function mergedToken(left: string, right: string, continuingSubwordPrefix
     return left + right.slice(continuingSubwordPrefix.length);
   }
   return left + right;
+}
+
+/** V8 turns an array whose length is set past this into a slow dictionary; pushing keeps it fast. */
+const FAST_ARRAY_LENGTH = 1 << 25;
+
+/** Appends `ids` to `out`: written in place after one resize (cheaper than pushing one by one) while V8 allows. */
+function appendAll(ids: Int32Array, out: number[]): void {
+  const base = out.length;
+  const inPlace = Math.max(0, Math.min(ids.length, FAST_ARRAY_LENGTH - base));
+  out.length = base + inPlace;
+  for (let i = 0; i < inPlace; i++) out[base + i] = ids[i] as number;
+  for (let i = inPlace; i < ids.length; i++) out.push(ids[i] as number);
 }

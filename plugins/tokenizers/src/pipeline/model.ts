@@ -28,6 +28,8 @@ export interface Model {
    * with `tokenize` on the spelled piece; the result may be shared, never modify it.
    */
   encodeUtf8Range?(text: string, start: number, end: number): Int32Array;
+  /** Optional with `encodeUtf8Range`: appends just its ids to `out` (the fast path of `encodeIds`). */
+  appendUtf8RangeIds?(text: string, start: number, end: number, out: number[]): void;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
   /** The tokenizer.json `model` object, keys in a fixed order, big arrays last. */

@@ -132,6 +132,7 @@ export class PipelineTokenizer implements Tokenizer {
     const fast = this.model.tokenizeIds?.bind(this.model);
     const bytes = this.model.encodeUtf8Range?.bind(this.model);
     const source = bytes && this.#normalizedTokens === undefined ? this.preTokenizer?.byteLevelSource?.() : undefined;
+    const appendIds = this.model.appendUtf8RangeIds?.bind(this.model);
     const out: number[] = [];
     const input = wellFormed(text);
     for (const segment of this.#rawTokens.split(input)) {
@@ -142,7 +143,8 @@ export class PipelineTokenizer implements Tokenizer {
       if (bytes && source) {
         const raw = segment.start === 0 && segment.end === input.length ? input : input.slice(segment.start, segment.end);
         const normalized = this.normalizer ? this.#normalized(raw).text : raw;
-        forEachPatternPiece(normalized, source, (start, end) => appendPackedIds(bytes(normalized, start, end), out));
+        if (appendIds) forEachPatternPiece(normalized, source, (start, end) => appendIds(normalized, start, end, out));
+        else forEachPatternPiece(normalized, source, (start, end) => appendPackedIds(bytes(normalized, start, end), out));
         continue;
       }
       const normalized = this.#normalized(input.slice(segment.start, segment.end));
