@@ -1,5 +1,5 @@
 import {CodexError, ExitCode, type ProgressSink} from '@codex-ml/core';
-import {PieceScores, UNKNOWN} from './unigram-lattice.js';
+import {CorpusLattices, PieceScores, UNKNOWN} from './word-lattices.js';
 import {forEachRepeat, lcpArray, suffixArray} from './suffix-array.js';
 import {unicodeScript} from '../pipeline/unicode-script.js';
 
@@ -22,6 +22,11 @@ export interface UnigramTrainerOptions {
   readonly byteFallback?: boolean;
   /** The word-start marker the pre-tokenizer puts before each word (Metaspace). */
   readonly wordStart?: string;
+  /**
+   * Lattice nodes (12 bytes each) kept between EM steps, for the words and again for the pieces; lattices past it
+   * are found again at every step. Memory only: the result is the same.
+   */
+  readonly latticeNodeBudget?: number;
 }
 
 /** The trained vocabulary: pieces in id order with their log-probability scores, and the unknown piece's id. */
@@ -38,6 +43,7 @@ const DEFAULTS = {
   subIterations: 2,
   byteFallback: false,
   wordStart: '▁',
+  latticeNodeBudget: 1 << 24,
 };
 /** Pieces whose expected count falls below this are dropped in the M-step, as in SentencePiece. */
 const EXPECTED_FREQUENCY_THRESHOLD = 0.5;
@@ -95,16 +101,28 @@ export class UnigramTrainer {
     const kept = new Set(required.map(([char]) => char));
     progress?.start('seed', 0);
     let model = this.seedPieces(sorted, required, kept);
+    const lattices = new CorpusLattices(
+      sorted.map(([word]) => word),
+      this.options.latticeNodeBudget,
+    );
+    const counts = Float64Array.from(sorted, ([, count]) => count);
+    let pieceLattices: PieceLattices | undefined;
     progress?.finish('seed');
     const desired = Math.floor(target * 1.1);
     progress?.start('em', 0);
+    let compacted = model.size;
     for (;;) {
       for (let i = 0; i < this.options.subIterations; i++) {
-        model = this.maximizationStep(model, this.expectationStep(model, sorted));
+        model = this.maximizationStep(model, this.expectationStep(model, lattices, counts));
+        if (model.size < compacted * 0.8) {
+          lattices.compact(model);
+          compacted = model.size;
+        }
         progress?.advance('em', 1);
       }
-      if (model.pieces.length <= desired) break;
-      model = this.prune(model, sorted, desired);
+      if (model.size <= desired) break;
+      pieceLattices ??= new PieceLattices(model, this.options.latticeNodeBudget);
+      model = this.prune(model, lattices, counts, pieceLattices, desired);
     }
     progress?.finish('em');
     return this.finalize(model, required, target);
@@ -149,44 +167,54 @@ export class UnigramTrainer {
     // Each word ends in its own boundary symbol, so a substring ending several words branches there, as it does
     // in running text where different words follow.
     const boundary = characters.length;
-    const flat: number[] = [];
-    const weights: number[] = [];
+    let size = 0;
+    for (const [word] of words) size += word.length + 1;
+    const text = new Int32Array(size);
+    const weights = new Float64Array(size);
+    const ends = new Int32Array(words.length);
+    // Where each symbol lies in its word (word index, UTF-16 offset), so that a candidate is a slice of its word.
+    const wordOf = new Int32Array(size);
+    const unitOf = new Int32Array(size);
+    let at = 0;
     words.forEach(([word, count], w) => {
+      let unit = 0;
       for (const char of word) {
-        flat.push(symbols.get(char) as number);
-        weights.push(count);
+        text[at] = symbols.get(char) as number;
+        weights[at] = count;
+        wordOf[at] = w;
+        unitOf[at++] = unit;
+        unit += char.length;
       }
-      flat.push(boundary + w);
-      weights.push(0);
+      ends[w] = at;
+      wordOf[at] = w;
+      unitOf[at] = unit;
+      text[at++] = boundary + w;
     });
-    const text = Int32Array.from(flat);
-    const sa = suffixArray(text, boundary + words.length);
-    const lcp = lcpArray(text, sa);
-    const validity = new PieceValidity(this.options.wordStart, this.options.maxPieceLength, kept);
+    const sa = suffixArray(text.subarray(0, at), boundary + words.length);
+    const lcp = lcpArray(text.subarray(0, at), sa);
+    // Occurrences of an lcp-interval [from, to) are the summed weights of its suffixes: prefix sums in sa order.
+    const weightBefore = new Float64Array(sa.length + 1);
+    for (let i = 0; i < sa.length; i++) weightBefore[i + 1] = (weightBefore[i] as number) + (weights[sa[i] as number] as number);
+    const validity = new PieceValidity(this.options.wordStart, this.options.maxPieceLength, kept, characters);
     const candidates = new Map<string, number>();
-    const consider = (piece: string, occurrences: number) => {
-      if (!candidates.has(piece) && validity.accepts(piece)) candidates.set(piece, occurrences * [...piece].length);
+    const consider = (offset: number, length: number, occurrences: number) => {
+      if (!validity.accepts(text, offset, length)) return;
+      const word = (words[wordOf[offset] as number] as readonly [string, number])[0];
+      const piece = word.slice(unitOf[offset] as number, unitOf[offset + length] as number);
+      if (!candidates.has(piece)) candidates.set(piece, occurrences * length);
     };
+    const maxLength = this.options.maxPieceLength;
     forEachRepeat(sa, lcp, (offset, length, from, to) => {
-      if (length <= 1 || length > this.options.maxPieceLength * 2) return;
-      let piece = '';
-      for (let i = offset; i < offset + length; i++) {
-        const code = text[i] as number;
-        if (code >= boundary) return;
-        piece += characters[code];
-      }
-      let occurrences = 0;
-      for (let i = from; i < to; i++) occurrences += weights[sa[i] as number] as number;
-      consider(piece, occurrences);
+      if (length > 1 && length <= maxLength) consider(offset, length, (weightBefore[to] as number) - (weightBefore[from] as number));
     });
     // A frequent word's endings occur once here but many times in the corpus, each followed by another word:
     // they are repeats there, with the word's count as occurrences.
-    for (const [word, count] of words) {
-      if (count < 2) continue;
-      const chars = [...word];
-      for (let i = Math.max(0, chars.length - this.options.maxPieceLength); i + 1 < chars.length; i++)
-        consider(chars.slice(i).join(''), count);
-    }
+    words.forEach(([, count], w) => {
+      if (count < 2) return;
+      const end = ends[w] as number;
+      const start = w === 0 ? 0 : (ends[w - 1] as number) + 1;
+      for (let i = Math.max(start, end - maxLength); i + 1 < end; i++) consider(i, end - i, count);
+    });
     const sorted = [...candidates].sort(byScoreThenText);
     const pieces: [string, number][] = required.map(([char, count]) => [char, count]);
     for (const candidate of sorted) {
@@ -197,29 +225,31 @@ export class UnigramTrainer {
   }
 
   /** Expected count of every piece over all words (forward-backward per word, weighted by its count). */
-  expectationStep(model: PieceScores, words: readonly (readonly [string, number])[]): Float64Array {
+  expectationStep(model: PieceScores, lattices: CorpusLattices, counts: Float64Array): Float64Array {
     const expected = new Float64Array(model.pieces.length);
-    for (const [word, count] of words) model.expect(word, count, expected);
+    const probabilities = new Float64Array(model.pieces.length);
+    for (let id = 0; id < probabilities.length; id++) if (model.alive[id] === 1) probabilities[id] = Math.exp(model.scores[id] as number);
+    lattices.forEach(model, (chunk, local, index) => {
+      chunk.expect(local, model, probabilities, counts[index] as number, expected);
+    });
     return expected;
   }
 
   /** SentencePiece's M-step: drop pieces expected fewer than 0.5 times, score digamma(count) − digamma(total). */
   maximizationStep(model: PieceScores, expected: Float64Array): PieceScores {
-    const pieces: string[] = [];
-    const counts: number[] = [];
+    const size = model.pieces.length;
+    const alive = new Uint8Array(size);
     let sum = 0;
-    model.pieces.forEach((piece, id) => {
+    for (let id = 0; id < size; id++) {
       const count = expected[id] as number;
-      if (count < EXPECTED_FREQUENCY_THRESHOLD) return;
-      pieces.push(piece);
-      counts.push(count);
+      if (model.alive[id] === 0 || count < EXPECTED_FREQUENCY_THRESHOLD) continue;
+      alive[id] = 1;
       sum += count;
-    });
+    }
     const logSum = digamma(sum);
-    return new PieceScores(
-      pieces,
-      Float64Array.from(counts, (count) => digamma(count) - logSum),
-    );
+    const scores = new Float64Array(size);
+    for (let id = 0; id < size; id++) if (alive[id] === 1) scores[id] = digamma(expected[id] as number) - logSum;
+    return new PieceScores(model.pieces, scores, alive);
   }
 
   /**
@@ -227,27 +257,28 @@ export class UnigramTrainer {
    * tokens × (its log-probability − that of the best segmentation without it). Pieces the Viterbi never uses, or
    * whose own best segmentation is not themselves, go first; pieces with no alternative always stay.
    */
-  prune(model: PieceScores, words: readonly (readonly [string, number])[], desired: number): PieceScores {
+  prune(model: PieceScores, lattices: CorpusLattices, counts: Float64Array, pieceLattices: PieceLattices, desired: number): PieceScores {
     const size = model.pieces.length;
     const alwaysKeep = new Uint8Array(size);
     const alternatives: (number[] | undefined)[] = new Array(size);
-    for (let id = 0; id < size; id++) {
-      const piece = model.pieces[id] as string;
-      const without = model.viterbi(piece, id);
-      if (without.ids.length === 0 || without.score === Number.NEGATIVE_INFINITY) {
+    const ids: number[] = [];
+    pieceLattices.forEach(model, (id, score, without) => {
+      if (without.length === 0 || score === Number.NEGATIVE_INFINITY) {
         alwaysKeep[id] = 1;
-        continue;
+        return;
       }
-      if (without.score > (model.scores[id] as number)) continue;
+      if (score > (model.scores[id] as number)) return;
       alwaysKeep[id] = 1;
-      alternatives[id] = without.ids;
-    }
+      alternatives[id] = [...without];
+    });
     const frequency = new Float64Array(size);
     let total = 0;
-    for (const [word, count] of words) {
-      for (const id of model.viterbi(word).ids) if (id !== UNKNOWN) frequency[id] = (frequency[id] as number) + count;
+    lattices.forEach(model, (chunk, local, index) => {
+      const count = counts[index] as number;
+      chunk.viterbi(local, model, ids);
+      for (const id of ids) if (id !== UNKNOWN) frequency[id] = (frequency[id] as number) + count;
       total += count;
-    }
+    });
     let sum = 0;
     for (const f of frequency) sum += f;
     const logSum = Math.log(sum);
@@ -271,27 +302,26 @@ export class UnigramTrainer {
       }
       candidates.push([id, share * (logProbability - logProbabilityAlternative)]);
     }
-    const prunedSize = Math.max(desired, Math.floor(this.options.shrinkingFactor * size));
+    const prunedSize = Math.max(desired, Math.floor(this.options.shrinkingFactor * model.size));
     candidates.sort((a, b) => b[1] - a[1] || compareText(model.pieces[a[0]] as string, model.pieces[b[0]] as string));
     for (const [id] of candidates) {
       if (keep.length >= prunedSize) break;
       keep.push(id);
     }
-    keep.sort((a, b) => a - b);
-    return new PieceScores(
-      keep.map((id) => model.pieces[id] as string),
-      Float64Array.from(keep, (id) => model.scores[id] as number),
-    );
+    const alive = new Uint8Array(size);
+    for (const id of keep) alive[id] = 1;
+    return new PieceScores(model.pieces, model.scores, alive);
   }
 
   /** Required characters (missing ones just below the lowest score), then the best-scored pieces up to the target. */
   finalize(model: PieceScores, required: readonly [string, number][], target: number): UnigramTrainingResult {
     const scores = new Map<string, number>();
-    model.pieces.forEach((piece, id) => {
-      scores.set(piece, model.scores[id] as number);
-    });
     let minimum = Number.POSITIVE_INFINITY;
-    for (const score of model.scores) minimum = Math.min(minimum, score);
+    model.pieces.forEach((piece, id) => {
+      if (model.alive[id] === 0) return;
+      scores.set(piece, model.scores[id] as number);
+      minimum = Math.min(minimum, model.scores[id] as number);
+    });
     if (minimum === Number.POSITIVE_INFINITY) minimum = 0;
     const final = new Map<string, number>();
     let penalty = 0;
@@ -317,6 +347,37 @@ export class UnigramTrainer {
   }
 }
 
+/**
+ * The lattices of the pieces alive at the first pruning, each for its best segmentation without itself. Only
+ * those: pieces never come back, and most seed pieces are gone by then.
+ */
+class PieceLattices {
+  readonly #ids: Int32Array;
+  readonly #lattices: CorpusLattices;
+
+  constructor(model: PieceScores, nodeBudget: number) {
+    const ids: number[] = [];
+    model.pieces.forEach((_, id) => {
+      if (model.alive[id] === 1) ids.push(id);
+    });
+    this.#ids = Int32Array.from(ids);
+    this.#lattices = new CorpusLattices(
+      ids.map((id) => model.pieces[id] as string),
+      nodeBudget,
+    );
+  }
+
+  /** Calls `visit(id, score, ids)` with the best segmentation of each live piece without itself, by id. */
+  forEach(model: PieceScores, visit: (id: number, score: number, ids: readonly number[]) => void): void {
+    const without: number[] = [];
+    this.#lattices.forEach(model, (chunk, local, index) => {
+      const id = this.#ids[index] as number;
+      if (model.alive[id] === 0) return;
+      visit(id, chunk.viterbi(local, model, without, id), without);
+    });
+  }
+}
+
 /** Higher score first; ties by text, so the order never depends on insertion order. */
 function byScoreThenText(a: readonly [string, number], b: readonly [string, number]): number {
   return b[1] - a[1] || compareText(a[0], b[0]);
@@ -333,6 +394,7 @@ function toLogProbabilities(pieces: readonly [string, number][]): PieceScores {
   return new PieceScores(
     pieces.map(([piece]) => piece),
     Float64Array.from(pieces, ([, score]) => Math.log(score) - logSum),
+    new Uint8Array(pieces.length).fill(1),
   );
 }
 
@@ -349,38 +411,55 @@ export function digamma(value: number): number {
   return result;
 }
 
-/** SentencePiece's `IsValidSentencePiece` with its defaults (split by script, by number, marker as prefix). */
-class PieceValidity {
-  readonly #marker: string;
-  readonly #maxLength: number;
-  readonly #kept: ReadonlySet<string>;
+/** Symbol classes of `PieceValidity` besides script numbers (≥ 0). */
+const ANY = -1;
+const INHERITED = -2;
+const REJECTED = -3;
+const MARKER = -4;
 
-  constructor(marker: string, maxLength: number, kept: ReadonlySet<string>) {
-    this.#marker = marker;
+/**
+ * SentencePiece's `IsValidSentencePiece` with its defaults (split by script, by number, marker as prefix), over
+ * the seed's symbol codes: each symbol's class is found once, not once per candidate substring.
+ */
+class PieceValidity {
+  readonly #maxLength: number;
+  readonly #classes: Int32Array;
+
+  constructor(marker: string, maxLength: number, kept: ReadonlySet<string>, characters: readonly string[]) {
     this.#maxLength = maxLength;
-    this.#kept = kept;
+    const scripts = new Map<string, number>();
+    this.#classes = Int32Array.from(characters, (char) => {
+      if (!kept.has(char) || char === ' ') return REJECTED;
+      if (char === marker) return MARKER;
+      let script = unicodeScript(char.codePointAt(0) as number);
+      if (script === 'Hiragana' || script === 'Katakana' || char === '\u30fc') script = 'Han';
+      else if (script === 'Inherited') return INHERITED;
+      let id = scripts.get(script);
+      if (id === undefined) {
+        id = scripts.size;
+        scripts.set(script, id);
+      }
+      return id;
+    });
   }
 
-  accepts(piece: string): boolean {
-    let previous = 'Any';
-    let position = 0;
-    for (const char of piece) {
-      if (position >= this.#maxLength || !this.#kept.has(char) || char === ' ') return false;
-      if (char === this.#marker) {
+  /** Whether symbols `text[offset, offset + length)` (no boundary symbols) make a valid piece. */
+  accepts(text: Int32Array, offset: number, length: number): boolean {
+    if (length > this.#maxLength) return false;
+    let previous = ANY;
+    for (let position = 0; position < length; position++) {
+      const code = text[offset + position] as number;
+      if (code >= this.#classes.length) return false;
+      const kind = this.#classes[code] as number;
+      if (kind === REJECTED) return false;
+      if (kind === MARKER) {
         if (position > 0) return false;
-      } else {
-        let script = this.#script(char);
-        if (script === 'Hiragana' || script === 'Katakana' || char === '\u30fc') script = 'Han';
-        else if (script === 'Inherited') script = previous;
-        if (script !== 'Any' && previous !== 'Any' && previous !== script) return false;
-        previous = script;
+        continue;
       }
-      position++;
+      const script = kind === INHERITED ? previous : kind;
+      if (script !== ANY && previous !== ANY && previous !== script) return false;
+      previous = script;
     }
     return true;
-  }
-
-  #script(char: string): string {
-    return unicodeScript(char.codePointAt(0) as number);
   }
 }
