@@ -1,17 +1,7 @@
 import {createHash} from 'node:crypto';
-import {readFile} from 'node:fs/promises';
 import {basename} from 'node:path';
-import {
-  type Checksum,
-  CodexError,
-  ExitCode,
-  type Shard,
-  canonicalJson,
-  fileError,
-  formatShard,
-  shardOfId,
-  writeFileAtomic,
-} from '@codex-ml/core';
+import {type Checksum, CodexError, ExitCode, type Shard, canonicalJson, formatShard, shardOfId} from '@codex-ml/core';
+import {type ShardPartialKind, addressPartial, readShardPartial, writeShardPartial} from '../shards/shard-partial-file.js';
 import type {DatasetItem, DatasetSourceRecord} from './dataset-item.js';
 
 export const DATA_PARTIAL_TYPE = 'codex-ml.data-partial';
@@ -66,6 +56,15 @@ export function listingOf(entries: readonly {readonly id: string; readonly bytes
   return {count: entries.length, digest: `sha256:${hash.digest('hex')}`};
 }
 
+/** The data partial's file format: its job is the identity every shard of one prepare-data shares. */
+export const DATA_PARTIAL: ShardPartialKind<DataPartial> = {
+  type: DATA_PARTIAL_TYPE,
+  version: DATA_PARTIAL_VERSION,
+  described: 'a data partial',
+  writtenBy: 'prepare-data --shard i/n --out FILE',
+  jobOf: (body) => body.identity,
+};
+
 export function buildDataPartial(
   identity: DataPartialIdentity,
   shard: Shard,
@@ -73,38 +72,23 @@ export function buildDataPartial(
   inlineItems: number,
   items: readonly DatasetItem[],
 ): DataPartial {
-  const job = sha256(canonicalJson(identity));
-  const body = {type: DATA_PARTIAL_TYPE, version: DATA_PARTIAL_VERSION, job, shard, identity, config, inlineItems, items} as const;
-  return {...body, id: sha256(canonicalJson(body))};
+  return addressPartial(DATA_PARTIAL, {
+    type: DATA_PARTIAL_TYPE,
+    version: DATA_PARTIAL_VERSION,
+    shard,
+    identity,
+    config,
+    inlineItems,
+    items,
+  });
 }
 
-/** Written atomically: a reader (or a merge) never sees half a partial. */
 export async function writeDataPartial(path: string, partial: DataPartial): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(partial)}\n`);
+  await writeShardPartial(path, partial);
 }
 
 export async function readDataPartial(path: string): Promise<LoadedDataPartial> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw fileError(path, error);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw partialError(path, 'is not JSON');
-  }
-  const partial = value as Partial<DataPartial> | null;
-  if (partial?.type !== DATA_PARTIAL_TYPE) throw partialError(path, `is not a data partial (type ${JSON.stringify(partial?.type)})`);
-  if (partial.version !== DATA_PARTIAL_VERSION)
-    throw partialError(path, `has version ${partial.version}; this codex reads ${DATA_PARTIAL_VERSION}`);
-  const {id, ...body} = partial as DataPartial;
-  if (sha256(canonicalJson(body)) !== id || sha256(canonicalJson(body.identity)) !== body.job) {
-    throw partialError(path, 'does not match its content address (edited or damaged)');
-  }
-  return {path, partial: partial as DataPartial};
+  return {path, partial: await readShardPartial(path, DATA_PARTIAL)};
 }
 
 /**
@@ -193,15 +177,4 @@ function foreign(path: string, firstPath: string, identity: DataPartialIdentity,
 
 function mergeError(message: string, hint: string): CodexError {
   return new CodexError('E_PARTIAL', `cannot merge: ${message}`, {hint: `${hint}; nothing was written`, exitCode: ExitCode.input});
-}
-
-function partialError(path: string, problem: string): CodexError {
-  return new CodexError('E_PARTIAL', `${path} ${problem}`, {
-    hint: 'pass files written by prepare-data --shard i/n --out FILE',
-    exitCode: ExitCode.input,
-  });
-}
-
-function sha256(text: string): Checksum {
-  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }

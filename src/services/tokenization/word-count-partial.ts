@@ -1,8 +1,6 @@
-import {createHash} from 'node:crypto';
-import {readFile} from 'node:fs/promises';
 import {basename} from 'node:path';
-import {type Checksum, CodexError, ExitCode, type Shard, fileError, formatShard, writeFileAtomic} from '@codex-ml/core';
-import {canonicalJson} from '@codex-ml/core';
+import {type Checksum, CodexError, ExitCode, type Shard, canonicalJson, formatShard} from '@codex-ml/core';
+import {type ShardPartialKind, addressPartial, readShardPartial, writeShardPartial} from '../shards/shard-partial-file.js';
 import type {CorpusDrift} from './corpus-source.js';
 import type {ManifestInputFile} from './tokenizer-manifest.js';
 
@@ -50,6 +48,15 @@ export interface LoadedWordCounts {
   readonly counts: WordCounts;
 }
 
+/** The word-count partial's file format: its job is the settings and corpus every shard of one count shares. */
+export const WORD_COUNTS: ShardPartialKind<WordCounts> = {
+  type: WORD_COUNTS_TYPE,
+  version: WORD_COUNTS_VERSION,
+  described: 'a word-count partial',
+  writtenBy: 'tokenizer:count --shard i/n --out FILE',
+  jobOf: (body) => ({settings: body.settings, corpus: body.corpus}),
+};
+
 export function buildWordCounts(
   settings: CountingSettings,
   corpus: CountedCorpus,
@@ -57,38 +64,16 @@ export function buildWordCounts(
   read: WordCounts['read'],
   words: ReadonlyMap<string, number>,
 ): WordCounts {
-  const job = sha256(canonicalJson({settings, corpus}));
   const sorted = [...words].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const body = {type: WORD_COUNTS_TYPE, version: WORD_COUNTS_VERSION, job, shard, settings, corpus, read, words: sorted} as const;
-  return {...body, id: sha256(canonicalJson(body))};
+  return addressPartial(WORD_COUNTS, {type: WORD_COUNTS_TYPE, version: WORD_COUNTS_VERSION, shard, settings, corpus, read, words: sorted});
 }
 
 export async function writeWordCounts(path: string, counts: WordCounts): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(counts)}\n`);
+  await writeShardPartial(path, counts);
 }
 
 export async function readWordCounts(path: string): Promise<LoadedWordCounts> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw fileError(path, error);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw countsError(path, 'is not JSON');
-  }
-  const counts = value as Partial<WordCounts> | null;
-  if (counts?.type !== WORD_COUNTS_TYPE) throw countsError(path, `is not a word-count partial (type ${JSON.stringify(counts?.type)})`);
-  if (counts.version !== WORD_COUNTS_VERSION)
-    throw countsError(path, `has version ${counts.version}; this codex reads ${WORD_COUNTS_VERSION}`);
-  const {id, ...body} = counts as WordCounts;
-  if (sha256(canonicalJson(body)) !== id || sha256(canonicalJson({settings: body.settings, corpus: body.corpus})) !== body.job) {
-    throw countsError(path, 'does not match its content address (edited or damaged)');
-  }
-  return {path, counts: counts as WordCounts};
+  return {path, counts: await readShardPartial(path, WORD_COUNTS)};
 }
 
 /**
@@ -167,15 +152,4 @@ function mergeError(message: string, hint: string): CodexError {
     hint: `${hint}; nothing was written`,
     exitCode: ExitCode.input,
   });
-}
-
-function countsError(path: string, problem: string): CodexError {
-  return new CodexError('E_PARTIAL', `${path} ${problem}`, {
-    hint: 'pass files written by tokenizer:count --shard i/n --out FILE',
-    exitCode: ExitCode.input,
-  });
-}
-
-function sha256(text: string): Checksum {
-  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
