@@ -1,7 +1,8 @@
 import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {dirname, isAbsolute, resolve} from 'node:path';
 import convict from 'convict';
-import {parseDocument} from 'yaml';
+import type * as Yaml from 'yaml';
 import {CodexError, ExitCode, errnoCode, fileError} from '../errors.js';
 import {closestMatch} from './closest-match.js';
 import {ConfigSchema} from './config-schema.js';
@@ -261,7 +262,7 @@ function readYamlConfig(path: string, schema: ConfigSchema): Map<string, unknown
     }
     throw fileError(path, error);
   }
-  const document = parseDocument(text, {uniqueKeys: true, prettyErrors: true});
+  const document = yaml().parseDocument(text, {uniqueKeys: true, prettyErrors: true});
   const problem = document.errors[0];
   if (problem) {
     const position = problem.linePos?.[0];
@@ -394,7 +395,7 @@ function coerce(raw: string, key: string, leaf: SchemaLeaf, source: ConfigSource
 }
 
 function parseYamlScalar(text: string): unknown {
-  const document = parseDocument(text);
+  const document = yaml().parseDocument(text);
   return document.errors.length > 0 ? undefined : document.toJS();
 }
 
@@ -419,4 +420,15 @@ function validationError(error: unknown, sources: ReadonlyMap<string, ConfigSour
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+let yamlModule: typeof Yaml | undefined;
+
+/**
+ * The YAML parser, loaded on first use: resolving config is on every command's start-up path, and a command
+ * with no YAML file and no `--set` (`codex hash FILE`) then never pays the ~20 ms of loading it.
+ */
+function yaml(): typeof Yaml {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yamlModule;
 }
