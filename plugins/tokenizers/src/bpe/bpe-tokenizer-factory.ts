@@ -90,7 +90,7 @@ export class BpeTokenizerFactory implements TokenizerFactory {
     const {vocab, merges} = trainer.train(words, progress);
     const model = new BpeModel(vocab, merges);
     const roles = specialRoles(specials);
-    const template = pipeline.postProcessor === 'none' ? undefined : templateFor(roles, vocab);
+    const template = pipeline.postProcessor === 'none' ? undefined : TemplatePostProcessor.forRoles(roles, (token) => vocab.get(token));
     return new PipelineTokenizer({
       model,
       normalizer,
@@ -127,15 +127,4 @@ export class BpeTokenizerFactory implements TokenizerFactory {
     }
     return tokenizer;
   }
-}
-
-function templateFor(roles: Record<string, string>, vocab: ReadonlyMap<string, number>): TemplatePostProcessor | undefined {
-  const pick = (role: string) => {
-    const token = roles[role];
-    const id = token === undefined ? undefined : vocab.get(token);
-    return token === undefined || id === undefined ? undefined : {token, id};
-  };
-  const bos = pick('bos');
-  const eos = pick('eos');
-  return bos || eos ? TemplatePostProcessor.wrap(bos, eos) : undefined;
 }

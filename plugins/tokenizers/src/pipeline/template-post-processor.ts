@@ -43,6 +43,20 @@ export class TemplatePostProcessor implements PostProcessor {
   }
 
   /** `[bos] $A [eos]` with the given tokens and ids; either may be omitted. */
+  /**
+   * `$A` between the `bos` and `eos` tokens of `roles` that the model has (`idOf` gives their ids); undefined when
+   * it has neither, so a tokenizer without them gets no post-processor at all.
+   */
+  static forRoles(roles: Readonly<Record<string, string>>, idOf: (token: string) => number | undefined): TemplatePostProcessor | undefined {
+    const pick = (role: string) => {
+      const token = roles[role];
+      const id = token === undefined ? undefined : idOf(token);
+      return token === undefined || id === undefined ? undefined : {token, id};
+    };
+    const [bos, eos] = [pick('bos'), pick('eos')];
+    return bos || eos ? TemplatePostProcessor.wrap(bos, eos) : undefined;
+  }
+
   static wrap(bos: {token: string; id: number} | undefined, eos: {token: string; id: number} | undefined): TemplatePostProcessor {
     const special = (t: {token: string; id: number}): TemplateSpecialToken => ({name: t.token, ids: [t.id], tokens: [t.token]});
     const single: TemplatePiece[] = [];

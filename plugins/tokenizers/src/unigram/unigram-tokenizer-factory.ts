@@ -12,7 +12,7 @@ import {MetaspacePreTokenizer} from '../pipeline/metaspace-pre-tokenizer.js';
 import {NmtNormalizer} from '../pipeline/nmt-normalizer.js';
 import type {Normalizer} from '../pipeline/normalizer.js';
 import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
-import {PreTokenCounter} from '../pipeline/pre-token-counter.js';
+import {PreTokenCounter, countCorpus} from '../pipeline/pre-token-counter.js';
 import {ReplaceNormalizer} from '../pipeline/replace-normalizer.js';
 import {SequenceNormalizer} from '../pipeline/sequence-normalizer.js';
 import {specialRoles} from '../pipeline/special-token-roles.js';
@@ -59,14 +59,11 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
 
   /** Words as the normalizer and Metaspace cut them (`▁` included), with their occurrences. */
   async countWords(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>> {
-    const counter = new PreTokenCounter(this.#normalizer(options), new MetaspacePreTokenizer('▁', 'always', true));
-    progress?.start('count', 0);
-    for await (const text of corpus) {
-      counter.add(text);
-      if ((counter.texts & 1023) === 0) progress?.advance('count', 1024);
-    }
-    progress?.finish('count');
-    return counter.words();
+    return await countCorpus(
+      corpus,
+      new PreTokenCounter(this.#normalizer(options), new MetaspacePreTokenizer('▁', 'always', true)),
+      progress,
+    );
   }
 
   async trainFromCounts(
@@ -92,17 +89,12 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
     const {pieces, unkId} = trainer.train(words, progress);
     const model = new UnigramModel(pieces, unkId, trainer.options.byteFallback);
     const roles = specialRoles(specials);
-    const pick = (role: string) => {
-      const token = roles[role];
-      const id = token === undefined ? undefined : model.tokenToId(token);
-      return token === undefined || id === undefined ? undefined : {token, id};
-    };
-    const [bos, eos] = [pick('bos'), pick('eos')];
     return new PipelineTokenizer({
       model,
       normalizer,
       preTokenizer,
-      postProcessor: pipeline.postProcessor === 'none' || (!bos && !eos) ? undefined : TemplatePostProcessor.wrap(bos, eos),
+      postProcessor:
+        pipeline.postProcessor === 'none' ? undefined : TemplatePostProcessor.forRoles(roles, (token) => model.tokenToId(token)),
       // Byte pieces are turned back into characters before the word markers into spaces.
       decoder: trainer.options.byteFallback
         ? new SequenceDecoder([new ByteFallbackDecoder(), new MetaspaceDecoder('▁', 'always', true)])
@@ -115,7 +107,7 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
   #normalizer(options: TokenizerTrainOptions): Normalizer | undefined {
     const pipeline = options.pipeline ?? configuredPipeline(this.configured);
     return 'normalizer' in pipeline && pipeline.normalizer !== undefined
-      ? normalizerFromConfig(listOrNone(pipeline.normalizer))
+      ? normalizerFromConfig(pipeline.normalizer)
       : sentencePieceNormalizer();
   }
 
@@ -139,10 +131,6 @@ function sentencePieceNormalizer(): Normalizer {
     new StripNormalizer(true, true),
     new ReplaceNormalizer(regexPattern(' {2,}'), ' '),
   ]);
-}
-
-function listOrNone(value: unknown): unknown {
-  return Array.isArray(value) && value.length === 0 ? 'none' : value;
 }
 
 /** Validates `tokenizer.trainer` keys this backend reads; unknown keys are refused so typos do not pass silently. */

@@ -9,7 +9,7 @@ import {
 import {normalizerFromConfig} from '../bpe/bpe-pipeline-config.js';
 import {specialToken} from '../pipeline/added-vocabulary.js';
 import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
-import {PreTokenCounter} from '../pipeline/pre-token-counter.js';
+import {PreTokenCounter, countCorpus} from '../pipeline/pre-token-counter.js';
 import {specialRoles} from '../pipeline/special-token-roles.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {WhitespacePreTokenizer} from '../pipeline/whitespace-pre-tokenizer.js';
@@ -42,11 +42,11 @@ export class WordLevelTokenizerFactory implements TokenizerFactory {
   /** Words as the normalizer and the Whitespace pre-tokenizer cut them, with their occurrences. */
   async countWords(corpus: AsyncIterable<string>, options: TokenizerTrainOptions, progress?: ProgressSink): Promise<Map<string, number>> {
     const pipeline = options.pipeline ?? configuredPipeline(this.configured);
-    const counter = new PreTokenCounter(normalizerFromConfig(pipeline.normalizer), new WhitespacePreTokenizer());
-    progress?.start('count', 0);
-    for await (const text of corpus) counter.add(text);
-    progress?.finish('count');
-    return counter.words();
+    return await countCorpus(
+      corpus,
+      new PreTokenCounter(normalizerFromConfig(pipeline.normalizer), new WhitespacePreTokenizer()),
+      progress,
+    );
   }
 
   async trainFromCounts(
@@ -76,17 +76,11 @@ export class WordLevelTokenizerFactory implements TokenizerFactory {
     const roles = specialRoles(specials);
     const unk = roles.unk ?? specials.find((token) => /unk/i.test(token)) ?? '[UNK]';
     const model = new WordLevelModel(vocab, unk);
-    const pick = (role: string) => {
-      const token = roles[role];
-      const id = token === undefined ? undefined : vocab.get(token);
-      return token === undefined || id === undefined ? undefined : {token, id};
-    };
-    const [bos, eos] = [pick('bos'), pick('eos')];
     return new PipelineTokenizer({
       model,
       normalizer,
       preTokenizer,
-      postProcessor: pipeline.postProcessor === 'none' || (!bos && !eos) ? undefined : TemplatePostProcessor.wrap(bos, eos),
+      postProcessor: pipeline.postProcessor === 'none' ? undefined : TemplatePostProcessor.forRoles(roles, (token) => vocab.get(token)),
       addedTokens: specials.map((token, id) => specialToken(id, token)),
       specialTokens: roles,
     });

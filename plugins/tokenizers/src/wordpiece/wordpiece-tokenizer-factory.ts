@@ -10,13 +10,12 @@ import {normalizerFromConfig} from '../bpe/bpe-pipeline-config.js';
 import {specialRoles} from '../bpe/bpe-tokenizer-factory.js';
 import {specialToken} from '../pipeline/added-vocabulary.js';
 import {BertPreTokenizer} from '../pipeline/bert-pre-tokenizer.js';
-import {NormalizedText} from '../pipeline/normalized-text.js';
 import type {Normalizer} from '../pipeline/normalizer.js';
 import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
+import {PreTokenCounter, countCorpus} from '../pipeline/pre-token-counter.js';
 import type {PreTokenizer} from '../pipeline/pre-tokenizer.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {WhitespacePreTokenizer, WhitespaceSplitPreTokenizer} from '../pipeline/whitespace-pre-tokenizer.js';
-import {wellFormed} from '../pipeline/well-formed.js';
 import {DEFAULT_CODECS, extendCodecs} from '../serialization/component-codecs.js';
 import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
 import {BertNormalizer} from './bert-normalizer.js';
@@ -84,17 +83,12 @@ export class WordPieceTokenizerFactory implements TokenizerFactory {
     }
     const model = trainer.train(counts, progress);
     const roles = specialRoles(specials);
-    const id = (role: string) => {
-      const token = roles[role];
-      const tokenId = token === undefined ? undefined : model.tokenToId(token);
-      return token === undefined || tokenId === undefined ? undefined : {token, id: tokenId};
-    };
-    const [bos, eos] = [id('bos'), id('eos')];
     return new PipelineTokenizer({
       model,
       normalizer,
       preTokenizer,
-      postProcessor: pipeline.postProcessor === 'none' || (!bos && !eos) ? undefined : TemplatePostProcessor.wrap(bos, eos),
+      postProcessor:
+        pipeline.postProcessor === 'none' ? undefined : TemplatePostProcessor.forRoles(roles, (token) => model.tokenToId(token)),
       decoder: new WordPieceDecoder(model.continuingSubwordPrefix),
       addedTokens: specials.map((token) => specialToken(model.tokenToId(token) as number, token)),
       specialTokens: roles,
@@ -143,47 +137,24 @@ const CODECS = extendCodecs(DEFAULT_CODECS, WORDPIECE_CODECS);
 /** The normalizer and pre-tokenizer of the pipeline: BERT's unless configured. */
 function pipelineStages(pipeline: Readonly<Record<string, unknown>>): {normalizer: Normalizer | undefined; preTokenizer: PreTokenizer} {
   return {
-    normalizer: 'normalizer' in pipeline ? normalizerFromConfig(listOrNone(pipeline.normalizer)) : new BertNormalizer(),
+    normalizer: 'normalizer' in pipeline ? normalizerFromConfig(pipeline.normalizer) : new BertNormalizer(),
     preTokenizer: preTokenizerFromConfig(pipeline.preTokenizer),
   };
 }
 
 /** Word → occurrences over the corpus, as the pipeline's normalizer and pre-tokenizer cut it. */
-async function countWords(
+function countWords(
   corpus: AsyncIterable<string>,
   normalizer: Normalizer | undefined,
   preTokenizer: PreTokenizer,
   progress: ProgressSink | undefined,
 ): Promise<Map<string, number>> {
-  progress?.start('count', 0);
-  let texts = 0;
-  let counts: Map<string, number>;
-  if (normalizer instanceof BertNormalizer && preTokenizer instanceof BertPreTokenizer) {
-    // The common case gets a counter that skips offsets and classifies ASCII by table.
-    const counter = new BertWordCounter(normalizer);
-    for await (const text of corpus) {
-      counter.add(text);
-      if ((++texts & 1023) === 0) progress?.advance('count', 1024);
-    }
-    counts = counter.words();
-  } else {
-    counts = new Map();
-    for await (const text of corpus) {
-      // Lone surrogates become U+FFFD first, as when encoding.
-      const input = wellFormed(text);
-      const normalized = normalizer ? normalizer.normalize(NormalizedText.from(input)).text : input;
-      for (const piece of preTokenizer.preTokenize(normalized)) counts.set(piece.text, (counts.get(piece.text) ?? 0) + 1);
-      if ((++texts & 1023) === 0) progress?.advance('count', 1024);
-    }
-  }
-  progress?.advance('count', texts & 1023);
-  progress?.finish('count');
-  return counts;
-}
-
-/** `[]` (no normalizer) must reach `normalizerFromConfig` as `none`. */
-function listOrNone(value: unknown): unknown {
-  return Array.isArray(value) && value.length === 0 ? 'none' : value;
+  // The common case gets a counter that skips offsets and classifies ASCII by table.
+  const counter =
+    normalizer instanceof BertNormalizer && preTokenizer instanceof BertPreTokenizer
+      ? new BertWordCounter(normalizer)
+      : new PreTokenCounter(normalizer, preTokenizer);
+  return countCorpus(corpus, counter, progress);
 }
 
 function preTokenizerFromConfig(value: unknown): PreTokenizer {
