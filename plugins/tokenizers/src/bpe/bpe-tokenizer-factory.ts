@@ -11,7 +11,7 @@ import {byteLevelAlphabet} from '../pipeline/byte-level-alphabet.js';
 import {ByteLevelDecoder} from '../pipeline/byte-level-decoder.js';
 import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
-import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
+import {loadTokenizerJsonOfModel} from '../serialization/tokenizer-json-loader.js';
 import {TIKTOKEN_ENCODINGS, loadTiktokenEncoding, tiktokenEncodingForModel} from '../tiktoken/tiktoken-encoding.js';
 import {specialRoles} from '../pipeline/special-token-roles.js';
 import {configuredPipeline} from '../tokenizer-config.js';
@@ -118,13 +118,6 @@ export class BpeTokenizerFactory implements TokenizerFactory {
   }
 
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
-    const tokenizer = loadTokenizerJson(json, source);
-    if (tokenizer.modelType !== this.modelType) {
-      throw new CodexError('E_TOKENIZER', `${source}: model type "${tokenizer.modelType}" is not BPE`, {
-        hint: 'choose the backend matching the file (tokenizer.model)',
-        exitCode: ExitCode.input,
-      });
-    }
-    return tokenizer;
+    return loadTokenizerJsonOfModel(json, source, this.modelType);
   }
 }

@@ -1,3 +1,4 @@
+import {CodexError, ExitCode} from '@codex-ml/core';
 import type {PaddingOptions, TruncationOptions} from '@codex-ml/core';
 import type {AddedToken} from '../pipeline/added-vocabulary.js';
 import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
@@ -66,4 +67,21 @@ function readTruncation(reader: JsonReader): TruncationOptions {
     stride: reader.field('stride').isNull() ? 0 : reader.field('stride').index(),
     side: direction === 'Left' ? 'left' : 'right',
   };
+}
+
+/** `loadTokenizerJson`, refusing in one line a file whose model is not `modelType` (the backend that was chosen). */
+export function loadTokenizerJsonOfModel(
+  text: string,
+  source: string,
+  modelType: string,
+  codecs: ComponentCodecs = DEFAULT_CODECS,
+): PipelineTokenizer {
+  const tokenizer = loadTokenizerJson(text, source, codecs);
+  if (tokenizer.modelType !== modelType) {
+    throw new CodexError('E_TOKENIZER', `${source}: model type "${tokenizer.modelType}" is not ${modelType}`, {
+      hint: 'choose the backend matching the file (tokenizer.model)',
+      exitCode: ExitCode.input,
+    });
+  }
+  return tokenizer;
 }

@@ -20,7 +20,7 @@ import {StripNormalizer} from '../pipeline/strip-normalizer.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {regexPattern} from '../pipeline/text-pattern.js';
 import {UnicodeNormalizer} from '../pipeline/unicode-normalizer.js';
-import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
+import {loadTokenizerJsonOfModel} from '../serialization/tokenizer-json-loader.js';
 import {normalizerFromConfig} from '../bpe/bpe-pipeline-config.js';
 import {configuredParams, configuredPipeline} from '../tokenizer-config.js';
 import {UnigramModel} from './unigram-model.js';
@@ -112,14 +112,7 @@ export class UnigramTokenizerFactory implements TokenizerFactory {
   }
 
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
-    const tokenizer = loadTokenizerJson(json, source);
-    if (tokenizer.modelType !== this.modelType) {
-      throw new CodexError('E_TOKENIZER', `${source}: model type "${tokenizer.modelType}" is not Unigram`, {
-        hint: 'choose the backend matching the file (tokenizer.model)',
-        exitCode: ExitCode.input,
-      });
-    }
-    return tokenizer;
+    return loadTokenizerJsonOfModel(json, source, this.modelType);
   }
 }
 

@@ -13,7 +13,7 @@ import {PreTokenCounter, countCorpus} from '../pipeline/pre-token-counter.js';
 import {specialRoles} from '../pipeline/special-token-roles.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {WhitespacePreTokenizer} from '../pipeline/whitespace-pre-tokenizer.js';
-import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
+import {loadTokenizerJsonOfModel} from '../serialization/tokenizer-json-loader.js';
 import {configuredPipeline} from '../tokenizer-config.js';
 import {WordLevelModel} from './wordlevel-model.js';
 
@@ -87,13 +87,6 @@ export class WordLevelTokenizerFactory implements TokenizerFactory {
   }
 
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
-    const tokenizer = loadTokenizerJson(json, source);
-    if (tokenizer.modelType !== this.modelType) {
-      throw new CodexError('E_TOKENIZER', `${source}: model type "${tokenizer.modelType}" is not WordLevel`, {
-        hint: 'choose the backend matching the file (tokenizer.model)',
-        exitCode: ExitCode.input,
-      });
-    }
-    return tokenizer;
+    return loadTokenizerJsonOfModel(json, source, this.modelType);
   }
 }

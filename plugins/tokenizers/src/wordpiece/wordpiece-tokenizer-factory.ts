@@ -17,7 +17,7 @@ import type {PreTokenizer} from '../pipeline/pre-tokenizer.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 import {WhitespacePreTokenizer, WhitespaceSplitPreTokenizer} from '../pipeline/whitespace-pre-tokenizer.js';
 import {DEFAULT_CODECS, extendCodecs} from '../serialization/component-codecs.js';
-import {loadTokenizerJson} from '../serialization/tokenizer-json-loader.js';
+import {loadTokenizerJsonOfModel} from '../serialization/tokenizer-json-loader.js';
 import {BertNormalizer} from './bert-normalizer.js';
 import {BertWordCounter} from './bert-word-counter.js';
 import {configuredParams, configuredPipeline} from '../tokenizer-config.js';
@@ -121,14 +121,7 @@ export class WordPieceTokenizerFactory implements TokenizerFactory {
 
   /** Loads a tokenizer.json whose model is WordPiece; `source` names the file in errors. */
   load(json: string, source = 'tokenizer.json'): PipelineTokenizer {
-    const tokenizer = loadTokenizerJson(json, source, CODECS);
-    if (tokenizer.modelType !== this.modelType) {
-      throw new CodexError('E_TOKENIZER', `${source}: model type "${tokenizer.modelType}" is not WordPiece`, {
-        hint: 'choose the backend matching the file (tokenizer.model)',
-        exitCode: ExitCode.input,
-      });
-    }
-    return tokenizer;
+    return loadTokenizerJsonOfModel(json, source, this.modelType, CODECS);
   }
 }
 
