@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {promisify} from 'node:util';
 import test from 'ava';
 import {isOneLineError, privateHome, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
-import {jsonResult, startTraining, train, writeCorpus} from '../training/cli_fixtures.js';
+import {jsonResult, metricsOf, startTraining, train, writeCorpus} from '../training/cli_fixtures.js';
 import {deterministicFields} from '../training/runner_fixtures.js';
 
 const run = promisify(execFile);
@@ -36,13 +36,6 @@ let env: Record<string, string>;
 let reference: {runDir: string; runId: string; finalValLoss: number; metrics: Array<Record<string, unknown>>; weights: Buffer};
 
 const codex = (...args: string[]) => runCli(args, {env, cwd: sandbox.path, timeoutMs: 240_000});
-
-async function metricsOf(runDir: string): Promise<Array<Record<string, unknown>>> {
-  return (await readFile(join(runDir, 'metrics.ndjson'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
-}
 
 test.before(async () => {
   sandbox = await tempDir('codex-bigram-');

@@ -1,5 +1,5 @@
 import {type ChildProcess, spawn} from 'node:child_process';
-import {mkdir, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {cliPath, runCli} from '../helpers/run-cli.js';
 
@@ -119,4 +119,19 @@ export function startTraining(cwd: string, args: readonly string[], env: Record<
 /** The parsed `--json` result of a successful run. */
 export function jsonResult(stdout: string): {runId: string; runDir: string; steps: number; finalLoss: number; resumedFrom: number | null} {
   return JSON.parse(stdout);
+}
+
+/** The lines of a run's metrics.ndjson, parsed. */
+export async function metricsOf(runDir: string): Promise<Array<Record<string, unknown>>> {
+  return (await readFile(join(runDir, 'metrics.ndjson'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The one run directory in `runsDir`; throws when there are none or several. */
+export async function onlyRun(runsDir: string): Promise<string> {
+  const runs = (await readdir(runsDir)).filter((name) => /^[0-9A-Z]{26}$/.test(name));
+  if (runs.length !== 1) throw new Error(`expected one run in ${runsDir}, found ${runs.join(', ')}`);
+  return join(runsDir, runs[0] as string);
 }

@@ -2,7 +2,7 @@ import {readFile, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {tempDir} from '../helpers/run-cli.js';
-import {createWorkspace, jsonResult, startTraining, train} from './cli_fixtures.js';
+import {createWorkspace, jsonResult, metricsOf, onlyRun, startTraining, train} from './cli_fixtures.js';
 import {deterministicFields} from './runner_fixtures.js';
 
 // Dropout and a decaying schedule on, checkpoints every 3 steps: what a resumed step depends on is exercised.
@@ -33,19 +33,6 @@ test.before(async () => {
 test.after.always(async () => {
   await workspace?.cleanup();
 });
-
-async function metricsOf(runDir: string): Promise<object[]> {
-  return (await readFile(join(runDir, 'metrics.ndjson'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
-}
-
-async function onlyRun(runsDir: string): Promise<string> {
-  const runs = (await readdir(runsDir)).filter((name) => /^[0-9A-Z]{26}$/.test(name));
-  if (runs.length !== 1) throw new Error(`expected one run in ${runsDir}, found ${runs.join(', ')}`);
-  return join(runsDir, runs[0] as string);
-}
 
 async function assertSameAsReference(t: import('ava').ExecutionContext, runDir: string): Promise<void> {
   t.deepEqual(deterministicFields(await metricsOf(runDir)), deterministicFields(reference.metrics));

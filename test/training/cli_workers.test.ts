@@ -2,7 +2,7 @@ import {readFile, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {isOneLineError, tempDir} from '../helpers/run-cli.js';
-import {createWorkspace, jsonResult, startTraining, train} from './cli_fixtures.js';
+import {createWorkspace, jsonResult, metricsOf, onlyRun, startTraining, train} from './cli_fixtures.js';
 import {deterministicFields} from './runner_fixtures.js';
 
 // Rows of 16 tokens and batches of 32 rows: each step is two 256-token gradient chunks, one per worker. Dropout
@@ -33,19 +33,6 @@ test.before(async () => {
 test.after.always(async () => {
   await workspace?.cleanup();
 });
-
-async function metricsOf(runDir: string): Promise<object[]> {
-  return (await readFile(join(runDir, 'metrics.ndjson'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
-}
-
-async function onlyRun(runsDir: string): Promise<string> {
-  const runs = (await readdir(runsDir)).filter((name) => /^[0-9A-Z]{26}$/.test(name));
-  if (runs.length !== 1) throw new Error(`expected one run in ${runsDir}, found ${runs.join(', ')}`);
-  return join(runsDir, runs[0] as string);
-}
 
 async function assertSameAsOneWorker(t: import('ava').ExecutionContext, runDir: string): Promise<void> {
   const metrics = await metricsOf(runDir);
