@@ -63,13 +63,14 @@ export default class RunsList extends CodexCommand<typeof RunsList> {
       query.datasetId === undefined &&
       query.parent === undefined &&
       query.limit === undefined &&
-      since === undefined;
-    if ((unfiltered && this.flags.tag === undefined) || runs.length === 0) {
-      const warning = await catalog.coverageWarning(runsDir, unfiltered && this.flags.tag === undefined ? runs.length : undefined);
+      since === undefined &&
+      this.flags.tag === undefined;
+    if (unfiltered || runs.length === 0) {
+      const warning = await catalog.coverageWarning(runsDir, unfiltered ? runs.length : undefined);
       if (warning) this.warnLine(warning);
     }
     // Failed runs have no manifest, so no store lists them: they come from the run directories.
-    const failed = (unfiltered && this.flags.tag === undefined) || query.kind === 'failed' ? await failedRuns(runsDir) : [];
+    const failed = unfiltered || query.kind === 'failed' ? await failedRuns(runsDir) : [];
     if (!this.jsonEnabled()) {
       if (runs.length > 0 || failed.length === 0) this.#print(runs);
       for (const run of failed) this.log(`${run.runId}  failed  ${localTime(run.at)}  ${run.code}: ${escapeControls(run.message)}`);
