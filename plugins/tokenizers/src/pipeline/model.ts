@@ -5,6 +5,11 @@ export interface ModelToken {
   readonly id: number;
   readonly start: number;
   readonly end: number;
+  /**
+   * The token's text when it is not the vocabulary's spelling of `id`: a Unigram unknown token keeps the text it
+   * covers (`東京`, not `<unk>`), as Hugging Face reports it. Absent for every other token.
+   */
+  readonly value?: string;
 }
 
 /**

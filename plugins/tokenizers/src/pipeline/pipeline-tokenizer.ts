@@ -248,7 +248,8 @@ export class PipelineTokenizer implements Tokenizer {
         for (const token of this.model.tokenize(piece.text)) {
           const [from, to] = pieceRange(piece, token.start, token.end);
           const [start, end] = normalized.originalRange(from, to);
-          pushToken(parts, token.id, this.model.idToToken(token.id) ?? '', [segment.start + start, segment.start + end], false);
+          const value = token.value ?? this.model.idToToken(token.id) ?? '';
+          pushToken(parts, token.id, value, [segment.start + start, segment.start + end], false);
         }
       });
     }

@@ -54,7 +54,10 @@ export class UnigramModel implements Model {
   }
 
   tokenize(piece: string): ModelToken[] {
-    return unpackTokens(this.encodePacked(piece));
+    const tokens = unpackTokens(this.encodePacked(piece));
+    const unk = this.unkId;
+    if (unk === undefined) return tokens;
+    return tokens.map((token) => (token.id === unk ? {...token, value: piece.slice(token.start, token.end)} : token));
   }
 
   tokenizeIds(piece: string, out: number[]): void {
