@@ -5,7 +5,7 @@
 // increasing order, starting from the bias (or zero, or C itself when accumulating), whatever M, N and the
 // blocking: the same inputs always give the same bits, and no result depends on how many rows a call covers.
 
-import {at} from './vector-math';
+import {V, at} from './vector-math';
 
 const KC: i32 = 256;
 const NC: i32 = 512;
@@ -253,14 +253,14 @@ function microTile(
     const a1 = v128.load32_splat(p1);
     const a2 = v128.load32_splat(p2);
     const a3 = v128.load32_splat(p3);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c00 = V.madd(a0, b0, c00);
+    c01 = V.madd(a0, b1, c01);
+    c10 = V.madd(a1, b0, c10);
+    c11 = V.madd(a1, b1, c11);
+    c20 = V.madd(a2, b0, c20);
+    c21 = V.madd(a2, b1, c21);
+    c30 = V.madd(a3, b0, c30);
+    c31 = V.madd(a3, b1, c31);
     p0 += step;
     p1 += step;
     p2 += step;

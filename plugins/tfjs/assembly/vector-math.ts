@@ -99,6 +99,16 @@ export class V {
     return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
   }
 
+  /**
+   * a·b + c per lane. The relaxed-SIMD build fuses it into one multiply-add where the CPU has one (about a third
+   * more GEMM throughput on x64 with FMA); the plain build rounds the product first. A build gives the same bits
+   * on a given machine at every call, so worker counts still agree bitwise.
+   */
+  @inline static madd(a: v128, b: v128, c: v128): v128 {
+    if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+    return f32x4.add(c, f32x4.mul(a, b));
+  }
+
   /** Largest of the four lanes. */
   @inline static max(v: v128): f32 {
     return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import {computeGradients, type GptConfig, GptModel, kernelPath, loadTfBackend, setKernelPath, simdKernelsReady} from '../src/index.js';
+import {Triangle, compileSimdBuild, instantiateSimdModule, simdBuild} from '../src/kernels/simd-module.js';
 import {simdColumnSums, simdMatMul} from '../src/kernels/simd-ops.js';
 import {adamUpdate} from '../src/optimizers/adam-update.js';
 import {bitwiseEqual, maxAbsDiff, toyBatch} from './toy-data.js';
@@ -121,4 +122,32 @@ test.serial('on wasm a clone shares its data: counted once, and alive after the 
   clone.dispose();
   t.is(tf.memory().numBytes, before.numBytes);
   t.is(tf.memory().numTensors, before.numTensors);
+});
+
+test.serial('the GEMM fuses multiply-adds (the relaxed-SIMD build loads), and the plain build agrees with it', async (t) => {
+  t.is(await simdBuild(), 'simd-kernels-relaxed.wasm');
+  const [m, k, n] = [37, 300, 45];
+  const products: Float32Array[] = [];
+  for (const file of ['simd-kernels-relaxed.wasm', 'simd-kernels.wasm']) {
+    const module = await compileSimdBuild(file);
+    if (!module) return t.fail(`${file} does not compile`);
+    const memory = new WebAssembly.Memory({initial: 64});
+    const kernels = instantiateSimdModule(module, memory);
+    const heap = new Float32Array(memory.buffer);
+    const [a, b, c, work] = [1 << 16, 1 << 18, 1 << 20, 1 << 21];
+    for (let i = 0; i < m * k; i++) heap[a / 4 + i] = Math.sin(i);
+    for (let i = 0; i < k * n; i++) heap[b / 4 + i] = Math.cos(3 * i);
+    kernels.gemm(a, k, 0, b, n, 0, c, n, m, n, k, 0, 0, Triangle.none, work);
+    products.push(heap.slice(c / 4, c / 4 + m * n));
+  }
+  const [fused, plain] = products as [Float32Array, Float32Array];
+  let worst = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let exact = 0;
+      for (let p = 0; p < k; p++) exact += Math.sin(i * k + p) * Math.cos(3 * (p * n + j));
+      worst = Math.max(worst, Math.abs((fused[i * n + j] as number) - exact), Math.abs((plain[i * n + j] as number) - exact));
+    }
+  }
+  t.true(worst < 1e-3, `both builds within 1e-3 of the float64 product (worst ${worst})`);
 });

@@ -14,4 +14,5 @@ declare namespace WebAssembly {
     readonly exports: Record<string, ExportValue>;
   }
   function compile(bytes: Uint8Array): Promise<Module>;
+  function validate(bytes: Uint8Array): boolean;
 }
