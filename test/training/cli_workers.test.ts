@@ -5,11 +5,11 @@ import {isOneLineError, tempDir} from '../helpers/run-cli.js';
 import {createWorkspace, jsonResult, metricsOf, onlyRun, startTraining, train} from './cli_fixtures.js';
 import {deterministicFields} from './runner_fixtures.js';
 
-// Rows of 16 tokens and batches of 32 rows: each step is two 256-token gradient chunks, one per worker. Dropout
+// Rows of 16 tokens and batches of 64 rows: each step is two 512-token gradient chunks, one per worker. Dropout
 // and evaluation on, checkpoints every 3 steps.
 const RUN = [
   'training.steps=20',
-  'training.batchSize=32',
+  'training.batchSize=64',
   'training.tfjs.dropout=0.1',
   'training.evalInterval=10',
   'training.checkpointInterval=3',

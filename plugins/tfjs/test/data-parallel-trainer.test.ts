@@ -5,9 +5,9 @@ import {DataParallelTrainer} from '../src/parallel/data-parallel-trainer.js';
 import {gradientChunks} from '../src/parallel/gradient-chunks.js';
 import {bitwiseEqual, toyBatch} from './toy-data.js';
 
-// Rows of 16 tokens: 16 rows per chunk, so a micro-batch of 32 rows is two chunks and a step of two is four.
+// Rows of 16 tokens: 32 rows per chunk, so a micro-batch of 64 rows is two chunks and a step of two is four.
 const TINY: GptConfig = {vocabSize: 50, contextLength: 16, layers: 1, heads: 2, dModel: 32, dropout: 0.1, tiedEmbeddings: true, seed: 11};
-const ROWS = 32;
+const ROWS = 64;
 
 function batchesOf(step: number): TokenBatch[] {
   return [toyBatch(TINY.vocabSize, ROWS, TINY.contextLength, step * 97), toyBatch(TINY.vocabSize, ROWS, TINY.contextLength, step * 97 + 5)];
@@ -52,18 +52,19 @@ test.serial('a step is cut into the same chunks whatever computes it: whole rows
   t.deepEqual(
     chunks.map((chunk) => [chunk.index, chunk.batch.batchSize, chunk.weight]),
     [
-      [0, 16, 0.25],
-      [1, 16, 0.25],
-      [2, 16, 0.25],
-      [3, 16, 0.25],
+      [0, 32, 0.25],
+      [1, 32, 0.25],
+      [2, 32, 0.25],
+      [3, 32, 0.25],
     ],
   );
-  t.deepEqual(chunks[1]?.batch.contexts, batchesOf(1)[0]?.contexts.subarray(16 * 16));
+  t.deepEqual(chunks[1]?.batch.contexts, batchesOf(1)[0]?.contexts.subarray(32 * 16));
   t.not(chunks[0]?.dropoutSeed, chunks[1]?.dropoutSeed);
-  const uneven = gradientChunks([toyBatch(10, 5, 100)], 0);
+  // Rows of 100 tokens: ⌈512 / 100⌉ = 6 rows per chunk, the last chunk shorter.
+  const uneven = gradientChunks([toyBatch(10, 8, 100)], 0);
   t.deepEqual(
     uneven.map((chunk) => chunk.batch.batchSize),
-    [3, 2],
+    [6, 2],
   );
   t.throws(() => gradientChunks([], 0), {message: /at least one micro-batch/});
 });

@@ -22,10 +22,11 @@ export interface DataParallelOptions {
 /**
  * Data-parallel training steps. Each worker thread holds a replica of the model; a step's chunks
  * (`gradientChunks`, fixed by the batch alone) are dealt round-robin, each worker computes its chunks' gradients
- * and adds each to one shared sum when every chunk before it has been added — so the sum is made in chunk order,
- * exactly as `trainStep` makes it on one thread. The optimizer then steps once, here, on the coordinator's
- * model, and the new weights go back to the workers through shared memory. Results are bitwise the same for any
- * number of workers.
+ * and adds each parameter's to one shared sum when every chunk before it has added that parameter — so each
+ * parameter is summed in chunk order, exactly as `trainStep` sums it on one thread, while a worker may add one
+ * parameter as another adds the next. The optimizer then steps once, here, on the coordinator's model, and the
+ * new weights go back to the workers through shared memory. Results are bitwise the same for any number of
+ * workers.
  *
  * A worker that fails (an exception, or its thread ending) fails the step with one error naming it; the other
  * workers are stopped, and nothing of the step is applied.
@@ -36,7 +37,7 @@ export class DataParallelTrainer {
   readonly #options: DataParallelOptions;
   readonly #layout: ParameterLayout;
   readonly #weights: SharedArrayBuffer;
-  readonly #control = new Int32Array(new SharedArrayBuffer(Control.slots * 4));
+  readonly #control: Int32Array;
   #sum: SharedArrayBuffer;
   #losses = new SharedArrayBuffer(8);
   #workers: GradientWorker[] = [];
@@ -51,6 +52,7 @@ export class DataParallelTrainer {
     this.#layout = new ParameterLayout(model.params);
     this.#weights = new SharedArrayBuffer(this.#layout.total * 4);
     this.#sum = new SharedArrayBuffer(this.#layout.total * 4);
+    this.#control = new Int32Array(new SharedArrayBuffer(Control.slots(this.#layout.names.length) * 4));
   }
 
   /** Worker threads a step over `chunks` chunks uses (1: the step runs on this thread). */
@@ -72,8 +74,7 @@ export class DataParallelTrainer {
     const workers = this.#workers;
     this.#publishWeights();
     if (this.#losses.byteLength < chunks.length * 8) this.#losses = new SharedArrayBuffer(chunks.length * 8);
-    Atomics.store(this.#control, Control.turn, 0);
-    Atomics.store(this.#control, Control.abort, 0);
+    for (let slot = 0; slot < this.#control.length; slot++) Atomics.store(this.#control, slot, 0);
     try {
       await Promise.all(
         workers.map((worker, w) =>
@@ -93,12 +94,14 @@ export class DataParallelTrainer {
     } catch (error) {
       this.#failure = error instanceof CodexError ? error : new CodexError('E_WORKER', String(error), {exitCode: ExitCode.failure});
       Atomics.store(this.#control, Control.abort, 1);
-      Atomics.notify(this.#control, Control.turn);
+      for (let slot = Control.turns; slot < this.#control.length; slot++) Atomics.notify(this.#control, slot);
       await this.dispose();
       throw this.#failure;
     }
-    // The last worker's release of the turn orders all its writes (and those before it) before this read.
-    if (Atomics.load(this.#control, Control.turn) !== chunks.length) throw new Error('gradient workers left chunks unsummed');
+    // Each parameter's last release orders every write to it (and to the losses before it) before these reads.
+    for (let slot = Control.turns; slot < this.#control.length; slot++) {
+      if (Atomics.load(this.#control, slot) !== chunks.length) throw new Error('gradient workers left chunks unsummed');
+    }
     const loss = weightedLoss(
       new Float64Array(this.#losses, 0, chunks.length),
       chunks.map((chunk) => chunk.weight),

@@ -1,10 +1,11 @@
 // A gradient worker thread: a replica of the model on its own TensorFlow.js backend, computing the chunks the
-// coordinator assigns and adding each chunk's gradient to the shared sum when the chunk's turn comes.
+// coordinator assigns and adding each chunk's gradient to the shared sum, parameter by parameter, when the
+// chunk's turn for that parameter comes.
 import {parentPort, workerData} from 'node:worker_threads';
 import {loadTfBackend} from '../backend-loader.js';
 import {GptModel} from '../gpt-model.js';
 import {computeGradients} from '../train-step.js';
-import {addChunkGradients} from './chunk-reduction.js';
+import {addParameterGradient} from './chunk-reduction.js';
 import {ParameterLayout} from './parameter-layout.js';
 import {type ChunkMessage, Control, type StepMessage, type WorkerMessage, type WorkerSetup} from './worker-protocol.js';
 
@@ -37,23 +38,26 @@ function addInTurn(chunk: ChunkMessage, sum: Float32Array, losses: Float64Array)
   const batch = {batchSize: chunk.batchSize, length: chunk.length, contexts: chunk.contexts, targets: chunk.targets};
   const {loss, grads} = computeGradients(model, batch, chunk.dropoutSeed);
   try {
-    waitForTurn(chunk.index);
-    addChunkGradients(sum, layout, grads, chunk.weight, chunk.index === 0);
     losses[chunk.index] = loss;
+    layout.names.forEach((name, i) => {
+      const slot = Control.turns + i;
+      waitForTurn(slot, chunk.index);
+      addParameterGradient(sum, layout, i, grads.get(name), chunk.weight, chunk.index === 0);
+      Atomics.store(control, slot, chunk.index + 1);
+      Atomics.notify(control, slot);
+    });
   } finally {
     for (const grad of grads.values()) grad.dispose();
   }
-  Atomics.store(control, Control.turn, chunk.index + 1);
-  Atomics.notify(control, Control.turn);
 }
 
-/** Blocks until every chunk before `index` has been added; throws when the coordinator aborted the step. */
-function waitForTurn(index: number): void {
+/** Blocks until every chunk before `index` has added its share at `slot`; throws when the coordinator aborted. */
+function waitForTurn(slot: number, index: number): void {
   for (;;) {
-    const turn = Atomics.load(control, Control.turn);
+    const turn = Atomics.load(control, slot);
     if (turn === index) return;
     if (Atomics.load(control, Control.abort) !== 0) throw new Error('step aborted');
-    Atomics.wait(control, Control.turn, turn, 50);
+    Atomics.wait(control, slot, turn, 50);
   }
 }
 

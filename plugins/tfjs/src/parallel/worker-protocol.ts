@@ -14,13 +14,19 @@ export interface WorkerSetup {
   readonly control: SharedArrayBuffer;
 }
 
-/** Slots of the shared control array. */
+/**
+ * Slots of the shared control array: the abort flag, then one turn per parameter (`ParameterLayout` order) —
+ * the index of the next chunk whose gradient of that parameter may be added to the sum. Per-parameter turns let
+ * a worker add a parameter as soon as the chunk before it has added that parameter, instead of waiting for the
+ * whole previous chunk.
+ */
 export const Control = {
-  /** Index of the next chunk whose gradient may be added to the sum. */
-  turn: 0,
   /** Non-zero once the coordinator gave up on the step (a worker failed): waiting workers stop. */
-  abort: 1,
-  slots: 2,
+  abort: 0,
+  /** Slot of parameter 0's turn; parameter i's is `turns + i`. */
+  turns: 1,
+  /** Slots for a model of `parameters` parameters. */
+  slots: (parameters: number): number => 1 + parameters,
 } as const;
 
 /** One chunk as posted to a worker. */
