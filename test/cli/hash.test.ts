@@ -64,6 +64,24 @@ for (const [hasher, tool, toolArgs] of natives) {
   });
 }
 
+test('a file of more streamed chunks than there are reads in flight hashes as b3sum and xxhsum do', async (t) => {
+  // 8 MiB reads, three in flight: 4 whole chunks and a partial one make the ring of buffers wrap.
+  const dir = await tempDir();
+  t.teardown(dir.cleanup);
+  const path = join(dir.path, 'big.bin');
+  await writeFile(path, randomBytes((33 << 20) + 12_345));
+  for (const [hasher, tool, toolArgs] of [
+    ['blake3', 'b3sum', []],
+    ['xxh3', 'xxhsum', ['-H3']],
+  ] as const) {
+    const result = await runCli(['hash', path, '--hasher', hasher, '--json']);
+    t.is(result.code, 0, result.stderr);
+    const [file] = (JSON.parse(result.stdout) as HashJson).files;
+    t.is(file?.bytes, (33 << 20) + 12_345);
+    t.is(file?.hex, nativeDigests(tool, [...toolArgs], [path]).get(path), `${hasher} vs ${tool}`);
+  }
+});
+
 test('codex hash prints b3sum-style lines in a stable, sorted order', async (t) => {
   const tree = await fixtureTree();
   t.teardown(tree.cleanup);
