@@ -73,6 +73,60 @@ async function compare(
   return ours;
 }
 
+type HfEncoding = Awaited<ReturnType<HfNative.Tokenizer['encode']>>;
+
+/** What differs between our pair encoding and Hugging Face's (offsets as code points into each token's sequence). */
+function pairDifferences(mine: import('@codex-ml/core').Encoding, theirs: HfEncoding, first: string, second: string): string[] {
+  const sequences = theirs.getSequenceIds();
+  const offsets = mine.offsets.map((range, i) => codePointOffsets(sequences[i] === 1 ? second : first, [range])[0]);
+  const fields: [string, unknown, unknown][] = [
+    ['ids', mine.ids, theirs.getIds()],
+    ['tokens', mine.tokens, theirs.getTokens()],
+    ['type ids', mine.typeIds, theirs.getTypeIds()],
+    ['offsets', offsets, theirs.getOffsets()],
+    ['special tokens mask', mine.specialTokensMask, theirs.getSpecialTokensMask()],
+    ['attention mask', mine.attentionMask, theirs.getAttentionMask()],
+  ];
+  return fields.filter(([, a, b]) => JSON.stringify(a) !== JSON.stringify(b)).map(([field]) => field);
+}
+
+const STRATEGIES = [
+  ['longest_first', 'LongestFirst'],
+  ['only_first', 'OnlyFirst'],
+  ['only_second', 'OnlySecond'],
+] as const;
+
+/**
+ * Pairs of the multilingual texts, with and without special tokens, untruncated and cut by each strategy, against
+ * `encode(a, b)` of Hugging Face. The max length is the longer sequence's length, so the pair must be cut while
+ * neither sequence alone reaches it: `tokenizers` 0.23 stops tokenizing a sequence at the max length, which
+ * changes how a sequence longer than it is cut (see `longestFirstLengths`). A pair one strategy cannot cut must
+ * fail on both sides.
+ */
+async function comparePairs(t: import('ava').ExecutionContext, name: string, json: string, ours: PipelineTokenizer): Promise<void> {
+  const count = (text: string) => ours.encode(text, {addSpecialTokens: false, truncation: {maxLength: 1e9}}).ids.length;
+  const theirs = hf.Tokenizer.fromString(json);
+  for (const [strategy, hfStrategy] of [[undefined, undefined], ...STRATEGIES] as const) {
+    for (let i = 0; i < MULTILINGUAL.length; i++) {
+      const first = MULTILINGUAL[i] as string;
+      const second = MULTILINGUAL[(i + 3) % MULTILINGUAL.length] as string;
+      const maxLength = Math.max(count(first), count(second), 8);
+      if (hfStrategy) theirs.setTruncation(maxLength, {stride: 0, strategy: hfStrategy as HfNative.TruncationStrategy});
+      else theirs.disableTruncation();
+      const truncation = {maxLength: strategy ? maxLength : 1e9, strategy};
+      for (const addSpecialTokens of [true, false]) {
+        const label = `${name} pair ${i} (${strategy ?? 'untruncated'}, special tokens ${addSpecialTokens})`;
+        const reference = await theirs.encode(first, second, {addSpecialTokens}).catch(() => undefined);
+        if (reference === undefined) {
+          t.throws(() => ours.encodePair(first, second, {addSpecialTokens, truncation}), {message: /too few to remove/}, label);
+          continue;
+        }
+        t.deepEqual(pairDifferences(ours.encodePair(first, second, {addSpecialTokens, truncation}), reference, first, second), [], label);
+      }
+    }
+  }
+}
+
 const FILES: readonly (readonly [string, () => string])[] = [
   ['Llama 2 (and Mistral 7B layout)', () => lenml('tokenizer-llama2')],
   ['Llama 3', () => lenml('tokenizer-llama3')],
@@ -89,9 +143,10 @@ const FILES: readonly (readonly [string, () => string])[] = [
 ];
 
 for (const [name, json] of FILES) {
-  test.serial(`${name}: identical ids, tokens, offsets and decoded text; the saved file loads there with the same ids`, async (t) => {
+  test.serial(`${name}: ids, tokens, offsets and text as HF, pairs too; the saved file loads with the same ids`, async (t) => {
     const text = json();
     const ours = await compare(t, name, text, MULTILINGUAL);
+    await comparePairs(t, name, text, ours);
     if (name === 'Llama 3') {
       // RoBERTa's post-processor with `add_prefix_space` and offset trimming, which roberta-base's file leaves off.
       const document = JSON.parse(text) as Record<string, unknown>;

@@ -23,9 +23,17 @@ export class ByteLevelPostProcessor implements PostProcessor {
     return 0;
   }
 
+  addedPairTokens(): number {
+    return 0;
+  }
+
   process(parts: EncodingParts, _addSpecialTokens: boolean): EncodingParts {
     if (this.trimOffsets) trimByteLevelOffsets(parts, this.addPrefixSpace);
     return parts;
+  }
+
+  processEncodings(encodings: readonly EncodingParts[], addSpecialTokens: boolean): EncodingParts[] {
+    return encodings.map((parts) => this.process(parts, addSpecialTokens));
   }
 
   toJSON(): JsonObject {

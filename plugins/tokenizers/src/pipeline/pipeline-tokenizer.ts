@@ -12,7 +12,7 @@ import {
 import {serializeTokenizer} from '../serialization/tokenizer-json-writer.js';
 import {type AddedToken, AddedVocabulary} from './added-vocabulary.js';
 import {type Decoder, decodeTokens} from './decoder.js';
-import {type EncodingParts, emptyParts, freezeParts, pushToken} from './encoding-parts.js';
+import {type EncodingParts, emptyParts, freezeParts, mergeParts, pushToken, withTypeId} from './encoding-parts.js';
 import type {Model} from './model.js';
 import {NormalizedText} from './normalized-text.js';
 import type {Normalizer} from './normalizer.js';
@@ -21,7 +21,7 @@ import type {PostProcessor} from './post-processor.js';
 import {spellPiece} from './byte-level-pre-tokenizer.js';
 import {type ByteLevelSource, type PreToken, type PreTokenizer, pieceRange} from './pre-tokenizer.js';
 import {rolesBySpelling} from './special-token-roles.js';
-import {truncateParts} from './truncation.js';
+import {truncatePair, truncateParts} from './truncation.js';
 import {wellFormed} from './well-formed.js';
 import {gpt2Matcher} from './gpt2-pattern.js';
 import {forEachGpt2Piece} from './gpt2-splitter.js';
@@ -112,6 +112,22 @@ export class PipelineTokenizer implements Tokenizer {
 
   encode(text: string, options: EncodeOptions = {}): Encoding {
     return freezeParts(this.#encodeParts(text, options, undefined));
+  }
+
+  encodePair(first: string, second: string, options: EncodeOptions = {}): Encoding {
+    const addSpecial = options.addSpecialTokens ?? true;
+    let parts = [this.#tokenize(first), withTypeId(this.#tokenize(second), 1)] as [EncodingParts, EncodingParts];
+    const truncation = options.truncation ?? this.truncation;
+    if (truncation !== undefined) {
+      const reserved = addSpecial && this.postProcessor ? this.postProcessor.addedPairTokens() : 0;
+      this.#checkRoom(truncation.maxLength, reserved);
+      const {stride = 0, side = 'right', strategy = 'longest_first'} = truncation;
+      parts = truncatePair(parts[0], parts[1], truncation.maxLength - reserved, stride, side, strategy);
+    }
+    const merged = mergeParts(this.postProcessor ? this.postProcessor.processEncodings(parts, addSpecial) : parts);
+    const pad = options.padding ?? this.padding;
+    if (pad !== undefined && pad.length !== 'longest') padParts(merged, this.#padSpec(pad, pad.length));
+    return freezeParts(merged);
   }
 
   encodeBatch(texts: readonly string[], options: EncodeOptions = {}): Encoding[] {
@@ -205,18 +221,22 @@ export class PipelineTokenizer implements Tokenizer {
     const truncation = options.truncation ?? this.truncation;
     if (truncation !== undefined) {
       const reserved = addSpecial && this.postProcessor ? this.postProcessor.addedTokens() : 0;
-      if (truncation.maxLength < reserved) {
-        throw new CodexError('E_TOKENIZER', `truncation max length ${truncation.maxLength} leaves no room for ${reserved} special tokens`, {
-          hint: `use a max length of at least ${reserved + 1}`,
-          exitCode: ExitCode.usage,
-        });
-      }
+      this.#checkRoom(truncation.maxLength, reserved);
       parts = truncateParts(parts, truncation.maxLength - reserved, truncation.stride ?? 0, truncation.side ?? 'right');
     }
     if (this.postProcessor) parts = this.postProcessor.process(parts, addSpecial);
     const pad = padding === null ? undefined : (options.padding ?? this.padding);
     if (pad !== undefined && pad.length !== 'longest') padParts(parts, this.#padSpec(pad, pad.length));
     return parts;
+  }
+
+  #checkRoom(maxLength: number, reserved: number): void {
+    if (maxLength < reserved) {
+      throw new CodexError('E_TOKENIZER', `truncation max length ${maxLength} leaves no room for ${reserved} special tokens`, {
+        hint: `use a max length of at least ${reserved + 1}`,
+        exitCode: ExitCode.usage,
+      });
+    }
   }
 
   #tokenize(text: string): EncodingParts {

@@ -9,6 +9,14 @@ export interface PostProcessor {
   readonly type: string;
   /** How many tokens `process` adds to a single sequence when `addSpecialTokens` is true. */
   addedTokens(): number;
+  /** How many tokens `processEncodings` adds to a pair when `addSpecialTokens` is true. */
+  addedPairTokens(): number;
   process(parts: EncodingParts, addSpecialTokens: boolean): EncodingParts;
+  /**
+   * A pair's encodings (`[first, second]`, each with its overflowing windows) as Hugging Face's
+   * `process_encodings` turns them into the pieces to join, in order: special-token pieces, and the sequences
+   * with their type ids set. `mergeParts` joins them.
+   */
+  processEncodings(encodings: readonly EncodingParts[], addSpecialTokens: boolean): EncodingParts[];
   toJSON(): JsonObject;
 }

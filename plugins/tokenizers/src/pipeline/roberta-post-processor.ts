@@ -1,5 +1,5 @@
 import {trimByteLevelOffsets} from './byte-level-offsets.js';
-import type {EncodingParts} from './encoding-parts.js';
+import {type EncodingParts, wrapParts} from './encoding-parts.js';
 import type {JsonObject} from './normalizer.js';
 import type {PostProcessor} from './post-processor.js';
 import {TemplatePostProcessor} from './template-post-processor.js';
@@ -11,8 +11,8 @@ export interface RobertaSpecial {
 }
 
 /**
- * RoBERTa's `<s> $A </s>` (tokenizer.json type `RobertaProcessing`): byte-level offset trimming when
- * `trim_offsets`, every type id 0, then the wrapping.
+ * RoBERTa's `<s> $A </s>` and `<s> $A </s> </s> $B </s>` (tokenizer.json type `RobertaProcessing`):
+ * byte-level offset trimming when `trim_offsets`, every type id 0, then the wrapping.
  */
 export class RobertaPostProcessor implements PostProcessor {
   readonly type = 'RobertaProcessing';
@@ -34,9 +34,22 @@ export class RobertaPostProcessor implements PostProcessor {
     return 2;
   }
 
+  addedPairTokens(): number {
+    return 4;
+  }
+
   process(parts: EncodingParts, addSpecialTokens: boolean): EncodingParts {
     if (this.trimOffsets) trimByteLevelOffsets(parts, this.addPrefixSpace);
     return this.#template.process(parts, addSpecialTokens);
+  }
+
+  /** `<s> A </s>` then `</s> B </s>`, all type id 0 (without special tokens, the windows keep theirs, as in HF). */
+  processEncodings(encodings: readonly EncodingParts[], addSpecialTokens: boolean): EncodingParts[] {
+    if (this.trimOffsets) for (const parts of encodings) trimByteLevelOffsets(parts, this.addPrefixSpace);
+    const zeroed = encodings.map((parts) => ({...parts, typeIds: parts.typeIds.map(() => 0)}));
+    if (!addSpecialTokens) return zeroed;
+    const types = {special: 0, sequence: 0, window: 0};
+    return zeroed.map((parts, i) => wrapParts(parts, [i === 0 ? this.cls : this.sep], [this.sep], types));
   }
 
   toJSON(): JsonObject {

@@ -15,6 +15,16 @@ export class SequencePostProcessor implements PostProcessor {
     return this.processors.reduce((sum, processor) => sum + processor.addedTokens(), 0);
   }
 
+  addedPairTokens(): number {
+    return this.processors.reduce((sum, processor) => sum + processor.addedPairTokens(), 0);
+  }
+
+  processEncodings(encodings: readonly EncodingParts[], addSpecialTokens: boolean): EncodingParts[] {
+    let current = [...encodings];
+    for (const processor of this.processors) current = processor.processEncodings(current, addSpecialTokens);
+    return current;
+  }
+
   process(parts: EncodingParts, addSpecialTokens: boolean): EncodingParts {
     let current = parts;
     for (const processor of this.processors) current = processor.process(current, addSpecialTokens);

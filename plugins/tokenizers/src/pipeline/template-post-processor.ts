@@ -16,8 +16,8 @@ export interface TemplateSpecialToken {
 }
 
 /**
- * Wraps sequences in special tokens following a template, e.g. `[BOS] $A [EOS]` (tokenizer.json type
- * `TemplateProcessing`). Only single sequences are encoded; the pair template is kept for the file.
+ * Wraps sequences in special tokens following a template, e.g. `[BOS] $A [EOS]` for one sequence and
+ * `[CLS] $A:0 [SEP]:0 $B:1 [SEP]:1` for a pair (tokenizer.json type `TemplateProcessing`).
  */
 export class TemplatePostProcessor implements PostProcessor {
   readonly type = 'TemplateProcessing';
@@ -85,6 +85,38 @@ export class TemplatePostProcessor implements PostProcessor {
       if (piece.kind === 'special') count += this.specialTokens.get(piece.name)?.ids.length ?? 0;
     }
     return count;
+  }
+
+  addedPairTokens(): number {
+    let count = 0;
+    for (const piece of this.pair) {
+      if (piece.kind === 'special') count += this.specialTokens.get(piece.name)?.ids.length ?? 0;
+    }
+    return count;
+  }
+
+  /**
+   * The template's pieces in order: each sequence slot gives its encoding with the slot's type id (its windows
+   * keep theirs, as in Hugging Face), each special token a piece of its own when `addSpecialTokens`.
+   */
+  processEncodings(encodings: readonly EncodingParts[], addSpecialTokens: boolean): EncodingParts[] {
+    const template = encodings.length === 2 ? this.pair : this.single;
+    const pieces: EncodingParts[] = [];
+    for (const piece of template) {
+      if (piece.kind === 'sequence') {
+        const source = encodings[piece.name === 'A' ? 0 : 1];
+        if (source) pieces.push({...source, typeIds: source.typeIds.map(() => piece.typeId)});
+      } else if (addSpecialTokens) {
+        const special = this.specialTokens.get(piece.name) as TemplateSpecialToken;
+        const out = emptyParts();
+        special.ids.forEach((id, i) => {
+          pushToken(out, id, special.tokens[i] as string, [0, 0], true);
+          out.typeIds[out.typeIds.length - 1] = piece.typeId;
+        });
+        pieces.push(out);
+      }
+    }
+    return pieces;
   }
 
   process(parts: EncodingParts, addSpecialTokens: boolean): EncodingParts {

@@ -59,13 +59,19 @@ function readPadding(reader: JsonReader): PaddingOptions {
   return {length, side: direction === 'Left' ? 'left' : 'right', padToken: reader.field('pad_token').string()};
 }
 
+/** tokenizer.json's truncation strategies, by the names our options use. */
+const TRUNCATION_STRATEGIES = {LongestFirst: 'longest_first', OnlyFirst: 'only_first', OnlySecond: 'only_second'} as const;
+
 function readTruncation(reader: JsonReader): TruncationOptions {
   const direction = reader.field('direction').optionalString('Right');
   if (direction !== 'Left' && direction !== 'Right') reader.field('direction').fail('"Left" or "Right"');
+  const strategy = reader.field('strategy').optionalString('LongestFirst') ?? 'LongestFirst';
+  if (!Object.hasOwn(TRUNCATION_STRATEGIES, strategy)) reader.field('strategy').fail('"LongestFirst", "OnlyFirst" or "OnlySecond"');
   return {
     maxLength: reader.field('max_length').index(),
     stride: reader.field('stride').isNull() ? 0 : reader.field('stride').index(),
     side: direction === 'Left' ? 'left' : 'right',
+    strategy: TRUNCATION_STRATEGIES[strategy as keyof typeof TRUNCATION_STRATEGIES],
   };
 }
 

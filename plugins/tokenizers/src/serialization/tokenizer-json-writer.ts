@@ -29,7 +29,7 @@ function truncationJson(truncation: TruncationOptions): JsonValue {
   return {
     direction: truncation.side === 'left' ? 'Left' : 'Right',
     max_length: truncation.maxLength,
-    strategy: 'LongestFirst',
+    strategy: truncation.strategy === 'only_first' ? 'OnlyFirst' : truncation.strategy === 'only_second' ? 'OnlySecond' : 'LongestFirst',
     stride: truncation.stride ?? 0,
   };
 }

@@ -1,4 +1,4 @@
-import type {EncodingParts} from '../pipeline/encoding-parts.js';
+import {type EncodingParts, wrapParts} from '../pipeline/encoding-parts.js';
 import type {JsonObject} from '../pipeline/json-value.js';
 import type {PostProcessor} from '../pipeline/post-processor.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
@@ -10,9 +10,9 @@ export interface BertSpecial {
 }
 
 /**
- * BERT's `[CLS] $A [SEP]` wrapping (tokenizer.json type `BertProcessing`, written by older Hugging Face BERT
- * files); the same as the template `[CLS] $A [SEP]`, kept as its own type so that a loaded file saves back as it
- * was read.
+ * BERT's `[CLS] $A [SEP]` and `[CLS] $A [SEP] $B [SEP]` wrapping (tokenizer.json type `BertProcessing`, written
+ * by older Hugging Face BERT files); the same as the template `[CLS] $A:0 [SEP]:0 $B:1 [SEP]:1`, kept as its own
+ * type so that a loaded file saves back as it was read.
  */
 export class BertPostProcessor implements PostProcessor {
   readonly type = 'BertProcessing';
@@ -30,8 +30,20 @@ export class BertPostProcessor implements PostProcessor {
     return 2;
   }
 
+  addedPairTokens(): number {
+    return 3;
+  }
+
   process(parts: EncodingParts, addSpecialTokens: boolean): EncodingParts {
     return this.#template.process(parts, addSpecialTokens);
+  }
+
+  /** `[CLS] A [SEP]` with type id 0, then `B [SEP]` with the second sequence's type id (1). */
+  processEncodings(encodings: readonly EncodingParts[], addSpecialTokens: boolean): EncodingParts[] {
+    if (!addSpecialTokens) return [...encodings];
+    return encodings.map((parts, i) =>
+      i === 0 ? wrapParts(parts, [this.cls], [this.sep], {special: 0}) : wrapParts(parts, [], [this.sep], {special: 1}),
+    );
   }
 
   toJSON(): JsonObject {

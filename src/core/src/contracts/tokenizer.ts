@@ -14,6 +14,12 @@ export interface Encoding {
   readonly attentionMask: readonly number[];
   /** 1 for special tokens (including padding), 0 otherwise. */
   readonly specialTokensMask: readonly number[];
+  /**
+   * Segment of each token (Hugging Face's `type_ids`): 0 for the first sequence, and what the post-processor
+   * gives the second of a pair (1 under BERT's template, 0 under RoBERTa's). Absent where a backend does not
+   * track segments.
+   */
+  readonly typeIds?: readonly number[];
   /** Windows produced by truncation with a stride, in order; empty when not truncated. */
   readonly overflowing: readonly Encoding[];
 }
@@ -31,6 +37,11 @@ export interface TruncationOptions {
   /** Tokens shared by consecutive overflowing windows. Must be smaller than `maxLength`. */
   readonly stride?: number;
   readonly side?: 'left' | 'right';
+  /**
+   * Which sequence of a pair is cut (Hugging Face's `TruncationStrategy`): the longer one first (default), only
+   * the first, or only the second. A single sequence is cut whatever this says.
+   */
+  readonly strategy?: 'longest_first' | 'only_first' | 'only_second';
 }
 
 export interface EncodeOptions {
@@ -70,6 +81,12 @@ export interface Tokenizer {
   normalize(text: string): string;
   encode(text: string, options?: EncodeOptions): Encoding;
   encodeBatch(texts: readonly string[], options?: EncodeOptions): Encoding[];
+  /**
+   * Optional: a pair of sequences in one encoding (question and context, premise and hypothesis), as Hugging
+   * Face's `encode(a, b)`: truncated together by `truncation.strategy`, joined by the post-processor's pair
+   * template, each token's offsets into its own sequence.
+   */
+  encodePair?(first: string, second: string, options?: EncodeOptions): Encoding;
   /**
    * Optional fast path: `encode(text, {addSpecialTokens}).ids` without tokens, offsets or masks (no truncation or
    * padding), for bulk encoding where only ids are wanted.
