@@ -1,6 +1,8 @@
 import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {gunzipSync} from 'node:zlib';
 import test from 'ava';
+import type * as HfNative from 'tokenizers';
 import {type EncodingParts, emptyParts, loadTokenizerJson, longestFirstLengths, mergeParts, pushToken, truncatePair} from '../src/index.js';
 
 // Pair encoding pieces on their own: the truncation lengths, the strategies' refusals, the merge of overflowing
@@ -126,4 +128,59 @@ test('a truncation strategy in tokenizer.json is applied to pairs and saved back
   t.is((JSON.parse(tokenizer.toJSON()) as {truncation: {strategy: string}}).truncation.strategy, 'OnlySecond');
   document.truncation = {direction: 'Right', max_length: 8, strategy: 'OnlyThird', stride: 0};
   t.throws(() => loadTokenizerJson(JSON.stringify(document), 'bad.json'), {message: /strategy/});
+});
+
+const hf = createRequire(import.meta.url)('tokenizers') as typeof HfNative;
+
+/** A public file with its post-processor replaced, both ways: ours and Hugging Face's on the same pairs. */
+async function assertPairsLikeHf(t: import('ava').ExecutionContext, file: string, postProcessor: object): Promise<void> {
+  const document = JSON.parse(
+    gunzipSync(readFileSync(new URL(`../../test/fixtures/public/${file}.tokenizer.json.gz`, import.meta.url))).toString('utf8'),
+  ) as Record<string, unknown>;
+  document.post_processor = postProcessor;
+  document.truncation = null;
+  const json = JSON.stringify(document);
+  const ours = loadTokenizerJson(json, file);
+  const theirs = hf.Tokenizer.fromString(json);
+  const pairs: [string, string][] = [
+    ['Where is Paris?', '  Paris is in France.'],
+    ['Héllo wörld', ''],
+  ];
+  for (const [first, second] of pairs) {
+    const single = await theirs.encode(first);
+    t.deepEqual([...ours.encode(first).ids], single.getIds(), `${file} single ids`);
+    t.deepEqual(
+      ours.encode(first, {truncation: {maxLength: 4}}).ids.length,
+      4,
+      `${file} a truncated single sequence keeps room for its special tokens`,
+    );
+    for (const addSpecialTokens of [true, false]) {
+      const mine = ours.encodePair(first, second, {addSpecialTokens});
+      const reference = await theirs.encode(first, second, {addSpecialTokens});
+      t.deepEqual([...mine.ids], reference.getIds(), `${file} ids ${addSpecialTokens}`);
+      t.deepEqual([...mine.tokens], reference.getTokens(), `${file} tokens ${addSpecialTokens}`);
+      t.deepEqual([...(mine.typeIds ?? [])], reference.getTypeIds(), `${file} type ids ${addSpecialTokens}`);
+      t.deepEqual([...mine.specialTokensMask], reference.getSpecialTokensMask(), `${file} special mask ${addSpecialTokens}`);
+      // ASCII and Latin-1 text: UTF-16 offsets are code point offsets.
+      t.deepEqual(
+        mine.offsets.map((range) => [...range]),
+        reference.getOffsets(),
+        `${file} offsets ${addSpecialTokens}`,
+      );
+    }
+  }
+}
+
+test('BertProcessing pairs: [CLS] A [SEP] B [SEP], as Hugging Face', async (t) => {
+  await assertPairsLikeHf(t, 'bert-base-uncased', {type: 'BertProcessing', sep: ['[SEP]', 102], cls: ['[CLS]', 101]});
+});
+
+test('a Sequence of ByteLevel and RobertaProcessing: offsets trimmed, <s> A </s></s> B </s>, as Hugging Face', async (t) => {
+  await assertPairsLikeHf(t, 'roberta-base', {
+    type: 'Sequence',
+    processors: [
+      {type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true},
+      {type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: false, add_prefix_space: false},
+    ],
+  });
 });
