@@ -73,8 +73,9 @@ export interface SpecialPiece {
 
 /**
  * `before` + `parts` + `after`, and each overflowing window wrapped the same way, as BERT's and RoBERTa's
- * post-processors wrap a pair's sequences: the added tokens get `specialTypeId`; the sequence's own tokens
- * `sequenceTypeId`, or keep theirs when it is undefined (windows: `windowTypeId` for every token when given).
+ * post-processors wrap a pair's sequences. Type ids: `types.special` for the added tokens; `types.sequence` for
+ * the sequence's own, which keep theirs when it is undefined; `types.window`, when given, for every token of a
+ * window.
  */
 export function wrapParts(
   parts: EncodingParts,
