@@ -1,7 +1,7 @@
 import {chmod, cp, mkdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
+import {privateHome, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
 
 interface DoctorJson {
   readonly ok: boolean;
@@ -13,12 +13,7 @@ const fixtures = join(repoRoot, 'test', 'fixtures', 'plugins');
 test('doctor reports a broken plugin, a plugin with its own core, another codex first on PATH, each with its fix', async (t) => {
   const home = await tempDir('codex-doctor-');
   t.teardown(home.cleanup);
-  const env = {
-    HOME: home.path,
-    XDG_DATA_HOME: join(home.path, 'data'),
-    XDG_CONFIG_HOME: join(home.path, 'config'),
-    XDG_CACHE_HOME: join(home.path, 'cache'),
-  };
+  const env = privateHome(home.path);
   const codex = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: {...env, ...extra}, cwd: home.path});
 
   const healthy = await codex(['doctor', '--json']);

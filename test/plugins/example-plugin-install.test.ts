@@ -4,7 +4,7 @@ import {readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import test from 'ava';
-import {repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
+import {privateHome, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
 
 const run = promisify(execFile);
 const example = join(repoRoot, 'examples', 'codex-plugin-sha512');
@@ -18,12 +18,7 @@ test('the example plugin is packed, installed from its tarball, selected by conf
   const home = await tempDir('codex-example-');
   t.teardown(home.cleanup);
   // A private HOME and XDG data dir: the plugin lands in <tmp>/data/codex, never in the user's plugins.
-  const env = {
-    HOME: home.path,
-    XDG_DATA_HOME: join(home.path, 'data'),
-    XDG_CONFIG_HOME: join(home.path, 'config'),
-    XDG_CACHE_HOME: join(home.path, 'cache'),
-  };
+  const env = privateHome(home.path);
   const codex = (...args: string[]) => runCli(args, {env, cwd: home.path});
 
   // What the author does: npm pack (its prepack script compiles the plugin).

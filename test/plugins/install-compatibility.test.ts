@@ -3,7 +3,7 @@ import {cp, mkdir, readFile, readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import test from 'ava';
-import {isOneLineError, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
+import {isOneLineError, privateHome, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
 
 const fixture = join(repoRoot, 'test', 'fixtures', 'plugins', 'sha1-hasher');
 
@@ -27,12 +27,7 @@ async function listing(path: string): Promise<string[]> {
 test('plugins:install refuses a plugin whose engines or core API range exclude this codex, in one line, installing nothing', async (t) => {
   const home = await tempDir('codex-install-');
   t.teardown(home.cleanup);
-  const env = {
-    HOME: home.path,
-    XDG_DATA_HOME: join(home.path, 'data'),
-    XDG_CONFIG_HOME: join(home.path, 'config'),
-    XDG_CACHE_HOME: join(home.path, 'cache'),
-  };
+  const env = privateHome(home.path);
   const packs = join(home.path, 'packs');
   const futureNode = await tarball(packs, 'future-node', (pjson) => {
     pjson['engines'] = {node: '>=99'};
@@ -66,12 +61,7 @@ test('plugins:install refuses a plugin whose engines or core API range exclude t
 test('plugins:install reads a plugin directory first, and refuses what holds no readable package.json, in one line', async (t) => {
   const home = await tempDir('codex-install-read-');
   t.teardown(home.cleanup);
-  const env = {
-    HOME: home.path,
-    XDG_DATA_HOME: join(home.path, 'data'),
-    XDG_CONFIG_HOME: join(home.path, 'config'),
-    XDG_CACHE_HOME: join(home.path, 'cache'),
-  };
+  const env = privateHome(home.path);
   const at = (name: string) => join(home.path, 'given', name);
   const futureNode = at('future-node');
   await cp(fixture, futureNode, {recursive: true});

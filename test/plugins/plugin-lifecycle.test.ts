@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {cp, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {type CliResult, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
+import {type CliResult, privateHome, repoRoot, runCli, tempDir} from '../helpers/run-cli.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'plugins');
 
@@ -22,12 +22,7 @@ interface BackendsJson {
 /** A private CLI data/config/cache home, so tests never touch the user's plugins, plus a small file to hash. */
 async function sandbox() {
   const home = await tempDir('codex-plugins-');
-  const env = {
-    HOME: home.path,
-    XDG_DATA_HOME: join(home.path, 'data'),
-    XDG_CONFIG_HOME: join(home.path, 'config'),
-    XDG_CACHE_HOME: join(home.path, 'cache'),
-  };
+  const env = privateHome(home.path);
   const file = join(home.path, 'hello.txt');
   await writeFile(file, 'hello, plugins\n');
   const codex = (...args: string[]): Promise<CliResult> => runCli(args, {env, cwd: home.path});
