@@ -1,14 +1,11 @@
 import {trimByteLevelOffsets} from './byte-level-offsets.js';
-import {type EncodingParts, wrapParts} from './encoding-parts.js';
+import {type EncodingParts, type SpecialPiece, wrapParts} from './encoding-parts.js';
 import type {JsonObject} from './normalizer.js';
 import type {PostProcessor} from './post-processor.js';
 import {TemplatePostProcessor} from './template-post-processor.js';
 
 /** A special token as RoBERTa's post-processor names it: its text and id. */
-export interface RobertaSpecial {
-  readonly token: string;
-  readonly id: number;
-}
+export type RobertaSpecial = SpecialPiece;
 
 /**
  * RoBERTa's `<s> $A </s>` and `<s> $A </s> </s> $B </s>` (tokenizer.json type `RobertaProcessing`):

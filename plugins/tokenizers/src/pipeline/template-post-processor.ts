@@ -1,5 +1,5 @@
 import {CodexError, ExitCode} from '@codex-ml/core';
-import {type EncodingParts, emptyParts, pushToken} from './encoding-parts.js';
+import {type EncodingParts, type SpecialPiece, emptyParts, pushToken} from './encoding-parts.js';
 import type {JsonObject, JsonValue} from './normalizer.js';
 import type {PostProcessor} from './post-processor.js';
 
@@ -42,7 +42,6 @@ export class TemplatePostProcessor implements PostProcessor {
     }
   }
 
-  /** `[bos] $A [eos]` with the given tokens and ids; either may be omitted. */
   /**
    * `$A` between the `bos` and `eos` tokens of `roles` that the model has (`idOf` gives their ids); undefined when
    * it has neither, so a tokenizer without them gets no post-processor at all.
@@ -57,8 +56,9 @@ export class TemplatePostProcessor implements PostProcessor {
     return bos || eos ? TemplatePostProcessor.wrap(bos, eos) : undefined;
   }
 
-  static wrap(bos: {token: string; id: number} | undefined, eos: {token: string; id: number} | undefined): TemplatePostProcessor {
-    const special = (t: {token: string; id: number}): TemplateSpecialToken => ({name: t.token, ids: [t.id], tokens: [t.token]});
+  /** `[bos] $A [eos]` (and `[bos] $A [eos] $B:1 [eos]:1`) with the given tokens and ids; either may be omitted. */
+  static wrap(bos: SpecialPiece | undefined, eos: SpecialPiece | undefined): TemplatePostProcessor {
+    const special = (t: SpecialPiece): TemplateSpecialToken => ({name: t.token, ids: [t.id], tokens: [t.token]});
     const single: TemplatePiece[] = [];
     const pair: TemplatePiece[] = [];
     const tokens: TemplateSpecialToken[] = [];
@@ -107,12 +107,8 @@ export class TemplatePostProcessor implements PostProcessor {
         const source = encodings[piece.name === 'A' ? 0 : 1];
         if (source) pieces.push({...source, typeIds: source.typeIds.map(() => piece.typeId)});
       } else if (addSpecialTokens) {
-        const special = this.specialTokens.get(piece.name) as TemplateSpecialToken;
         const out = emptyParts();
-        special.ids.forEach((id, i) => {
-          pushToken(out, id, special.tokens[i] as string, [0, 0], true);
-          out.typeIds[out.typeIds.length - 1] = piece.typeId;
-        });
+        this.#pushSpecial(out, piece);
         pieces.push(out);
       }
     }
@@ -134,15 +130,20 @@ export class TemplatePostProcessor implements PostProcessor {
           out.attentionMask.push(parts.attentionMask[i] as number);
         }
       } else {
-        const special = this.specialTokens.get(piece.name) as TemplateSpecialToken;
-        special.ids.forEach((id, i) => {
-          pushToken(out, id, special.tokens[i] as string, [0, 0], true);
-          out.typeIds[out.typeIds.length - 1] = piece.typeId;
-        });
+        this.#pushSpecial(out, piece);
       }
     }
     out.overflowing = parts.overflowing.map((window) => this.process(window, true));
     return out;
+  }
+
+  /** Appends the ids and tokens a special-token piece of the template expands to, with the piece's type id. */
+  #pushSpecial(out: EncodingParts, piece: TemplatePiece & {kind: 'special'}): void {
+    const special = this.specialTokens.get(piece.name) as TemplateSpecialToken;
+    special.ids.forEach((id, i) => {
+      pushToken(out, id, special.tokens[i] as string, [0, 0], true);
+      out.typeIds[out.typeIds.length - 1] = piece.typeId;
+    });
   }
 
   toJSON(): JsonObject {

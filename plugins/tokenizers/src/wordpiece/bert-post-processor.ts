@@ -1,13 +1,10 @@
-import {type EncodingParts, wrapParts} from '../pipeline/encoding-parts.js';
+import {type EncodingParts, type SpecialPiece, wrapParts} from '../pipeline/encoding-parts.js';
 import type {JsonObject} from '../pipeline/json-value.js';
 import type {PostProcessor} from '../pipeline/post-processor.js';
 import {TemplatePostProcessor} from '../pipeline/template-post-processor.js';
 
 /** A special token as BERT's post-processor names it: its text and id. */
-export interface BertSpecial {
-  readonly token: string;
-  readonly id: number;
-}
+export type BertSpecial = SpecialPiece;
 
 /**
  * BERT's `[CLS] $A [SEP]` and `[CLS] $A [SEP] $B [SEP]` wrapping (tokenizer.json type `BertProcessing`, written
