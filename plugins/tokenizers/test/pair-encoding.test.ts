@@ -1,9 +1,8 @@
-import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
-import {gunzipSync} from 'node:zlib';
 import test from 'ava';
 import type * as HfNative from 'tokenizers';
 import {type EncodingParts, emptyParts, loadTokenizerJson, longestFirstLengths, mergeParts, pushToken, truncatePair} from '../src/index.js';
+import {type KeptTokenizer, keptTokenizerJson} from './helpers/public-fixtures.js';
 
 // Pair encoding pieces on their own: the truncation lengths, the strategies' refusals, the merge of overflowing
 // windows, and what a file says about them. The end-to-end comparison with Hugging Face is in public-files.test.ts.
@@ -79,11 +78,7 @@ test('merged windows combine as Hugging Face’s merge: each window with the nex
   );
 });
 
-const bert = () =>
-  loadTokenizerJson(
-    gunzipSync(readFileSync(new URL('../../test/fixtures/public/bert-base-uncased.tokenizer.json.gz', import.meta.url))).toString('utf8'),
-    'bert',
-  );
+const bert = () => loadTokenizerJson(keptTokenizerJson('bert-base-uncased'), 'bert');
 
 test('a BERT pair: [CLS] A [SEP] B [SEP] with type ids 0 then 1, offsets into each sequence, padded as asked', (t) => {
   const tokenizer = bert();
@@ -133,10 +128,8 @@ test('a truncation strategy in tokenizer.json is applied to pairs and saved back
 const hf = createRequire(import.meta.url)('tokenizers') as typeof HfNative;
 
 /** A public file with its post-processor replaced, both ways: ours and Hugging Face's on the same pairs. */
-async function assertPairsLikeHf(t: import('ava').ExecutionContext, file: string, postProcessor: object): Promise<void> {
-  const document = JSON.parse(
-    gunzipSync(readFileSync(new URL(`../../test/fixtures/public/${file}.tokenizer.json.gz`, import.meta.url))).toString('utf8'),
-  ) as Record<string, unknown>;
+async function assertPairsLikeHf(t: import('ava').ExecutionContext, file: KeptTokenizer, postProcessor: object): Promise<void> {
+  const document = JSON.parse(keptTokenizerJson(file)) as Record<string, unknown>;
   document.post_processor = postProcessor;
   document.truncation = null;
   const json = JSON.stringify(document);
