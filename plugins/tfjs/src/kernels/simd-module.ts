@@ -119,7 +119,7 @@ export function compileSimdModule(): Promise<WebAssembly.Module | undefined> {
 
 async function firstValidBuild(): Promise<WebAssembly.Module | undefined> {
   for (const {file, flag} of BUILDS) {
-    const bytes = await readFile(new URL(`./${file}`, import.meta.url)).catch(() => undefined);
+    const bytes = await buildBytes(file);
     if (bytes === undefined) continue;
     let valid = WebAssembly.validate(bytes);
     if (!valid && flag !== undefined) {
@@ -143,8 +143,13 @@ export async function simdBuild(): Promise<string | undefined> {
 
 /** Compiles one named build, whatever the engine prefers (to compare builds); undefined if it does not load. */
 export async function compileSimdBuild(file: string): Promise<WebAssembly.Module | undefined> {
-  const bytes = await readFile(new URL(`./${file}`, import.meta.url)).catch(() => undefined);
+  const bytes = await buildBytes(file);
   return bytes === undefined ? undefined : WebAssembly.compile(bytes).catch(() => undefined);
+}
+
+/** The bytes of a build beside this module; undefined when it is missing. */
+function buildBytes(file: string): Promise<Uint8Array | undefined> {
+  return readFile(new URL(`./${file}`, import.meta.url)).catch(() => undefined);
 }
 
 /** Instantiates the kernels on `memory` (the heap they read and write); they allocate nothing themselves. */
