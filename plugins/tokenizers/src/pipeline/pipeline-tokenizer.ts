@@ -119,14 +119,12 @@ export class PipelineTokenizer implements Tokenizer {
     let parts = [this.#tokenize(first), withTypeId(this.#tokenize(second), 1)] as [EncodingParts, EncodingParts];
     const truncation = options.truncation ?? this.truncation;
     if (truncation !== undefined) {
-      const reserved = addSpecial && this.postProcessor ? this.postProcessor.addedPairTokens() : 0;
-      this.#checkRoom(truncation.maxLength, reserved);
+      const budget = this.#budget(truncation.maxLength, addSpecial && this.postProcessor ? this.postProcessor.addedPairTokens() : 0);
       const {stride = 0, side = 'right', strategy = 'longest_first'} = truncation;
-      parts = truncatePair(parts[0], parts[1], truncation.maxLength - reserved, stride, side, strategy);
+      parts = truncatePair(parts[0], parts[1], budget, stride, side, strategy);
     }
     const merged = mergeParts(this.postProcessor ? this.postProcessor.processEncodings(parts, addSpecial) : parts);
-    const pad = options.padding ?? this.padding;
-    if (pad !== undefined && pad.length !== 'longest') padParts(merged, this.#padSpec(pad, pad.length));
+    this.#padToFixed(merged, options);
     return freezeParts(merged);
   }
 
@@ -220,23 +218,29 @@ export class PipelineTokenizer implements Tokenizer {
     let parts = this.#tokenize(text);
     const truncation = options.truncation ?? this.truncation;
     if (truncation !== undefined) {
-      const reserved = addSpecial && this.postProcessor ? this.postProcessor.addedTokens() : 0;
-      this.#checkRoom(truncation.maxLength, reserved);
-      parts = truncateParts(parts, truncation.maxLength - reserved, truncation.stride ?? 0, truncation.side ?? 'right');
+      const budget = this.#budget(truncation.maxLength, addSpecial && this.postProcessor ? this.postProcessor.addedTokens() : 0);
+      parts = truncateParts(parts, budget, truncation.stride ?? 0, truncation.side ?? 'right');
     }
     if (this.postProcessor) parts = this.postProcessor.process(parts, addSpecial);
-    const pad = padding === null ? undefined : (options.padding ?? this.padding);
-    if (pad !== undefined && pad.length !== 'longest') padParts(parts, this.#padSpec(pad, pad.length));
+    if (padding !== null) this.#padToFixed(parts, options);
     return parts;
   }
 
-  #checkRoom(maxLength: number, reserved: number): void {
+  /** Tokens the sequences may keep under `maxLength` once the post-processor's `reserved` tokens are added. */
+  #budget(maxLength: number, reserved: number): number {
     if (maxLength < reserved) {
       throw new CodexError('E_TOKENIZER', `truncation max length ${maxLength} leaves no room for ${reserved} special tokens`, {
         hint: `use a max length of at least ${reserved + 1}`,
         exitCode: ExitCode.usage,
       });
     }
+    return maxLength - reserved;
+  }
+
+  /** Pads to a fixed length when the options or the file ask for one (`longest` is a batch's business). */
+  #padToFixed(parts: EncodingParts, options: EncodeOptions): void {
+    const pad = options.padding ?? this.padding;
+    if (pad !== undefined && pad.length !== 'longest') padParts(parts, this.#padSpec(pad, pad.length));
   }
 
   #tokenize(text: string): EncodingParts {
