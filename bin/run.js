@@ -9,6 +9,9 @@ if (argv.length === 1 && argv[0] === '--version') {
   const platform = process.platform === 'linux' && release().toLowerCase().includes('microsoft') ? 'wsl' : process.platform;
   process.stdout.write(`${name}/${version} ${platform}-${process.arch} node-${process.version}\n`);
 } else {
+  // oclif checks Node against its own engines at import, loading all of semver (~20 ms) before any command
+  // runs; `codex doctor` checks Node against this package's engines, which are narrower than oclif's.
+  process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
   const {Config, execute, settings} = await import('@oclif/core');
   const {joinSpacedTopics} = await import('../dist/src/cli/spaced-topics.js');
   const {printWarningsAsLines} = await import('../dist/src/cli/plugin-warnings.js');

@@ -1,4 +1,6 @@
-import semver from 'semver';
+// By function: the package index loads all of semver, a cost every command would pay at start-up.
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 import {API_VERSION} from '../api-version.js';
 
 /**
@@ -9,10 +11,10 @@ import {API_VERSION} from '../api-version.js';
 export function apiRangeProblem(pjson: Readonly<Record<string, unknown>>, apiVersion = API_VERSION): string | undefined {
   const codex = pjson['codex'];
   const apiRange = typeof codex === 'object' && codex !== null ? (codex as {apiRange?: unknown}).apiRange : undefined;
-  if (typeof apiRange !== 'string' || semver.validRange(apiRange) === null) {
+  if (typeof apiRange !== 'string' || validRange(apiRange) === null) {
     return 'declares no valid core API range; add "codex": {"apiRange": "^1.0.0"} to its package.json';
   }
-  if (!semver.satisfies(apiVersion, apiRange)) {
+  if (!satisfies(apiVersion, apiRange)) {
     return `supports core API ${apiRange}, this codex provides ${apiVersion}; install a version of the plugin built for ${apiVersion}`;
   }
   return undefined;
@@ -23,7 +25,6 @@ export function nodeEngineProblem(pjson: Readonly<Record<string, unknown>>, vers
   const engines = pjson['engines'];
   const range = typeof engines === 'object' && engines !== null ? (engines as {node?: unknown}).node : undefined;
   if (range === undefined) return undefined;
-  if (typeof range !== 'string' || semver.validRange(range) === null)
-    return `declares an invalid engines.node range ${JSON.stringify(range)}`;
-  return semver.satisfies(version, range) ? undefined : `requires Node ${range}, this is Node ${version}`;
+  if (typeof range !== 'string' || validRange(range) === null) return `declares an invalid engines.node range ${JSON.stringify(range)}`;
+  return satisfies(version, range) ? undefined : `requires Node ${range}, this is Node ${version}`;
 }
