@@ -1,5 +1,6 @@
 // npm run bench:hash — each hasher beside its native tool, whole processes, in one run.
-// (a) one large file (BENCH_HASH_MB, default 2048), (b) 5,000 files of 100 KB, (c) CLI start-up.
+// (a) one large file (BENCH_HASH_MB, default 2048) and the start-up inside its figures, (b) BENCH_HASH_FILES files
+// of 100 KB (default 5,000; 0 skips it), (c) CLI start-up.
 // Files live in a temp dir and are read once before timing so every tool sees a warm page cache.
 import {execFileSync, spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
