@@ -135,3 +135,16 @@ export async function onlyRun(runsDir: string): Promise<string> {
   if (runs.length !== 1) throw new Error(`expected one run in ${runsDir}, found ${runs.join(', ')}`);
   return join(runsDir, runs[0] as string);
 }
+
+/**
+ * Waits until the run that `training` writes under `runsDir` has logged `step` in its metrics, polling the file
+ * the run appends to; throws if the run ends first.
+ */
+export async function untilStepLogged(training: ReturnType<typeof startTraining>, runsDir: string, step: number): Promise<void> {
+  for (;;) {
+    const text = await readFile(join(await onlyRun(runsDir).catch(() => runsDir), 'metrics.ndjson'), 'utf8').catch(() => '');
+    if (text.includes(`"step":${step},`)) return;
+    if (training.child.exitCode !== null) throw new Error(`the run ended before step ${step} was logged: ${training.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -2,7 +2,7 @@ import {readFile, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {tempDir} from '../helpers/run-cli.js';
-import {createWorkspace, jsonResult, metricsOf, onlyRun, startTraining, train} from './cli_fixtures.js';
+import {createWorkspace, jsonResult, metricsOf, onlyRun, startTraining, train, untilStepLogged} from './cli_fixtures.js';
 import {deterministicFields} from './runner_fixtures.js';
 
 // Dropout and a decaying schedule on, checkpoints every 3 steps: what a resumed step depends on is exercised.
@@ -46,12 +46,7 @@ test.serial('SIGKILL mid-run, then --resume latest: the run completes with the w
   const runsDir = join(workspace.path, 'killed-mid-run');
   const child = startTraining(workspace.path, [...RUN, '--run-dir', 'killed-mid-run']);
   // Kill between checkpoints: as soon as step 4 is logged (past the step-3 checkpoint), eight steps before the end.
-  for (;;) {
-    const text = await readFile(join(await onlyRun(runsDir).catch(() => runsDir), 'metrics.ndjson'), 'utf8').catch(() => '');
-    if (text.includes('"step":4,')) break;
-    if (child.child.exitCode !== null) t.fail(`the run ended before it could be killed: ${child.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await untilStepLogged(child, runsDir, 4);
   child.child.kill('SIGKILL');
   t.is((await child.exited).signal, 'SIGKILL');
   const runDir = await onlyRun(runsDir);
@@ -138,12 +133,7 @@ test.serial('killed while writing its first checkpoint, a run resumes from step 
 test.serial('Ctrl-C says where the run can continue from, exits 130, and that resume matches', async (t) => {
   const runsDir = join(workspace.path, 'interrupted');
   const child = startTraining(workspace.path, [...RUN, '--run-dir', 'interrupted']);
-  for (;;) {
-    const text = await readFile(join(await onlyRun(runsDir).catch(() => runsDir), 'metrics.ndjson'), 'utf8').catch(() => '');
-    if (text.includes('"step":4,')) break;
-    if (child.child.exitCode !== null) t.fail(`the run ended before it could be interrupted: ${child.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await untilStepLogged(child, runsDir, 4);
   child.child.kill('SIGINT');
   t.is((await child.exited).code, 130);
   const runDir = await onlyRun(runsDir);

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import {Ajv} from 'ajv';
 import {repoRoot, tempDir} from '../helpers/run-cli.js';
-import {createWorkspace, jsonResult, train} from './cli_fixtures.js';
+import {createWorkspace, jsonResult, metricsOf, train} from './cli_fixtures.js';
 
 test('codex train runs two steps: loss decreases, no NaN, snapshot, metrics, checkpoint and run manifest exist', async (t) => {
   const workspace = await tempDir('codex-train-cli-');
@@ -41,10 +41,7 @@ test('codex train runs two steps: loss decreases, no NaN, snapshot, metrics, che
     'weights.bin',
   ]);
 
-  const lines = (await readFile(join(run, 'metrics.ndjson'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+  const lines = await metricsOf(run);
   const losses = lines.filter((line) => line.kind === 'train').map((line) => line.loss as number);
   t.is(losses.length, 2);
   t.true(lines.every((line) => Number.isFinite(line.loss)));

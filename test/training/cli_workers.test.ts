@@ -2,7 +2,7 @@ import {readFile, readdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {isOneLineError, tempDir} from '../helpers/run-cli.js';
-import {createWorkspace, jsonResult, metricsOf, onlyRun, startTraining, train} from './cli_fixtures.js';
+import {createWorkspace, jsonResult, metricsOf, onlyRun, startTraining, train, untilStepLogged} from './cli_fixtures.js';
 import {deterministicFields} from './runner_fixtures.js';
 
 // Rows of 16 tokens and batches of 64 rows: each step is two 512-token gradient chunks, one per worker. Dropout
@@ -51,12 +51,7 @@ test.serial('SIGKILL mid-run with 2 workers, then --resume: the run ends as the 
   const runsDir = join(workspace.path, 'killed');
   const child = startTraining(workspace.path, [...RUN, ...workers(2), '--run-dir', 'killed']);
   // Between checkpoints: once step 4 is logged (past the step-3 checkpoint).
-  for (;;) {
-    const text = await readFile(join(await onlyRun(runsDir).catch(() => runsDir), 'metrics.ndjson'), 'utf8').catch(() => '');
-    if (text.includes('"step":4,')) break;
-    if (child.child.exitCode !== null) t.fail(`the run ended before it could be killed: ${child.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await untilStepLogged(child, runsDir, 4);
   child.child.kill('SIGKILL');
   t.is((await child.exited).signal, 'SIGKILL');
   const resumed = await train(workspace.path, ['--resume', '--run-dir', 'killed', '--json']);
