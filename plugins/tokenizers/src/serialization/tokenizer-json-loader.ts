@@ -5,7 +5,7 @@ import {PipelineTokenizer} from '../pipeline/pipeline-tokenizer.js';
 import {type ComponentCodecs, DEFAULT_CODECS, readStage} from './component-codecs.js';
 import {JsonReader} from './json-reader.js';
 import {TOKENIZER_LIMITS} from './limits.js';
-import {TOKENIZER_JSON_VERSION} from './tokenizer-json-writer.js';
+import {TOKENIZER_JSON_VERSION, TRUNCATION_STRATEGY_NAMES} from './tokenizer-json-writer.js';
 
 /**
  * Loads a Hugging Face tokenizer.json document. Strict: the version must be "1.0", every known field must have
@@ -59,19 +59,18 @@ function readPadding(reader: JsonReader): PaddingOptions {
   return {length, side: direction === 'Left' ? 'left' : 'right', padToken: reader.field('pad_token').string()};
 }
 
-/** tokenizer.json's truncation strategies, by the names our options use. */
-const TRUNCATION_STRATEGIES = {LongestFirst: 'longest_first', OnlyFirst: 'only_first', OnlySecond: 'only_second'} as const;
-
 function readTruncation(reader: JsonReader): TruncationOptions {
   const direction = reader.field('direction').optionalString('Right');
   if (direction !== 'Left' && direction !== 'Right') reader.field('direction').fail('"Left" or "Right"');
-  const strategy = reader.field('strategy').optionalString('LongestFirst') ?? 'LongestFirst';
-  if (!Object.hasOwn(TRUNCATION_STRATEGIES, strategy)) reader.field('strategy').fail('"LongestFirst", "OnlyFirst" or "OnlySecond"');
+  const name = reader.field('strategy').optionalString('LongestFirst') ?? 'LongestFirst';
+  const strategies = Object.keys(TRUNCATION_STRATEGY_NAMES) as (keyof typeof TRUNCATION_STRATEGY_NAMES)[];
+  const strategy = strategies.find((ours) => TRUNCATION_STRATEGY_NAMES[ours] === name);
+  if (strategy === undefined) reader.field('strategy').fail('"LongestFirst", "OnlyFirst" or "OnlySecond"');
   return {
     maxLength: reader.field('max_length').index(),
     stride: reader.field('stride').isNull() ? 0 : reader.field('stride').index(),
     side: direction === 'Left' ? 'left' : 'right',
-    strategy: TRUNCATION_STRATEGIES[strategy as keyof typeof TRUNCATION_STRATEGIES],
+    strategy,
   };
 }
 

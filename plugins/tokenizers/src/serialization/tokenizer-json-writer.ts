@@ -6,6 +6,9 @@ import {writeJson} from './json-writer.js';
 /** tokenizer.json format version written and accepted. */
 export const TOKENIZER_JSON_VERSION = '1.0';
 
+/** Each truncation strategy of our options by its tokenizer.json name, written here and read by the loader. */
+export const TRUNCATION_STRATEGY_NAMES = {longest_first: 'LongestFirst', only_first: 'OnlyFirst', only_second: 'OnlySecond'} as const;
+
 /**
  * The Hugging Face tokenizer.json document of a pipeline: keys in Hugging Face's order, small fields first,
  * the model (with its big vocabulary and merges) last.
@@ -29,7 +32,7 @@ function truncationJson(truncation: TruncationOptions): JsonValue {
   return {
     direction: truncation.side === 'left' ? 'Left' : 'Right',
     max_length: truncation.maxLength,
-    strategy: truncation.strategy === 'only_first' ? 'OnlyFirst' : truncation.strategy === 'only_second' ? 'OnlySecond' : 'LongestFirst',
+    strategy: TRUNCATION_STRATEGY_NAMES[truncation.strategy ?? 'longest_first'],
     stride: truncation.stride ?? 0,
   };
 }
